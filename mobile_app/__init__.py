@@ -1,0 +1,1 @@
+"""Doorstep field app: offline, encrypted capture on a practitioner's device."""

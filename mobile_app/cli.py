@@ -1,0 +1,174 @@
+"""The headless device: `python -m mobile_app.cli --data DIR <command>`.
+
+It runs the same services as the Flet app. Secrets never come from the command line: the
+passphrase from DOORSTEP_PASSPHRASE or a prompt, the password from DOORSTEP_PASSWORD or a prompt.
+"""
+
+import argparse
+import getpass
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from mobile_app.config import default_data_dir, load_profile
+from mobile_app.errors import ConfigError, MobileError, RecordTampered, ServerUnreachable
+from mobile_app.services.account import AccountService
+from mobile_app.services.demo import record_demo_visits
+from mobile_app.services.records import RecordService
+from mobile_app.services.status import device_status
+from mobile_app.services.sync import SyncService
+from mobile_app.services.visits import VisitService
+from mobile_app.store import DeviceStore, StoredVersion
+
+DEVICE_NAME = "doorstep-cli"
+
+
+def _secret(env_name: str, prompt: str) -> str:
+    value = os.environ.get(env_name)
+    if value:
+        return value
+    if not sys.stdin.isatty():
+        raise ConfigError(f"Set {env_name} or run in a terminal to be asked for it.")
+    return getpass.getpass(prompt)
+
+
+def _unlock(data: Path) -> DeviceStore:
+    return DeviceStore.unlock(data, _secret("DOORSTEP_PASSPHRASE", "Passphrase: "))
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    """Set up a new encrypted store on this device."""
+    DeviceStore.create(args.data, _secret("DOORSTEP_PASSPHRASE", "Choose a passphrase: ")).close()
+    print(f"Device set up in {args.data}. Next: login SERVER_URL USERNAME")
+    return 0
+
+
+def cmd_login(args: argparse.Namespace) -> int:
+    """Sign this device in to a server."""
+    store = _unlock(args.data)
+    try:
+        password = _secret("DOORSTEP_PASSWORD", f"Password for {args.username}: ")
+        me = AccountService(store).sign_in(args.server_url, args.username, password, DEVICE_NAME)
+    finally:
+        store.close()
+    print(f"Signed in as {me.username} ({me.role}, {me.agency}). Next: sync")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """Record synthetic visits offline for this user's caseload."""
+    store = _unlock(args.data)
+    try:
+        me = AccountService(store).session().practitioner
+        records = RecordService(store)
+        done = record_demo_visits(records, VisitService(records, me), args.visits, args.seed)
+        print(
+            f"Recorded {len(done)} visits offline ({sum(len(v.versions) for v in done)} "
+            f"versions); {store.outbox.count()} waiting to sync."
+        )
+    finally:
+        store.close()
+    return 0
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    """Push the outbox and pull what is new."""
+    store = _unlock(args.data)
+    try:
+        with AccountService(store).client() as client:
+            report = SyncService(store, client).sync()
+    except ServerUnreachable as exc:
+        print(f"Offline: {exc}", file=sys.stderr)
+        return 3
+    finally:
+        store.close()
+    print(
+        f"Pushed {report.pushed} (accepted {report.accepted}, already there "
+        f"{report.duplicates}, conflicts {len(report.conflicts)}, rejected "
+        f"{len(report.rejected)}); pulled {report.pulled}."
+    )
+    for version_id in report.rejected:
+        print(f"  rejected: {version_id}", file=sys.stderr)
+    return 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    """Show who this device is signed in as and what waits to sync."""
+    store = _unlock(args.data)
+    try:
+        status = device_status(store).as_dict()
+    finally:
+        store.close()
+    print(
+        json.dumps(status, indent=2)
+        if args.json
+        else "\n".join(f"{k}: {v}" for k, v in status.items())
+    )
+    return 0
+
+
+def _listing(item: StoredVersion | RecordTampered) -> dict[str, Any]:
+    if isinstance(item, RecordTampered):
+        return {"version_id": item.version_id, "error": str(item)}
+    return {"state": item.state.value, **item.version.model_dump(mode="json")}
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    """Print this device's records, decrypted."""
+    store = _unlock(args.data)
+    try:
+        listing = [_listing(item) for item in store.records.read_all(args.type)]
+    finally:
+        store.close()
+    if args.json:
+        print(json.dumps(listing, indent=2))
+    else:
+        for row in listing:
+            kind = row["payload"]["record_type"] if "payload" in row else "TAMPERED"
+            print(kind, row["version_id"], row.get("state", row.get("error")))
+    return 1 if any("error" in row for row in listing) else 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command-line grammar."""
+    parser = argparse.ArgumentParser(prog="python -m mobile_app.cli", description=__doc__)
+    parser.add_argument("--data", type=Path, default=None, help="device data folder")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def add(name: str, handler: Callable[[argparse.Namespace], int]) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=(handler.__doc__ or "").strip())
+        p.set_defaults(handler=handler)
+        return p
+
+    add("init", cmd_init)
+    login = add("login", cmd_login)
+    login.add_argument("server_url")
+    login.add_argument("username")
+    demo = add("demo", cmd_demo)
+    demo.add_argument("--visits", type=int, default=5)
+    demo.add_argument("--seed", type=int, default=None)
+    add("sync", cmd_sync)
+    add("status", cmd_status).add_argument("--json", action="store_true")
+    listing = add("list", cmd_list)
+    listing.add_argument("--json", action="store_true")
+    listing.add_argument("--type", default=None, help="only this record type")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one device command; errors are printed in plain words, never as tracebacks."""
+    args = build_parser().parse_args(argv)
+    try:
+        load_profile()
+        args.data = args.data or default_data_dir()
+        return int(args.handler(args))
+    except MobileError as exc:
+        print(f"Error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

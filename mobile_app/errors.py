@@ -1,0 +1,80 @@
+"""Errors the field app raises, each with a message a practitioner can act on.
+
+MobileError
+ ├── ConfigError         flet.toml or the environment is wrong
+ ├── StoreError          the local store cannot do what was asked
+ │    ├── WrongPassphrase      the passphrase does not unlock this device
+ │    ├── StoreLocked          the store must be unlocked first
+ │    ├── NotInitialised       the device has no store yet
+ │    └── RecordTampered       one record fails its integrity check
+ ├── DecryptionFailed    wrong key, or ciphertext altered (crypto level)
+ ├── NotSignedIn         the device has no server session
+ └── SyncError           the server could not be used
+      ├── ServerUnreachable    no connection, or it dropped
+      ├── ServerRefused        the server answered 4xx with a reason
+      └── ServerFault          the server answered 5xx or something unreadable
+"""
+
+
+class MobileError(Exception):
+    """Something the practitioner needs to know about went wrong."""
+
+
+class ConfigError(MobileError):
+    """The app's settings are not valid."""
+
+
+class StoreError(MobileError):
+    """The encrypted store could not complete the request."""
+
+
+class WrongPassphrase(StoreError):
+    """That passphrase does not unlock this device. Nothing was changed."""
+
+
+class StoreLocked(StoreError):
+    """The store is locked: unlock it with your passphrase first."""
+
+
+class NotInitialised(StoreError):
+    """This device has not been set up yet: run init first."""
+
+
+class RecordTampered(StoreError):
+    """A stored record failed its integrity check and cannot be read."""
+
+    def __init__(self, version_id: str) -> None:
+        super().__init__(
+            f"Record version {version_id} failed its integrity check: it may have been altered "
+            "on this device. Other records are unaffected; the synced copy on the server is safe."
+        )
+        self.version_id = version_id
+
+
+class DecryptionFailed(MobileError):
+    """The key is wrong, or the ciphertext or its associated data was altered."""
+
+
+class NotSignedIn(MobileError):
+    """This device is not signed in to a server: sign in first."""
+
+
+class SyncError(MobileError):
+    """The server could not be used for this sync."""
+
+
+class ServerUnreachable(SyncError):
+    """The server could not be reached. Your records are kept and will sync later."""
+
+
+class ServerRefused(SyncError):
+    """The server refused the request and said why."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+
+
+class ServerFault(SyncError):
+    """The server had a problem. Your records are kept and will sync later."""

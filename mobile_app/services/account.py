@@ -1,0 +1,55 @@
+"""Signing this device in to a server, and the session it keeps (sealed in the store)."""
+
+from pydantic import BaseModel, ConfigDict
+
+from mobile_app.errors import NotSignedIn
+from mobile_app.store import DeviceStore
+from mobile_app.sync_client import SyncClient
+from shared.models import Practitioner
+
+_SESSION = "session"
+
+
+class ServerSession(BaseModel):
+    """Who this device is signed in as, where, and with which device token."""
+
+    model_config = ConfigDict(frozen=True)
+
+    server_url: str
+    device_id: str
+    token: str
+    practitioner: Practitioner
+
+
+class AccountService:
+    """Signs in and hands out the session; the token never leaves the sealed store otherwise."""
+
+    def __init__(self, store: DeviceStore) -> None:
+        self._store = store
+
+    def sign_in(
+        self, server_url: str, username: str, password: str, device_name: str
+    ) -> Practitioner:
+        """Sign in to the server and keep the device token sealed in the store."""
+        with SyncClient(server_url) as client:
+            answer = client.login(username, password, device_name)
+        session = ServerSession(
+            server_url=server_url,
+            device_id=answer.device_id,
+            token=answer.token,
+            practitioner=answer.practitioner,
+        )
+        self._store.settings.put(_SESSION, session.model_dump(mode="json"))
+        return answer.practitioner
+
+    def session(self) -> ServerSession:
+        """Return the current session; raises NotSignedIn if there is none."""
+        stored = self._store.settings.get(_SESSION)
+        if stored is None:
+            raise NotSignedIn("This device is not signed in: sign in to the server first.")
+        return ServerSession.model_validate(stored)
+
+    def client(self) -> SyncClient:
+        """Return a client for the signed-in server, carrying this device's token."""
+        session = self.session()
+        return SyncClient(session.server_url, token=session.token)

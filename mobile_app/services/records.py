@@ -1,0 +1,108 @@
+"""Making record versions on the device and reading the current state of records."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from mobile_app.errors import StoreError
+from mobile_app.store import DeviceStore, StoredVersion, SyncState
+from shared.clock import utc_now
+from shared.ids import new_id
+from shared.models import Child, Family
+from shared.models import RecordPayload as Payload
+from shared.protocol import RecordVersion
+
+
+@dataclass(frozen=True)
+class NewRecord:
+    """Content for a record's first version, in the case it belongs to."""
+
+    case_id: str
+    payload: Payload
+    record_id: str | None = None
+
+
+@dataclass(frozen=True)
+class CaseSummary:
+    """A family on this device's caseload, with its children."""
+
+    case_id: str
+    family: Family
+    children: dict[str, Child]
+
+
+class RecordService:
+    """Creates versions (sealed, queued for sync in one transaction) and reads records back."""
+
+    def __init__(self, store: DeviceStore) -> None:
+        self._store = store
+
+    def record(self, records: Sequence[NewRecord]) -> list[RecordVersion]:
+        """Store first versions of new records and queue them, in this order, for sync."""
+        now = utc_now()
+        versions = [
+            RecordVersion(
+                version_id=new_id(),
+                record_id=r.record_id or new_id(),
+                case_id=r.case_id,
+                device_time=now,
+                payload=r.payload,
+            )
+            for r in records
+        ]
+        self._save(versions)
+        return versions
+
+    def amend(self, record_id: str, payload: Payload) -> RecordVersion:
+        """Store a new version of a record, naming the version it replaces, and queue it."""
+        heads = self._store.records.head_ids(record_id)
+        if len(heads) != 1:
+            raise StoreError(
+                f"Record {record_id} has {len(heads)} current versions here; "
+                "resolve the conflict before amending it."
+            )
+        base = self._store.records.get(heads[0]).version
+        if base.record_type != payload.record_type:
+            raise StoreError(
+                f"Record {record_id} is a {base.record_type}, not a {payload.record_type}."
+            )
+        version = RecordVersion(
+            version_id=new_id(),
+            record_id=record_id,
+            replaces_version_id=base.version_id,
+            case_id=base.case_id,
+            device_time=utc_now(),
+            payload=payload,
+        )
+        self._save([version])
+        return version
+
+    def _save(self, versions: list[RecordVersion]) -> None:
+        with self._store.atomic():
+            self._store.records.add(versions, SyncState.PENDING)
+            self._store.outbox.enqueue(v.version_id for v in versions)
+
+    def current(self, record_type: str) -> list[StoredVersion]:
+        """Return the current version(s) of every record of a type (all heads if in conflict)."""
+        replaced = {
+            row.replaces_version_id
+            for row in self._store.records.rows()
+            if row.replaces_version_id is not None
+        }
+        return [
+            self._store.records.get(row.version_id)
+            for row in self._store.records.rows(record_type=record_type)
+            if row.version_id not in replaced
+        ]
+
+    def caseload(self) -> list[CaseSummary]:
+        """Return the families on this device, each with its children."""
+        cases: dict[str, CaseSummary] = {}
+        for stored in self.current("family"):
+            payload = stored.version.payload
+            if isinstance(payload, Family):
+                cases[stored.version.case_id] = CaseSummary(stored.version.case_id, payload, {})
+        for stored in self.current("child"):
+            child = stored.version.payload
+            if isinstance(child, Child) and stored.version.case_id in cases:
+                cases[stored.version.case_id].children[stored.version.record_id] = child
+        return sorted(cases.values(), key=lambda c: c.family.family_name)

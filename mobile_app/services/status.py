@@ -1,0 +1,41 @@
+"""What a device can tell its user without the server: who, where, what waits, when last synced."""
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from mobile_app.services.account import AccountService
+from mobile_app.services.sync import LAST_SYNC_SETTING
+from mobile_app.store import DeviceStore, SyncState
+
+
+@dataclass(frozen=True)
+class DeviceStatus:
+    """A snapshot of this device's sync state."""
+
+    signed_in_as: str
+    server_url: str
+    pending: int
+    conflicts: int
+    rejected: int
+    cursor: int
+    last_sync_at: str | None
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the status as plain values."""
+        return asdict(self)
+
+
+def device_status(store: DeviceStore) -> DeviceStatus:
+    """Read the device's status from its store."""
+    session = AccountService(store).session()
+    states = [row.state for row in store.records.rows()]
+    last = store.settings.get(LAST_SYNC_SETTING)
+    return DeviceStatus(
+        signed_in_as=session.practitioner.username,
+        server_url=session.server_url,
+        pending=store.outbox.count(),
+        conflicts=states.count(SyncState.CONFLICT),
+        rejected=states.count(SyncState.REJECTED),
+        cursor=store.cursor.get(),
+        last_sync_at=str(last) if last is not None else None,
+    )

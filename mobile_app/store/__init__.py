@@ -1,0 +1,69 @@
+"""The encrypted local store: one SQLite file, every piece of content sealed under the data key.
+
+`DeviceStore.create` sets a device up with a passphrase; `DeviceStore.unlock` opens it. Only
+an unlocked store exists as an object: a locked device is just a file and a passphrase away.
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from mobile_app.crypto import AeadCipher, KdfParams
+from mobile_app.errors import NotInitialised
+from mobile_app.store.cipher import ContentCipher
+from mobile_app.store.database import database_exists, open_database
+from mobile_app.store.keyring import create_keyring, unlock_keyring
+from mobile_app.store.outbox import OutboxStore
+from mobile_app.store.records import RecordStore, StoredVersion, SyncState, VersionRow
+from mobile_app.store.sealed import CursorStore, SealedValues
+
+__all__ = ["DeviceStore", "StoredVersion", "SyncState", "VersionRow"]
+
+
+class DeviceStore:
+    """An unlocked device store: records, outbox, cursor, settings, drafts and sync issues."""
+
+    def __init__(self, db: Database, cipher: ContentCipher) -> None:
+        self.db = db
+        self.records = RecordStore(db, cipher)
+        self.outbox = OutboxStore(db)
+        self.cursor = CursorStore(db)
+        self.settings = SealedValues(db, cipher, "settings", "name")
+        self.drafts = SealedValues(db, cipher, "drafts", "draft_id")
+        self.sync_issues = SealedValues(db, cipher, "sync_issues", "version_id")
+
+    @classmethod
+    def create(cls, data_dir: Path, passphrase: str, kdf: KdfParams | None = None) -> "DeviceStore":
+        """Set up a new store in data_dir, protected by the passphrase."""
+        db = open_database(data_dir)
+        try:
+            data_key = create_keyring(db, passphrase, kdf)
+        except BaseException:
+            db.close()
+            raise
+        return cls(db, AeadCipher(data_key))
+
+    @classmethod
+    def unlock(cls, data_dir: Path, passphrase: str) -> "DeviceStore":
+        """Open the store in data_dir; raises WrongPassphrase or NotInitialised."""
+        if not database_exists(data_dir):
+            raise NotInitialised("This device has not been set up yet: run init first.")
+        db = open_database(data_dir)
+        try:
+            data_key = unlock_keyring(db, passphrase)
+        except BaseException:
+            db.close()
+            raise
+        return cls(db, AeadCipher(data_key))
+
+    @contextmanager
+    def atomic(self) -> Iterator[None]:
+        """Run the block in one transaction: all of it is stored, or none."""
+        with self.db.atomic():
+            yield
+
+    def close(self) -> None:
+        """Close the database; the data key goes with this object."""
+        self.db.close()

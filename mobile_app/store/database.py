@@ -1,0 +1,66 @@
+"""The device's SQLite file: opening it safely and migrating its schema.
+
+Clear columns hold only ids, versions, record types and sync state; every piece of content
+is an AES-GCM ciphertext (see mobile_app.crypto).
+"""
+
+from pathlib import Path
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+DB_FILENAME = "doorstep-device.db"
+
+migrations = Migrations("doorstep-device")
+
+
+@migrations()
+def m001_initial(db: Database) -> None:
+    """Keyring, record versions, outbox, encrypted settings, drafts and sync issues."""
+    db.execute(
+        "CREATE TABLE keyring (id INTEGER PRIMARY KEY CHECK (id = 1), store_id TEXT NOT NULL, "
+        "kdf_salt BLOB NOT NULL, kdf_iterations INTEGER NOT NULL, kdf_lanes INTEGER NOT NULL, "
+        "kdf_memory_kib INTEGER NOT NULL, wrapped_key BLOB NOT NULL)"
+    )
+    db.execute(
+        "CREATE TABLE versions (version_id TEXT PRIMARY KEY, record_id TEXT NOT NULL, "
+        "record_type TEXT NOT NULL, case_id TEXT NOT NULL, replaces_version_id TEXT, "
+        "state TEXT NOT NULL, server_seq INTEGER, "
+        "ciphertext BLOB NOT NULL)"
+    )
+    db.execute("CREATE INDEX versions_record ON versions (record_id)")
+    db.execute("CREATE INDEX versions_case ON versions (case_id, record_type)")
+    db.execute(
+        "CREATE TABLE outbox (seq INTEGER PRIMARY KEY AUTOINCREMENT, "
+        "version_id TEXT NOT NULL UNIQUE REFERENCES versions(version_id))"
+    )
+    db.execute("CREATE TABLE settings (name TEXT PRIMARY KEY, ciphertext BLOB NOT NULL)")
+    db.execute(
+        "CREATE TABLE sync_cursor (id INTEGER PRIMARY KEY CHECK (id = 1), "
+        "server_seq INTEGER NOT NULL)"
+    )
+    db.execute(
+        "CREATE TABLE drafts (draft_id TEXT PRIMARY KEY, kind TEXT NOT NULL, "
+        "ciphertext BLOB NOT NULL)"
+    )
+    db.execute(
+        "CREATE TABLE sync_issues (version_id TEXT PRIMARY KEY REFERENCES versions(version_id), "
+        "status TEXT NOT NULL, ciphertext BLOB NOT NULL)"
+    )
+
+
+def open_database(data_dir: Path) -> Database:
+    """Open (creating if needed) the device database in data_dir and bring its schema up to date."""
+    data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    db = Database(data_dir / DB_FILENAME)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA foreign_keys=ON")
+    # Freed pages are zeroed, so an overwritten draft's old ciphertext does not linger.
+    db.execute("PRAGMA secure_delete=ON")
+    migrations.apply(db)
+    return db
+
+
+def database_exists(data_dir: Path) -> bool:
+    """Return True when data_dir already holds a device database."""
+    return (data_dir / DB_FILENAME).exists()

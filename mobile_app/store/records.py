@@ -1,0 +1,178 @@
+"""Record versions on the device: each one sealed, with only ids and sync state in clear."""
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from pydantic import TypeAdapter
+from sqlite_utils import Database
+
+from mobile_app.crypto import record_aad
+from mobile_app.errors import DecryptionFailed, RecordTampered, StoreError
+from mobile_app.store.cipher import ContentCipher
+from shared.protocol import PulledVersion, RecordVersion
+
+_STORED = TypeAdapter[PulledVersion | RecordVersion](PulledVersion | RecordVersion)
+
+
+class SyncState(StrEnum):
+    """Where a version stands with the server."""
+
+    PENDING = "pending"  # made here, waiting in the outbox
+    SYNCED = "synced"  # the server holds it
+    CONFLICT = "conflict"  # the server holds it beside another edit of the same base
+    REJECTED = "rejected"  # the server refused it; see its sync issue
+
+
+@dataclass(frozen=True)
+class StoredVersion:
+    """A decrypted version with its clear sync state."""
+
+    version: RecordVersion
+    state: SyncState
+    server_seq: int | None
+
+
+@dataclass(frozen=True)
+class VersionRow:
+    """A version's clear columns, for listing without decrypting."""
+
+    version_id: str
+    record_id: str
+    record_type: str
+    case_id: str
+    replaces_version_id: str | None
+    state: SyncState
+    server_seq: int | None
+
+
+_COLUMNS = "version_id, record_id, record_type, case_id, replaces_version_id, state, server_seq"
+
+
+class RecordStore:
+    """Adds, reads and lists sealed record versions."""
+
+    def __init__(self, db: Database, cipher: ContentCipher) -> None:
+        self._db = db
+        self._cipher = cipher
+
+    def _seal(self, version: RecordVersion) -> bytes:
+        aad = record_aad(version.record_type, version.record_id, version.version_id)
+        return self._cipher.encrypt(version.model_dump_json().encode(), aad)
+
+    def add(self, versions: Iterable[RecordVersion], state: SyncState) -> None:
+        """Store new versions (in one transaction with the caller's, if any)."""
+        rows = [
+            (
+                v.version_id,
+                v.record_id,
+                v.record_type,
+                v.case_id,
+                v.replaces_version_id,
+                state.value,
+                v.server_seq if isinstance(v, PulledVersion) else None,
+                self._seal(v),
+            )
+            for v in versions
+        ]
+        with self._db.atomic():
+            self._db.conn.executemany(
+                f"INSERT INTO versions ({_COLUMNS}, ciphertext) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                rows,
+            )
+
+    def merge_pulled(self, versions: list[PulledVersion]) -> int:
+        """Store versions from the server; ones already here get their server_seq.
+
+        Returns how many were new to this device.
+        """
+        known = self.existing_ids(v.version_id for v in versions)
+        with self._db.atomic():
+            self.add((v for v in versions if v.version_id not in known), SyncState.SYNCED)
+            self._db.conn.executemany(
+                "UPDATE versions SET server_seq = ?, "
+                "state = CASE state WHEN 'pending' THEN 'synced' ELSE state END "
+                "WHERE version_id = ?",
+                [(v.server_seq, v.version_id) for v in versions if v.version_id in known],
+            )
+        return len(versions) - len(known)
+
+    def existing_ids(self, version_ids: Iterable[str]) -> set[str]:
+        """Return which of the given version ids are stored here."""
+        ids = list(version_ids)
+        found: set[str] = set()
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            sql = f"SELECT version_id FROM versions WHERE version_id IN ({marks})"
+            found.update(row[0] for row in self._db.execute(sql, chunk).fetchall())
+        return found
+
+    def set_state(self, version_id: str, state: SyncState, server_seq: int | None) -> None:
+        """Record what the server said about a version."""
+        with self._db.atomic():
+            self._db.execute(
+                "UPDATE versions SET state = ?, server_seq = COALESCE(?, server_seq) "
+                "WHERE version_id = ?",
+                [state.value, server_seq, version_id],
+            )
+
+    def get(self, version_id: str) -> StoredVersion:
+        """Decrypt one version; raises RecordTampered if its row was altered."""
+        row = self._db.execute(
+            f"SELECT {_COLUMNS}, ciphertext FROM versions WHERE version_id = ?",
+            [version_id],
+        ).fetchone()
+        if row is None:
+            raise StoreError(f"No record version {version_id} on this device.")
+        return self._open(row)
+
+    def _open(self, row: tuple[Any, ...]) -> StoredVersion:
+        version_id, record_id, record_type, _, _, state, server_seq, sealed = row
+        aad = record_aad(str(record_type), str(record_id), str(version_id))
+        try:
+            plaintext = self._cipher.decrypt(bytes(sealed), aad)
+        except DecryptionFailed as exc:
+            raise RecordTampered(str(version_id)) from exc
+        version = _STORED.validate_json(plaintext)
+        if version.version_id != version_id:
+            raise RecordTampered(str(version_id))
+        return StoredVersion(version, SyncState(state), server_seq)
+
+    def rows(self, record_type: str | None = None, case_id: str | None = None) -> list[VersionRow]:
+        """List versions' clear columns in the order they were stored."""
+        sql = f"SELECT {_COLUMNS} FROM versions WHERE 1=1"
+        args: list[str] = []
+        if record_type is not None:
+            sql, args = sql + " AND record_type = ?", [*args, record_type]
+        if case_id is not None:
+            sql, args = sql + " AND case_id = ?", [*args, case_id]
+        return [
+            VersionRow(r[0], r[1], r[2], r[3], r[4], SyncState(r[5]), r[6])
+            for r in self._db.execute(sql + " ORDER BY rowid", args).fetchall()
+        ]
+
+    def read_all(self, record_type: str | None = None) -> Iterator[StoredVersion | RecordTampered]:
+        """Decrypt every version in storage order; a tampered one yields its error, not a stop."""
+        sql = f"SELECT {_COLUMNS}, ciphertext FROM versions"
+        args: list[str] = []
+        if record_type is not None:
+            sql, args = sql + " WHERE record_type = ?", [record_type]
+        for row in self._db.execute(sql + " ORDER BY rowid", args).fetchall():
+            try:
+                yield self._open(row)
+            except RecordTampered as err:
+                yield err
+
+    def head_ids(self, record_id: str) -> list[str]:
+        """Return the versions of a record that no other stored version replaces."""
+        return [
+            r[0]
+            for r in self._db.execute(
+                "SELECT v.version_id FROM versions v WHERE v.record_id = ? AND NOT EXISTS "
+                "(SELECT 1 FROM versions n WHERE n.replaces_version_id = v.version_id) "
+                "ORDER BY v.rowid",
+                [record_id],
+            ).fetchall()
+        ]

@@ -1,0 +1,50 @@
+"""Significant adults: fathers, male carers and others around the child (DOMAIN.md 3.3)."""
+
+from datetime import date
+from typing import Literal, Self
+
+from pydantic import AwareDatetime, model_validator
+
+from shared.ids import RecordId
+from shared.models.base import DoorstepModel, LongText, ShortText
+from shared.vocabulary import ParentalResponsibility, PRBasis, Relationship, Residency
+
+
+class SignificantAdult(DoorstepModel):
+    """An adult who matters to the child: identified by name, or described if unidentified."""
+
+    record_type: Literal["significant_adult"] = "significant_adult"
+    schema_version: Literal[1] = 1
+    child_ids: tuple[RecordId, ...]
+    relationship: Relationship
+    name: ShortText | None = None
+    description_if_unidentified: ShortText | None = None
+    aliases: tuple[ShortText, ...] = ()
+    dob: date | None = None
+    phone: ShortText | None = None
+    address: ShortText | None = None
+    parental_responsibility: ParentalResponsibility = ParentalResponsibility.UNKNOWN
+    pr_basis: PRBasis | None = None
+    residency: Residency = Residency.UNKNOWN
+    involvement: LongText = ""
+    risk_factors: tuple[ShortText, ...] = ()
+    protective_factors: tuple[ShortText, ...] = ()
+    last_seen_at: AwareDatetime | None = None
+    seen_by: RecordId | None = None
+    views_recorded: LongText = ""
+    engagement_status: Literal["engaged", "partly_engaged", "not_engaged", "not_known"] = (
+        "not_known"
+    )
+    reason_not_engaged: LongText = ""
+
+    @model_validator(mode="after")
+    def _identified_or_described(self) -> Self:
+        if not self.child_ids:
+            raise ValueError("child_ids: name at least one child this adult matters to")
+        if self.name is None and self.description_if_unidentified is None:
+            raise ValueError(
+                "name: give the adult's name, or describe them in description_if_unidentified"
+            )
+        if self.parental_responsibility == ParentalResponsibility.YES and self.pr_basis is None:
+            raise ValueError("pr_basis: say what parental responsibility rests on")
+        return self

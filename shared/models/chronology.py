@@ -1,0 +1,50 @@
+"""Chronology entries: the dated facts every agency contributes (DOMAIN.md 3.4, rule V2)."""
+
+from typing import Annotated, Literal, Self
+
+from pydantic import AwareDatetime, Field, StringConstraints, model_validator
+
+from shared.ids import RecordId
+from shared.models.base import DoorstepModel, LongText
+from shared.vocabulary import (
+    Agency,
+    DatePrecision,
+    EventType,
+    InformationSource,
+    NeglectType,
+    Role,
+    Significance,
+)
+
+Summary = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]
+
+
+class ChronologyEntry(DoorstepModel):
+    """One significant event in a child's life, as a fact, with the action taken or why none."""
+
+    record_type: Literal["chronology_entry"] = "chronology_entry"
+    schema_version: Literal[1] = 1
+    child_ids: tuple[RecordId, ...] = Field(min_length=1)
+    event_datetime: AwareDatetime
+    event_date_precision: DatePrecision = DatePrecision.EXACT
+    source_agency: Agency
+    information_source: InformationSource
+    author_id: RecordId
+    author_role: Role
+    event_type: EventType
+    summary: Summary
+    impact_on_child: LongText = ""
+    action_taken: LongText = ""
+    no_action_reason: LongText = ""
+    significance: Significance
+    neglect_types: tuple[NeglectType, ...] = ()
+    visit_id: RecordId | None = None
+    late_entry_reason: LongText = ""
+
+    @model_validator(mode="after")
+    def _action_or_reason(self) -> Self:
+        if not self.action_taken and not self.no_action_reason:
+            raise ValueError(
+                "action_taken: record the action taken, or why none (no_action_reason)"
+            )
+        return self

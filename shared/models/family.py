@@ -1,0 +1,54 @@
+"""The family (the case) and the children in it (DOMAIN.md 3.1 and 3.2)."""
+
+from datetime import date
+from typing import Literal, Self
+
+from pydantic import Field, model_validator
+
+from shared.ids import RecordId
+from shared.models.base import DoorstepModel, ShortText
+from shared.vocabulary import ChildStatus, CPCategory, ThinkFamilyFlag
+
+
+class Address(DoorstepModel):
+    """A UK postal address, with the dates the family lived there."""
+
+    line1: ShortText
+    town: ShortText
+    postcode: ShortText
+    from_date: date | None = None
+    to_date: date | None = None
+
+
+class Family(DoorstepModel):
+    """A family: the case every child, adult and entry belongs to."""
+
+    record_type: Literal["family"] = "family"
+    schema_version: Literal[1] = 1
+    family_name: ShortText
+    address: Address
+    think_family_flags: tuple[ThinkFamilyFlag, ...] = ()
+    lead_practitioner_id: RecordId | None = None
+
+
+class Child(DoorstepModel):
+    """A child (or unborn baby) in a family."""
+
+    record_type: Literal["child"] = "child"
+    schema_version: Literal[1] = 1
+    given_name: ShortText
+    family_name: ShortText
+    dob: date | None = None
+    edd: date | None = Field(default=None, description="expected date of delivery, if unborn")
+    nhs_number: str | None = Field(default=None, pattern=r"^\d{10}$")
+    sex: Literal["female", "male", "unknown"] = "unknown"
+    status: ChildStatus = ChildStatus.UNIVERSAL
+    cp_categories: tuple[CPCategory, ...] = ()
+
+    @model_validator(mode="after")
+    def _born_or_expected(self) -> Self:
+        if self.dob is None and self.edd is None:
+            raise ValueError("dob: a child needs a date of birth, or an expected date (edd)")
+        if self.status == ChildStatus.CP and not self.cp_categories:
+            raise ValueError("cp_categories: a child on a CP plan needs at least one category")
+        return self

@@ -1,0 +1,75 @@
+"""A home visit as finalised by the practitioner (DOMAIN.md 3.5 and rule V3)."""
+
+from typing import Literal, Self
+
+from pydantic import AwareDatetime, Field, model_validator
+
+from shared.ids import RecordId
+from shared.models.base import DoorstepModel, LongText, ShortText
+from shared.vocabulary import NotSeenAloneReason, VisitType
+
+
+class PersonPresent(DoorstepModel):
+    """Someone at the visit: a known person by id, or a description if unidentified."""
+
+    person_id: RecordId | None = None
+    description: ShortText | None = None
+
+    @model_validator(mode="after")
+    def _identified_or_described(self) -> Self:
+        if self.person_id is None and self.description is None:
+            raise ValueError("persons_present: give a person id or a description")
+        return self
+
+
+class FatherQuestion(DoorstepModel):
+    """The father / male carer question (Child Q finding 4): who, or why not known."""
+
+    adult_ids: tuple[RecordId, ...] = ()
+    not_known_reason: LongText = ""
+
+    @model_validator(mode="after")
+    def _answered(self) -> Self:
+        if not self.adult_ids and not self.not_known_reason:
+            raise ValueError(
+                "father_or_male_carer: pick the father or male carer, or say why he is not known"
+            )
+        return self
+
+
+class Visit(DoorstepModel):
+    """A finalised visit: who was there, whether the child was seen (alone), what was seen."""
+
+    record_type: Literal["visit"] = "visit"
+    schema_version: Literal[1] = 1
+    child_ids: tuple[RecordId, ...] = Field(min_length=1)
+    visit_type: VisitType
+    start: AwareDatetime
+    end: AwareDatetime
+    announced: bool = True
+    persons_present: tuple[PersonPresent, ...] = Field(min_length=1)
+    persons_expected_absent: tuple[PersonPresent, ...] = ()
+    child_seen: bool
+    seen_alone: bool
+    not_seen_alone_reason: NotSeenAloneReason | None = None
+    seen_awake: bool | None = None
+    bedroom_seen: bool | None = None
+    home_conditions: LongText = ""
+    child_presentation: LongText = ""
+    voice_of_child: LongText = ""
+    parent_views: LongText = ""
+    father_or_male_carer: FatherQuestion
+    worries: LongText = ""
+    working_well: LongText = ""
+    next_steps: LongText = ""
+    late_entry_reason: LongText = ""
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        if self.end < self.start:
+            raise ValueError("end: the visit cannot end before it starts")
+        if not self.seen_alone and self.not_seen_alone_reason is None:
+            raise ValueError("not_seen_alone_reason: say why the child was not seen alone")
+        if self.seen_alone and not self.child_seen:
+            raise ValueError("seen_alone: a child not seen cannot have been seen alone")
+        return self
