@@ -2,7 +2,7 @@
 
 from typing import Literal, Self
 
-from pydantic import AwareDatetime, model_validator
+from pydantic import AwareDatetime, Field, model_validator
 
 from shared.checklist import AgeBand, load_checklist
 from shared.ids import RecordId
@@ -15,14 +15,14 @@ CONCERN_RATINGS = frozenset({ChecklistRating.SOME_CONCERN, ChecklistRating.SIGNI
 class ChecklistAnswer(DoorstepModel):
     """One item rated; any concern carries the evidence for it."""
 
-    key: str
+    key: str = Field(pattern=r"^[A-Z]{2,5}\.[A-Z0-9_]{2,40}$")
     rating: ChecklistRating
     evidence: LongText = ""
 
     @model_validator(mode="after")
     def _concern_needs_evidence(self) -> Self:
         if self.rating in CONCERN_RATINGS and not self.evidence:
-            raise ValueError(f"evidence: {self.key} is rated a concern, say what was seen")
+            raise ValueError("evidence: this item is rated a concern, say what was seen")
         return self
 
 
@@ -50,12 +50,14 @@ class ChecklistResponse(DoorstepModel):
             ) from exc
         allowed = {item.key for item in definition.items_for(self.age_band)}
         seen: set[str] = set()
-        for answer in self.answers:
+        # Messages give the answer's position, never the submitted key: nothing is echoed back.
+        for position, answer in enumerate(self.answers, start=1):
             if answer.key not in allowed:
                 raise ValueError(
-                    f"answers: {answer.key} is not an item for age band {self.age_band}"
+                    f"answers: answer {position} is not a checklist item for age band "
+                    f"{self.age_band}"
                 )
             if answer.key in seen:
-                raise ValueError(f"answers: {answer.key} is answered twice")
+                raise ValueError(f"answers: answer {position} repeats an item already answered")
             seen.add(answer.key)
         return self

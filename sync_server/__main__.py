@@ -1,0 +1,91 @@
+"""`python -m sync_server [--db PATH] [--host H] [--port N] [--demo]` runs the sync server."""
+
+import argparse
+import asyncio
+import gc
+import logging
+import secrets
+import sys
+from pathlib import Path
+
+import uvicorn
+
+from sync_server.app import create_app
+from sync_server.config import Settings, load_settings
+from sync_server.errors import ServerError
+
+READY_POLL_SECONDS = 0.05
+GC_YOUNG_THRESHOLD = 50_000
+
+
+def _parse(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m sync_server", description=__doc__)
+    parser.add_argument("--db", type=Path, help="SQLite file (default: $DOORSTEP_DB or "
+                        "data/doorstep-server.db)")  # fmt: skip
+    parser.add_argument("--host", help="address to listen on (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, help="port to listen on (default 8000)")
+    parser.add_argument("--demo", action="store_true", help="seed synthetic demo data once")
+    return parser.parse_args(argv)
+
+
+def _settings(args: argparse.Namespace) -> tuple[Settings, str | None]:
+    settings = load_settings().with_overrides(
+        db_path=args.db, host=args.host, port=args.port, demo=True if args.demo else None
+    )
+    generated = None
+    if settings.demo and settings.demo_password is None:
+        generated = secrets.token_urlsafe(12)
+        settings = settings.with_overrides(demo_password=generated)
+    return settings, generated
+
+
+async def _serve(server: uvicorn.Server, ready_line: str) -> None:
+    task = asyncio.create_task(server.serve())
+    while not server.started and not task.done():
+        await asyncio.sleep(READY_POLL_SECONDS)
+    if server.started:
+        print(ready_line, flush=True)
+    await task
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the server until interrupted; return the exit status."""
+    args = _parse(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    try:
+        settings, generated = _settings(args)
+        app = create_app(settings)
+    except ServerError as exc:
+        print(f"doorstep: {exc.message}", file=sys.stderr)
+        return 2
+    demo = app.state.get("demo")
+    if generated and demo is not None and demo.created:
+        print(f"Demo password (demo-hv, demo-sw, demo-sup, demo-hv2): {generated}", flush=True)
+    elif generated:
+        print("Demo data already present; its password is unchanged.", flush=True)
+    config = uvicorn.Config(
+        app,
+        host=settings.host,
+        port=settings.port,
+        loop="uvloop",
+        http="httptools",
+        workers=1,
+        access_log=False,  # request lines could carry ids of children; keep them out of logs
+        log_level=settings.log_level,
+    )
+    server = uvicorn.Server(config)
+    # A push allocates models by the thousand and keeps them to the end of the request: let
+    # the cyclic GC run less often, and never rescan the start-up objects (they live forever).
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(GC_YOUNG_THRESHOLD, 20, 100)
+    ready = (
+        f"Doorstep sync server on http://{settings.host}:{settings.port} (db: {settings.db_path})"
+    )
+    with asyncio.Runner(loop_factory=config.get_loop_factory()) as runner:
+        runner.run(_serve(server, ready))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,148 @@
+"""The Litestar application: routes, dependencies, the one error map, OpenAPI."""
+
+import logging
+from typing import Any
+
+from litestar import Litestar, MediaType, Request, Response
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.exceptions import HTTPException, ValidationException
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme
+from litestar.types import ExceptionHandlersMap
+
+from shared.protocol import ErrorBody
+from sync_server.config import Settings, get_settings
+from sync_server.controllers import ROUTE_HANDLERS, provide_caller
+from sync_server.errors import ConfigError, NotAuthenticated, ServerError
+from sync_server.repository import Repository, open_sqlite_repository
+from sync_server.services import ServiceContainer
+
+logger = logging.getLogger("doorstep.server")
+
+_HTTP_CODES = {
+    400: "bad_request",
+    401: "not_authenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    429: "too_many_requests",
+}
+_HTTP_MESSAGES = {
+    404: "Nothing was found here.",
+    405: "This method is not allowed here.",
+    413: "The request body is too large.",
+}
+
+
+def _error(
+    status: int,
+    code: str,
+    message: str,
+    details: dict[str, Any] | list[Any] | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response[bytes]:
+    body = ErrorBody(code=code, message=message, details=details or {})
+    return Response(
+        body.model_dump_json().encode(),
+        status_code=status,
+        media_type=MediaType.JSON,
+        headers=headers,
+    )
+
+
+def _server_error(_: Request[Any, Any, Any], exc: ServerError) -> Response[bytes]:
+    if exc.status >= 500:
+        logger.error("%s (%s)", type(exc).__name__, exc.code)
+    headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, NotAuthenticated) else None
+    return _error(exc.status, exc.code, exc.message, exc.details, headers)
+
+
+def _http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[bytes]:
+    status = exc.status_code
+    if isinstance(exc, ValidationException):
+        # Litestar's own checks (query parameters): keep the names, drop what was sent.
+        extra = exc.extra if isinstance(exc.extra, list) else []
+        errors = [
+            {"field": str(e.get("key", "request")), "message": str(e.get("message", "invalid"))}
+            for e in extra
+            if isinstance(e, dict)
+        ]
+        message = f"{errors[0]['field']}: {errors[0]['message']}" if errors else "invalid request"
+        return _error(400, "validation_failed", message, {"errors": errors})
+    if status >= 500:
+        return _unexpected(request, exc)
+    code = _HTTP_CODES.get(status, "http_error")
+    return _error(status, code, _HTTP_MESSAGES.get(status, "The request was refused."))
+
+
+def _unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[bytes]:
+    # Type and path only: the message or body could carry personal data.
+    logger.error("unexpected %s on %s %s", type(exc).__name__, request.method, request.url.path)
+    return _error(500, "internal_error", "Something went wrong on the server; nothing was lost.")
+
+
+EXCEPTION_HANDLERS: ExceptionHandlersMap = {
+    ServerError: _server_error,
+    HTTPException: _http_error,
+    Exception: _unexpected,
+}
+
+
+def _provide(value: object) -> Provide:
+    def provider() -> object:
+        return value
+
+    return Provide(provider, use_cache=True, sync_to_thread=False)
+
+
+def _openapi() -> OpenAPIConfig:
+    return OpenAPIConfig(
+        title="Doorstep sync server",
+        version="0.1.0",
+        path="/schema",
+        render_plugins=[JsonRenderPlugin()],
+        components=Components(
+            security_schemes={
+                "BearerToken": SecurityScheme(type="http", scheme="bearer", bearer_format="opaque")
+            }
+        ),
+    )
+
+
+def create_app(settings: Settings | None = None, repository: Repository | None = None) -> Litestar:
+    """Build the app over repository (default: settings' SQLite file); seed demo data if asked.
+
+    Raises:
+        ConfigError: demo seeding was asked for without a demo password.
+    """
+    settings = settings or get_settings()
+    if settings.demo and not settings.demo_password:
+        raise ConfigError("demo_password: set DOORSTEP_DEMO_PASSWORD to seed demo data")
+    repository = repository or open_sqlite_repository(settings.db_path)
+    try:
+        services = ServiceContainer.build(settings, repository)
+        password = settings.demo_password if settings.demo else None
+        demo = services.demo.seed(password) if password else None
+    except BaseException:
+        repository.close()
+        raise
+    return Litestar(
+        route_handlers=ROUTE_HANDLERS,
+        dependencies={
+            # never cached: Provide(use_cache=True) would reuse one caller for every request
+            "caller": Provide(provide_caller),
+            "auth": _provide(services.auth),
+            "sync": _provide(services.sync),
+            "chronology": _provide(services.chronology),
+        },
+        exception_handlers=EXCEPTION_HANDLERS,
+        openapi_config=_openapi(),
+        on_shutdown=[repository.close],
+        request_max_body_size=settings.max_body_bytes,
+        state=State({"services": services, "demo": demo, "settings": settings}),
+        debug=False,
+    )

@@ -1,0 +1,20 @@
+"""Thin HTTP handlers, one module per resource; the services do the work."""
+
+from litestar.types import ControllerRouterHandler
+
+from sync_server.controllers.auth import AuthController
+from sync_server.controllers.caller import provide_caller
+from sync_server.controllers.children import ChildrenController
+from sync_server.controllers.health import health
+from sync_server.controllers.me import me
+from sync_server.controllers.sync import SyncController
+
+ROUTE_HANDLERS: list[ControllerRouterHandler] = [
+    health,
+    me,
+    AuthController,
+    SyncController,
+    ChildrenController,
+]
+
+__all__ = ["ROUTE_HANDLERS", "provide_caller"]

@@ -1,0 +1,42 @@
+"""POST /sync/push and GET /sync/pull: record versions in and out."""
+
+from litestar import Controller, MediaType, Response, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromQuery, RawBody
+
+from shared.protocol import PullResponse, PushResponse
+from sync_server.controllers.openapi import BEARER, errors, ok
+from sync_server.services import DEFAULT_PULL_LIMIT, Session, SyncService
+
+
+class SyncController(Controller):
+    """Push and pull."""
+
+    path = "/sync"
+    tags = ["sync"]  # noqa: RUF012
+    security = BEARER
+
+    @post(
+        "/push",
+        status_code=200,
+        responses={**ok(PushResponse, "one result per item, in order"), **errors(400, 401)},
+    )
+    async def push(
+        self, body: RawBody, caller: NamedDependency[Session], sync: NamedDependency[SyncService]
+    ) -> Response[bytes]:
+        """Push a PushRequest body (read raw: validated once, in the service)."""
+        return Response(sync.push_json(caller, body), media_type=MediaType.JSON)
+
+    @get(
+        "/pull",
+        responses={**ok(PullResponse, "the caller's versions after cursor"), **errors(400, 401)},
+    )
+    async def pull(
+        self,
+        caller: NamedDependency[Session],
+        sync: NamedDependency[SyncService],
+        cursor: FromQuery[int] = 0,
+        limit: FromQuery[int] = DEFAULT_PULL_LIMIT,
+    ) -> Response[bytes]:
+        """Pull the versions in the caller's cases with server_seq > cursor."""
+        return Response(sync.pull_json(caller, cursor, limit), media_type=MediaType.JSON)

@@ -1,0 +1,129 @@
+"""SQLite storage of practitioners, devices, case allocations and the audit log."""
+
+import json
+from collections.abc import Collection
+from typing import Any
+
+from sqlite_utils import Database
+
+from shared.models import Practitioner
+from sync_server.repository.interface import AuditEvent, DeviceRecord, DeviceSession
+from sync_server.repository.sqlite_versions import INSERT_AUDIT_SQL
+
+_PRACTITIONER_COLUMNS = "p.id, p.username, p.display_name, p.role, p.agency, p.team"
+
+
+def _practitioner(row: dict[str, Any]) -> Practitioner:
+    return Practitioner(
+        id=row["id"],
+        username=row["username"],
+        display_name=row["display_name"],
+        role=row["role"],
+        agency=row["agency"],
+        team=row["team"],
+    )
+
+
+class SqlitePeopleQueries:
+    """Practitioners, devices, allocations and audit rows, through sqlite-utils."""
+
+    _db: Database
+
+    def add_practitioner(self, practitioner: Practitioner, password_hash: str, at: str) -> None:
+        """Store a practitioner with their password hash (PHC string)."""
+        self._db.table("practitioners").insert(
+            {
+                **practitioner.model_dump(mode="json", exclude={"schema_version"}),
+                "password_hash": password_hash,
+                "created_at": at,
+            }
+        )
+
+    def practitioner_login(self, username: str) -> tuple[Practitioner, str] | None:
+        """Return the practitioner with this username and their password hash, if any."""
+        for row in self._db.query(
+            f"SELECT {_PRACTITIONER_COLUMNS}, p.password_hash FROM practitioners p"
+            " WHERE p.username = ?",
+            [username],
+        ):
+            return _practitioner(row), str(row["password_hash"])
+        return None
+
+    def practitioners(self, ids: Collection[str]) -> dict[str, Practitioner]:
+        """Return the practitioners with these ids."""
+        rows = self._db.query(
+            f"SELECT {_PRACTITIONER_COLUMNS} FROM practitioners p"
+            " WHERE p.id IN (SELECT value FROM json_each(?))",
+            [json.dumps(list(ids))],
+        )
+        return {row["id"]: _practitioner(row) for row in rows}
+
+    def allocate(self, practitioner_id: str, case_id: str, at: str) -> None:
+        """Allocate a case to a practitioner (idempotent)."""
+        self._db.execute(
+            "INSERT OR IGNORE INTO allocations (practitioner_id, case_id, allocated_at)"
+            " VALUES (?, ?, ?)",
+            [practitioner_id, case_id, at],
+        )
+
+    def allocated_cases(self, practitioner_id: str) -> frozenset[str]:
+        """Return the case ids allocated to a practitioner."""
+        rows = self._db.query(
+            "SELECT case_id FROM allocations WHERE practitioner_id = ?", [practitioner_id]
+        )
+        return frozenset(row["case_id"] for row in rows)
+
+    def add_device(self, device: DeviceRecord) -> None:
+        """Store a newly signed-in device."""
+        self._db.table("devices").insert(
+            {
+                "id": device.id,
+                "practitioner_id": device.practitioner_id,
+                "name": device.name,
+                "token_hash": device.token_hash,
+                "created_at": device.created_at,
+                "last_seen_at": device.created_at,
+                "revoked_at": None,
+            }
+        )
+
+    def device_session(self, token_hash: str) -> DeviceSession | None:
+        """Return the live device holding this token hash, or None if unknown or revoked."""
+        for row in self._db.query(
+            f"SELECT d.id AS device_id, d.last_seen_at, {_PRACTITIONER_COLUMNS}"
+            " FROM devices d JOIN practitioners p ON p.id = d.practitioner_id"
+            " WHERE d.token_hash = ? AND d.revoked_at IS NULL",
+            [token_hash],
+        ):
+            return DeviceSession(row["device_id"], _practitioner(row), row["last_seen_at"])
+        return None
+
+    def touch_device(self, device_id: str, at: str) -> None:
+        """Record that the device was seen now."""
+        self._db.execute("UPDATE devices SET last_seen_at = ? WHERE id = ?", [at, device_id])
+
+    def revoke_device(self, device_id: str, at: str) -> bool:
+        """Revoke a device at once; return False when there is no live device with this id."""
+        cursor = self._db.execute(
+            "UPDATE devices SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
+            [at, device_id],
+        )
+        return cursor.rowcount == 1
+
+    def add_audit(self, event: AuditEvent) -> None:
+        """Append one audit row."""
+        self._db.execute(
+            INSERT_AUDIT_SQL,
+            [event.at, event.actor_id, event.device_id, event.action, event.subject_type,
+             event.subject_id],
+        )  # fmt: skip
+
+    def audit_events(self, action: str | None = None) -> list[AuditEvent]:
+        """Return audit rows, oldest first, optionally only one action."""
+        where, params = ("WHERE action = ?", [action]) if action else ("", [])
+        rows = self._db.query(
+            "SELECT at, actor_id, device_id, action, subject_type, subject_id"
+            f" FROM audit_log {where} ORDER BY id",
+            params,
+        )
+        return [AuditEvent(**row) for row in rows]

@@ -1,0 +1,298 @@
+"""Three synthetic families, modelled on the case studies, as ordinary record versions.
+
+All names, addresses and NHS numbers come from shared.synthetic: none is a real person.
+"""
+
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+
+from shared.ids import new_id
+from shared.models import Address, Child, ChronologyEntry, Family, SignificantAdult
+from shared.models.people import Practitioner
+from shared.protocol import RecordVersion
+from shared.synthetic import fake_nhs_number, family_name, given_name, street_address
+from shared.vocabulary import (
+    Agency,
+    ChildStatus,
+    CPCategory,
+    EventType,
+    InformationSource,
+    NeglectType,
+    ParentalResponsibility,
+    PRBasis,
+    Relationship,
+    Residency,
+    Role,
+    Significance,
+    ThinkFamilyFlag,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class DemoCase:
+    """One seeded family: its case id, its children and every version that makes it up."""
+
+    family_id: str
+    child_ids: tuple[str, ...]
+    versions: tuple[RecordVersion, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _Kid:
+    sex: str
+    age_days: int
+
+
+@dataclass(frozen=True, slots=True)
+class _Event:
+    days_ago: int
+    event_type: EventType
+    summary: str
+    action: str
+    significance: Significance
+    only_child: int | None = None  # index of the one child it concerns; None: all siblings
+    neglect: tuple[NeglectType, ...] = ()
+
+
+class _CaseBuilder:
+    """Build one family's versions, all authored by one social worker."""
+
+    def __init__(self, rng: random.Random, now: datetime, author: Practitioner) -> None:
+        self.rng, self.now, self.author = rng, now, author
+        self.family_id = new_id()
+        self.surname = family_name(rng)
+        self.versions: list[RecordVersion] = []
+        self.child_ids: list[str] = []
+
+    def _add(self, payload: object, record_id: str | None = None) -> str:
+        record_id = record_id or new_id()
+        self.versions.append(
+            RecordVersion.model_validate(
+                {
+                    "version_id": new_id(),
+                    "record_id": record_id,
+                    "case_id": self.family_id,
+                    "device_time": self.now,
+                    "payload": payload,
+                }
+            )
+        )
+        return record_id
+
+    def family(self, flags: Sequence[ThinkFamilyFlag]) -> None:
+        """Add the family record; its record id is the case id."""
+        line1, town, postcode = street_address(self.rng)
+        address = Address(line1=line1, town=town, postcode=postcode)
+        family = Family(
+            family_name=self.surname,
+            address=address,
+            think_family_flags=tuple(flags),
+            lead_practitioner_id=self.author.id,
+        )
+        self._add(family, record_id=self.family_id)
+
+    def children(
+        self, kids: Sequence[_Kid], status: ChildStatus, categories: Sequence[CPCategory]
+    ) -> None:
+        """Add one child record per kid."""
+        for kid in kids:
+            child = Child(
+                given_name=given_name(self.rng, kid.sex),
+                family_name=self.surname,
+                dob=self.now.date() - timedelta(days=kid.age_days),
+                nhs_number=fake_nhs_number(self.rng),
+                sex=kid.sex,
+                status=status,
+                cp_categories=tuple(categories),
+            )
+            self.child_ids.append(self._add(child))
+
+    def adult(self, relationship: Relationship, sex: str | None, **fields: object) -> None:
+        """Add a significant adult linked to every child in the family."""
+        name = f"{given_name(self.rng, sex)} {self.surname}" if sex else None
+        self._add(
+            SignificantAdult(
+                child_ids=tuple(self.child_ids), relationship=relationship, name=name, **fields
+            )
+        )
+
+    def events(self, events: Sequence[_Event]) -> None:
+        """Add one chronology entry per event, about all the children or one."""
+        for event in events:
+            when = datetime.combine(
+                self.now.date() - timedelta(days=event.days_ago), time(10, 30), UTC
+            )
+            children = (
+                self.child_ids if event.only_child is None else [self.child_ids[event.only_child]]
+            )
+            entry = ChronologyEntry(
+                child_ids=tuple(children),
+                event_datetime=when,
+                source_agency=Agency.CSC,
+                information_source=InformationSource.PROFESSIONAL_REPORT,
+                author_id=self.author.id,
+                author_role=Role.SOCIAL_WORKER,
+                event_type=event.event_type,
+                summary=event.summary,
+                action_taken=event.action,
+                significance=event.significance,
+                neglect_types=event.neglect,
+            )
+            self._add(entry)
+
+    def done(self) -> DemoCase:
+        """Return the finished case."""
+        return DemoCase(self.family_id, tuple(self.child_ids), tuple(self.versions))
+
+
+def _young_family(case: _CaseBuilder) -> None:
+    case.family([ThinkFamilyFlag.DA, ThinkFamilyFlag.SUBSTANCE])
+    case.children([_Kid("female", 150), _Kid("male", 900)], ChildStatus.CP, [CPCategory.NEGLECT])
+    case.adult(Relationship.MOTHER, "female", residency=Residency.RESIDENT)
+    case.adult(
+        Relationship.BIRTH_FATHER,
+        "male",
+        residency=Residency.RESIDENT,
+        parental_responsibility=ParentalResponsibility.YES,
+        pr_basis=PRBasis.BIRTH_REG,
+    )
+    case.events(
+        [
+            _Event(
+                120,
+                EventType.REFERRAL,
+                "Health visitor referral: parental substance misuse and a police call-out "
+                "for domestic abuse.",
+                "Strategy discussion arranged.",
+                Significance.SERIOUS,
+            ),
+            _Event(
+                112,
+                EventType.STRATEGY_DISCUSSION,
+                "Strategy discussion with police and health: section 47 enquiry agreed.",
+                "Section 47 enquiry started.",
+                Significance.SIGNIFICANT,
+            ),
+            _Event(
+                95,
+                EventType.CONFERENCE,
+                "Initial conference: both children subject to child protection plans, "
+                "category neglect.",
+                "Plan and core group set up.",
+                Significance.SERIOUS,
+            ),
+            _Event(
+                60,
+                EventType.DEVELOPMENTAL_CONCERN,
+                "Baby's weight has fallen from the 25th to below the 9th centile.",
+                "Paediatric review requested.",
+                Significance.SIGNIFICANT,
+                only_child=0,
+                neglect=(NeglectType.NUTRITIONAL,),
+            ),
+        ]
+    )
+
+
+def _known_family(case: _CaseBuilder) -> None:
+    case.family([ThinkFamilyFlag.ADULT_MH, ThinkFamilyFlag.LD])
+    case.children(
+        [_Kid("male", 3300), _Kid("female", 2200)],
+        ChildStatus.CP,
+        [CPCategory.NEGLECT, CPCategory.PHYSICAL],
+    )
+    case.adult(Relationship.MOTHER, "female", residency=Residency.RESIDENT)
+    case.adult(
+        Relationship.UNKNOWN_MALE,
+        None,
+        description_if_unidentified="Adult man, name not known, recently moved into the home",
+        residency=Residency.RESIDENT,
+        risk_factors=("identity not known to agencies",),
+    )
+    case.events(
+        [
+            _Event(
+                200,
+                EventType.REFERRAL,
+                "School referral: children often collected late and left unsupervised.",
+                "Assessment started.",
+                Significance.SIGNIFICANT,
+                neglect=(NeglectType.SUPERVISORY,),
+            ),
+            _Event(
+                75,
+                EventType.INJURY,
+                "School nurse saw bruising to the upper arm; no explanation given.",
+                "Child protection medical arranged.",
+                Significance.SERIOUS,
+                only_child=1,
+                neglect=(NeglectType.PHYSICAL,),
+            ),
+            _Event(
+                70,
+                EventType.HOUSEHOLD_CHANGE,
+                "Children say a man they do not name now lives at home.",
+                "Agency checks requested.",
+                Significance.SIGNIFICANT,
+            ),
+            _Event(
+                62,
+                EventType.CONFERENCE,
+                "Initial conference: both children subject to child protection plans, "
+                "neglect and physical abuse.",
+                "Plan agreed.",
+                Significance.SERIOUS,
+            ),
+        ]
+    )
+
+
+def _single_parent(case: _CaseBuilder) -> None:
+    case.family([ThinkFamilyFlag.ADULT_MH])
+    case.children([_Kid("male", 3700)], ChildStatus.CIN, [])
+    case.adult(Relationship.MOTHER, "female", residency=Residency.RESIDENT)
+    case.adult(
+        Relationship.BIRTH_FATHER,
+        "male",
+        residency=Residency.NON_RESIDENT,
+        engagement_status="not_engaged",
+        reason_not_engaged="Father not involved; whereabouts not known.",
+    )
+    case.events(
+        [
+            _Event(
+                150,
+                EventType.REFERRAL,
+                "Mental health team referral after mother's admission; son stayed with a "
+                "neighbour.",
+                "Child and family assessment.",
+                Significance.SIGNIFICANT,
+            ),
+            _Event(
+                100,
+                EventType.PLAN_CHANGE,
+                "Child in need plan agreed with mother.",
+                "Monthly visits and school support.",
+                Significance.CONTEXTUAL,
+            ),
+            _Event(
+                30,
+                EventType.HOME_VISIT,
+                "Home visit: son seen alone, says things are better at home.",
+                "Continue the child in need plan.",
+                Significance.POSITIVE,
+            ),
+        ]
+    )
+
+
+def build_cases(rng: random.Random, now: datetime, author: Practitioner) -> list[DemoCase]:
+    """Return the three demo families, in a fixed order (1: young, 2: known, 3: single)."""
+    out = []
+    for fill in (_young_family, _known_family, _single_parent):
+        builder = _CaseBuilder(rng, now, author)
+        fill(builder)
+        out.append(builder.done())
+    return out

@@ -1,0 +1,101 @@
+"""Push and pull: the sync use cases, speaking shared.protocol as JSON bytes.
+
+Both directions are hot paths. Push validates the raw body in one call and stores a batch in
+one transaction; pull splices the stored version JSON into the page without re-parsing it.
+"""
+
+import json
+from collections.abc import Callable, Sequence
+from datetime import datetime
+
+from shared.clock import iso, utc_now
+from shared.models import Practitioner
+from shared.protocol import MAX_PULL_LIMIT, PushItemResult, RecordVersion
+from sync_server.errors import ValidationFailed
+from sync_server.repository import Repository
+from sync_server.services.audit import AuditAction, AuditTrail
+from sync_server.services.auth import Session
+from sync_server.services.bodies import decode_push
+from sync_server.services.ingest import Pusher, ingest
+from sync_server.services.outcomes import Outcome, push_response_json, to_result
+
+DEFAULT_PULL_LIMIT = 500
+
+
+class SyncService:
+    """Take pushed record versions in, hand allocated versions out after a cursor."""
+
+    def __init__(
+        self,
+        repository: Repository,
+        audit: AuditTrail,
+        clock: Callable[[], datetime] = utc_now,
+    ) -> None:
+        self._repository = repository
+        self._audit = audit
+        self._clock = clock
+
+    def push_json(self, session: Session, body: bytes) -> bytes:
+        """Take a PushRequest body; return the PushResponse JSON, one result per item.
+
+        Raises:
+            InvalidJson: the body is not JSON.
+            ValidationFailed: the envelope is wrong (items are answered one by one instead).
+        """
+        outcomes = self._ingest(session.practitioner, session.device_id, decode_push(body))
+        return push_response_json(outcomes)
+
+    def push(
+        self,
+        practitioner: Practitioner,
+        device_id: str | None,
+        items: Sequence[RecordVersion],
+    ) -> list[PushItemResult]:
+        """Apply the ingest rules to versions (already validated) in one transaction."""
+        return [to_result(o) for o in self._ingest(practitioner, device_id, items)]
+
+    def _ingest(
+        self,
+        practitioner: Practitioner,
+        device_id: str | None,
+        items: Sequence[RecordVersion | Outcome],
+    ) -> list[Outcome]:
+        practitioner_id = practitioner.id
+        with self._repository.ingest() as batch:
+            cases = self._repository.allocated_cases(practitioner_id)
+            pusher = Pusher(practitioner, device_id, cases)
+            results = ingest(batch, pusher, items, iso(self._clock()))
+            self._audit.record(
+                AuditAction.SYNC_PUSH, practitioner_id, device_id, subject_type="batch", batch=batch
+            )
+        return results
+
+    def pull_json(self, session: Session, cursor: int, limit: int) -> bytes:
+        """Return the PullResponse JSON: the caller's versions after cursor, oldest first.
+
+        Raises:
+            ValidationFailed: cursor is negative, or limit is outside 1..MAX_PULL_LIMIT.
+        """
+        if cursor < 0:
+            raise ValidationFailed.on("cursor", "must be 0 or more")
+        if not 1 <= limit <= MAX_PULL_LIMIT:
+            raise ValidationFailed.on("limit", f"must be between 1 and {MAX_PULL_LIMIT}")
+        me = session.practitioner.id
+        cases = self._repository.allocated_cases(me)
+        rows = self._repository.pull(cases, cursor, limit + 1)
+        has_more = len(rows) > limit
+        rows = rows[:limit]
+        # Each stored JSON object is a RecordVersion; close it with the server's own fields.
+        items = ",".join(
+            f'{row.payload_json[:-1]},"server_seq":{row.server_seq},'
+            f'"author_id":{json.dumps(row.author_id)},'
+            f'"author_agency":{json.dumps(row.author_agency)},'
+            f'"recorded_at":{json.dumps(row.recorded_at)}}}'
+            for row in rows
+        )
+        next_cursor = rows[-1].server_seq if rows else cursor
+        self._audit.record(AuditAction.SYNC_PULL, me, session.device_id)
+        return (
+            f'{{"protocol_version":1,"items":[{items}],'
+            f'"next_cursor":{next_cursor},"has_more":{"true" if has_more else "false"}}}'
+        ).encode()

@@ -1,0 +1,60 @@
+"""Fixtures: a server app over a fresh SQLite file with the demo data, and signed-in clients."""
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from litestar import Litestar
+from litestar.testing import AsyncTestClient
+
+from sync_server.app import create_app
+from sync_server.repository import Repository
+from sync_server.services import DemoSeed, ServiceContainer
+from tests.sync_server.server_builders import fast_settings, sign_in
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "server.db"
+
+
+@pytest.fixture
+def app(db_path: Path) -> Litestar:
+    return create_app(fast_settings(db_path))
+
+
+@pytest.fixture
+def services(app: Litestar) -> ServiceContainer:
+    container: ServiceContainer = app.state["services"]
+    return container
+
+
+@pytest.fixture
+def repository(services: ServiceContainer) -> Repository:
+    return services.repository
+
+
+@pytest.fixture
+def demo(app: Litestar) -> DemoSeed:
+    seed: DemoSeed = app.state["demo"]
+    assert seed.created
+    return seed
+
+
+@pytest.fixture
+async def client(app: Litestar) -> AsyncIterator[AsyncTestClient[Any]]:
+    async with AsyncTestClient(app=app) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+async def sw(client: AsyncTestClient[Any]) -> dict[str, str]:
+    """Authorization header of demo-sw (social worker, families 1-3)."""
+    return await sign_in(client, "demo-sw")
+
+
+@pytest.fixture
+async def hv(client: AsyncTestClient[Any]) -> dict[str, str]:
+    """Authorization header of demo-hv (health visitor, families 1-2)."""
+    return await sign_in(client, "demo-hv")
