@@ -1,9 +1,6 @@
-"""`python -m mobile_app`: the Flet field app arrives with the field-app issue; until then the
-headless device is `python -m mobile_app.cli`."""
+"""`python -m mobile_app` runs the Flet field app (the headless device is mobile_app.cli)."""
 
-import sys
-
-from mobile_app.cli import main
+from mobile_app.ui.app import run
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

@@ -45,6 +45,7 @@ def load_profile(path: Path | None = None) -> AppProfile:
 
 
 def default_data_dir() -> Path:
-    """Return where the app keeps its files: Flet's app storage when set, else ./data/device."""
-    storage = os.environ.get("FLET_APP_STORAGE_DATA")
+    """Return where the app keeps its files: DOORSTEP_DATA, else Flet's app storage, else
+    ./data/device."""
+    storage = os.environ.get("DOORSTEP_DATA") or os.environ.get("FLET_APP_STORAGE_DATA")
     return Path(storage) if storage else Path.cwd() / "data" / "device"

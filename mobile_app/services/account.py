@@ -1,5 +1,6 @@
 """Signing this device in to a server, and the session it keeps (sealed in the store)."""
 
+import httpx
 from pydantic import BaseModel, ConfigDict
 
 from mobile_app.errors import NotSignedIn
@@ -24,14 +25,15 @@ class ServerSession(BaseModel):
 class AccountService:
     """Signs in and hands out the session; the token never leaves the sealed store otherwise."""
 
-    def __init__(self, store: DeviceStore) -> None:
+    def __init__(self, store: DeviceStore, transport: httpx.BaseTransport | None = None) -> None:
         self._store = store
+        self._transport = transport
 
     def sign_in(
         self, server_url: str, username: str, password: str, device_name: str
     ) -> Practitioner:
         """Sign in to the server and keep the device token sealed in the store."""
-        with SyncClient(server_url) as client:
+        with SyncClient(server_url, transport=self._transport) as client:
             answer = client.login(username, password, device_name)
         session = ServerSession(
             server_url=server_url,
@@ -52,4 +54,4 @@ class AccountService:
     def client(self) -> SyncClient:
         """Return a client for the signed-in server, carrying this device's token."""
         session = self.session()
-        return SyncClient(session.server_url, token=session.token)
+        return SyncClient(session.server_url, token=session.token, transport=self._transport)

@@ -34,7 +34,11 @@ def test_commands_before_sign_in_say_what_to_do(
 
 def test_no_command_accepts_a_password_or_passphrase_argument() -> None:
     parser = build_parser()
-    options = {o for action in parser._subparsers._group_actions  # type: ignore[union-attr]
-               for sub in action.choices.values() for a in sub._actions
-               for o in a.option_strings}
+    options = {
+        o
+        for action in parser._subparsers._group_actions  # type: ignore[union-attr]
+        for sub in action.choices.values()
+        for a in sub._actions
+        for o in a.option_strings
+    }
     assert not any("pass" in o for o in options)

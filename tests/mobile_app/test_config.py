@@ -17,15 +17,15 @@ def test_the_shipped_profile_is_valid() -> None:
 @pytest.mark.parametrize(
     ("line", "setting"),
     [
-        ('auto_lock_minutes = 30', "auto_lock_minutes"),
+        ("auto_lock_minutes = 30", "auto_lock_minutes"),
         ('server_url = "not a url"', "server_url"),
-        ('offline_window_days = 0', "offline_window_days"),
+        ("offline_window_days = 0", "offline_window_days"),
     ],
     ids=["lock too long", "bad url", "no offline window"],
 )
 def test_a_bad_setting_is_named(tmp_path: Path, line: str, setting: str) -> None:
     text = DEFAULT_PROFILE.read_text()
-    key = line.split(" =")[0]
+    key = line.split(" =", maxsplit=1)[0]
     lines = [ln for ln in text.splitlines() if not ln.startswith(f"{key} =")]
     profile = tmp_path / "flet.toml"
     profile.write_text("\n".join([*lines, line]) + "\n")

@@ -1,0 +1,81 @@
+"""One sync run on a worker thread, with the outcome in plain words for the screen.
+
+Being offline is a state, not an error: ServerUnreachable becomes an "offline" outcome.
+Whatever happens, drafts and the outbox stay in the store; a failed sync only means "later".
+"""
+
+from dataclasses import dataclass
+from typing import Literal
+
+import httpx
+
+from mobile_app.errors import NotSignedIn, ServerRefused, ServerUnreachable, StoreError, SyncError
+from mobile_app.services.account import AccountService
+from mobile_app.services.session import DeviceSession
+from mobile_app.services.sync import Progress, SyncReport, SyncService
+from mobile_app.store import DeviceStore
+from mobile_app.sync_client import DEFAULT_TIMEOUT_S, SyncClient
+
+KEPT = "Your records are kept on this device and will sync later."
+
+
+@dataclass(frozen=True)
+class SyncOutcome:
+    """What a sync run came to: done, offline, or failed with a plain message."""
+
+    state: Literal["done", "offline", "failed"]
+    message: str
+    report: SyncReport | None = None
+    needs_sign_in: bool = False
+
+
+def _done_message(report: SyncReport) -> str:
+    words = [f"Sent {report.pushed}", f"received {report.pulled}"]
+    if report.conflicts:
+        words.append(f"{len(report.conflicts)} in conflict")
+    if report.rejected:
+        words.append(f"{len(report.rejected)} refused")
+    return "Sync finished: " + ", ".join(words) + "."
+
+
+class BackgroundSync:
+    """Runs SyncService on the calling (worker) thread with its own store connection."""
+
+    def __init__(
+        self,
+        device: DeviceSession,
+        transport: httpx.BaseTransport | None = None,
+        timeout_s: float = DEFAULT_TIMEOUT_S,
+    ) -> None:
+        self._device = device
+        self._transport = transport
+        self._timeout_s = timeout_s
+
+    def run(self, progress: Progress | None = None) -> SyncOutcome:
+        """Sync once; never raises for the server's or the network's failures."""
+        try:
+            report = self._device.in_worker(lambda store: self._sync(store, progress))
+        except ServerUnreachable as exc:
+            return SyncOutcome("offline", str(exc))
+        except NotSignedIn:
+            return SyncOutcome(
+                "failed", "This device is not signed in: sign in to sync.", needs_sign_in=True
+            )
+        except ServerRefused as exc:
+            if exc.status in (401, 403):
+                return SyncOutcome(
+                    "failed",
+                    f"The server did not accept this device's sign-in: sign in again. {KEPT}",
+                    needs_sign_in=True,
+                )
+            return SyncOutcome("failed", f"The server refused the sync: {exc} {KEPT}")
+        except (SyncError, StoreError) as exc:
+            return SyncOutcome("failed", str(exc) if KEPT in str(exc) else f"{exc} {KEPT}")
+        return SyncOutcome("done", _done_message(report), report)
+
+    def _sync(self, store: DeviceStore, progress: Progress | None) -> SyncReport:
+        session = AccountService(store).session()
+        with SyncClient(
+            session.server_url, session.token, self._timeout_s, self._transport
+        ) as client:
+            return SyncService(store, client).sync(progress)

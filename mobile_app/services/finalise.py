@@ -1,0 +1,200 @@
+"""Finalising a visit draft: rule V3 in plain words, then the records, then the outbox.
+
+`visit_problems` lists what is missing, one plain sentence each. `FinaliseService.finalise`
+refuses while anything is missing; otherwise it builds the Visit, the checklist answers and
+any new adult, stores them through VisitService (one transaction, queued for sync), and only
+then deletes the draft.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from pydantic import ValidationError
+
+from mobile_app.services.drafts import DraftService, VisitDraft
+from mobile_app.services.records import RecordService
+from mobile_app.services.visits import ChildObservation, FinalisedVisit, VisitService
+from mobile_app.services.wording import checklist_items, visit_summary
+from mobile_app.store import DeviceStore
+from shared.checklist import age_band_on
+from shared.clock import utc_now
+from shared.ids import new_id
+from shared.models import (
+    ChecklistAnswer,
+    Child,
+    FatherQuestion,
+    PersonPresent,
+    Practitioner,
+    SignificantAdult,
+    Visit,
+)
+from shared.models.checklist_response import CONCERN_RATINGS
+from shared.validation import field_errors
+from shared.vocabulary import ChecklistRating
+
+LATE_AFTER = timedelta(hours=24)
+FOLLOW_UP = "Follow-up: find out who the father or male carer is"
+
+
+@dataclass
+class FinaliseResult:
+    """Either the problems that stop the visit being finalised, or what was stored."""
+
+    problems: list[str] = field(default_factory=list)
+    finalised: FinalisedVisit | None = None
+
+
+def is_infant(child: Child, on: datetime) -> bool:
+    """True for a child under 1 (or unborn) on the visit date."""
+    return age_band_on(child.dob, on.date()) == "0-1"
+
+
+def is_late(draft: VisitDraft, now: datetime) -> bool:
+    """True when the visit is being finalised more than 24 hours after it started (V1)."""
+    return now - draft.started_at > LATE_AFTER
+
+
+def _seen_problems(draft: VisitDraft, child: Child) -> list[str]:
+    out = []
+    if draft.child_seen is None:
+        out.append("Say whether you saw the child.")
+    elif draft.child_seen and draft.seen_alone is None:
+        out.append("Say whether you saw the child alone.")
+    not_alone = draft.child_seen is False or (draft.child_seen and draft.seen_alone is False)
+    if not_alone and draft.not_seen_alone_reason is None:
+        out.append("Say why the child was not seen alone.")
+    if is_infant(child, draft.started_at) and draft.seen_awake is None:
+        out.append("Say whether the baby was seen awake: this is needed for a child under 1.")
+    return out
+
+
+def _father_problems(draft: VisitDraft) -> list[str]:
+    if draft.father is None:
+        return [
+            "Answer the father or male carer question: pick him, add him, "
+            "or say why he is not known."
+        ]
+    if draft.father == "known" and not draft.father_adult_id:
+        return ["Pick which known adult is the father or male carer."]
+    if draft.father == "new" and not (
+        draft.new_adult_name.strip() or draft.new_adult_description.strip()
+    ):
+        return ["Give the new adult's name, or describe him if his name is not known."]
+    if draft.father == "not_known" and not draft.father_not_known_reason.strip():
+        return ["Say why the father or male carer is not known."]
+    return []
+
+
+def visit_problems(draft: VisitDraft, child: Child, now: datetime) -> list[str]:
+    """Return what stops this visit being finalised (rule V3 and friends), in plain words."""
+    problems = _seen_problems(draft, child)
+    present = [k for k, v in draft.known_adults.items() if v == "present"]
+    if not present and not [p for p in draft.others_present if p.strip()]:
+        problems.append("Record at least one person who was present at the visit.")
+    problems += _father_problems(draft)
+    prompts = {item.key: item.prompt for item in checklist_items(child, draft.started_at)}
+    for key, item in draft.checklist.items():
+        if key in prompts and item.rating in CONCERN_RATINGS and not item.evidence.strip():
+            problems.append(f"Say what you saw for the concern: {prompts[key]}")
+    if is_late(draft, now) and not draft.late_entry_reason.strip():
+        problems.append(
+            "This visit started more than 24 hours ago: say why it is being recorded late."
+        )
+    return problems
+
+
+def _persons(draft: VisitDraft, attendance: str, others: list[str]) -> tuple[PersonPresent, ...]:
+    known = [PersonPresent(person_id=k) for k, v in draft.known_adults.items() if v == attendance]
+    return (*known, *(PersonPresent(description=o.strip()) for o in others if o.strip()))
+
+
+def _father(draft: VisitDraft) -> tuple[FatherQuestion, dict[str, SignificantAdult]]:
+    if draft.father == "known" and draft.father_adult_id:
+        return FatherQuestion(adult_ids=(draft.father_adult_id,)), {}
+    if draft.father == "new":
+        adult_id = new_id()
+        adult = SignificantAdult(
+            child_ids=(draft.child_id,),
+            relationship=draft.new_adult_relationship,
+            name=draft.new_adult_name.strip() or None,
+            description_if_unidentified=draft.new_adult_description.strip() or None,
+        )
+        return FatherQuestion(adult_ids=(adult_id,)), {adult_id: adult}
+    return FatherQuestion(not_known_reason=draft.father_not_known_reason.strip()), {}
+
+
+def build_visit(
+    draft: VisitDraft, child: Child, end: datetime
+) -> tuple[Visit, ChildObservation, dict[str, SignificantAdult]]:
+    """Turn a complete draft into the Visit, its checklist answers and any new adult."""
+    father, new_adults = _father(draft)
+    next_steps = draft.next_steps.strip()
+    if draft.father == "not_known":
+        next_steps = "\n".join(s for s in (next_steps, f"{FOLLOW_UP}.") if s)
+    seen_alone = bool(draft.child_seen and draft.seen_alone)
+    visit = Visit(
+        child_ids=(draft.child_id,),
+        visit_type=draft.visit_type,
+        start=draft.started_at,
+        end=max(end, draft.started_at),
+        persons_present=_persons(draft, "present", draft.others_present),
+        persons_expected_absent=_persons(draft, "absent", draft.others_absent),
+        child_seen=bool(draft.child_seen),
+        seen_alone=seen_alone,
+        not_seen_alone_reason=None if seen_alone else draft.not_seen_alone_reason,
+        seen_awake=draft.seen_awake,
+        bedroom_seen=draft.bedroom_seen,
+        voice_of_child=draft.voice_of_child,
+        father_or_male_carer=father,
+        worries=draft.worries,
+        working_well=draft.working_well,
+        next_steps=next_steps,
+        late_entry_reason=draft.late_entry_reason,
+    )
+    items = checklist_items(child, draft.started_at)
+    answers = tuple(
+        ChecklistAnswer(
+            key=item.key,
+            rating=ChecklistRating(draft.checklist[item.key].rating or ""),
+            evidence=draft.checklist[item.key].evidence.strip(),
+        )
+        for item in items
+        if item.key in draft.checklist and draft.checklist[item.key].rating
+    )
+    band = age_band_on(child.dob, draft.started_at.date())
+    return visit, ChildObservation(draft.child_id, band, answers), new_adults
+
+
+class FinaliseService:
+    """Checks a draft, stores its records in the outbox, then lets the draft go."""
+
+    def __init__(
+        self, store: DeviceStore, practitioner: Practitioner, now: datetime | None = None
+    ) -> None:
+        self._store = store
+        self._me = practitioner
+        self._now = now
+
+    def finalise(self, draft: VisitDraft, child: Child) -> FinaliseResult:
+        """Finalise the draft, or say in plain words what is still missing."""
+        now = self._now or utc_now()
+        problems = visit_problems(draft, child, now)
+        if problems:
+            return FinaliseResult(problems=problems)
+        try:
+            visit, observation, new_adults = build_visit(draft, child, now)
+        except ValidationError as exc:
+            return FinaliseResult(problems=[f"{e.field}: {e.message}" for e in field_errors(exc)])
+        except ValueError as exc:
+            return FinaliseResult(problems=[str(exc)])
+        records = RecordService(self._store)
+        done = VisitService(records, self._me).finalise(
+            draft.case_id,
+            visit,
+            [observation],
+            summary=visit_summary(visit, observation),
+            action_taken=visit.next_steps or "Visit recorded; next steps to be agreed.",
+            new_adults=new_adults,
+        )
+        DraftService(self._store).delete(draft.draft_id)
+        return FinaliseResult(finalised=done)

@@ -1,0 +1,66 @@
+"""Conflicts and refusals from past syncs, each with what the practitioner should do."""
+
+from dataclasses import dataclass
+
+from pydantic import ValidationError
+
+from mobile_app.errors import StoreError
+from mobile_app.services.wording import label
+from mobile_app.store import DeviceStore
+from shared.protocol import ItemStatus, PushItemResult
+
+CONFLICT_ADVICE = (
+    "Someone changed this record at the same time as you. Both versions are kept on the server: "
+    "ask your supervisor to check them and confirm the right one."
+)
+REJECTED_ADVICE = (
+    "The server did not accept this record. It is still on this device. Tell your supervisor "
+    "or the system administrator, and record the missing detail again if it is needed."
+)
+
+
+@dataclass(frozen=True)
+class SyncIssue:
+    """One record the server put in conflict or refused, in plain words."""
+
+    version_id: str
+    status: str
+    title: str
+    detail: str
+    advice: str
+
+
+def _title(store: DeviceStore, version_id: str, status: str) -> str:
+    try:
+        version = store.records.get(version_id).version
+    except StoreError:
+        return f"A record ({status})"
+    when = version.device_time.astimezone().strftime("%d %b %Y %H:%M")
+    verb = "in conflict" if status == ItemStatus.CONFLICT else "refused"
+    return f"{label(version.record_type)} recorded {when}: {verb}"
+
+
+def sync_issues(store: DeviceStore) -> list[SyncIssue]:
+    """Return every stored sync issue, oldest first."""
+    out = []
+    version_ids = store.sync_issues.keys()
+    for version_id in version_ids:
+        try:
+            result = PushItemResult.model_validate(store.sync_issues.get(version_id))
+        except (StoreError, ValidationError):
+            out.append(SyncIssue(version_id, "unknown", "A sync problem", "", REJECTED_ADVICE))
+            continue
+        conflict = result.status == ItemStatus.CONFLICT
+        detail = result.message or ""
+        if result.field:
+            detail = f"{result.field}: {detail}" if detail else result.field
+        out.append(
+            SyncIssue(
+                version_id=version_id,
+                status=str(result.status),
+                title=_title(store, version_id, result.status),
+                detail=detail,
+                advice=CONFLICT_ADVICE if conflict else REJECTED_ADVICE,
+            )
+        )
+    return out

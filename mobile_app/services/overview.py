@@ -1,0 +1,118 @@
+"""What the caseload screen shows: families and children here, drafts, what waits to sync."""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from mobile_app.errors import NotSignedIn
+from mobile_app.services.account import AccountService
+from mobile_app.services.drafts import DraftService
+from mobile_app.services.records import RecordService
+from mobile_app.services.sync import LAST_SYNC_SETTING
+from mobile_app.services.wording import age_text, label
+from mobile_app.store import DeviceStore
+from shared.models import Child, SignificantAdult
+
+
+@dataclass(frozen=True)
+class ChildRow:
+    """A child on the caseload, with a visit draft in progress if there is one."""
+
+    child_id: str
+    case_id: str
+    child: Child
+    name: str
+    age: str
+    status: str
+    draft_id: str | None
+
+
+@dataclass(frozen=True)
+class FamilyRow:
+    """A family on the caseload and its children."""
+
+    case_id: str
+    family_name: str
+    town: str
+    children: tuple[ChildRow, ...]
+
+
+@dataclass(frozen=True)
+class KnownAdult:
+    """A significant adult already recorded for a family."""
+
+    adult_id: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Overview:
+    """A snapshot of the device for the caseload and sync screens."""
+
+    families: tuple[FamilyRow, ...]
+    pending: int
+    drafts: int
+    last_sync_at: datetime | None
+    signed_in_as: str | None
+    issues: int
+
+    def child(self, child_id: str) -> ChildRow | None:
+        """Return the caseload row of a child, if the child is on this device."""
+        rows = (c for f in self.families for c in f.children if c.child_id == child_id)
+        return next(rows, None)
+
+
+def device_overview(store: DeviceStore, today: date) -> Overview:
+    """Read the caseload, drafts and sync state from the store."""
+    drafts = DraftService(store).all()
+    draft_for = {d.child_id: d.draft_id for d in drafts}
+    families = []
+    for case in RecordService(store).caseload():
+        children = tuple(
+            ChildRow(
+                child_id=child_id,
+                case_id=case.case_id,
+                child=child,
+                name=f"{child.given_name} {child.family_name}",
+                age=age_text(child, today),
+                status=label(child.status),
+                draft_id=draft_for.get(child_id),
+            )
+            for child_id, child in sorted(case.children.items(), key=lambda kv: kv[1].given_name)
+        )
+        families.append(
+            FamilyRow(case.case_id, case.family.family_name, case.family.address.town, children)
+        )
+    last = store.settings.get(LAST_SYNC_SETTING)
+    try:
+        who: str | None = AccountService(store).session().practitioner.display_name
+    except NotSignedIn:
+        who = None
+    return Overview(
+        families=tuple(families),
+        pending=store.outbox.count(),
+        drafts=len(drafts),
+        last_sync_at=datetime.fromisoformat(last) if isinstance(last, str) else None,
+        signed_in_as=who,
+        issues=len(store.sync_issues.keys()),
+    )
+
+
+def known_adults(store: DeviceStore, case_id: str) -> list[KnownAdult]:
+    """Return the significant adults recorded for a family, fathers and male carers included."""
+    out = []
+    for stored in RecordService(store).current("significant_adult"):
+        adult = stored.version.payload
+        if stored.version.case_id == case_id and isinstance(adult, SignificantAdult):
+            name = adult.name or adult.description_if_unidentified or "Unnamed adult"
+            text = f"{name} ({label(adult.relationship)})"
+            out.append(KnownAdult(stored.version.record_id, text))
+    return out
+
+
+def last_sync_text(last: datetime | None, now: datetime) -> str:
+    """Say when this device last synced, in local time."""
+    if last is None:
+        return "Never synced on this device"
+    local, today = last.astimezone(), now.astimezone().date()
+    day = "today" if local.date() == today else local.strftime("%d %b %Y")
+    return f"Last synced {day} at {local:%H:%M}"

@@ -1,0 +1,97 @@
+"""The Flet app: page set-up, the router, and `run()` behind `python -m mobile_app`."""
+
+import os
+import sys
+from collections.abc import Callable
+
+import flet as ft
+
+from mobile_app.config import default_data_dir, load_profile
+from mobile_app.errors import ConfigError
+from mobile_app.ui.controller import AppConfig
+from mobile_app.ui.flows import Flows
+from mobile_app.ui.state import CASELOAD, CHRONOLOGY, SETUP, SIGN_IN, SYNC, UNLOCK, VISIT, AppState
+from mobile_app.ui.views.caseload import caseload_view
+from mobile_app.ui.views.chronology import chronology_view
+from mobile_app.ui.views.setup import setup_view
+from mobile_app.ui.views.sign_in import sign_in_view
+from mobile_app.ui.views.sync import sync_view
+from mobile_app.ui.views.unlock import unlock_view
+from mobile_app.ui.views.visit import visit_view
+
+DEFAULT_PORT = 8550  # the sync server's default is 8000: the two must not collide
+SCREENS: dict[str, Callable[[AppState, Flows], ft.View]] = {
+    SETUP: setup_view,
+    SIGN_IN: sign_in_view,
+    UNLOCK: unlock_view,
+    CASELOAD: caseload_view,
+    VISIT: visit_view,
+    SYNC: sync_view,
+    CHRONOLOGY: chronology_view,
+}
+
+
+@ft.component
+def router(state: AppState, flows: Flows) -> list[ft.View]:
+    """Show the screen for the current route; anything unknown shows the lock screen."""
+    return [SCREENS.get(state.route, unlock_view)(state, flows)]
+
+
+def theme() -> ft.Theme:
+    """High-contrast light theme with standard (not compact) touch targets."""
+    return ft.Theme(color_scheme_seed=ft.Colors.INDIGO, visual_density=ft.VisualDensity.STANDARD)
+
+
+def start(page: ft.Page, config: AppConfig) -> Flows:
+    """Set the page up and render the app; returns its flows (tests drive them)."""
+    page.title = "Doorstep"
+    page.theme_mode = ft.ThemeMode.LIGHT
+    page.theme = theme()
+    flows = Flows(config)
+    flows.app.start()
+
+    async def on_connectivity(e: ft.ConnectivityChangeEvent) -> None:
+        online = any(kind != ft.ConnectivityType.NONE for kind in e.connectivity)
+        await flows.sync.connectivity(online)
+
+    async def on_lifecycle(e: ft.AppLifecycleStateChangeEvent) -> None:
+        if e.state == ft.AppLifecycleState.RESUME:
+            flows.app.check_idle()
+            await flows.sync.run()
+
+    # Kept on the flows: a service nobody references is unregistered after the next event.
+    flows.connectivity = ft.Connectivity(on_change=on_connectivity)
+    page.on_app_lifecycle_state_change = on_lifecycle
+    page.on_close = lambda _: flows.app.close()
+    page.render_views(router, flows.state, flows)
+    page.run_task(flows.app.tick_forever)
+    return flows
+
+
+def main(page: ft.Page) -> None:
+    """The entry point ft.run calls for each session."""
+    try:
+        config = AppConfig(data_dir=default_data_dir(), profile=load_profile())
+    except ConfigError as exc:
+        page.add(ft.Text(f"Doorstep cannot start: {exc}", key="startup.error"))
+        return
+    start(page, config)
+
+
+def web_mode() -> bool:
+    """True when the app should serve its web build: forced, or Linux with no display."""
+    if os.environ.get("FLET_FORCE_WEB_SERVER"):
+        return True
+    no_display = not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+    return sys.platform.startswith("linux") and no_display
+
+
+def run() -> None:
+    """Run the app: a window where there is a display, else the web build on 127.0.0.1."""
+    port = int(os.environ.get("FLET_SERVER_PORT") or DEFAULT_PORT)
+    host = os.environ.get("FLET_SERVER_IP") or "127.0.0.1"
+    if not web_mode():
+        ft.run(main, no_cdn=True)
+        return
+    print(f"Doorstep field app: open http://{host}:{port}", flush=True)
+    ft.run(main, host=host, port=port, view=ft.AppView.WEB_BROWSER, no_cdn=True)

@@ -1,0 +1,234 @@
+"""The app's glue: screens call these methods, which call services and update AppState.
+
+Blocking work (key derivation, sign-in, sync) runs on worker threads, so the screen never
+freezes. Every handler goes through `act` or `typed`: it counts as activity for auto-lock,
+and any failure becomes a plain message instead of a crash on a doorstep.
+"""
+
+import asyncio
+import inspect
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from mobile_app.config import AppProfile
+from mobile_app.crypto import KdfParams
+from mobile_app.errors import (
+    MobileError,
+    NotInitialised,
+    NotSignedIn,
+    ServerRefused,
+    ServerUnreachable,
+    WrongPassphrase,
+)
+from mobile_app.services.account import AccountService
+from mobile_app.services.issues import sync_issues
+from mobile_app.services.lock import Clock, InactivityLock
+from mobile_app.services.overview import device_overview
+from mobile_app.services.passphrase import passphrase_strength
+from mobile_app.services.session import DeviceSession
+from mobile_app.store import DeviceStore
+from mobile_app.ui.state import CASELOAD, SETUP, SIGN_IN, UNLOCK, AppState
+from shared.clock import utc_now
+
+log = logging.getLogger(__name__)
+
+UNEXPECTED = (
+    "Something went wrong on this screen. Everything you typed is kept on this device; "
+    "try again, or lock and unlock the app."
+)
+Handler = Callable[[Any], Any]
+
+
+@dataclass(frozen=True)
+class AppConfig:
+    """Where the app keeps its data and how it behaves; tests swap the clock and the network."""
+
+    data_dir: Path
+    profile: AppProfile
+    kdf: KdfParams | None = None
+    clock: Clock = field(default=utc_now)
+    transport: httpx.BaseTransport | None = None
+    tick_seconds: float = 10.0
+    device_name: str = "doorstep-app"
+
+
+class AppController:
+    """Set-up, sign-in, lock and unlock; owns the device session and the auto-lock."""
+
+    def __init__(self, config: AppConfig, state: AppState) -> None:
+        self.config = config
+        self.state = state
+        self.device = DeviceSession(config.data_dir, config.kdf)
+        self.idle = InactivityLock(config.profile.auto_lock_minutes, config.clock)
+        self._closed = False
+
+    @property
+    def store(self) -> DeviceStore:
+        """The open store (raises StoreLocked when locked)."""
+        return self.device.store
+
+    def start(self) -> None:
+        """Show set-up on a new device, else the lock screen."""
+        self.state.server_url = str(self.config.profile.server_url).rstrip("/")
+        self.state.go(UNLOCK if self.device.is_set_up() else SETUP)
+
+    # -- activity and auto-lock ------------------------------------------------------------
+
+    def active(self) -> bool:
+        """Count a touch; lock instead (and return False) if the app was idle too long."""
+        if self.device.unlocked and self.idle.is_due():
+            self.lock(self._idle_message())
+            return False
+        self.idle.touch()
+        return True
+
+    def check_idle(self) -> None:
+        """Lock the app when it has been idle for the allowed time (the timer calls this)."""
+        if self.device.unlocked and self.idle.is_due():
+            self.lock(self._idle_message())
+
+    def _idle_message(self) -> str:
+        minutes = self.config.profile.auto_lock_minutes
+        return f"Locked after {minutes} minutes without use. Your work is saved."
+
+    def lock(self, message: str = "") -> None:
+        """Close the store (the data key goes with it) and show the lock screen."""
+        self.device.lock()
+        self.state.locked(message)
+
+    async def tick_forever(self) -> None:
+        """Check for inactivity every few seconds, until the session closes."""
+        while not self._closed:
+            await asyncio.sleep(self.config.tick_seconds)
+            self.check_idle()
+
+    def close(self) -> None:
+        """The session is over (tab closed, app ended): lock and stop the timer."""
+        self._closed = True
+        self.lock()
+
+    def act(self, fn: Callable[..., Any]) -> Handler:
+        """Wrap a button handler: activity first, then the action, failures as messages."""
+
+        async def handler(_: Any) -> None:
+            if self.active():
+                await self._safely(fn)
+
+        return handler
+
+    def picked(self, fn: Callable[[str], Any]) -> Handler:
+        """Wrap a choice handler: activity first, then the action with the chosen value."""
+
+        async def handler(e: Any) -> None:
+            if self.active():
+                await self._safely(lambda: fn(str(e.control.value or "")))
+
+        return handler
+
+    def typed(self, fn: Callable[[str], Any]) -> Handler:
+        """Wrap a text handler: the words are saved first, then auto-lock may apply."""
+
+        async def handler(e: Any) -> None:
+            await self._safely(lambda: fn(str(e.control.value or "")))
+            self.active()
+
+        return handler
+
+    async def _safely(self, fn: Callable[[], Any]) -> None:
+        try:
+            result = fn()
+            if inspect.isawaitable(result):
+                await result
+        except MobileError as exc:
+            self.state.say(str(exc))
+        except Exception:
+            log.exception("Unhandled error in a screen handler")
+            self.state.say(UNEXPECTED)
+
+    # -- first run, unlock, sign-in ----------------------------------------------------------
+
+    async def set_up(self, passphrase: str, again: str) -> None:
+        """Protect this device with a new passphrase, then ask for the server sign-in."""
+        strength = passphrase_strength(passphrase)
+        if not strength.acceptable:
+            self.state.say(f"Choose a stronger passphrase. {strength.advice}")
+            return
+        if passphrase != again:
+            self.state.say("The two passphrases are different: type the same one twice.")
+            return
+        self.state.working("Protecting this device…")
+        key = await asyncio.to_thread(self.device.create_key, passphrase)
+        self.device.open(key)
+        self.idle.touch()
+        self.state.go(SIGN_IN)
+
+    async def unlock(self, passphrase: str) -> None:
+        """Unlock with the passphrase; a wrong one leaves a plain message and changes nothing."""
+        if not passphrase:
+            self.state.say("Type your passphrase to unlock.")
+            return
+        self.state.working("Unlocking…")
+        try:
+            key = await asyncio.to_thread(self.device.derive_key, passphrase)
+        except WrongPassphrase as exc:
+            self.state.say(str(exc))
+            return
+        except NotInitialised:
+            self.state.go(SETUP, "This device has not been set up yet: choose a passphrase.")
+            return
+        self.device.open(key)
+        self.idle.touch()
+        try:
+            AccountService(self.store).session()
+        except NotSignedIn:
+            self.state.go(SIGN_IN)
+            return
+        self.show_caseload()
+
+    async def sign_in(self, server_url: str, username: str, password: str) -> bool:
+        """Sign this device in; returns True when it worked (the caseload sync comes next)."""
+        server_url = server_url.strip()
+        if not server_url.startswith(("http://", "https://")):
+            self.state.say("Type the server address, starting with https:// or http://.")
+            return False
+        if not username.strip() or not password:
+            self.state.say("Type your username and password.")
+            return False
+        self.state.working("Signing in…")
+        name = self.config.device_name
+
+        def sign_in(store: DeviceStore) -> object:
+            return AccountService(store, self.config.transport).sign_in(
+                server_url, username.strip(), password, name
+            )
+
+        try:
+            await asyncio.to_thread(self.device.in_worker, sign_in)
+        except ServerUnreachable:
+            self.state.say(
+                "The server could not be reached: check the address and your connection, "
+                "then try again."
+            )
+            return False
+        except ServerRefused as exc:
+            self.state.say(f"The server refused the sign-in: {exc}")
+            return False
+        self.show_caseload()
+        return True
+
+    # -- caseload ----------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Re-read the caseload and sync figures from the store."""
+        today = self.config.clock().date()
+        self.state.show_overview(device_overview(self.store, today), sync_issues(self.store))
+
+    def show_caseload(self, message: str = "") -> None:
+        """Show the caseload, freshly read."""
+        self.refresh()
+        self.state.go(CASELOAD, message)

@@ -1,0 +1,220 @@
+"""Accessible building blocks: every control gets a stable key, a label a screen reader
+announces, a touch target of at least 48 px, and text that wraps at twice the text size."""
+
+import functools
+import logging
+from collections.abc import Callable, Sequence
+from typing import Any, ParamSpec, TypeVar
+
+import flet as ft
+
+from mobile_app.ui.state import AppState
+
+log = logging.getLogger(__name__)
+P = ParamSpec("P")
+C = TypeVar("C", bound=ft.Control)
+
+TOUCH_PX = 48
+RENDER_FAILED = (
+    "This part of the screen could not be shown. Everything you typed is kept on this device: "
+    "go back and try again."
+)
+_PAD = ft.Padding.symmetric(vertical=14, horizontal=20)
+Handler = Callable[[Any], Any]
+Options = Sequence[tuple[str, str]]
+
+
+def use_form(**initial: str) -> dict[str, str]:
+    """Component-local form values that live until the screen goes (no re-render on typing)."""
+    ref: ft.MutableRef[dict[str, str]] = ft.use_ref(dict(initial))
+    return ref.current if ref.current is not None else {}
+
+
+def keep(form: dict[str, str], name: str) -> Handler:
+    """A text handler that keeps what is typed in the form."""
+
+    def handler(e: Any) -> None:
+        form[name] = str(e.control.value or "")
+
+    return handler
+
+
+def button(text: str, key: str, on_click: Handler, *, primary: bool = False) -> ft.Control:
+    """A text button with a 48 px minimum height that grows with the text."""
+    style = ft.ButtonStyle(padding=_PAD, visual_density=ft.VisualDensity.STANDARD)
+    if primary:
+        return ft.FilledButton(content=text, key=key, on_click=on_click, style=style)
+    return ft.OutlinedButton(content=text, key=key, on_click=on_click, style=style)
+
+
+def icon_button(icon: ft.IconData, label: str, key: str, on_click: Handler) -> ft.Control:
+    """An icon button whose tooltip is what a screen reader announces."""
+    return ft.IconButton(
+        icon=icon,
+        tooltip=label,
+        key=key,
+        on_click=on_click,
+        size_constraints=ft.BoxConstraints(min_width=TOUCH_PX, min_height=TOUCH_PX),
+    )
+
+
+def text_field(
+    label: str,
+    key: str,
+    value: str,
+    on_change: Handler,
+    *,
+    password: bool = False,
+    multiline: bool = False,
+    helper: str | None = None,
+    on_submit: Handler | None = None,
+) -> ft.Control:
+    """A labelled text box; multiline boxes grow with what is typed."""
+    return ft.TextField(
+        label=label,
+        key=key,
+        value=value,
+        on_change=on_change,
+        on_submit=on_submit,
+        password=password,
+        can_reveal_password=password,
+        multiline=multiline,
+        min_lines=3 if multiline else None,
+        helper=helper,
+        helper_max_lines=4,
+    )
+
+
+def choice(
+    label: str, key: str, options: Options, value: str | None, on_change: Handler
+) -> ft.Control:
+    """A question answered by one of several radio buttons, announced with its question."""
+    radios: list[ft.Control] = [
+        ft.Radio(value=v, label=text, key=f"{key}.{v}") for v, text in options
+    ]
+    group = ft.RadioGroup(
+        key=key, value=value, on_change=on_change, content=ft.Row(radios, wrap=True, spacing=4)
+    )
+    # The group is announced once by its label; the visible question is not read again.
+    question = ft.Semantics(
+        exclude_semantics=True, content=ft.Text(label, weight=ft.FontWeight.W_600)
+    )
+    return ft.Semantics(
+        label=label, container=True, content=ft.Column([question, group], spacing=2)
+    )
+
+
+def yes_no(label: str, key: str, value: bool | None, on_change: Handler) -> ft.Control:
+    """A yes / no question; unanswered shows neither chosen."""
+    current = None if value is None else ("yes" if value else "no")
+    return choice(label, key, (("yes", "Yes"), ("no", "No")), current, on_change)
+
+
+def dropdown(label: str, key: str, options: Options, value: str, on_select: Handler) -> ft.Control:
+    """A labelled pick-list, as wide as the screen."""
+    menu = ft.Dropdown(
+        label=label,
+        key=key,
+        value=value,
+        on_select=on_select,
+        options=[ft.DropdownOption(key=v, text=text) for v, text in options],
+        expand=True,  # along the row: a column's expand would ask for unbounded height
+    )
+    return ft.Row([menu])
+
+
+def heading(text: str, key: str | None = None) -> ft.Control:
+    """A heading screen readers announce as one."""
+    return ft.Semantics(
+        header=True, content=ft.Text(text, key=key, theme_style=ft.TextThemeStyle.TITLE_LARGE)
+    )
+
+
+def note(text: str, key: str | None = None, *, strong: bool = False) -> ft.Control:
+    """A paragraph of text that wraps."""
+    return ft.Text(text, key=key, weight=ft.FontWeight.W_600 if strong else None)
+
+
+def buttons(*controls: ft.Control) -> ft.Control:
+    """A row of buttons that wraps onto more lines when the text is large."""
+    return ft.Row(list(controls), wrap=True, spacing=8, run_spacing=8)
+
+
+def status_line(state: AppState) -> list[ft.Control]:
+    """The busy spinner and the plain message, announced as they change."""
+    out: list[ft.Control] = []
+    if state.busy:
+        out.append(
+            ft.Row(
+                [ft.ProgressRing(width=24, height=24), ft.Text(state.busy, key="busy")],
+                wrap=True,
+            )
+        )
+    if state.message:
+        out.append(
+            ft.Semantics(
+                live_region=True,
+                content=ft.Container(
+                    ft.Text(state.message, key="message", color=ft.Colors.BLACK),
+                    bgcolor=ft.Colors.AMBER_100,
+                    padding=12,
+                    border_radius=8,
+                ),
+            )
+        )
+    return out
+
+
+def screen(
+    key: str,
+    route: str,
+    title: str,
+    body: list[ft.Control],
+    actions: list[ft.Control] | None = None,
+) -> ft.View:
+    """A full screen: app bar, then a scrolling column of content."""
+    controls: list[ft.BaseControl] = list(body)
+    return ft.View(
+        route=route,
+        key=key,
+        appbar=ft.AppBar(title=ft.Text(title), actions=actions or []),
+        controls=controls,
+        scroll=ft.ScrollMode.AUTO,
+        padding=16,
+        spacing=16,
+    )
+
+
+def guarded(fallback: Callable[..., C]) -> Callable[[Callable[P, C]], Callable[P, C]]:
+    """Render with a plain fallback: a failing render must never stop the app updating."""
+
+    def wrap(render: Callable[P, C]) -> Callable[P, C]:
+        @functools.wraps(render)
+        def safe(*args: P.args, **kwargs: P.kwargs) -> C:
+            try:
+                return render(*args, **kwargs)
+            except Exception:
+                log.exception("Rendering %s failed", render.__name__)
+                return fallback(*args, **kwargs)
+
+        return safe
+
+    return wrap
+
+
+def failed_part(*_: Any) -> ft.Control:
+    """What shows where part of a screen failed to render."""
+    return note(RENDER_FAILED, key="render.error", strong=True)
+
+
+def failed_screen(state: AppState, flows: Any) -> ft.View:
+    """What shows where a whole screen failed to render: a way back, and the lock."""
+    app = flows.app
+    body = [
+        failed_part(),
+        buttons(
+            button("Back to caseload", "nav.caseload", app.act(app.show_caseload)),
+            button("Lock the app", "nav.lock", app.act(app.lock)),
+        ),
+    ]
+    return screen("screen.error", state.route, "Doorstep", body)

@@ -1,0 +1,55 @@
+"""Sync in the background: the screen stays usable while records go up and come down."""
+
+import asyncio
+import logging
+
+from mobile_app.services.background_sync import BackgroundSync, SyncOutcome
+from mobile_app.ui.controller import AppController
+from mobile_app.ui.state import SIGN_IN
+
+log = logging.getLogger(__name__)
+
+PHASES = {"push": "Sending", "pull": "Receiving"}
+STOPPED = SyncOutcome(
+    "failed",
+    "Sync stopped unexpectedly. Your records are kept on this device and will sync later.",
+)
+
+
+class SyncFlow:
+    """Starts one sync at a time on a worker thread and reports its progress and outcome."""
+
+    def __init__(self, app: AppController) -> None:
+        self._app = app
+        self._state = app.state
+        self._runner = BackgroundSync(app.device, transport=app.config.transport)
+
+    async def run(self) -> None:
+        """Sync now unless a sync is already running or the app is locked."""
+        if self._state.sync.running or not self._app.device.unlocked:
+            return
+        self._state.sync_started()
+        loop = asyncio.get_running_loop()
+
+        def progress(phase: str, done: int, total: int) -> None:
+            # Called on the worker thread: state changes belong to the UI loop.
+            loop.call_soon_threadsafe(
+                self._state.sync_progress, PHASES.get(phase, phase), done, total
+            )
+
+        try:
+            outcome = await asyncio.to_thread(self._runner.run, progress)
+        except Exception:
+            log.exception("Sync stopped unexpectedly")
+            outcome = STOPPED
+        self._state.sync_finished(outcome)
+        if self._app.device.unlocked:
+            self._app.refresh()
+            if outcome.needs_sign_in:
+                self._state.go(SIGN_IN, outcome.message)
+
+    async def connectivity(self, online: bool) -> None:
+        """The device's network changed: show it, and sync when it comes back."""
+        self._state.connectivity(online)
+        if online:
+            await self.run()

@@ -1,0 +1,81 @@
+"""The caseload: families and children on this device, and where sync stands."""
+
+import flet as ft
+
+from mobile_app.services.overview import ChildRow, FamilyRow
+from mobile_app.ui.controls import (
+    button,
+    buttons,
+    failed_screen,
+    guarded,
+    heading,
+    icon_button,
+    note,
+    screen,
+    status_line,
+)
+from mobile_app.ui.flows import Flows
+from mobile_app.ui.state import CASELOAD, SYNC, AppState
+from mobile_app.ui.status_panel import status_panel
+
+
+def _child(row: ChildRow, flows: Flows) -> ft.Control:
+    act = flows.app.act
+    visit_text = "Resume visit" if row.draft_id else "Record a visit"
+    return ft.Column(
+        [
+            note(f"{row.name}, {row.age}", key=f"child.{row.child_id}", strong=True),
+            note(row.status),
+            buttons(
+                button(
+                    visit_text,
+                    f"child.{row.child_id}.visit",
+                    act(lambda: flows.visits.open(row.child_id)),
+                    primary=True,
+                ),
+                button(
+                    "Chronology",
+                    f"child.{row.child_id}.chronology",
+                    act(lambda: flows.chronology.open(row.child_id)),
+                ),
+            ),
+        ],
+        spacing=4,
+    )
+
+
+def _family(family: FamilyRow, flows: Flows) -> ft.Control:
+    rows: list[ft.Control] = [
+        heading(f"{family.family_name} family, {family.town}", key=f"family.{family.case_id}")
+    ]
+    rows += [_child(c, flows) for c in family.children] or [note("No children recorded.")]
+    return ft.Card(ft.Container(ft.Column(rows, spacing=10), padding=12))
+
+
+@ft.component
+@guarded(failed_screen)
+def caseload_view(state: AppState, flows: Flows) -> ft.View:
+    """Families and children, visits in progress, and the sync status."""
+    app = flows.app
+    overview = state.overview
+    body: list[ft.Control] = [status_panel(state, app.config.clock()), *status_line(state)]
+    if overview is None or not overview.families:
+        body.append(
+            note(
+                "No families on this device yet. Sync to download your caseload.",
+                key="caseload.empty",
+            )
+        )
+    else:
+        body += [_family(f, flows) for f in overview.families]
+    body.append(
+        buttons(
+            button("Sync now", "caseload.sync", app.act(flows.sync.run)),
+            button("Sync details", "caseload.sync_screen", app.act(lambda: state.go(SYNC))),
+        )
+    )
+    actions = [
+        icon_button(ft.Icons.SYNC, "Sync now", "nav.sync", app.act(flows.sync.run)),
+        icon_button(ft.Icons.LOCK, "Lock the app", "nav.lock", app.act(app.lock)),
+    ]
+    return screen("screen.caseload", CASELOAD, "My caseload", body, actions)

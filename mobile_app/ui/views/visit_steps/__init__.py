@@ -1,0 +1,1 @@
+"""The steps of the visit screen, one component each, in the order of DOMAIN.md section 6."""

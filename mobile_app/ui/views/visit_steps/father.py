@@ -1,0 +1,79 @@
+"""Step 5: the father or male carer: a known adult, someone new, or not known and why."""
+
+import flet as ft
+
+from mobile_app.services.wording import label
+from mobile_app.ui.controls import choice, dropdown, failed_part, guarded, note, text_field
+from mobile_app.ui.flows import Flows
+from mobile_app.ui.state import VisitScreen
+from shared.vocabulary import Relationship
+
+ANSWERS = (("known", "A known adult"), ("new", "Someone new"), ("not_known", "Not known"))
+
+
+@ft.component
+@guarded(failed_part)
+def father_step(visit: VisitScreen, flows: Flows) -> ft.Control:
+    """Child Q finding 4: never leave the men in the child's life unasked about."""
+    draft = visit.draft
+    app, visits = flows.app, flows.visits
+    rows: list[ft.Control] = [
+        choice(
+            "Who is the child's father or male carer?",
+            "visit.father",
+            ANSWERS,
+            draft.father,
+            app.picked(lambda v: visits.choose(father=v)),
+        )
+    ]
+    if draft.father == "known" and visit.adults:
+        rows.append(
+            choice(
+                "Which adult?",
+                "visit.father.adult",
+                [(a.adult_id, a.label) for a in visit.adults],
+                draft.father_adult_id,
+                app.picked(lambda v: visits.choose(father_adult_id=v)),
+            )
+        )
+    elif draft.father == "known":
+        rows.append(
+            note(
+                "No adults are recorded for this family on this device: choose Someone new.",
+                key="visit.father.none",
+            )
+        )
+    elif draft.father == "new":
+        rows += [
+            text_field(
+                "His name",
+                "visit.father.name",
+                draft.new_adult_name,
+                app.typed(lambda t: visits.edit(new_adult_name=t)),
+            ),
+            dropdown(
+                "Relationship to the child",
+                "visit.father.relationship",
+                [(r.value, label(r)) for r in Relationship],
+                draft.new_adult_relationship.value,
+                app.picked(lambda v: visits.choose(new_adult_relationship=Relationship(v))),
+            ),
+            text_field(
+                "If his name is not known, describe him",
+                "visit.father.description",
+                draft.new_adult_description,
+                app.typed(lambda t: visits.edit(new_adult_description=t)),
+            ),
+        ]
+    elif draft.father == "not_known":
+        rows += [
+            text_field(
+                "Why is he not known?",
+                "visit.father.reason",
+                draft.father_not_known_reason,
+                app.typed(lambda t: visits.edit(father_not_known_reason=t)),
+                multiline=True,
+            ),
+            note("A follow-up to find out who he is will be added to the next steps."),
+        ]
+    return ft.Column(rows, spacing=16)

@@ -1,0 +1,61 @@
+"""Steps 4 and 6: the child's voice; worries, what is working well and next steps."""
+
+import flet as ft
+
+from mobile_app.ui.controls import failed_part, guarded, text_field
+from mobile_app.ui.flows import Flows
+from mobile_app.ui.state import VisitScreen
+
+
+@ft.component
+@guarded(failed_part)
+def voice_step(visit: VisitScreen, flows: Flows) -> ft.Control:
+    """The child's own words, or their behaviour if they do not talk yet."""
+    draft = visit.draft
+    visits = flows.visits
+    return ft.Column(
+        [
+            text_field(
+                "The child's words, or their behaviour if they do not talk yet",
+                "visit.voice",
+                draft.voice_of_child,
+                flows.app.typed(lambda t: visits.edit(voice_of_child=t)),
+                multiline=True,
+                helper="Write what the child said in their own words.",
+            )
+        ]
+    )
+
+
+@ft.component
+@guarded(failed_part)
+def summary_step(visit: VisitScreen, flows: Flows) -> ft.Control:
+    """Worries, what is working well, and next steps."""
+    draft = visit.draft
+    typed, visits = flows.app.typed, flows.visits
+    return ft.Column(
+        [
+            text_field(
+                "What are we worried about?",
+                "visit.worries",
+                draft.worries,
+                typed(lambda t: visits.edit(worries=t)),
+                multiline=True,
+            ),
+            text_field(
+                "What is working well?",
+                "visit.working_well",
+                draft.working_well,
+                typed(lambda t: visits.edit(working_well=t)),
+                multiline=True,
+            ),
+            text_field(
+                "What needs to happen next?",
+                "visit.next_steps",
+                draft.next_steps,
+                typed(lambda t: visits.edit(next_steps=t)),
+                multiline=True,
+            ),
+        ],
+        spacing=16,
+    )

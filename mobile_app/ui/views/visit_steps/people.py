@@ -1,0 +1,97 @@
+"""Step 1: the kind of visit, and who is present and who is expected but absent."""
+
+from functools import partial
+
+import flet as ft
+
+from mobile_app.services.wording import label
+from mobile_app.ui.controls import (
+    button,
+    buttons,
+    choice,
+    dropdown,
+    failed_part,
+    guarded,
+    heading,
+    note,
+    text_field,
+)
+from mobile_app.ui.flows import Flows
+from mobile_app.ui.state import VisitScreen
+from shared.vocabulary import VisitType
+
+ATTENDANCE = (("present", "Present"), ("absent", "Expected, not here"), ("none", "Not expected"))
+
+
+def _people(flows: Flows, which: str, names: list[str], prefix: str) -> list[ft.Control]:
+    act = flows.app.act
+    return [
+        ft.Row(
+            [
+                note(name, key=f"{prefix}.{i}"),
+                button(
+                    f"Remove {name}",
+                    f"{prefix}.{i}.remove",
+                    act(partial(flows.visits.remove_person, which, i)),
+                ),
+            ],
+            wrap=True,
+        )
+        for i, name in enumerate(names)
+    ]
+
+
+@ft.component
+@guarded(failed_part)
+def people_step(visit: VisitScreen, flows: Flows) -> ft.Control:
+    """Visit type, the family's known adults, and anyone else present or absent."""
+    draft = visit.draft
+    app, visits = flows.app, flows.visits
+    types = [(t.value, label(t)) for t in VisitType]
+    rows: list[ft.Control] = [
+        dropdown(
+            "Kind of visit",
+            "visit.type",
+            types,
+            draft.visit_type.value,
+            app.picked(lambda v: visits.choose(visit_type=VisitType(v))),
+        ),
+        heading("Adults known to the family"),
+    ]
+    for adult in visit.adults:
+        rows.append(
+            choice(
+                adult.label,
+                f"visit.adult.{adult.adult_id}",
+                ATTENDANCE,
+                draft.known_adults.get(adult.adult_id, "none"),
+                app.picked(partial(visits.attendance, adult.adult_id)),
+            )
+        )
+    if not visit.adults:
+        rows.append(note("No adults are recorded for this family on this device yet."))
+    rows += [
+        heading("Others present"),
+        *_people(flows, "others_present", draft.others_present, "visit.present"),
+        text_field(
+            "Someone else present (for example: mother)",
+            "visit.present.new",
+            draft.typing_present,
+            app.typed(lambda t: visits.edit(typing_present=t)),
+        ),
+        buttons(
+            button("Add", "visit.present.add", app.act(lambda: visits.add_person("others_present")))
+        ),
+        heading("Expected but not here"),
+        *_people(flows, "others_absent", draft.others_absent, "visit.absent"),
+        text_field(
+            "Someone expected who was not there (for example: father)",
+            "visit.absent.new",
+            draft.typing_absent,
+            app.typed(lambda t: visits.edit(typing_absent=t)),
+        ),
+        buttons(
+            button("Add", "visit.absent.add", app.act(lambda: visits.add_person("others_absent")))
+        ),
+    ]
+    return ft.Column(rows, spacing=12)

@@ -1,0 +1,44 @@
+"""Step 7: what is still missing, in plain words, and the finalise button."""
+
+import flet as ft
+
+from mobile_app.services.finalise import is_late
+from mobile_app.ui.controls import button, buttons, failed_part, guarded, heading, note, text_field
+from mobile_app.ui.flows import Flows
+from mobile_app.ui.state import VisitScreen
+
+
+@ft.component
+@guarded(failed_part)
+def review_step(visit: VisitScreen, flows: Flows) -> ft.Control:
+    """Finalise puts the visit in the outbox; until then it stays a draft."""
+    draft = visit.draft
+    app, visits = flows.app, flows.visits
+    rows: list[ft.Control] = [
+        note(
+            "Finalising stores the visit, the checklist and a chronology entry, ready to sync. "
+            "After that the visit cannot be edited here."
+        )
+    ]
+    if is_late(draft, app.config.clock()):
+        rows.append(
+            text_field(
+                "Why is this visit being recorded more than 24 hours later?",
+                "visit.late_reason",
+                draft.late_entry_reason,
+                app.typed(lambda t: visits.edit(late_entry_reason=t)),
+                multiline=True,
+            )
+        )
+    if visit.problems:
+        missing: list[ft.Control] = [heading("Still missing")]
+        missing += [
+            note(problem, key=f"visit.problem.{i}", strong=True)
+            for i, problem in enumerate(visit.problems)
+        ]
+        # Announced when it appears, so a screen-reader user hears what is missing.
+        rows.append(ft.Semantics(live_region=True, content=ft.Column(missing, spacing=8)))
+    rows.append(
+        buttons(button("Finalise visit", "visit.finalise", app.act(visits.finalise), primary=True))
+    )
+    return ft.Column(rows, spacing=12)

@@ -1,0 +1,135 @@
+"""Recording a visit: open or resume its draft, save every change, step through, finalise."""
+
+from typing import Any
+
+from mobile_app.errors import MobileError
+from mobile_app.services.account import AccountService
+from mobile_app.services.drafts import STEPS, DraftService, ItemDraft, VisitDraft
+from mobile_app.services.finalise import FinaliseService
+from mobile_app.services.overview import known_adults
+from mobile_app.services.wording import checklist_domains
+from mobile_app.ui.controller import AppController
+from mobile_app.ui.state import VisitScreen
+from shared.vocabulary import ChildStatus, VisitType
+
+_DEFAULT_TYPE = {ChildStatus.CP: VisitType.STATUTORY_CP, ChildStatus.CIN: VisitType.CIN}
+PEOPLE = {"others_present": "typing_present", "others_absent": "typing_absent"}
+
+
+class VisitFlow:
+    """Every change to the visit form lands in the encrypted store before anything else."""
+
+    def __init__(self, app: AppController) -> None:
+        self._app = app
+        self._state = app.state
+
+    @property
+    def screen(self) -> VisitScreen:
+        """The visit on screen."""
+        if self._state.visit is None:
+            raise MobileError("No visit is open: pick a child on the caseload.")
+        return self._state.visit
+
+    @property
+    def draft(self) -> VisitDraft:
+        """The draft on screen."""
+        return self.screen.draft
+
+    def open(self, child_id: str) -> None:
+        """Resume the child's visit draft, or start one."""
+        overview = self._state.overview
+        row = overview.child(child_id) if overview else None
+        if row is None:
+            raise MobileError("That child is no longer on this device: sync, then try again.")
+        drafts = DraftService(self._app.store)
+        draft = drafts.for_child(child_id) or drafts.start(
+            row.case_id,
+            child_id,
+            _DEFAULT_TYPE.get(row.child.status, VisitType.TARGETED),
+            self._app.config.clock(),
+        )
+        adults = known_adults(self._app.store, row.case_id)
+        self._state.open_visit(VisitScreen(draft, row, adults))
+
+    def _save(self) -> None:
+        DraftService(self._app.store).save(self.draft)
+
+    def edit(self, **changes: Any) -> None:
+        """Change typed fields and save (no re-render: the text box already shows them)."""
+        for name, value in changes.items():
+            setattr(self.draft, name, value)
+        self._save()
+
+    def choose(self, **changes: Any) -> None:
+        """Change answers that alter what the screen shows, save, and re-render."""
+        self.edit(**changes)
+        self.screen.problems = []
+        self._state.changed()
+
+    def attendance(self, adult_id: str, value: str | None) -> None:
+        """Mark a known adult as present, expected but absent, or neither."""
+        if value == "present":
+            self.draft.known_adults[adult_id] = "present"
+        elif value == "absent":
+            self.draft.known_adults[adult_id] = "absent"
+        else:
+            self.draft.known_adults.pop(adult_id, None)
+        self.choose()
+
+    def add_person(self, which: str) -> None:
+        """Add the person typed for the present (or expected but absent) list."""
+        typing = PEOPLE[which]
+        description = str(getattr(self.draft, typing)).strip()
+        if not description:
+            raise MobileError("Describe the person first, for example: mother, or mum's partner.")
+        getattr(self.draft, which).append(description)
+        self.choose(**{typing: ""})
+
+    def remove_person(self, which: str, index: int) -> None:
+        """Remove someone from the present or absent list."""
+        people: list[str] = getattr(self.draft, which)
+        if 0 <= index < len(people):
+            people.pop(index)
+        self.choose()
+
+    def rate(self, key: str, rating: str) -> None:
+        """Rate a checklist item."""
+        item = self.draft.checklist.setdefault(key, ItemDraft())
+        item.rating = rating or None
+        self.choose()
+
+    def evidence(self, key: str, text: str) -> None:
+        """Record what was seen for a checklist item."""
+        self.draft.checklist.setdefault(key, ItemDraft()).evidence = text
+        self._save()
+
+    def go_step(self, step: int) -> None:
+        """Show another step of the visit (the draft remembers where you were)."""
+        self.choose(step=max(0, min(step, len(STEPS) - 1)))
+
+    def go_domain(self, delta: int) -> None:
+        """Show the next or previous checklist domain."""
+        count = len(checklist_domains(self.screen.child.child, self.draft.started_at))
+        self.screen.domain = max(0, min(self.screen.domain + delta, count - 1))
+        self._state.changed()
+
+    def leave(self) -> None:
+        """Back to the caseload; the draft stays on the device to resume."""
+        self._state.close_visit()
+        self._app.show_caseload("Visit saved as a draft: resume it from the caseload.")
+
+    def finalise(self) -> None:
+        """Finalise the visit, or show what is missing in plain words."""
+        store = self._app.store
+        me = AccountService(store).session().practitioner
+        result = FinaliseService(store, me, self._app.config.clock()).finalise(
+            self.draft, self.screen.child.child
+        )
+        if result.problems:
+            self.screen.problems = result.problems
+            self._state.changed()
+            return
+        self._state.close_visit()
+        self._app.show_caseload(
+            f"Visit finalised. {store.outbox.count()} records are waiting to sync."
+        )
