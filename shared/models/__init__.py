@@ -9,7 +9,7 @@ from shared.models.checklist_response import ChecklistAnswer, ChecklistResponse
 from shared.models.chronology import ChronologyEntry
 from shared.models.family import Address, Child, Family
 from shared.models.people import Practitioner
-from shared.models.visit import FatherQuestion, PersonPresent, Visit
+from shared.models.visit import FatherQuestion, PersonPresent, SafetyScale, Visit, VisitAction
 
 RecordPayload = Annotated[
     Family | Child | SignificantAdult | Visit | ChecklistResponse | ChronologyEntry,
@@ -37,6 +37,8 @@ __all__ = [
     "PersonPresent",
     "Practitioner",
     "RecordPayload",
+    "SafetyScale",
     "SignificantAdult",
     "Visit",
+    "VisitAction",
 ]

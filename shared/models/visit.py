@@ -1,5 +1,6 @@
 """A home visit as finalised by the practitioner (DOMAIN.md 3.5 and rule V3)."""
 
+from datetime import date
 from typing import Literal, Self
 
 from pydantic import AwareDatetime, Field, model_validator
@@ -37,6 +38,21 @@ class FatherQuestion(DoorstepModel):
         return self
 
 
+class SafetyScale(DoorstepModel):
+    """One person's 0-10 rating: 0 "not safe in parents' care", 10 "safe enough to close"."""
+
+    rated_by: ShortText
+    value: int = Field(ge=0, le=10)
+
+
+class VisitAction(DoorstepModel):
+    """Something agreed at the visit: what, who owns it, and by when."""
+
+    action: ShortText
+    owner: ShortText
+    due: date
+
+
 class Visit(DoorstepModel):
     """A finalised visit: who was there, whether the child was seen (alone), what was seen."""
 
@@ -62,6 +78,8 @@ class Visit(DoorstepModel):
     worries: LongText = ""
     working_well: LongText = ""
     next_steps: LongText = ""
+    scaling: tuple[SafetyScale, ...] = ()
+    actions: tuple[VisitAction, ...] = ()
     late_entry_reason: LongText = ""
 
     @model_validator(mode="after")

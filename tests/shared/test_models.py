@@ -184,3 +184,17 @@ def test_record_version_round_trips_through_json(
     again = RecordVersion.model_validate_json(version.model_dump_json())
     assert again == version
     assert TypeAdapter(RecordPayload).validate_python(payload.model_dump()) == payload
+
+
+def test_safety_scale_is_0_to_10_and_actions_need_owner_and_due_date() -> None:
+    errors = errors_of(Visit, visit(scaling=[{"rated_by": "mother", "value": 11}]))
+    assert list(errors) == ["scaling[0].value"]
+    errors = errors_of(Visit, visit(actions=[{"action": "Book GP appointment", "owner": "Mum"}]))
+    assert list(errors) == ["actions[0].due"]
+    ok = Visit.model_validate(
+        visit(
+            scaling=[{"rated_by": "social worker", "value": 4}],
+            actions=[{"action": "Book GP", "owner": "Mum", "due": "2026-12-01"}],
+        )
+    )
+    assert ok.scaling[0].value == 4
