@@ -6,13 +6,13 @@ server accepts a resubmission of the same version id only when it is identical.
 """
 
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Any, Literal, Self
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
 from shared.ids import RecordId
 from shared.models import Practitioner, RecordPayload
-from shared.vocabulary import Agency
+from shared.vocabulary import Agency, DatePrecision, Lifecycle, NeglectType
 
 PROTOCOL_VERSION = 1
 MAX_PUSH_ITEMS = 2000
@@ -24,15 +24,50 @@ class _Message(BaseModel):
 
 
 class RecordVersion(_Message):
-    """One immutable version of one record, as the device made it."""
+    """One immutable version of one record, as the device made it.
+
+    An amendment names the version it replaces and says why. A person resolving a conflict
+    makes one version that replaces every competing head: the first in `replaces_version_id`,
+    the rest in `also_replaces`. Withdrawing a record, or marking it entered in error, is a
+    version too (`lifecycle`): nothing is ever deleted.
+    """
 
     schema_version: Literal[1] = 1
     version_id: RecordId
     record_id: RecordId
     replaces_version_id: RecordId | None = None
+    also_replaces: tuple[RecordId, ...] = Field(default=(), max_length=20)
+    lifecycle: Lifecycle = Lifecycle.CURRENT
+    amend_reason: str = Field(default="", max_length=1000)
     case_id: RecordId
     device_time: AwareDatetime
     payload: RecordPayload
+
+    @model_validator(mode="after")
+    def _history_is_explained(self) -> Self:
+        if self.replaces_version_id is None:
+            if self.also_replaces:
+                raise ValueError(
+                    "replaces_version_id: a version resolving a conflict names the first "
+                    "version it replaces here"
+                )
+            if self.lifecycle != Lifecycle.CURRENT:
+                raise ValueError(
+                    "lifecycle: only an existing record can be withdrawn or marked entered in error"
+                )
+            return self
+        if not self.amend_reason.strip():
+            raise ValueError("amend_reason: say why this record is being changed")
+        replaced = (self.replaces_version_id, *self.also_replaces)
+        if len(set(replaced)) != len(replaced) or self.version_id in replaced:
+            raise ValueError("also_replaces: name each replaced version once, never this one")
+        return self
+
+    def replaced_ids(self) -> tuple[str, ...]:
+        """Every version this one replaces (none for a record's first version)."""
+        if self.replaces_version_id is None:
+            return ()
+        return (self.replaces_version_id, *self.also_replaces)
 
     @property
     def record_type(self) -> str:
@@ -59,8 +94,10 @@ class ItemStatus(StrEnum):
 class PushItemResult(_Message):
     """The server's answer for one pushed version.
 
-    `conflict` means the version was stored, but another version already replaces the same
-    base: both are kept and a person must resolve them. `rejected` names the field at fault.
+    `conflict` means the version was stored, but another version already replaces one of the
+    versions it replaces (`conflicting_version_ids`, in server order): both are kept and a
+    person must resolve them. A version replacing every current head of its record resolves
+    the conflict and is `accepted`. `rejected` names the field at fault.
     """
 
     version_id: str
@@ -121,23 +158,32 @@ class ErrorBody(_Message):
 
 
 class ChronologyItem(_Message):
-    """One entry on a child's merged chronology, with who wrote it and from which agency."""
+    """One current version of an entry on a merged chronology, with its author and agency.
+
+    A withdrawn or entered-in-error entry is still listed, flagged by `lifecycle`. An entry
+    with two or more current versions (an unresolved conflict) lists each, `in_conflict`.
+    """
 
     version_id: str
     record_id: str
     case_id: str
+    child_ids: list[str]
     event_datetime: AwareDatetime
-    event_date_precision: str
+    event_date_precision: DatePrecision
     event_type: str
     summary: str
     significance: str
+    neglect_types: list[NeglectType]
     source_agency: str
     information_source: str
     action_taken: str
     no_action_reason: str
+    lifecycle: Lifecycle
+    amend_reason: str
     author_id: str
     author_name: str
     author_role: str
+    author_agency: str
     recorded_at: AwareDatetime
     version_count: int
     in_conflict: bool
@@ -148,3 +194,39 @@ class ChronologyResponse(_Message):
 
     child_id: str
     entries: list[ChronologyItem]
+
+
+class CaseChronologyResponse(_Message):
+    """A family's chronology: every entry naming any child of the case, each once."""
+
+    case_id: str
+    entries: list[ChronologyItem]
+
+
+class HistoryVersion(_Message):
+    """One version of a record as its history shows it: who made it, when, and why."""
+
+    server_seq: int
+    version_id: str
+    replaces_version_id: str | None
+    also_replaces: list[str]
+    lifecycle: Lifecycle
+    amend_reason: str
+    author_id: str
+    author_name: str
+    author_role: str
+    author_agency: str
+    recorded_at: AwareDatetime
+    device_time: AwareDatetime
+    is_head: bool
+    payload: RecordPayload
+
+
+class RecordHistoryResponse(_Message):
+    """Every version of one record, oldest first (server order); heads are its current ones."""
+
+    record_id: str
+    case_id: str
+    record_type: str
+    in_conflict: bool
+    versions: list[HistoryVersion]

@@ -3,6 +3,14 @@
 from enum import StrEnum
 
 
+class Lifecycle(StrEnum):
+    """Whether a record version stands, or takes the record back without deleting it."""
+
+    CURRENT = "current"
+    WITHDRAWN = "withdrawn"
+    ENTERED_IN_ERROR = "entered_in_error"
+
+
 class Role(StrEnum):
     """What a practitioner does, which decides what they may create and read."""
 

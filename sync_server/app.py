@@ -138,6 +138,7 @@ def create_app(settings: Settings | None = None, repository: Repository | None =
             "auth": _provide(services.auth),
             "sync": _provide(services.sync),
             "chronology": _provide(services.chronology),
+            "history": _provide(services.history),
         },
         exception_handlers=EXCEPTION_HANDLERS,
         openapi_config=_openapi(),

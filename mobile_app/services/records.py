@@ -10,6 +10,7 @@ from shared.ids import new_id
 from shared.models import Child, Family
 from shared.models import RecordPayload as Payload
 from shared.protocol import RecordVersion
+from shared.vocabulary import Lifecycle
 
 
 @dataclass(frozen=True)
@@ -52,14 +53,41 @@ class RecordService:
         self._save(versions)
         return versions
 
-    def amend(self, record_id: str, payload: Payload) -> RecordVersion:
-        """Store a new version of a record, naming the version it replaces, and queue it."""
+    def amend(
+        self,
+        record_id: str,
+        payload: Payload,
+        *,
+        reason: str,
+        lifecycle: Lifecycle = Lifecycle.CURRENT,
+    ) -> RecordVersion:
+        """Store a new version of a record, naming the one it replaces and why, and queue it.
+
+        A withdrawal or an "entered in error" mark is an amendment with that lifecycle.
+        """
         heads = self._store.records.head_ids(record_id)
         if len(heads) != 1:
             raise StoreError(
                 f"Record {record_id} has {len(heads)} current versions here; "
                 "resolve the conflict before amending it."
             )
+        return self._replace(record_id, heads, payload, reason, lifecycle)
+
+    def resolve(self, record_id: str, payload: Payload, *, reason: str) -> RecordVersion:
+        """Resolve a conflict: one new version that replaces every competing head."""
+        heads = self._store.records.head_ids(record_id)
+        if len(heads) < 2:
+            raise StoreError(f"Record {record_id} has no conflict to resolve here.")
+        return self._replace(record_id, heads, payload, reason, Lifecycle.CURRENT)
+
+    def _replace(
+        self,
+        record_id: str,
+        heads: list[str],
+        payload: Payload,
+        reason: str,
+        lifecycle: Lifecycle,
+    ) -> RecordVersion:
         base = self._store.records.get(heads[0]).version
         if base.record_type != payload.record_type:
             raise StoreError(
@@ -68,7 +96,10 @@ class RecordService:
         version = RecordVersion(
             version_id=new_id(),
             record_id=record_id,
-            replaces_version_id=base.version_id,
+            replaces_version_id=heads[0],
+            also_replaces=tuple(heads[1:]),
+            lifecycle=lifecycle,
+            amend_reason=reason,
             case_id=base.case_id,
             device_time=utc_now(),
             payload=payload,
@@ -84,9 +115,9 @@ class RecordService:
     def current(self, record_type: str) -> list[StoredVersion]:
         """Return the current version(s) of every record of a type (all heads if in conflict)."""
         replaced = {
-            row.replaces_version_id
+            replaced_id
             for row in self._store.records.rows()
-            if row.replaces_version_id is not None
+            for replaced_id in (row.replaces_version_id, *row.also_replaces)
         }
         return [
             self._store.records.get(row.version_id)

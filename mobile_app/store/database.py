@@ -49,6 +49,13 @@ def m001_initial(db: Database) -> None:
     )
 
 
+@migrations()
+def m002_also_replaces(db: Database) -> None:
+    """Versions that resolve a conflict replace several heads: keep their extra ids in clear."""
+    db.execute("ALTER TABLE versions ADD COLUMN also_replaces TEXT NOT NULL DEFAULT ''")
+    db.execute("CREATE INDEX versions_replaces ON versions (replaces_version_id)")
+
+
 def open_database(data_dir: Path) -> Database:
     """Open (creating if needed) the device database in data_dir and bring its schema up to date."""
     data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)

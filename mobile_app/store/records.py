@@ -43,11 +43,15 @@ class VersionRow:
     record_type: str
     case_id: str
     replaces_version_id: str | None
+    also_replaces: tuple[str, ...]
     state: SyncState
     server_seq: int | None
 
 
-_COLUMNS = "version_id, record_id, record_type, case_id, replaces_version_id, state, server_seq"
+_COLUMNS = (
+    "version_id, record_id, record_type, case_id, replaces_version_id, also_replaces, state, "
+    "server_seq"
+)
 
 
 class RecordStore:
@@ -70,6 +74,7 @@ class RecordStore:
                 v.record_type,
                 v.case_id,
                 v.replaces_version_id,
+                " ".join(v.also_replaces),
                 state.value,
                 v.server_seq if isinstance(v, PulledVersion) else None,
                 self._seal(v),
@@ -78,7 +83,7 @@ class RecordStore:
         ]
         with self._db.atomic():
             self._db.conn.executemany(
-                f"INSERT INTO versions ({_COLUMNS}, ciphertext) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                f"INSERT INTO versions ({_COLUMNS}, ciphertext) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 rows,
             )
 
@@ -129,7 +134,7 @@ class RecordStore:
         return self._open(row)
 
     def _open(self, row: tuple[Any, ...]) -> StoredVersion:
-        version_id, record_id, record_type, _, _, state, server_seq, sealed = row
+        version_id, record_id, record_type, _, _, _, state, server_seq, sealed = row
         aad = record_aad(str(record_type), str(record_id), str(version_id))
         try:
             plaintext = self._cipher.decrypt(bytes(sealed), aad)
@@ -140,16 +145,24 @@ class RecordStore:
             raise RecordTampered(str(version_id))
         return StoredVersion(version, SyncState(state), server_seq)
 
-    def rows(self, record_type: str | None = None, case_id: str | None = None) -> list[VersionRow]:
+    def rows(
+        self,
+        record_type: str | None = None,
+        case_id: str | None = None,
+        record_id: str | None = None,
+    ) -> list[VersionRow]:
         """List versions' clear columns in the order they were stored."""
         sql = f"SELECT {_COLUMNS} FROM versions WHERE 1=1"
         args: list[str] = []
-        if record_type is not None:
-            sql, args = sql + " AND record_type = ?", [*args, record_type]
-        if case_id is not None:
-            sql, args = sql + " AND case_id = ?", [*args, case_id]
+        for column, value in (
+            ("record_type", record_type),
+            ("case_id", case_id),
+            ("record_id", record_id),
+        ):
+            if value is not None:
+                sql, args = f"{sql} AND {column} = ?", [*args, value]
         return [
-            VersionRow(r[0], r[1], r[2], r[3], r[4], SyncState(r[5]), r[6])
+            VersionRow(r[0], r[1], r[2], r[3], r[4], tuple(r[5].split()), SyncState(r[6]), r[7])
             for r in self._db.execute(sql + " ORDER BY rowid", args).fetchall()
         ]
 
@@ -167,12 +180,6 @@ class RecordStore:
 
     def head_ids(self, record_id: str) -> list[str]:
         """Return the versions of a record that no other stored version replaces."""
-        return [
-            r[0]
-            for r in self._db.execute(
-                "SELECT v.version_id FROM versions v WHERE v.record_id = ? AND NOT EXISTS "
-                "(SELECT 1 FROM versions n WHERE n.replaces_version_id = v.version_id) "
-                "ORDER BY v.rowid",
-                [record_id],
-            ).fetchall()
-        ]
+        rows = self.rows(record_id=record_id)
+        replaced = {r for row in rows for r in (row.replaces_version_id, *row.also_replaces)}
+        return [row.version_id for row in rows if row.version_id not in replaced]

@@ -4,9 +4,11 @@ from litestar.types import ControllerRouterHandler
 
 from sync_server.controllers.auth import AuthController
 from sync_server.controllers.caller import provide_caller
+from sync_server.controllers.cases import CasesController
 from sync_server.controllers.children import ChildrenController
 from sync_server.controllers.health import health
 from sync_server.controllers.me import me
+from sync_server.controllers.records import RecordsController
 from sync_server.controllers.sync import SyncController
 
 ROUTE_HANDLERS: list[ControllerRouterHandler] = [
@@ -15,6 +17,8 @@ ROUTE_HANDLERS: list[ControllerRouterHandler] = [
     AuthController,
     SyncController,
     ChildrenController,
+    CasesController,
+    RecordsController,
 ]
 
 __all__ = ["ROUTE_HANDLERS", "provide_caller"]

@@ -38,6 +38,13 @@ class ChronologyIndexRow(NamedTuple):
     event_time: str
 
 
+class ReplacementRow(NamedTuple):
+    """A version a resolution replaces beyond its first (its `also_replaces`)."""
+
+    replaced_version_id: str
+    version_id: str
+
+
 class KnownVersion(NamedTuple):
     """What the ingest rules need to know about a version already stored."""
 
@@ -66,10 +73,24 @@ class ChronologyHead(NamedTuple):
     record_id: str
     case_id: str
     author_id: str
+    author_agency: str
     recorded_at: str
     payload_json: str
     version_count: int
     head_count: int
+
+
+class HistoryRow(NamedTuple):
+    """One version of a record as its history shows it, with whether it is a head."""
+
+    server_seq: int
+    version_id: str
+    case_id: str
+    author_id: str
+    author_agency: str
+    recorded_at: str
+    is_head: bool
+    payload_json: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,18 +136,28 @@ class IngestBatch(Protocol):
         """Return the record ids among these that have at least one stored version."""
         ...
 
-    def replacing_versions(self, base_ids: Collection[str]) -> dict[str, list[str]]:
-        """Return, per base version id, the stored versions that replace it (oldest first)."""
+    def replacing_versions(self, base_ids: Collection[str]) -> dict[str, list[tuple[str, int]]]:
+        """Return, per base version id, (version id, server_seq) of each stored version that
+        replaces it, oldest first, whether it names the base in replaces_version_id or in
+        also_replaces."""
         ...
 
     def child_cases(self, child_ids: Collection[str]) -> dict[str, str]:
         """Return the case id of each stored child record among these ids."""
         ...
 
+    def heads(self, record_ids: Collection[str]) -> dict[str, list[str]]:
+        """Return, per record id, the version ids no other version replaces (oldest first)."""
+        ...
+
     def insert(
-        self, versions: Sequence[NewVersion], index_rows: Sequence[ChronologyIndexRow]
+        self,
+        versions: Sequence[NewVersion],
+        index_rows: Sequence[ChronologyIndexRow],
+        also_replaces: Sequence[ReplacementRow] = (),
     ) -> list[int]:
-        """Store versions (in order) and chronology index rows; return the new server_seqs.
+        """Store versions (in order), chronology index rows and the extra replaced ids of
+        resolutions; return the new server_seqs.
 
         Raises:
             DuplicateVersion: a version id is already stored; the whole batch is undone.
@@ -165,8 +196,23 @@ class Repository(Protocol):
         """Return every head of every chronology entry record whose head names the child."""
         ...
 
+    def case_chronology_heads(self, case_id: str) -> list[ChronologyHead]:
+        """Return every head of every chronology entry record in the case, each once."""
+        ...
+
+    def record_case(self, record_id: str) -> str | None:
+        """Return the case a record belongs to, or None when no version of it is stored."""
+        ...
+
+    def record_history(self, record_id: str) -> list[HistoryRow]:
+        """Return every version of a record, in server order, each marked head or not."""
+        ...
+
     def heads(self, record_ids: Collection[str]) -> dict[str, list[str]]:
-        """Return, per record id, the version ids no other version replaces."""
+        """Return, per record id, the version ids no other version replaces (oldest first).
+
+        A version is replaced when another names it in replaces_version_id or also_replaces.
+        """
         ...
 
     def version_ids(self) -> set[str]:

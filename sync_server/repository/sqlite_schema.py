@@ -54,6 +54,20 @@ INSERT_INDEX_SQL = (
     "INSERT INTO chronology_index (child_id, version_id, event_time) VALUES (?, ?, ?)"
 )
 
+# A version resolving a conflict replaces several: the first in versions.replaces_version_id,
+# the rest here. Only resolutions write to it, so the ingest of new entries never touches it.
+# The key serves "who replaces this version?" (heads and conflicts).
+ALSO_REPLACES_DDL = (
+    """CREATE TABLE also_replaces (
+        replaced_version_id TEXT NOT NULL,
+        version_id TEXT NOT NULL,
+        PRIMARY KEY (replaced_version_id, version_id)
+    ) WITHOUT ROWID""",
+)
+INSERT_ALSO_REPLACES_SQL = (
+    "INSERT INTO also_replaces (replaced_version_id, version_id) VALUES (?, ?)"
+)
+
 _PEOPLE_DDL = (
     """CREATE TABLE practitioners (
         id TEXT PRIMARY KEY,
@@ -113,6 +127,12 @@ def _initial(db: Database) -> None:
         *_append_only("audit_log"),
     )
     for statement in statements:
+        db.execute(statement)
+
+
+@migrations(name="0002_also_replaces")
+def _also_replaces(db: Database) -> None:
+    for statement in (*ALSO_REPLACES_DDL, *_append_only("also_replaces")):
         db.execute(statement)
 
 

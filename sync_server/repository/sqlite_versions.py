@@ -1,4 +1,4 @@
-"""SQLite storage of record versions: the ingest batch (hot path) and the version queries.
+"""SQLite storage of record versions: the ingest batch (hot path) and the sync queries.
 
 Lookups pass their ids as one JSON array through `json_each`, so a batch of any size is one
 statement with one parameter.
@@ -11,40 +11,56 @@ from collections.abc import Collection, Sequence
 from sync_server.errors import DuplicateVersion, StorageError
 from sync_server.repository.interface import (
     AuditEvent,
-    ChronologyHead,
     ChronologyIndexRow,
     KnownVersion,
     NewVersion,
+    ReplacementRow,
     StoredVersion,
 )
-from sync_server.repository.sqlite_schema import INSERT_INDEX_SQL, INSERT_VERSION_SQL
+from sync_server.repository.sqlite_schema import (
+    INSERT_ALSO_REPLACES_SQL,
+    INSERT_INDEX_SQL,
+    INSERT_VERSION_SQL,
+)
 
-_IDS = "(SELECT value FROM json_each(?))"
-_IS_HEAD = "NOT EXISTS (SELECT 1 FROM versions r WHERE r.replaces_version_id = v.version_id)"
+IDS = "(SELECT value FROM json_each(?))"
+# A head is a version no other version replaces, through either kind of reference.
+IS_HEAD = (
+    "(NOT EXISTS (SELECT 1 FROM versions r WHERE r.replaces_version_id = v.version_id)"
+    " AND NOT EXISTS (SELECT 1 FROM also_replaces a WHERE a.replaced_version_id = v.version_id))"
+)
 INSERT_AUDIT_SQL = (
     "INSERT INTO audit_log (at, actor_id, device_id, action, subject_type, subject_id) "
     "VALUES (?, ?, ?, ?, ?, ?)"
 )
-
-_CHRONOLOGY_HEADS_SQL = f"""
-WITH named AS (
-    SELECT DISTINCT v.record_id FROM chronology_index ci
-    JOIN versions v ON v.version_id = ci.version_id
-    WHERE ci.child_id = ? AND v.case_id IN {_IDS} AND {_IS_HEAD}
-),
-heads AS (
-    SELECT v.* FROM versions v JOIN named ON named.record_id = v.record_id WHERE {_IS_HEAD}
-),
-head_counts AS (SELECT record_id, count(*) AS n FROM heads GROUP BY record_id)
-SELECT h.version_id, h.record_id, h.case_id, h.author_id, h.recorded_at, h.payload_json,
-    (SELECT count(*) FROM versions c WHERE c.record_id = h.record_id), head_counts.n
-FROM heads h JOIN head_counts ON head_counts.record_id = h.record_id
-ORDER BY h.record_id, h.server_seq
+_REPLACERS_SQL = f"""
+SELECT replaces_version_id, version_id, server_seq FROM versions
+WHERE replaces_version_id IN {IDS}
+UNION ALL
+SELECT a.replaced_version_id, a.version_id, v.server_seq FROM also_replaces a
+JOIN versions v ON v.version_id = a.version_id
+WHERE a.replaced_version_id IN {IDS}
+ORDER BY 3
 """
+_HEADS_SQL = (
+    f"SELECT v.record_id, v.version_id FROM versions v WHERE v.record_id IN {IDS}"
+    f" AND {IS_HEAD} ORDER BY v.server_seq"
+)
 
 
-def _ids(values: Collection[str]) -> str:
+def ids_json(values: Collection[str]) -> str:
+    """Return ids as one JSON array: the single parameter of an `IN json_each(?)` lookup."""
     return json.dumps(list(values))
+
+
+def select_heads(conn: sqlite3.Connection, record_ids: Collection[str]) -> dict[str, list[str]]:
+    """Return, per record id, the version ids no other version replaces (oldest first)."""
+    out: dict[str, list[str]] = {}
+    if not record_ids:
+        return out
+    for record_id, version_id in conn.execute(_HEADS_SQL, (ids_json(record_ids),)):
+        out.setdefault(record_id, []).append(version_id)
+    return out
 
 
 class SqliteIngestBatch:
@@ -59,8 +75,8 @@ class SqliteIngestBatch:
             return {}
         rows = self._conn.execute(
             "SELECT version_id, record_id, record_type, case_id, content_hash, server_seq"
-            f" FROM versions WHERE version_id IN {_IDS}",
-            (_ids(version_ids),),
+            f" FROM versions WHERE version_id IN {IDS}",
+            (ids_json(version_ids),),
         )
         return {row[0]: KnownVersion(*row) for row in rows}
 
@@ -69,23 +85,21 @@ class SqliteIngestBatch:
         if not record_ids:
             return set()
         rows = self._conn.execute(
-            f"SELECT DISTINCT record_id FROM versions WHERE record_id IN {_IDS}",
-            (_ids(record_ids),),
+            f"SELECT DISTINCT record_id FROM versions WHERE record_id IN {IDS}",
+            (ids_json(record_ids),),
         )
         return {row[0] for row in rows}
 
-    def replacing_versions(self, base_ids: Collection[str]) -> dict[str, list[str]]:
-        """Return, per base version id, the stored versions that replace it (oldest first)."""
-        out: dict[str, list[str]] = {}
+    def replacing_versions(self, base_ids: Collection[str]) -> dict[str, list[tuple[str, int]]]:
+        """Return, per base version id, (version id, server_seq) of each stored version that
+        replaces it, oldest first, whether it names the base in replaces_version_id or in
+        also_replaces."""
+        out: dict[str, list[tuple[str, int]]] = {}
         if not base_ids:
             return out
-        rows = self._conn.execute(
-            "SELECT replaces_version_id, version_id FROM versions"
-            f" WHERE replaces_version_id IN {_IDS} ORDER BY server_seq",
-            (_ids(base_ids),),
-        )
-        for base_id, version_id in rows:
-            out.setdefault(base_id, []).append(version_id)
+        ids = ids_json(base_ids)
+        for base_id, version_id, seq in self._conn.execute(_REPLACERS_SQL, (ids, ids)):
+            out.setdefault(base_id, []).append((version_id, seq))
         return out
 
     def child_cases(self, child_ids: Collection[str]) -> dict[str, str]:
@@ -94,15 +108,23 @@ class SqliteIngestBatch:
             return {}
         rows = self._conn.execute(
             "SELECT record_id, case_id FROM versions"
-            f" WHERE record_id IN {_IDS} AND record_type = 'child'",
-            (_ids(child_ids),),
+            f" WHERE record_id IN {IDS} AND record_type = 'child'",
+            (ids_json(child_ids),),
         )
         return dict(rows)
 
+    def heads(self, record_ids: Collection[str]) -> dict[str, list[str]]:
+        """Return, per record id, the version ids no other version replaces (oldest first)."""
+        return select_heads(self._conn, record_ids)
+
     def insert(
-        self, versions: Sequence[NewVersion], index_rows: Sequence[ChronologyIndexRow]
+        self,
+        versions: Sequence[NewVersion],
+        index_rows: Sequence[ChronologyIndexRow],
+        also_replaces: Sequence[ReplacementRow] = (),
     ) -> list[int]:
-        """Store versions (in order) and chronology index rows; return the new server_seqs."""
+        """Store versions (in order), chronology index rows and the extra replaced ids of
+        resolutions; return the new server_seqs."""
         if not versions:
             return []
         conn = self._conn
@@ -114,6 +136,8 @@ class SqliteIngestBatch:
             # We hold the write lock, so AUTOINCREMENT hands out consecutive numbers.
             last = int(conn.execute("SELECT last_insert_rowid()").fetchone()[0])
             conn.executemany(INSERT_INDEX_SQL, map(tuple, index_rows))
+            if also_replaces:
+                conn.executemany(INSERT_ALSO_REPLACES_SQL, map(tuple, also_replaces))
         except sqlite3.IntegrityError as exc:
             if "versions.version_id" in str(exc):
                 raise DuplicateVersion() from exc
@@ -136,7 +160,7 @@ class SqliteIngestBatch:
 
 
 class SqliteVersionQueries:
-    """Read-only queries over stored versions."""
+    """Read-only queries over stored versions for sync."""
 
     _conn: sqlite3.Connection
 
@@ -146,41 +170,15 @@ class SqliteVersionQueries:
             return []
         rows = self._conn.execute(
             "SELECT server_seq, author_id, author_agency, recorded_at, payload_json"
-            f" FROM versions WHERE case_id IN {_IDS} AND server_seq > ?"
+            f" FROM versions WHERE case_id IN {IDS} AND server_seq > ?"
             " ORDER BY server_seq LIMIT ?",
-            (_ids(case_ids), cursor, limit),
+            (ids_json(case_ids), cursor, limit),
         )
         return [StoredVersion(*row) for row in rows]
 
-    def child_case(self, child_id: str) -> str | None:
-        """Return the case a child record belongs to, or None when there is no such child."""
-        row = self._conn.execute(
-            "SELECT case_id FROM versions WHERE record_id = ? AND record_type = 'child'"
-            " ORDER BY server_seq LIMIT 1",
-            (child_id,),
-        ).fetchone()
-        return None if row is None else str(row[0])
-
-    def chronology_heads(self, child_id: str, case_ids: Collection[str]) -> list[ChronologyHead]:
-        """Return every head of every chronology entry record whose head names the child."""
-        if not case_ids:
-            return []
-        rows = self._conn.execute(_CHRONOLOGY_HEADS_SQL, (child_id, _ids(case_ids)))
-        return [ChronologyHead(*row) for row in rows]
-
     def heads(self, record_ids: Collection[str]) -> dict[str, list[str]]:
-        """Return, per record id, the version ids no other version replaces."""
-        out: dict[str, list[str]] = {}
-        if not record_ids:
-            return out
-        rows = self._conn.execute(
-            f"SELECT v.record_id, v.version_id FROM versions v WHERE v.record_id IN {_IDS}"
-            f" AND {_IS_HEAD} ORDER BY v.server_seq",
-            (_ids(record_ids),),
-        )
-        for record_id, version_id in rows:
-            out.setdefault(record_id, []).append(version_id)
-        return out
+        """Return, per record id, the version ids no other version replaces (oldest first)."""
+        return select_heads(self._conn, record_ids)
 
     def version_ids(self) -> set[str]:
         """Return every stored version id (for audits and tests; not a hot path)."""

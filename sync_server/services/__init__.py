@@ -1,10 +1,12 @@
-"""Use cases: sign-in, sync, chronology, audit and demo seeding. No HTTP here."""
+"""Use cases: sign-in, sync, chronology, history, audit and demo seeding. No HTTP here."""
 
 from sync_server.services.audit import AuditAction, AuditTrail
 from sync_server.services.auth import AuthService, Session
 from sync_server.services.chronology import ChronologyService
+from sync_server.services.chronology_filter import ChronologyFilter
 from sync_server.services.container import ServiceContainer
 from sync_server.services.demo import DemoSeed, DemoService
+from sync_server.services.history import HistoryService
 from sync_server.services.sync import DEFAULT_PULL_LIMIT, SyncService
 
 __all__ = [
@@ -12,9 +14,11 @@ __all__ = [
     "AuditAction",
     "AuditTrail",
     "AuthService",
+    "ChronologyFilter",
     "ChronologyService",
     "DemoSeed",
     "DemoService",
+    "HistoryService",
     "ServiceContainer",
     "Session",
     "SyncService",

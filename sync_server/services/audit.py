@@ -17,6 +17,8 @@ class AuditAction(StrEnum):
     SYNC_PULL = "sync_pull"
     CHRONOLOGY_READ = "chronology_read"
     CHRONOLOGY_READ_REFUSED = "chronology_read_refused"
+    HISTORY_READ = "history_read"
+    HISTORY_READ_REFUSED = "history_read_refused"
     DEVICE_REVOKED = "device_revoked"
     DEMO_SEEDED = "demo_seeded"
 

@@ -1,93 +1,152 @@
-"""A child's merged chronology: the current version of every entry, in event order.
+"""Merged chronologies, per child and per family: the current version of every entry.
 
 The chronology is a view over immutable versions, never an overwritten row. An entry with
-two or more current versions (an unresolved conflict) shows them all, flagged.
+two or more current versions (an unresolved conflict) shows them all, flagged; a withdrawn
+or entered-in-error entry is still shown, flagged by its lifecycle. Every read, and every
+refusal, is audited.
 """
+
+from collections.abc import Sequence
 
 from pydantic import TypeAdapter
 
 from shared.ids import is_id
-from shared.models import ChronologyEntry
-from shared.protocol import ChronologyItem, ChronologyResponse, RecordVersion
+from shared.models import ChronologyEntry, Practitioner
+from shared.protocol import (
+    CaseChronologyResponse,
+    ChronologyItem,
+    ChronologyResponse,
+    RecordVersion,
+)
 from sync_server.errors import NotFound, StorageError
 from sync_server.repository import ChronologyHead, Repository
 from sync_server.services.audit import AuditAction, AuditTrail
 from sync_server.services.auth import Session
+from sync_server.services.chronology_filter import ChronologyFilter, chronology_order
 
 RECORD_VERSION = TypeAdapter(RecordVersion)
 UNKNOWN_AUTHOR = "unknown"
 
 
-def _entry(head: ChronologyHead) -> ChronologyEntry:
-    payload = RECORD_VERSION.validate_json(head.payload_json).payload
-    if not isinstance(payload, ChronologyEntry):
-        raise StorageError("the chronology index names a version that is not an entry")
-    return payload
+def _version(head: ChronologyHead) -> tuple[RecordVersion, ChronologyEntry]:
+    version = RECORD_VERSION.validate_json(head.payload_json)
+    if not isinstance(version.payload, ChronologyEntry):
+        raise StorageError("a chronology query returned a version that is not an entry")
+    return version, version.payload
+
+
+def _item(
+    head: ChronologyHead,
+    version: RecordVersion,
+    entry: ChronologyEntry,
+    author: Practitioner | None,
+) -> ChronologyItem:
+    return ChronologyItem(
+        version_id=head.version_id,
+        record_id=head.record_id,
+        case_id=head.case_id,
+        child_ids=list(entry.child_ids),
+        event_datetime=entry.event_datetime,
+        event_date_precision=entry.event_date_precision,
+        event_type=entry.event_type.value,
+        summary=entry.summary,
+        significance=entry.significance.value,
+        neglect_types=list(entry.neglect_types),
+        source_agency=entry.source_agency.value,
+        information_source=entry.information_source.value,
+        action_taken=entry.action_taken,
+        no_action_reason=entry.no_action_reason,
+        lifecycle=version.lifecycle,
+        amend_reason=version.amend_reason,
+        author_id=head.author_id,
+        author_name=author.display_name if author else UNKNOWN_AUTHOR,
+        author_role=author.role.value if author else UNKNOWN_AUTHOR,
+        author_agency=head.author_agency,
+        recorded_at=head.recorded_at,
+        version_count=head.version_count,
+        in_conflict=head.head_count > 1,
+    )
 
 
 class ChronologyService:
-    """Read a child's chronology, for callers whose cases include the child."""
+    """Read chronologies for callers to whom the case is allocated."""
 
     def __init__(self, repository: Repository, audit: AuditTrail) -> None:
         self._repository = repository
         self._audit = audit
 
-    def for_child(self, session: Session, child_id: str) -> ChronologyResponse:
-        """Return the child's chronology; every read (and refusal) is audited.
+    def for_child(
+        self, session: Session, child_id: str, filters: ChronologyFilter | None = None
+    ) -> ChronologyResponse:
+        """Return the child's chronology, filtered; every read (and refusal) is audited.
 
         Raises:
             NotFound: no such child, or the child is not in a case allocated to the caller
                 (the two look the same, so existence is not revealed).
         """
-        me = session.practitioner.id
-        cases = self._repository.allocated_cases(me)
+        cases = self._repository.allocated_cases(session.practitioner.id)
         case_id = self._repository.child_case(child_id) if is_id(child_id) else None
-        if case_id is None or case_id not in cases:
-            subject = child_id if is_id(child_id) else None
-            self._audit.record(
-                AuditAction.CHRONOLOGY_READ_REFUSED,
-                me,
-                session.device_id,
-                subject_type="child",
-                subject_id=subject,
-            )
-            raise NotFound()
+        self._check_scope(session, "child", child_id, case_id, cases)
         heads = self._repository.chronology_heads(child_id, cases)
-        authors = self._repository.practitioners({head.author_id for head in heads})
-        entries = sorted(
-            ((head, _entry(head)) for head in heads),
-            key=lambda pair: (pair[1].event_datetime, pair[0].record_id, pair[0].version_id),
+        entries = self._items(heads, filters or ChronologyFilter())
+        self._read(session, "child", child_id)
+        return ChronologyResponse(child_id=child_id, entries=entries)
+
+    def for_case(
+        self, session: Session, case_id: str, filters: ChronologyFilter | None = None
+    ) -> CaseChronologyResponse:
+        """Return the family's chronology (each entry once, whichever children it names).
+
+        Raises:
+            NotFound: the case is not allocated to the caller (or does not exist).
+        """
+        cases = self._repository.allocated_cases(session.practitioner.id)
+        self._check_scope(session, "case", case_id, case_id if is_id(case_id) else None, cases)
+        heads = self._repository.case_chronology_heads(case_id)
+        entries = self._items(heads, filters or ChronologyFilter())
+        self._read(session, "case", case_id)
+        return CaseChronologyResponse(case_id=case_id, entries=entries)
+
+    def _check_scope(
+        self,
+        session: Session,
+        subject_type: str,
+        subject_id: str,
+        case_id: str | None,
+        cases: frozenset[str],
+    ) -> None:
+        if case_id is not None and case_id in cases:
+            return
+        self._audit.record(
+            AuditAction.CHRONOLOGY_READ_REFUSED,
+            session.practitioner.id,
+            session.device_id,
+            subject_type=subject_type,
+            subject_id=subject_id if is_id(subject_id) else None,
         )
-        items = []
-        for head, entry in entries:
-            author = authors.get(head.author_id)
-            items.append(
-                ChronologyItem(
-                    version_id=head.version_id,
-                    record_id=head.record_id,
-                    case_id=head.case_id,
-                    event_datetime=entry.event_datetime,
-                    event_date_precision=entry.event_date_precision.value,
-                    event_type=entry.event_type.value,
-                    summary=entry.summary,
-                    significance=entry.significance.value,
-                    source_agency=entry.source_agency.value,
-                    information_source=entry.information_source.value,
-                    action_taken=entry.action_taken,
-                    no_action_reason=entry.no_action_reason,
-                    author_id=head.author_id,
-                    author_name=author.display_name if author else UNKNOWN_AUTHOR,
-                    author_role=author.role.value if author else UNKNOWN_AUTHOR,
-                    recorded_at=head.recorded_at,
-                    version_count=head.version_count,
-                    in_conflict=head.head_count > 1,
-                )
-            )
+        raise NotFound()
+
+    def _read(self, session: Session, subject_type: str, subject_id: str) -> None:
         self._audit.record(
             AuditAction.CHRONOLOGY_READ,
-            me,
+            session.practitioner.id,
             session.device_id,
-            subject_type="child",
-            subject_id=child_id,
+            subject_type=subject_type,
+            subject_id=subject_id,
         )
-        return ChronologyResponse(child_id=child_id, entries=items)
+
+    def _items(
+        self, heads: Sequence[ChronologyHead], filters: ChronologyFilter
+    ) -> list[ChronologyItem]:
+        lines = [(head, *_version(head)) for head in heads]
+        # One matching head shows every head of its entry: no side of a conflict is hidden.
+        matching = {head.record_id for head, _, entry in lines if filters.admits(entry)}
+        shown = [line for line in lines if line[0].record_id in matching]
+        shown.sort(
+            key=lambda line: chronology_order(line[2], line[0].record_id, line[0].version_id)
+        )
+        authors = self._repository.practitioners({head.author_id for head, _, _ in shown})
+        return [
+            _item(head, version, entry, authors.get(head.author_id))
+            for head, version, entry in shown
+        ]

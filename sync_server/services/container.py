@@ -8,6 +8,7 @@ from sync_server.services.audit import AuditTrail
 from sync_server.services.auth import AuthService
 from sync_server.services.chronology import ChronologyService
 from sync_server.services.demo import DemoService
+from sync_server.services.history import HistoryService
 from sync_server.services.passwords import PasswordHasher
 from sync_server.services.sync import SyncService
 
@@ -21,6 +22,7 @@ class ServiceContainer:
     auth: AuthService
     sync: SyncService
     chronology: ChronologyService
+    history: HistoryService
     demo: DemoService
 
     @classmethod
@@ -33,5 +35,6 @@ class ServiceContainer:
         auth = AuthService(repository, hasher, audit)
         sync = SyncService(repository, audit)
         chronology = ChronologyService(repository, audit)
+        history = HistoryService(repository, audit)
         demo = DemoService(repository, auth, sync, audit)
-        return cls(repository, audit, auth, sync, chronology, demo)
+        return cls(repository, audit, auth, sync, chronology, history, demo)

@@ -1,8 +1,10 @@
 """The ingest rules: what happens to each pushed version, decided inside one transaction.
 
-Versions are never overwritten. An edit names the version it replaces; two edits of the same
-base are both kept and reported as a conflict for a person to resolve. A version id is stored
-once: an identical resubmission is a duplicate, a different one is refused.
+Versions are never overwritten. An edit names the version it replaces (and why); two edits of
+the same base are both kept and reported as a conflict for a person to resolve, with a new
+version that replaces every head (the first in replaces_version_id, the rest in also_replaces).
+Withdrawing a record or marking it entered in error is an ordinary version. A version id is
+stored once: an identical resubmission is a duplicate, a different one is refused.
 """
 
 import hashlib
@@ -19,7 +21,13 @@ from shared.models import (
 )
 from shared.protocol import ItemStatus, RecordVersion
 from shared.vocabulary import Role
-from sync_server.repository import ChronologyIndexRow, IngestBatch, KnownVersion, NewVersion
+from sync_server.repository import (
+    ChronologyIndexRow,
+    IngestBatch,
+    KnownVersion,
+    NewVersion,
+    ReplacementRow,
+)
 from sync_server.services.outcomes import Outcome, rejected
 
 FAMILY_RECORD_TYPES = frozenset({"family", "child"})
@@ -52,9 +60,13 @@ class _Known:
 
     versions: dict[str, KnownVersion | NewVersion]  # stored, or new earlier in this batch
     records: set[str]
-    replacers: dict[str, list[str]]
+    replacers: dict[str, list[str]]  # replaced version id -> versions replacing it
     child_cases: dict[str, str]
+    edited: set[str]  # records this batch edits
+    heads: dict[str, list[str]]  # record id -> current heads, for records edited in this batch
     new_index: dict[str, int] = field(default_factory=dict)  # version_id -> position in batch
+    # Server order of every replacing version seen: (0, server_seq) stored, (1, position) new.
+    replacer_order: dict[str, tuple[int, int]] = field(default_factory=dict)
 
 
 def child_refs(version: RecordVersion) -> tuple[str, tuple[str, ...]]:
@@ -71,7 +83,8 @@ def device_time(canonical: bytes) -> str:
     """Return the version's device_time exactly as its canonical JSON writes it.
 
     Reading it back from the JSON costs a fifth of formatting the datetime again. It is safe:
-    only ids precede it at the top level, and a quote inside any string value is escaped.
+    a quote inside any string value before it (amend_reason) is escaped, so the key with its
+    quotes cannot appear there.
     """
     start = canonical.index(_DEVICE_TIME_KEY) + len(_DEVICE_TIME_KEY)
     return canonical[start : canonical.index(b'"', start)].decode()
@@ -102,26 +115,52 @@ def _check_permission(version: RecordVersion, pusher: Pusher) -> None:
         raise Refusal("payload.assessor_id", "must be your own practitioner id")
 
 
-def _check_lineage(version: RecordVersion, known: _Known) -> str | None:
-    """Check the version's place in its record's history; return its base version id."""
-    base_id = version.replaces_version_id
-    if base_id is None:
+def _check_lineage(version: RecordVersion, known: _Known) -> tuple[str, ...]:
+    """Check the version's place in its record's history; return the versions it replaces.
+
+    Every replaced version (replaces_version_id, then each of also_replaces) must be stored,
+    or earlier in this batch, and be of the same record and case.
+    """
+    replaced = version.replaced_ids()
+    if not replaced:
         if version.record_id in known.records:
             raise Refusal(
                 "record_id",
                 "this record already exists: an edit must name the version it replaces",
             )
-        return None
-    base = known.versions.get(base_id)
-    if base is None:
-        raise Refusal("replaces_version_id", "the version this edit replaces is not on the server")
-    if base.record_id != version.record_id or base.case_id != version.case_id:
-        raise Refusal(
-            "replaces_version_id", "the version this edit replaces is of another record or case"
-        )
-    if base.record_type != version.payload.record_type:
-        raise Refusal("payload.record_type", "an edit cannot change the kind of record")
-    return base_id
+        return replaced
+    for position, base_id in enumerate(replaced):
+        if position == 0:
+            field, which = "replaces_version_id", "the version this edit replaces"
+        else:
+            field, which = "also_replaces", f"version {position} named in also_replaces"
+        base = known.versions.get(base_id)
+        if base is None:
+            raise Refusal(field, f"{which} is not on the server")
+        if base.record_id != version.record_id or base.case_id != version.case_id:
+            raise Refusal(field, f"{which} is of another record or case")
+        if base.record_type != version.payload.record_type:
+            raise Refusal("payload.record_type", "an edit cannot change the kind of record")
+    return replaced
+
+
+def _rivals(version_id: str, replaced: tuple[str, ...], known: _Known, record_id: str) -> list[str]:
+    """Return the versions this one competes with: none when it replaces every current head.
+
+    A rival is another version that already replaces one of the versions this one replaces,
+    unless this one replaces it too. A version replacing every head of its record resolves
+    the record's conflict, whatever else it names.
+    """
+    heads = known.heads.get(record_id, ())
+    if heads and set(heads).issubset(replaced):
+        return []
+    rivals = {
+        other
+        for base_id in replaced
+        for other in known.replacers.get(base_id, ())
+        if other != version_id and other not in replaced
+    }
+    return sorted(rivals, key=known.replacer_order.__getitem__)
 
 
 def _check_children(version: RecordVersion, known: _Known) -> None:
@@ -133,15 +172,22 @@ def _check_children(version: RecordVersion, known: _Known) -> None:
 
 def _look_up(batch: IngestBatch, versions: Sequence[RecordVersion]) -> _Known:
     ids = {v.version_id for v in versions}
-    bases = {v.replaces_version_id for v in versions if v.replaces_version_id is not None}
+    edits = [v for v in versions if v.replaces_version_id is not None]
+    edited = {v.record_id for v in edits}
+    bases = {base_id for v in edits for base_id in v.replaced_ids()}
     new_records = {v.record_id for v in versions if v.replaces_version_id is None}
     children = {c for v in versions for c in child_refs(v)[1]}
     stored: dict[str, KnownVersion | NewVersion] = dict(batch.known_versions(ids | bases))
+    # A batch of new records only (the common push) costs no heads or replacers query.
+    replacing = batch.replacing_versions(bases)
     return _Known(
         versions=stored,
         records=batch.existing_records(new_records),
-        replacers=batch.replacing_versions(bases),
+        replacers={base: [vid for vid, _ in found] for base, found in replacing.items()},
         child_cases=batch.child_cases(children),
+        edited=edited,
+        heads=batch.heads(edited) if edited else {},
+        replacer_order={vid: (0, seq) for found in replacing.values() for vid, seq in found},
     )
 
 
@@ -153,6 +199,7 @@ class _BatchIngest:
         self.agency = pusher.practitioner.agency.value
         self.rows: list[NewVersion] = []
         self.index_rows: list[ChronologyIndexRow] = []
+        self.also_rows: list[ReplacementRow] = []
         # A finished outcome, or (status, row position, conflicting ids) until seqs are known.
         self.answers: list[Outcome | tuple[ItemStatus, int, list[str]]] = []
 
@@ -167,12 +214,12 @@ class _BatchIngest:
             if stored is not None:
                 self._duplicate(item.version_id, stored, content_hash)
                 return
-            base_id = _check_lineage(item, known)
+            replaced = _check_lineage(item, known)
             _check_children(item, known)
         except Refusal as refusal:
             self.answers.append(rejected(item.version_id, refusal.field, refusal.message))
             return
-        self._store(item, base_id, canonical, content_hash)
+        self._store(item, replaced, canonical, content_hash)
 
     def _duplicate(
         self, version_id: str, stored: KnownVersion | NewVersion, content_hash: bytes
@@ -185,18 +232,21 @@ class _BatchIngest:
             self.answers.append((ItemStatus.DUPLICATE, self.known.new_index[version_id], []))
 
     def _store(
-        self, item: RecordVersion, base_id: str | None, canonical: bytes, content_hash: bytes
+        self, item: RecordVersion, replaced: tuple[str, ...], canonical: bytes, content_hash: bytes
     ) -> None:
-        known, payload, version_id = self.known, item.payload, item.version_id
+        known, payload = self.known, item.payload
+        version_id, record_id = item.version_id, item.record_id
         record_type = payload.record_type
-        rivals = list(known.replacers.get(base_id, ())) if base_id else []
+        rivals = _rivals(version_id, replaced, known, record_id) if replaced else []
         position = len(self.rows)
         row = NewVersion(
-            version_id, item.record_id, record_type, base_id, item.case_id,
+            version_id, record_id, record_type, item.replaces_version_id, item.case_id,
             self.pusher.practitioner.id, self.agency, self.pusher.device_id,
             device_time(canonical), self.recorded_at, content_hash, canonical.decode(),
         )  # fmt: skip
         self.rows.append(row)
+        if item.also_replaces:  # only resolutions write the side table
+            self.also_rows.extend(ReplacementRow(b, version_id) for b in item.also_replaces)
         if isinstance(payload, ChronologyEntry):
             when = event_time(payload)
             for child_id in dict.fromkeys(payload.child_ids):
@@ -206,15 +256,21 @@ class _BatchIngest:
         # Later items in this batch see this one as stored.
         known.versions[version_id] = row
         known.new_index[version_id] = position
-        known.records.add(item.record_id)
-        if base_id:
-            known.replacers.setdefault(base_id, []).append(version_id)
+        known.records.add(record_id)
+        if replaced:
+            for base_id in replaced:
+                known.replacers.setdefault(base_id, []).append(version_id)
+            known.replacer_order[version_id] = (1, position)
+            heads = known.heads.get(record_id, ())
+            known.heads[record_id] = [h for h in heads if h not in replaced] + [version_id]
+        elif record_id in known.edited:  # created and edited in this one batch
+            known.heads[record_id] = [version_id]
         if record_type == "child":
-            known.child_cases[item.record_id] = item.case_id
+            known.child_cases[record_id] = item.case_id
 
     def finish(self, batch: IngestBatch) -> list[Outcome]:
         """Insert the queued rows and return every item's outcome, in push order."""
-        seqs = batch.insert(self.rows, self.index_rows)
+        seqs = batch.insert(self.rows, self.index_rows, self.also_rows)
         rows = self.rows
         return [
             answer

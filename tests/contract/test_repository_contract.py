@@ -1,4 +1,5 @@
-"""Conformance suite for the Repository interface: insert, duplicates, heads, pull, scope."""
+"""Conformance suite for the Repository interface: insert, duplicates, heads (through both
+kinds of replacement), pull, chronology and history queries, scope."""
 
 import hashlib
 import itertools
@@ -14,6 +15,7 @@ from sync_server.repository import (
     ChronologyIndexRow,
     DeviceRecord,
     NewVersion,
+    ReplacementRow,
     Repository,
 )
 
@@ -47,12 +49,24 @@ def make(
 
 
 def store(
-    repository: Repository, versions: Sequence[NewVersion], child_id: str | None = None
+    repository: Repository,
+    versions: Sequence[NewVersion],
+    child_id: str | None = None,
+    also: Sequence[ReplacementRow] = (),
 ) -> list[int]:
     """Insert versions in one batch; chronology rows name child_id when given."""
     rows = [ChronologyIndexRow(child_id, v.version_id, AT) for v in versions] if child_id else []
     with repository.ingest() as batch:
-        return batch.insert(versions, rows)
+        return batch.insert(versions, rows, also)
+
+
+def resolution(
+    case_id: str, heads: Sequence[NewVersion]
+) -> tuple[NewVersion, list[ReplacementRow]]:
+    """Return a version replacing every one of heads, and its also_replaces rows."""
+    first, *rest = heads
+    version = make(case_id, replaces=first)
+    return version, [ReplacementRow(other.version_id, version.version_id) for other in rest]
 
 
 def test_insert_assigns_increasing_consecutive_seqs(repository: Repository) -> None:
@@ -110,14 +124,22 @@ def test_lookups_inside_a_batch(repository: Repository) -> None:
     base = make(case)
     child = make(case, record_type="child")
     one, two = make(case, replaces=base), make(case, replaces=base)
-    store(repository, [base, child, one, two])
+    seqs = store(repository, [base, child, one, two])
+    fixed, also = resolution(case, [two, one])
+    [fixed_seq] = store(repository, [fixed], also=also)
     with repository.ingest() as batch:
         assert batch.existing_records([base.record_id, new_id()]) == {base.record_id}
-        assert batch.replacing_versions([base.version_id, one.version_id]) == {
-            base.version_id: [one.version_id, two.version_id]
+        assert batch.replacing_versions([base.version_id, one.version_id, two.version_id]) == {
+            base.version_id: [(one.version_id, seqs[2]), (two.version_id, seqs[3])],
+            one.version_id: [(fixed.version_id, fixed_seq)],  # through also_replaces
+            two.version_id: [(fixed.version_id, fixed_seq)],
         }
         assert batch.child_cases([child.record_id, base.record_id]) == {child.record_id: case}
         assert batch.known_versions([]) == {}
+        assert batch.heads([base.record_id, child.record_id]) == {
+            base.record_id: [fixed.version_id],
+            child.record_id: [child.version_id],
+        }
 
 
 def test_heads_follow_replacements_and_keep_conflicts(repository: Repository) -> None:
@@ -220,3 +242,79 @@ def test_audit_is_kept_in_order(repository: Repository) -> None:
         repository.add_audit(event)
     assert repository.audit_events() == events
     assert repository.audit_events("login") == events[:1]
+
+
+def test_a_resolution_replaces_every_version_it_names(repository: Repository) -> None:
+    case, child = new_id(), new_id()
+    base = make(case)
+    left, right, third = (make(case, replaces=base) for _ in range(3))
+    store(repository, [base, left, right, third], child)
+    partial, partial_also = resolution(case, [left, right])
+    store(repository, [partial], child, partial_also)
+    record = base.record_id
+    assert repository.heads([record]) == {record: [third.version_id, partial.version_id]}
+    whole, whole_also = resolution(case, [partial, third])
+    [whole_seq] = store(repository, [whole], child, whole_also)
+    assert repository.heads([record]) == {record: [whole.version_id]}
+    [head] = repository.chronology_heads(child, {case})
+    assert (head.version_id, head.version_count, head.head_count) == (whole.version_id, 6, 1)
+    [head] = repository.case_chronology_heads(case)
+    assert head.version_id == whole.version_id
+    history = repository.record_history(record)
+    assert [row.is_head for row in history] == [False] * 5 + [True]
+    assert history[-1].server_seq == whole_seq
+
+
+def test_case_chronology_heads_list_each_entry_once(repository: Repository) -> None:
+    case, first_child, second_child = new_id(), new_id(), new_id()
+    both = make(case)
+    with repository.ingest() as batch:
+        batch.insert(
+            [both],
+            [ChronologyIndexRow(c, both.version_id, AT) for c in (first_child, second_child)],
+        )
+    fork = make(case)
+    fork_a, fork_b = make(case, replaces=fork), make(case, replaces=fork)
+    store(repository, [fork, fork_a, fork_b], first_child)
+    store(repository, [make(case, record_type="visit"), make(new_id())], first_child)
+    heads = repository.case_chronology_heads(case)
+    assert sorted(h.version_id for h in heads) == sorted(
+        [both.version_id, fork_a.version_id, fork_b.version_id]
+    )
+    counts = {h.version_id: (h.version_count, h.head_count, h.author_agency) for h in heads}
+    assert counts[both.version_id] == (1, 1, "CSC")
+    assert counts[fork_a.version_id] == (3, 2, "CSC")
+    assert repository.case_chronology_heads(new_id()) == []
+
+
+def test_record_history_and_case(repository: Repository) -> None:
+    case = new_id()
+    base = make(case)
+    mine, theirs = make(case, replaces=base), make(case, replaces=base)
+    seqs = store(repository, [base, mine, make(case), theirs])
+    history = repository.record_history(base.record_id)
+    assert [(h.server_seq, h.version_id, h.is_head) for h in history] == [
+        (seqs[0], base.version_id, False),
+        (seqs[1], mine.version_id, True),
+        (seqs[3], theirs.version_id, True),
+    ]
+    assert history[0].payload_json == base.payload_json
+    assert (history[0].case_id, history[0].author_id, history[0].author_agency) == (
+        case, "author-1", "CSC")  # fmt: skip
+    assert repository.record_case(base.record_id) == case
+    assert repository.record_case(new_id()) is None
+    assert repository.record_history(new_id()) == []
+
+
+def test_a_failed_batch_leaves_no_also_replaces_row(repository: Repository) -> None:
+    """The side table is written in the batch's transaction: undone with it."""
+    case = new_id()
+    base = make(case)
+    left, right = make(case, replaces=base), make(case, replaces=base)
+    store(repository, [base, left, right])
+    fixed, also = resolution(case, [left, right])
+    with pytest.raises(DuplicateVersion):
+        store(repository, [fixed, base], also=also)
+    assert repository.heads([base.record_id]) == {
+        base.record_id: [left.version_id, right.version_id]
+    }

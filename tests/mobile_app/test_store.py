@@ -13,7 +13,7 @@ from mobile_app.store import DeviceStore, SyncState
 from mobile_app.store.database import DB_FILENAME
 from shared.ids import new_id
 from shared.models import SignificantAdult
-from shared.vocabulary import Relationship
+from shared.vocabulary import Lifecycle, Relationship
 from tests.mobile_app.conftest import PASSPHRASE, pulled
 
 SECRET_NAME = "Declan Thackray-Ormerod"
@@ -152,8 +152,11 @@ def test_outbox_keeps_the_order_records_were_made_in(
 def test_amend_names_the_version_it_replaces(store: DeviceStore, caseload: dict[str, str]) -> None:
     service = RecordService(store)
     (first,) = service.record([NewRecord(caseload["case_id"], adult(caseload["child_id"]))])
-    second = service.amend(first.record_id, adult(caseload["child_id"], "Declan Thackray"))
+    second = service.amend(
+        first.record_id, adult(caseload["child_id"], "Declan Thackray"), reason="Surname spelt"
+    )
     assert second.replaces_version_id == first.version_id
+    assert second.amend_reason == "Surname spelt"
     assert second.record_id == first.record_id
     assert store.records.head_ids(first.record_id) == [second.version_id]
     current = service.current("significant_adult")
@@ -174,3 +177,38 @@ def test_pulled_versions_are_stored_once_and_the_cursor_never_goes_back(
         store.cursor.set(1)
     new_child = pulled(caseload["case_id"], new_id(), cases[0].children[caseload["child_id"]], 3)
     assert store.records.merge_pulled([new_child]) == 1
+
+
+def test_a_conflict_is_resolved_by_one_version_replacing_every_head(
+    store: DeviceStore, caseload: dict[str, str]
+) -> None:
+    service = RecordService(store)
+    (first,) = service.record([NewRecord(caseload["case_id"], adult(caseload["child_id"]))])
+    mine = service.amend(first.record_id, adult(caseload["child_id"], "Mine"), reason="spelling")
+    theirs = pulled(caseload["case_id"], first.record_id, adult(caseload["child_id"], "Theirs"), 9)
+    theirs = theirs.model_copy(
+        update={"replaces_version_id": first.version_id, "amend_reason": "new phone"}
+    )
+    store.records.merge_pulled([theirs])
+    assert set(store.records.head_ids(first.record_id)) == {mine.version_id, theirs.version_id}
+    with pytest.raises(StoreError, match="resolve the conflict"):
+        service.amend(first.record_id, adult(caseload["child_id"]), reason="again")
+    fixed = service.resolve(first.record_id, adult(caseload["child_id"], "Both"), reason="merged")
+    assert set(fixed.replaced_ids()) == {mine.version_id, theirs.version_id}
+    assert store.records.head_ids(first.record_id) == [fixed.version_id]
+    assert [c.version.version_id for c in service.current("significant_adult")] == [
+        fixed.version_id
+    ]
+
+
+def test_withdrawing_a_record_is_a_version_not_a_deletion(
+    store: DeviceStore, caseload: dict[str, str]
+) -> None:
+    service = RecordService(store)
+    (first,) = service.record([NewRecord(caseload["case_id"], adult(caseload["child_id"]))])
+    gone = service.amend(
+        first.record_id, first.payload, reason="Wrong family", lifecycle=Lifecycle.ENTERED_IN_ERROR
+    )
+    assert gone.lifecycle == Lifecycle.ENTERED_IN_ERROR
+    assert store.records.get(first.version_id).version == first
+    assert len(store.records.rows(record_id=first.record_id)) == 2

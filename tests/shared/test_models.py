@@ -198,3 +198,41 @@ def test_safety_scale_is_0_to_10_and_actions_need_owner_and_due_date() -> None:
         )
     )
     assert ok.scaling[0].value == 4
+
+
+def version(**overrides: object) -> dict[str, object]:
+    base: dict[str, object] = {
+        "version_id": new_id(),
+        "record_id": new_id(),
+        "case_id": new_id(),
+        "device_time": "2026-11-20T10:00:00Z",
+        "payload": entry(),
+    }
+    base.update(overrides)
+    return base
+
+
+def test_an_amendment_must_say_why() -> None:
+    errors = errors_of(RecordVersion, version(replaces_version_id=new_id()))
+    assert list(errors) == ["amend_reason"]
+    assert RecordVersion.model_validate(version(replaces_version_id=new_id(), amend_reason="typo"))
+
+
+def test_a_first_version_cannot_be_withdrawn_or_resolve_anything() -> None:
+    assert list(errors_of(RecordVersion, version(lifecycle="withdrawn"))) == ["lifecycle"]
+    errors = errors_of(RecordVersion, version(also_replaces=[new_id()], amend_reason="x"))
+    assert list(errors) == ["replaces_version_id"]
+
+
+def test_a_resolution_names_each_replaced_version_once() -> None:
+    base = new_id()
+    errors = errors_of(
+        RecordVersion,
+        version(replaces_version_id=base, also_replaces=[base], amend_reason="merge"),
+    )
+    assert list(errors) == ["also_replaces"]
+    other = new_id()
+    ok = RecordVersion.model_validate(
+        version(replaces_version_id=base, also_replaces=[other], amend_reason="merge")
+    )
+    assert ok.replaced_ids() == (base, other)

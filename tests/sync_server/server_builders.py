@@ -53,12 +53,19 @@ def version(
     record_id: str | None = None,
     replaces: Item | None = None,
     version_id: str | None = None,
+    also: list[Item] | None = None,
+    reason: str = "",
+    lifecycle: str = "current",
 ) -> Item:
-    """Return a RecordVersion as a JSON dict; `replaces` is the version this edits."""
+    """Return a RecordVersion as a JSON dict; `replaces` (then `also`) are the versions this
+    edits, and an edit needs a `reason`."""
     return {
         "version_id": version_id or new_id(),
         "record_id": replaces["record_id"] if replaces else (record_id or new_id()),
         "replaces_version_id": replaces["version_id"] if replaces else None,
+        "also_replaces": [other["version_id"] for other in also or ()],
+        "lifecycle": lifecycle,
+        "amend_reason": reason,
         "case_id": case_id,
         "device_time": (BASE_TIME + timedelta(days=1)).isoformat(),
         "payload": payload,
@@ -72,17 +79,41 @@ def entry(
     *,
     replaces: Item | None = None,
     hours: float = 0,
+    reason: str = "",
     **overrides: Any,
 ) -> Item:
     """Return a chronology entry version; `hours` moves its event time from BASE_TIME."""
     when = (BASE_TIME + timedelta(hours=hours)).isoformat()
     payload = entry_payload(author_id, child_ids, event_datetime=when, **overrides)
-    return version(case_id, payload, replaces=replaces)
+    return version(case_id, payload, replaces=replaces, reason=reason)
 
 
-def edit(base: Item, **payload_changes: Any) -> Item:
-    """Return a new version of base's record that replaces base."""
-    return version(base["case_id"], {**base["payload"], **payload_changes}, replaces=base)
+def edit(base: Item, *, reason: str = "Corrected after review.", **payload_changes: Any) -> Item:
+    """Return a new version of base's record that replaces base, with a reason."""
+    return version(
+        base["case_id"], {**base["payload"], **payload_changes}, replaces=base, reason=reason
+    )
+
+
+def take_back(base: Item, lifecycle: str, reason: str = "Recorded on the wrong family.") -> Item:
+    """Return a version withdrawing base's record, or marking it entered in error."""
+    return version(
+        base["case_id"], base["payload"], replaces=base, reason=reason, lifecycle=lifecycle
+    )
+
+
+def resolve(
+    heads: list[Item], *, reason: str = "Merged both accounts.", **payload_changes: Any
+) -> Item:
+    """Return a version resolving a conflict: it replaces every one of heads."""
+    first, *rest = heads
+    return version(
+        first["case_id"],
+        {**first["payload"], **payload_changes},
+        replaces=first,
+        also=rest,
+        reason=reason,
+    )
 
 
 async def sign_in(client: AsyncTestClient[Any], username: str) -> dict[str, str]:
@@ -110,7 +141,7 @@ def stored_rows(db_path: Path) -> dict[str, list[tuple[Any, ...]]]:
     try:
         return {
             table: conn.execute(f"SELECT * FROM {table} ORDER BY 1, 2").fetchall()  # noqa: S608
-            for table in ("versions", "chronology_index")
+            for table in ("versions", "chronology_index", "also_replaces")
         }
     finally:
         conn.close()

@@ -25,9 +25,15 @@ async def test_openapi_lists_every_route(client: AsyncTestClient[Any]) -> None:
     assert response.status_code == 200
     paths = response.json()["paths"]
     assert {"/health", "/auth/login", "/me", "/sync/push", "/sync/pull",
-            "/children/{child_id}/chronology"} <= set(paths)  # fmt: skip
+            "/children/{child_id}/chronology", "/cases/{case_id}/chronology",
+            "/records/{record_id}/versions"} <= set(paths)  # fmt: skip
     assert "PullResponse" in response.text
     assert "ErrorBody" in response.text
+    for path in ("/children/{child_id}/chronology", "/cases/{case_id}/chronology"):
+        params = {p["name"] for p in paths[path]["get"]["parameters"] if p["in"] == "query"}
+        assert params == {"from", "to", "agency", "significance", "neglect_type", "event_type"}
+        assert "400" in paths[path]["get"]["responses"]
+    assert "RecordHistoryResponse" in response.text
 
 
 @pytest.mark.parametrize(

@@ -16,8 +16,10 @@ TIMES = ["2025-03-01T09:00:00+01:00", "2025-03-01T09:00:00.123Z", "2025-10-26T01
 
 @pytest.mark.parametrize("when", TIMES)
 def test_device_time_is_read_back_from_the_canonical_json(when: str) -> None:
-    item = entry(new_id(), new_id(), [new_id()], summary='a "device_time":"1999-01-01" trap')
-    item["device_time"] = when
+    """amend_reason comes before device_time in the JSON: a trap there must not be read."""
+    trap = 'a "device_time":"1999-01-01" trap'
+    item = entry(new_id(), new_id(), [new_id()], summary=trap)
+    item.update(replaces_version_id=new_id(), amend_reason=trap, device_time=when)
     version = RecordVersion.model_validate(item)
     got = device_time(_to_json(version))
     assert datetime.fromisoformat(got) == version.device_time

@@ -8,7 +8,15 @@ from litestar.testing import AsyncTestClient
 
 from shared.ids import new_id
 from sync_server.services import DemoSeed
-from tests.sync_server.server_builders import edit, entry, push, stored_rows, version
+from tests.sync_server.server_builders import (
+    edit,
+    entry,
+    push,
+    resolve,
+    stored_rows,
+    take_back,
+    version,
+)
 
 Headers = dict[str, str]
 
@@ -135,7 +143,18 @@ def _rules(fam: Any, other_fam: Any, sw_id: str, hv_id: str) -> dict[str, Any]:
                                "dob": "2024-01-01"})  # fmt: skip
     adult = {"record_type": "significant_adult", "child_ids": [child], "relationship": "mother",
              "name": "A Person"}  # fmt: skip
-    retyped = version(case, adult, replaces=base)
+    retyped = version(case, adult, replaces=base, reason="Wrong kind of record.")
+    no_reason = edit(base, reason="   ")
+    withdrawn_first = entry(case, sw_id, [child])
+    withdrawn_first["lifecycle"] = "withdrawn"
+    rival = edit(base)
+    also_unknown = resolve([base, rival])
+    also_unknown["also_replaces"] = [new_id()]
+    other_entry = entry(case, sw_id, [child])
+    also_other_record = resolve([base, other_entry])
+    also_other_record["record_id"] = base["record_id"]
+    also_other_case = resolve([base, other_base])
+    also_other_case["record_id"] = base["record_id"]
     cases = [
         ("case-not-allocated", [], entry(new_id(), sw_id, [child]), "case_id"),
         ("author-not-me", [], entry(case, hv_id, [child]), "payload.author_id"),
@@ -152,6 +171,13 @@ def _rules(fam: Any, other_fam: Any, sw_id: str, hv_id: str) -> dict[str, Any]:
          "address": {"line1": "1 A St", "town": "T", "postcode": "OX1 1AA"}}), "case_id"),
         ("child-by-social-worker-only-ok", [], child_rec, None),
         ("edit-changes-record-type", [base], retyped, "payload.record_type"),
+        ("edit-without-reason", [base], no_reason, "amend_reason"),
+        ("withdraw-without-reason", [base], take_back(base, "withdrawn", reason=""),
+         "amend_reason"),
+        ("first-version-withdrawn", [], withdrawn_first, "lifecycle"),
+        ("also-replaces-unknown", [base, rival], also_unknown, "also_replaces"),
+        ("also-replaces-other-record", [base, other_entry], also_other_record, "also_replaces"),
+        ("also-replaces-other-case", [base, other_base], also_other_case, "also_replaces"),
     ]  # fmt: skip
     return {name: rest for name, *rest in cases}
 
@@ -159,7 +185,9 @@ def _rules(fam: Any, other_fam: Any, sw_id: str, hv_id: str) -> dict[str, Any]:
 RULES = ["case-not-allocated", "author-not-me", "assessor-not-me", "version-id-reused",
          "record-exists", "replaces-unknown", "replaces-other-record", "replaces-other-case",
          "child-of-other-case", "child-unknown", "family-not-own-case",
-         "child-by-social-worker-only-ok", "edit-changes-record-type"]  # fmt: skip
+         "child-by-social-worker-only-ok", "edit-changes-record-type", "edit-without-reason",
+         "withdraw-without-reason", "first-version-withdrawn", "also-replaces-unknown",
+         "also-replaces-other-record", "also-replaces-other-case"]  # fmt: skip
 
 
 @pytest.mark.parametrize("name", RULES)

@@ -15,7 +15,7 @@ def seeded(db_path: Path, demo: object) -> Path:
     return db_path
 
 
-def test_wal_mode_and_one_migration_applied(seeded: Path) -> None:
+def test_wal_mode_and_each_migration_applied_once(seeded: Path) -> None:
     conn = sqlite3.connect(seeded)
     try:
         assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
@@ -23,7 +23,8 @@ def test_wal_mode_and_one_migration_applied(seeded: Path) -> None:
         conn.close()
     again = open_sqlite_repository(seeded)  # re-opening applies nothing twice
     try:
-        assert [m.name for m in migrations.applied(again._db)] == ["0001_initial"]
+        applied = [m.name for m in migrations.applied(again._db)]
+        assert applied == ["0001_initial", "0002_also_replaces"]
     finally:
         again.close()
 
@@ -32,12 +33,16 @@ def test_wal_mode_and_one_migration_applied(seeded: Path) -> None:
     "statement",
     ["UPDATE versions SET payload_json = '{}'", "DELETE FROM versions",
      "DELETE FROM chronology_index", "UPDATE audit_log SET actor_id = NULL",
-     "DELETE FROM audit_log"],
-    ids=["update-version", "delete-version", "delete-index", "update-audit", "delete-audit"],
+     "DELETE FROM audit_log", "DELETE FROM also_replaces",
+     "UPDATE also_replaces SET version_id = replaced_version_id"],
+    ids=["update-version", "delete-version", "delete-index", "update-audit", "delete-audit",
+         "delete-also-replaces", "update-also-replaces"],
 )  # fmt: skip
 def test_versions_and_audit_are_append_only(seeded: Path, statement: str) -> None:
     conn = sqlite3.connect(seeded)
     try:
+        # The demo has no resolution: give the side table a row for the trigger to guard.
+        conn.execute("INSERT INTO also_replaces VALUES ('replaced', 'resolution')")
         with pytest.raises(sqlite3.IntegrityError, match="append-only"):
             conn.execute(statement)
     finally:
