@@ -8,6 +8,7 @@ from mobile_app.services.records import RecordService
 from mobile_app.services.wording import label
 from mobile_app.store import DeviceStore, SyncState
 from shared.models import ChronologyEntry
+from shared.protocol import PulledVersion
 
 
 @dataclass(frozen=True)
@@ -22,6 +23,10 @@ class TimelineItem:
     summary: str
     action: str
     synced: bool
+    # When the entry reached this device's records: the server's receipt time, or the time it
+    # was made here. A late entry can describe an old event yet be news to the reader.
+    arrived_at: datetime | None = None
+    visit_id: str | None = None
 
 
 class ChronologyService:
@@ -43,6 +48,10 @@ class ChronologyService:
                 continue
             if significance and entry.significance != significance:
                 continue
+            version = stored.version
+            arrived = (
+                version.recorded_at if isinstance(version, PulledVersion) else version.device_time
+            )
             items.append(
                 TimelineItem(
                     record_id=stored.version.record_id,
@@ -53,6 +62,8 @@ class ChronologyService:
                     summary=entry.summary,
                     action=entry.action_taken or entry.no_action_reason,
                     synced=stored.state == SyncState.SYNCED,
+                    arrived_at=arrived,
+                    visit_id=entry.visit_id,
                 )
             )
         return sorted(items, key=lambda i: i.event_datetime, reverse=True)

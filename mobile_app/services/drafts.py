@@ -11,6 +11,8 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from mobile_app.errors import StoreError
+from mobile_app.services.actions import ActionDraft
+from mobile_app.services.scaling import ScaleDraft
 from mobile_app.store import DeviceStore
 from shared.clock import utc_now
 from shared.ids import new_id
@@ -64,6 +66,8 @@ class VisitDraft(BaseModel):
     worries: str = ""
     working_well: str = ""
     next_steps: str = ""
+    scaling: list[ScaleDraft] = Field(default_factory=list)
+    actions: list[ActionDraft] = Field(default_factory=list)
     late_entry_reason: str = ""
 
 

@@ -1,9 +1,10 @@
 """Finalising a visit draft: rule V3 in plain words, then the records, then the outbox.
 
-`visit_problems` lists what is missing, one plain sentence each. `FinaliseService.finalise`
-refuses while anything is missing; otherwise it builds the Visit, the checklist answers and
-any new adult, stores them through VisitService (one transaction, queued for sync), and only
-then deletes the draft.
+`visit_problems` lists what is missing, one plain sentence each; `visit_warnings` what is worth
+a second look without stopping anything. `FinaliseService.finalise` refuses while anything is
+missing; otherwise it builds the Visit (with its safety scale and actions), the checklist
+answers and any new adult, stores them through VisitService (one transaction, queued for
+sync), and only then deletes the draft.
 """
 
 from dataclasses import dataclass, field
@@ -11,8 +12,10 @@ from datetime import datetime, timedelta
 
 from pydantic import ValidationError
 
+from mobile_app.services.actions import action_problems, build_actions, follow_up_action
 from mobile_app.services.drafts import DraftService, VisitDraft
 from mobile_app.services.records import RecordService
+from mobile_app.services.scaling import build_scaling, scale_problems, scale_warnings
 from mobile_app.services.visits import ChildObservation, FinalisedVisit, VisitService
 from mobile_app.services.wording import checklist_items, visit_summary
 from mobile_app.store import DeviceStore
@@ -96,11 +99,18 @@ def visit_problems(draft: VisitDraft, child: Child, now: datetime) -> list[str]:
     for key, item in draft.checklist.items():
         if key in prompts and item.rating in CONCERN_RATINGS and not item.evidence.strip():
             problems.append(f"Say what you saw for the concern: {prompts[key]}")
+    problems += scale_problems(draft.scaling)
+    problems += action_problems(draft.actions, draft.started_at.date())
     if is_late(draft, now) and not draft.late_entry_reason.strip():
         problems.append(
             "This visit started more than 24 hours ago: say why it is being recorded late."
         )
     return problems
+
+
+def visit_warnings(draft: VisitDraft) -> list[str]:
+    """Return what is worth a second look but does not stop the visit being finalised."""
+    return scale_warnings(draft.scaling)
 
 
 def _persons(draft: VisitDraft, attendance: str, others: list[str]) -> tuple[PersonPresent, ...]:
@@ -124,13 +134,15 @@ def _father(draft: VisitDraft) -> tuple[FatherQuestion, dict[str, SignificantAdu
 
 
 def build_visit(
-    draft: VisitDraft, child: Child, end: datetime
+    draft: VisitDraft, child: Child, end: datetime, me: Practitioner
 ) -> tuple[Visit, ChildObservation, dict[str, SignificantAdult]]:
     """Turn a complete draft into the Visit, its checklist answers and any new adult."""
     father, new_adults = _father(draft)
     next_steps = draft.next_steps.strip()
+    actions = build_actions(draft.actions)
     if draft.father == "not_known":
         next_steps = "\n".join(s for s in (next_steps, f"{FOLLOW_UP}.") if s)
+        actions += (follow_up_action(me.display_name, draft.started_at.date()),)
     seen_alone = bool(draft.child_seen and draft.seen_alone)
     visit = Visit(
         child_ids=(draft.child_id,),
@@ -149,6 +161,8 @@ def build_visit(
         worries=draft.worries,
         working_well=draft.working_well,
         next_steps=next_steps,
+        scaling=build_scaling(draft.scaling),
+        actions=actions,
         late_entry_reason=draft.late_entry_reason,
     )
     items = checklist_items(child, draft.started_at)
@@ -182,7 +196,7 @@ class FinaliseService:
         if problems:
             return FinaliseResult(problems=problems)
         try:
-            visit, observation, new_adults = build_visit(draft, child, now)
+            visit, observation, new_adults = build_visit(draft, child, now, self._me)
         except ValidationError as exc:
             return FinaliseResult(problems=[f"{e.field}: {e.message}" for e in field_errors(exc)])
         except ValueError as exc:

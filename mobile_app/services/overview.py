@@ -8,9 +8,11 @@ from mobile_app.services.account import AccountService
 from mobile_app.services.drafts import DraftService
 from mobile_app.services.records import RecordService
 from mobile_app.services.sync import LAST_SYNC_SETTING
+from mobile_app.services.visit_due import NO_VISIT, VisitDue, last_visits, visit_due
 from mobile_app.services.wording import age_text, label
 from mobile_app.store import DeviceStore
 from shared.models import Child, SignificantAdult
+from shared.vocabulary import Relationship
 
 
 @dataclass(frozen=True)
@@ -24,6 +26,9 @@ class ChildRow:
     age: str
     status: str
     draft_id: str | None
+    due: VisitDue = NO_VISIT
+    due_text: str = "No visit recorded"  # as of the day the caseload was read
+    overdue: bool = False
 
 
 @dataclass(frozen=True)
@@ -34,6 +39,8 @@ class FamilyRow:
     family_name: str
     town: str
     children: tuple[ChildRow, ...]
+    # Child Q finding 4: a family with no father or male carer on record is flagged.
+    no_father: bool = False
 
 
 @dataclass(frozen=True)
@@ -61,27 +68,68 @@ class Overview:
         return next(rows, None)
 
 
+def is_father_or_male_carer(adult: SignificantAdult) -> bool:
+    """True for any significant adult but a mother (the record has no sex: relationship only)."""
+    return adult.relationship != Relationship.MOTHER
+
+
+def cases_with_men(store: DeviceStore) -> set[str]:
+    """Return the cases with a father or male carer on record."""
+    return {
+        stored.version.case_id
+        for stored in RecordService(store).current("significant_adult")
+        if isinstance(stored.version.payload, SignificantAdult)
+        and is_father_or_male_carer(stored.version.payload)
+    }
+
+
+def _child_row(
+    case_id: str, child_id: str, child: Child, *, draft_id: str | None, due: VisitDue, today: date
+) -> ChildRow:
+    return ChildRow(
+        child_id=child_id,
+        case_id=case_id,
+        child=child,
+        name=f"{child.given_name} {child.family_name}",
+        age=age_text(child, today),
+        status=label(child.status),
+        draft_id=draft_id,
+        due=due,
+        due_text=due.text(today),
+        overdue=due.is_overdue(today),
+    )
+
+
 def device_overview(store: DeviceStore, today: date) -> Overview:
-    """Read the caseload, drafts and sync state from the store."""
+    """Read the caseload, drafts and sync state; overdue visits first, in each family and across."""
     drafts = DraftService(store).all()
     draft_for = {d.child_id: d.draft_id for d in drafts}
+    visited = last_visits(store)
+    with_men = cases_with_men(store)
     families = []
     for case in RecordService(store).caseload():
-        children = tuple(
-            ChildRow(
-                child_id=child_id,
-                case_id=case.case_id,
-                child=child,
-                name=f"{child.given_name} {child.family_name}",
-                age=age_text(child, today),
-                status=label(child.status),
+        rows = [
+            _child_row(
+                case.case_id,
+                child_id,
+                child,
                 draft_id=draft_for.get(child_id),
+                due=visit_due(child.status, visited.get(child_id)),
+                today=today,
             )
             for child_id, child in sorted(case.children.items(), key=lambda kv: kv[1].given_name)
-        )
+        ]
+        rows.sort(key=lambda row: row.due.urgency(today))  # stable: by name within a tie
         families.append(
-            FamilyRow(case.case_id, case.family.family_name, case.family.address.town, children)
+            FamilyRow(
+                case.case_id,
+                case.family.family_name,
+                case.family.address.town,
+                tuple(rows),
+                no_father=case.case_id not in with_men,
+            )
         )
+    families.sort(key=lambda f: min((c.due.urgency(today) for c in f.children), default=(3, 0)))
     last = store.settings.get(LAST_SYNC_SETTING)
     try:
         who: str | None = AccountService(store).session().practitioner.display_name

@@ -10,12 +10,25 @@ from mobile_app.config import default_data_dir, load_profile
 from mobile_app.errors import ConfigError
 from mobile_app.ui.controller import AppConfig
 from mobile_app.ui.flows import Flows
-from mobile_app.ui.state import CASELOAD, CHRONOLOGY, SETUP, SIGN_IN, SYNC, UNLOCK, VISIT, AppState
+from mobile_app.ui.state import (
+    CASELOAD,
+    CHILD,
+    CHRONOLOGY,
+    SETUP,
+    SIGN_IN,
+    SYNC,
+    SYNC_NEEDED,
+    UNLOCK,
+    VISIT,
+    AppState,
+)
 from mobile_app.ui.views.caseload import caseload_view
+from mobile_app.ui.views.child_summary import child_summary_view
 from mobile_app.ui.views.chronology import chronology_view
 from mobile_app.ui.views.setup import setup_view
 from mobile_app.ui.views.sign_in import sign_in_view
 from mobile_app.ui.views.sync import sync_view
+from mobile_app.ui.views.sync_needed import sync_needed_view
 from mobile_app.ui.views.unlock import unlock_view
 from mobile_app.ui.views.visit import visit_view
 
@@ -28,6 +41,8 @@ SCREENS: dict[str, Callable[[AppState, Flows], ft.View]] = {
     VISIT: visit_view,
     SYNC: sync_view,
     CHRONOLOGY: chronology_view,
+    CHILD: child_summary_view,
+    SYNC_NEEDED: sync_needed_view,
 }
 
 

@@ -28,6 +28,7 @@ from mobile_app.errors import (
 from mobile_app.services.account import AccountService
 from mobile_app.services.issues import sync_issues
 from mobile_app.services.lock import Clock, InactivityLock
+from mobile_app.services.offline_window import OfflineWindow
 from mobile_app.services.overview import device_overview
 from mobile_app.services.passphrase import passphrase_strength
 from mobile_app.services.session import DeviceSession
@@ -65,6 +66,9 @@ class AppController:
         self.state = state
         self.device = DeviceSession(config.data_dir, config.kdf)
         self.idle = InactivityLock(config.profile.auto_lock_minutes, config.clock)
+        self.window = OfflineWindow(config.profile.offline_window_days, config.clock)
+        # True while the sync-needed screen stands in for every case screen.
+        self.expired = False
         self._closed = False
 
     @property
@@ -80,17 +84,38 @@ class AppController:
     # -- activity and auto-lock ------------------------------------------------------------
 
     def active(self) -> bool:
-        """Count a touch; lock instead (and return False) if the app was idle too long."""
+        """Count a touch; lock instead (and return False) if the app was idle too long, or
+        ask for a sync instead if the device is past its offline window."""
         if self.device.unlocked and self.idle.is_due():
             self.lock(self._idle_message())
             return False
         self.idle.touch()
-        return True
+        return not self.check_window()
 
     def check_idle(self) -> None:
         """Lock the app when it has been idle for the allowed time (the timer calls this)."""
         if self.device.unlocked and self.idle.is_due():
             self.lock(self._idle_message())
+        else:
+            self.check_window()
+
+    def check_window(self) -> bool:
+        """Show the sync-needed screen if the device just passed its offline window."""
+        if self.device.unlocked and not self.expired and self.window.is_closed():
+            self.expired = True
+            self.state.needs_sync()
+            return True
+        return False
+
+    def reopen(self, message: str) -> None:
+        """A sign-in and a sync completed past the offline window: show the caseload again."""
+        self.expired = False
+        self.show_caseload(message)
+
+    def _opened(self) -> None:
+        self.idle.touch()
+        self.expired = False
+        self.window.load(self.store)
 
     def _idle_message(self) -> str:
         minutes = self.config.profile.auto_lock_minutes
@@ -99,6 +124,8 @@ class AppController:
     def lock(self, message: str = "") -> None:
         """Close the store (the data key goes with it) and show the lock screen."""
         self.device.lock()
+        self.window.forget()
+        self.expired = False
         self.state.locked(message)
 
     async def tick_forever(self) -> None:
@@ -164,7 +191,7 @@ class AppController:
         self.state.working("Protecting this device…")
         key = await asyncio.to_thread(self.device.create_key, passphrase)
         self.device.open(key)
-        self.idle.touch()
+        self._opened()
         self.state.go(SIGN_IN)
 
     async def unlock(self, passphrase: str) -> None:
@@ -182,16 +209,24 @@ class AppController:
             self.state.go(SETUP, "This device has not been set up yet: choose a passphrase.")
             return
         self.device.open(key)
-        self.idle.touch()
+        self._opened()
         try:
             AccountService(self.store).session()
         except NotSignedIn:
             self.state.go(SIGN_IN)
             return
-        self.show_caseload()
+        if not self.check_window():
+            self.show_caseload()
 
     async def sign_in(self, server_url: str, username: str, password: str) -> bool:
         """Sign this device in; returns True when it worked (the caseload sync comes next)."""
+        if await self.authenticate(server_url, username, password):
+            self.show_caseload()
+            return True
+        return False
+
+    async def authenticate(self, server_url: str, username: str, password: str) -> bool:
+        """Sign in to the server, staying on this screen; False (with a message) if refused."""
         server_url = server_url.strip()
         if not server_url.startswith(("http://", "https://")):
             self.state.say("Type the server address, starting with https:// or http://.")
@@ -218,7 +253,6 @@ class AppController:
         except ServerRefused as exc:
             self.state.say(f"The server refused the sign-in: {exc}")
             return False
-        self.show_caseload()
         return True
 
     # -- caseload ----------------------------------------------------------------------------

@@ -48,9 +48,9 @@ def button(text: str, key: str, on_click: Handler, *, primary: bool = False) -> 
 
 
 def icon_button(icon: ft.IconData, label: str, key: str, on_click: Handler) -> ft.Control:
-    """An icon button whose tooltip is what a screen reader announces."""
+    """An icon button announced by its label (a tooltip alone is not its accessible name)."""
     return ft.IconButton(
-        icon=icon,
+        icon=ft.Icon(icon, semantics_label=label),
         tooltip=label,
         key=key,
         on_click=on_click,
@@ -68,8 +68,10 @@ def text_field(
     multiline: bool = False,
     helper: str | None = None,
     on_submit: Handler | None = None,
+    error: str | None = None,
+    keyboard: ft.KeyboardType | None = None,
 ) -> ft.Control:
-    """A labelled text box; multiline boxes grow with what is typed."""
+    """A labelled text box; multiline boxes grow with what is typed; errors wrap."""
     return ft.TextField(
         label=label,
         key=key,
@@ -82,15 +84,28 @@ def text_field(
         min_lines=3 if multiline else None,
         helper=helper,
         helper_max_lines=4,
+        error=error,
+        error_max_lines=4,
+        keyboard_type=keyboard or ft.KeyboardType.TEXT,
     )
 
 
 def choice(
-    label: str, key: str, options: Options, value: str | None, on_change: Handler
+    label: str,
+    key: str,
+    options: Options,
+    value: str | None,
+    on_change: Handler,
+    *,
+    option_width: int | None = None,
 ) -> ft.Control:
-    """A question answered by one of several radio buttons, announced with its question."""
+    """A question answered by one of several radio buttons, announced with its question.
+
+    Radios take the whole line unless given an `option_width`: short answers (0 to 10) then
+    sit several to a line, each still at least 48 px to touch.
+    """
     radios: list[ft.Control] = [
-        ft.Radio(value=v, label=text, key=f"{key}.{v}") for v, text in options
+        ft.Radio(value=v, label=text, key=f"{key}.{v}", width=option_width) for v, text in options
     ]
     group = ft.RadioGroup(
         key=key, value=value, on_change=on_change, content=ft.Row(radios, wrap=True, spacing=4)
@@ -120,13 +135,27 @@ def dropdown(label: str, key: str, options: Options, value: str, on_select: Hand
         options=[ft.DropdownOption(key=v, text=text) for v, text in options],
         expand=True,  # along the row: a column's expand would ask for unbounded height
     )
-    return ft.Row([menu])
+    # The menu's own label is not announced: name the control for screen readers.
+    return ft.Semantics(label=label, container=True, content=ft.Row([menu]))
+
+
+def subheading(text: str, key: str | None = None) -> ft.Control:
+    """A card's own title: announced as a heading, never merged into the next field's label."""
+    return ft.Semantics(
+        header=True,
+        container=True,
+        content=ft.Text(text, key=key, weight=ft.FontWeight.W_600),
+    )
 
 
 def heading(text: str, key: str | None = None) -> ft.Control:
     """A heading screen readers announce as one."""
+    # A container of its own: else the flag merges into the enclosing card, which is then
+    # announced as a "banner" landmark with everything in it.
     return ft.Semantics(
-        header=True, content=ft.Text(text, key=key, theme_style=ft.TextThemeStyle.TITLE_LARGE)
+        header=True,
+        container=True,
+        content=ft.Text(text, key=key, theme_style=ft.TextThemeStyle.TITLE_LARGE),
     )
 
 

@@ -1,8 +1,10 @@
 """The running app as the screens see it: its state, and the flows they call."""
 
+from mobile_app.services.account import AccountService
+from mobile_app.services.child_summary import child_summary
 from mobile_app.services.chronology import ChronologyService
 from mobile_app.ui.controller import AppConfig, AppController
-from mobile_app.ui.state import AppState, ChronologyScreen
+from mobile_app.ui.state import AppState, ChronologyScreen, SummaryScreen
 from mobile_app.ui.sync_flow import SyncFlow
 from mobile_app.ui.visit_flow import VisitFlow
 
@@ -40,6 +42,53 @@ class ChronologyFlow:
         self._app.state.changed()
 
 
+class SummaryFlow:
+    """Opens a child's before-the-visit summary."""
+
+    def __init__(self, app: AppController) -> None:
+        self._app = app
+
+    def open(self, child_id: str) -> None:
+        """Show what is new since my last visit, open actions and the known men."""
+        overview = self._app.state.overview
+        row = overview.child(child_id) if overview else None
+        if row is None:
+            self._app.state.say("That child is no longer on this device.")
+            return
+        store = self._app.store
+        me = AccountService(store).session().practitioner
+        today = self._app.config.clock().date()
+        summary = child_summary(store, child_id, row.case_id, me.id, today)
+        self._app.state.open_summary(SummaryScreen(row, summary))
+
+
+class RenewFlow:
+    """Past the offline window: sign in again, then sync, before any case is shown again."""
+
+    def __init__(self, app: AppController, sync: SyncFlow) -> None:
+        self._app = app
+        self._sync = sync
+
+    async def renew(self, password: str) -> None:
+        """Sign in with the password, sync, and only then open the caseload again."""
+        state = self._app.state
+        if not password:
+            state.say("Type your password to sign in again.")
+            return
+        session = AccountService(self._app.store).session()
+        username = session.practitioner.username
+        if not await self._app.authenticate(session.server_url, username, password):
+            return
+        state.working("Signed in. Syncing…")
+        outcome = await self._sync.run(renewing=True)
+        if outcome is None:
+            state.say("A sync is already running: wait a moment, then try again.")
+        elif outcome.state != "done":
+            state.say(f"You are signed in, but the sync did not finish. {outcome.message}")
+        else:
+            self._app.reopen("Signed in and synced: your caseload is up to date.")
+
+
 class Flows:
     """Everything a screen can ask the app to do."""
 
@@ -49,6 +98,8 @@ class Flows:
         self.visits = VisitFlow(self.app)
         self.sync = SyncFlow(self.app)
         self.chronology = ChronologyFlow(self.app)
+        self.summary = SummaryFlow(self.app)
+        self.renew = RenewFlow(self.app, self.sync)
         self.connectivity: object = None
 
     async def sign_in(self, server_url: str, username: str, password: str) -> None:

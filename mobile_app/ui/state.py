@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 import flet as ft
 
 from mobile_app.services.background_sync import SyncOutcome
+from mobile_app.services.child_summary import ChildSummary
 from mobile_app.services.chronology import TimelineItem
 from mobile_app.services.drafts import VisitDraft
 from mobile_app.services.issues import SyncIssue
@@ -17,6 +18,8 @@ CASELOAD = "/caseload"
 VISIT = "/visit"
 SYNC = "/sync"
 CHRONOLOGY = "/chronology"
+CHILD = "/child"
+SYNC_NEEDED = "/sync-needed"
 
 
 @dataclass
@@ -39,6 +42,14 @@ class ChronologyScreen:
     agencies: list[str]
     agency: str = ""
     significance: str = ""
+
+
+@dataclass
+class SummaryScreen:
+    """Before the visit: one child's news since my last visit, actions and known men."""
+
+    child: ChildRow
+    summary: ChildSummary
 
 
 @dataclass
@@ -67,6 +78,7 @@ class AppState(ft.Observable):
     sync: SyncProgress = field(default_factory=SyncProgress)
     visit: VisitScreen | None = None
     chronology: ChronologyScreen | None = None
+    summary: SummaryScreen | None = None
     revision: int = 0
 
     def go(self, route: str, message: str = "") -> None:
@@ -85,14 +97,23 @@ class AppState(ft.Observable):
         self.message = ""
         self.busy = what
 
-    def locked(self, message: str = "") -> None:
-        """Forget everything about cases and show the lock screen."""
+    def _forget_cases(self) -> None:
         self.overview = None
         self.issues = []
         self.visit = None
         self.chronology = None
+        self.summary = None
+
+    def locked(self, message: str = "") -> None:
+        """Forget everything about cases and show the lock screen."""
+        self._forget_cases()
         self.sync = SyncProgress(running=self.sync.running)
         self.go(UNLOCK, message)
+
+    def needs_sync(self, message: str = "") -> None:
+        """Past the offline window: forget every case and ask for a sign-in and a sync."""
+        self._forget_cases()
+        self.go(SYNC_NEEDED, message)
 
     def show_overview(self, overview: Overview, issues: list[SyncIssue]) -> None:
         """Show fresh caseload and sync figures."""
@@ -130,6 +151,11 @@ class AppState(ft.Observable):
         """Show a child's chronology."""
         self.chronology = screen
         self.go(CHRONOLOGY)
+
+    def open_summary(self, screen: SummaryScreen) -> None:
+        """Show a child's before-the-visit summary."""
+        self.summary = screen
+        self.go(CHILD)
 
     def changed(self) -> None:
         """Re-render after a change inside the visit or chronology screen."""

@@ -24,10 +24,16 @@ class SyncFlow:
         self._state = app.state
         self._runner = BackgroundSync(app.device, transport=app.config.transport)
 
-    async def run(self) -> None:
-        """Sync now unless a sync is already running or the app is locked."""
+    async def run(self, *, renewing: bool = False) -> SyncOutcome | None:
+        """Sync now unless a sync is already running or the app is locked; returns the outcome.
+
+        Past the offline window only the sign-in on the sync-needed screen may sync
+        (`renewing`): a background sync must not stand in for the person signing in again.
+        """
         if self._state.sync.running or not self._app.device.unlocked:
-            return
+            return None
+        if self._app.expired and not renewing:
+            return None
         self._state.sync_started()
         loop = asyncio.get_running_loop()
 
@@ -43,10 +49,15 @@ class SyncFlow:
             log.exception("Sync stopped unexpectedly")
             outcome = STOPPED
         self._state.sync_finished(outcome)
-        if self._app.device.unlocked:
+        if not self._app.device.unlocked:
+            return outcome
+        if outcome.state == "done":
+            self._app.window.restart(self._app.store)
+        if not self._app.expired:  # the sync-needed screen shows no case and decides itself
             self._app.refresh()
             if outcome.needs_sign_in:
                 self._state.go(SIGN_IN, outcome.message)
+        return outcome
 
     async def connectivity(self, online: bool) -> None:
         """The device's network changed: show it, and sync when it comes back."""

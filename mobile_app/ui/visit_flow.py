@@ -1,12 +1,14 @@
 """Recording a visit: open or resume its draft, save every change, step through, finalise."""
 
-from typing import Any
+from typing import Any, TypeVar
 
 from mobile_app.errors import MobileError
 from mobile_app.services.account import AccountService
+from mobile_app.services.actions import ActionDraft, due_error
 from mobile_app.services.drafts import STEPS, DraftService, ItemDraft, VisitDraft
 from mobile_app.services.finalise import FinaliseService
 from mobile_app.services.overview import known_adults
+from mobile_app.services.scaling import ScaleDraft
 from mobile_app.services.wording import checklist_domains
 from mobile_app.ui.controller import AppController
 from mobile_app.ui.state import VisitScreen
@@ -14,6 +16,14 @@ from shared.vocabulary import ChildStatus, VisitType
 
 _DEFAULT_TYPE = {ChildStatus.CP: VisitType.STATUTORY_CP, ChildStatus.CIN: VisitType.CIN}
 PEOPLE = {"others_present": "typing_present", "others_absent": "typing_absent"}
+ACTION_FIELDS = ("action", "owner", "due")
+Row = TypeVar("Row")
+
+
+def _row(rows: list[Row], index: int) -> Row:
+    if not 0 <= index < len(rows):
+        raise MobileError("That line is no longer on this visit: go back and look again.")
+    return rows[index]
 
 
 class VisitFlow:
@@ -102,6 +112,58 @@ class VisitFlow:
         """Record what was seen for a checklist item."""
         self.draft.checklist.setdefault(key, ItemDraft()).evidence = text
         self._save()
+
+    def add_rating(self) -> None:
+        """Add a 0-10 safety rating to fill in."""
+        self.draft.scaling.append(ScaleDraft())
+        self.choose()
+
+    def rated_by(self, index: int, who: str) -> None:
+        """Change who gave a rating."""
+        _row(self.draft.scaling, index).rated_by = who
+        self.choose()
+
+    def safety_value(self, index: int, value: str) -> None:
+        """Record the number, 0 to 10, a rating gave."""
+        number = int(value)
+        if not 0 <= number <= 10:
+            raise MobileError("A safety rating is a number from 0 to 10.")
+        _row(self.draft.scaling, index).value = number
+        self.choose()
+
+    def rater(self, index: int, text: str) -> None:
+        """Record who gave a rating, when they are not on the list."""
+        _row(self.draft.scaling, index).rated_by_other = text
+        self._save()
+
+    def remove_rating(self, index: int) -> None:
+        """Take a rating off the visit."""
+        _row(self.draft.scaling, index)
+        self.draft.scaling.pop(index)
+        self.choose()
+
+    def add_action(self) -> None:
+        """Add an action to fill in: what, who, and by when."""
+        self.draft.actions.append(ActionDraft())
+        self.choose()
+
+    def action(self, index: int, name: str, text: str) -> None:
+        """Keep what is typed for an action; re-render only when the due-date advice changes."""
+        if name not in ACTION_FIELDS:
+            raise MobileError(f"An action has no {name}.")
+        row = _row(self.draft.actions, index)
+        day = self.draft.started_at.date()
+        before = due_error(row.due, day)
+        setattr(row, name, text)
+        self._save()
+        if name == "due" and due_error(row.due, day) != before:
+            self._state.changed()
+
+    def remove_action(self, index: int) -> None:
+        """Take an action off the visit."""
+        _row(self.draft.actions, index)
+        self.draft.actions.pop(index)
+        self.choose()
 
     def go_step(self, step: int) -> None:
         """Show another step of the visit (the draft remembers where you were)."""

@@ -21,7 +21,13 @@ from mobile_app.ui.flows import Flows
 from mobile_app.ui.state import AppState
 from shared.clock import utc_now
 from shared.ids import new_id
-from shared.models import Address, Child, ChronologyEntry, Family, SignificantAdult
+from shared.models import (
+    Address,
+    Child,
+    ChronologyEntry,
+    Family,
+    SignificantAdult,
+)
 from shared.vocabulary import (
     Agency,
     ChildStatus,
@@ -106,7 +112,9 @@ class FamilyIds:
     father_id: str
 
 
-def _entry(child_id: str, agency: Agency, significance: Significance, day: int, text: str) -> Any:
+def _entry(
+    child_id: str, agency: Agency, significance: Significance, day: int, text: str
+) -> ChronologyEntry:
     return ChronologyEntry(
         child_ids=(child_id,),
         event_datetime=datetime(2026, 10, day, 10, 0, tzinfo=UTC),
@@ -142,40 +150,23 @@ def family_versions(ids: FamilyIds) -> list[Any]:
         name="Kieran Lomax",
     )
     c = ids.case_id
+    entries = [
+        _entry(ids.baby_id, Agency.CSC, Significance.SIGNIFICANT, 1, "Home cold; no food."),
+        _entry(
+            ids.baby_id, Agency.HEALTH_VISITING, Significance.CONTEXTUAL, 15, "Weighed; gaining."
+        ),
+        _entry(ids.baby_id, Agency.POLICE, Significance.SERIOUS, 8, "Police called at night."),
+        _entry(ids.sibling_id, Agency.SCHOOL, Significance.CONTEXTUAL, 9, "Late to school."),
+    ]
     return [
         pulled(c, c, family, 1),
         pulled(c, ids.baby_id, baby, 2),
         pulled(c, ids.sibling_id, sibling, 3),
         pulled(c, ids.father_id, father, 4),
-        pulled(
-            c,
-            new_id(),
-            _entry(ids.baby_id, Agency.CSC, Significance.SIGNIFICANT, 1, "Home cold; no food."),
-            5,
-        ),
-        pulled(
-            c,
-            new_id(),
-            _entry(
-                ids.baby_id,
-                Agency.HEALTH_VISITING,
-                Significance.CONTEXTUAL,
-                15,
-                "Weighed; gaining.",
-            ),
-            6,
-        ),
-        pulled(
-            c,
-            new_id(),
-            _entry(ids.baby_id, Agency.POLICE, Significance.SERIOUS, 8, "Police called at night."),
-            7,
-        ),
-        pulled(
-            c,
-            new_id(),
-            _entry(ids.sibling_id, Agency.SCHOOL, Significance.CONTEXTUAL, 9, "Late to school."),
-            8,
+        # Each entry reaches the server an hour after the event it records.
+        *(
+            pulled(c, new_id(), e, seq, recorded_at=e.event_datetime + timedelta(hours=1))
+            for seq, e in enumerate(entries, start=5)
         ),
     ]
 
@@ -279,3 +270,10 @@ def finalise_one(driver: Driver, ids: FamilyIds) -> None:
     result = FinaliseService(store, PRACTITIONER).finalise(complete_draft(ids), baby.child)
     assert result.finalised is not None
     driver.flows.app.refresh()
+
+
+async def receive(driver: Driver, versions: list[Any]) -> None:
+    """Records arrive as from a sync; the caseload is read again and shown."""
+    driver.store.records.merge_pulled(versions)
+    driver.flows.app.refresh()
+    await driver.fc.settle()

@@ -107,7 +107,7 @@ class FakeServer:
 def pulled(
     case_id: str, record_id: str, payload: object, seq: int, **extra: object
 ) -> PulledVersion:
-    """A version as the server would send it."""
+    """A version as the server would send it (author, agency and receipt time can be given)."""
     now = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
     return PulledVersion.model_validate(
         {
@@ -117,8 +117,8 @@ def pulled(
             "device_time": now,
             "payload": payload,
             "server_seq": seq,
-            "author_id": new_id(),
+            "author_id": extra.get("author_id", new_id()),
             "author_agency": extra.get("agency", Agency.CSC),
-            "recorded_at": now,
+            "recorded_at": extra.get("recorded_at", now),
         }
     )

@@ -7,7 +7,14 @@ from typing import Any
 import flet as ft
 
 from mobile_app.ui.controls import TOUCH_PX
-from tests.ui.conftest import PASSPHRASE, Driver, FamilyIds, finalise_one
+from tests.ui.builders import other_family
+from tests.ui.conftest import (
+    PASSPHRASE,
+    Driver,
+    FamilyIds,
+    finalise_one,
+    receive,
+)
 from tests.ui.fake_client import FakeClient
 
 BUTTONS = (ft.Button, ft.FilledButton, ft.OutlinedButton, ft.TextButton)
@@ -37,6 +44,15 @@ def _label(c: Any) -> str | None:
     return None
 
 
+def _in_card(control: Any) -> bool:
+    parent = control.parent
+    while parent is not None:
+        if isinstance(parent, ft.Card):
+            return True
+        parent = parent.parent
+    return False
+
+
 def _touch_ok(c: Any) -> bool:
     if isinstance(c, BUTTONS):
         pad = c.style.padding if c.style else None
@@ -62,6 +78,10 @@ def problems(fc: FakeClient) -> list[str]:
             out.append(f"{name} has no label a screen reader announces")
         if not _touch_ok(c):
             out.append(f"{name} is smaller than {TOUCH_PX} px to touch")
+        if isinstance(c, ft.TextField) and _in_card(c):
+            # A Card is one semantics node: found in Chromium, the field took the card's words
+            # as its label and the card's size as its own, so a tap landed elsewhere.
+            out.append(f"{name} is inside a Card: a screen reader merges them")
     keys = Counter(c.key for c in controls if isinstance(getattr(c, "key", None), str))
     out += [f"key {k!r} is used {n} times" for k, n in keys.items() if n > 1]
     for c in controls:
@@ -140,6 +160,7 @@ async def test_the_checker_catches_what_it_should() -> None:
         ft.Button("Go", key="twice"),
         ft.TextField(key="twice"),
         ft.Container(ft.Text("boxed"), height=40),
+        ft.Card(ft.TextField(label="In a card", key="carded")),
     ]
 
     def main(page: ft.Page) -> None:
@@ -158,4 +179,40 @@ async def test_the_checker_catches_what_it_should() -> None:
     assert "key 'twice' is used 2 times" in found
     assert "row with text None does not wrap" in found
     assert "Container has a fixed height: text would be cut off" in found
+    assert "TextField('carded') is inside a Card: a screen reader merges them" in found
     assert "app bar title 'Visit: Poppy Quarmby' is too long for one line at 2x text" in found
+
+
+async def test_safety_scale_and_actions_with_every_control_showing(
+    app: Driver, seeded: FamilyIds
+) -> None:
+    fc = app.fc
+    await fc.tap(key=f"child.{seeded.baby_id}.visit")
+    await fc.choose("4", key="visit.goto")
+    await fc.choose("not_known", key="visit.father")
+    await fc.choose("5", key="visit.goto")
+    for _ in range(2):
+        await fc.tap(key="visit.scale.add")
+        await fc.tap(key="visit.action.add")
+    await fc.choose("other", key="visit.scale.1.by")
+    await fc.choose("5", key="visit.scale.0.value")
+    await fc.enter_text("2026-13-45", key="visit.action.0.due")
+    assert fc.one(key="visit.action.0.due").error
+    assert fc.has("visit.action.follow_up")
+    assert problems(fc) == []
+    await fc.choose("6", key="visit.goto")
+    await fc.tap(key="visit.finalise")
+    assert fc.has("visit.problem.0")
+    assert problems(fc) == []
+
+
+async def test_review_warning_and_the_caseload_flags(app: Driver, seeded: FamilyIds) -> None:
+    fc = app.fc
+    await fc.tap(key=f"child.{seeded.baby_id}.visit")
+    await fc.choose("6", key="visit.goto")
+    assert fc.has("visit.warning.0")
+    assert problems(fc) == []
+    await fc.tap(key="visit.leave")
+    await receive(app, other_family(with_mother=False)[2])
+    assert [k for k in (c.key for c in fc.all_controls()) if str(k).endswith(".no_father")]
+    assert problems(fc) == []

@@ -18,29 +18,41 @@ from mobile_app.ui.flows import Flows
 from mobile_app.ui.state import CASELOAD, SYNC, AppState
 from mobile_app.ui.status_panel import status_panel
 
+NO_FATHER = "No father or male carer recorded"
+
 
 def _child(row: ChildRow, flows: Flows) -> ft.Control:
     act = flows.app.act
     visit_text = "Resume visit" if row.draft_id else "Record a visit"
-    return ft.Column(
-        [
-            note(f"{row.name}, {row.age}", key=f"child.{row.child_id}", strong=True),
-            note(row.status),
-            buttons(
-                button(
-                    visit_text,
-                    f"child.{row.child_id}.visit",
-                    act(lambda: flows.visits.open(row.child_id)),
-                    primary=True,
+    # One group per child: a screen reader announces each button with the child's name.
+    return ft.Semantics(
+        container=True,
+        content=ft.Column(
+            [
+                note(f"{row.name}, {row.age}", key=f"child.{row.child_id}", strong=True),
+                note(row.status),
+                note(row.due_text, key=f"child.{row.child_id}.due", strong=row.overdue),
+                buttons(
+                    button(
+                        visit_text,
+                        f"child.{row.child_id}.visit",
+                        act(lambda: flows.visits.open(row.child_id)),
+                        primary=True,
+                    ),
+                    button(
+                        "Chronology",
+                        f"child.{row.child_id}.chronology",
+                        act(lambda: flows.chronology.open(row.child_id)),
+                    ),
+                    button(
+                        "Before the visit",
+                        f"child.{row.child_id}.summary",
+                        act(lambda: flows.summary.open(row.child_id)),
+                    ),
                 ),
-                button(
-                    "Chronology",
-                    f"child.{row.child_id}.chronology",
-                    act(lambda: flows.chronology.open(row.child_id)),
-                ),
-            ),
-        ],
-        spacing=4,
+            ],
+            spacing=4,
+        ),
     )
 
 
@@ -48,6 +60,14 @@ def _family(family: FamilyRow, flows: Flows) -> ft.Control:
     rows: list[ft.Control] = [
         heading(f"{family.family_name} family, {family.town}", key=f"family.{family.case_id}")
     ]
+    if family.no_father:
+        rows.append(
+            note(
+                f"{NO_FATHER}: ask about him at the next visit.",
+                key=f"family.{family.case_id}.no_father",
+                strong=True,
+            )
+        )
     rows += [_child(c, flows) for c in family.children] or [note("No children recorded.")]
     return ft.Card(ft.Container(ft.Column(rows, spacing=10), padding=12))
 

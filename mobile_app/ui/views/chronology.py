@@ -22,13 +22,12 @@ from shared.vocabulary import Significance
 ALL = "all"
 
 
-def _entry(item: TimelineItem) -> ft.Control:
+def entry_card(item: TimelineItem, prefix: str = "chron.entry") -> ft.Control:
+    """One chronology entry as a card; its key is prefix.<record id>."""
     when = item.event_datetime.astimezone().strftime("%d %b %Y %H:%M")
     waiting = "" if item.synced else " (not synced yet)"
     lines: list[ft.Control] = [
-        note(
-            f"{when}: {item.event_type}{waiting}", key=f"chron.entry.{item.record_id}", strong=True
-        ),
+        note(f"{when}: {item.event_type}{waiting}", key=f"{prefix}.{item.record_id}", strong=True),
         note(f"{label(item.agency)}. Significance: {label(item.significance)}."),
         note(item.summary),
     ]
@@ -68,7 +67,7 @@ def chronology_view(state: AppState, flows: Flows) -> ft.View:
         ),
         note(f"{len(chron.items)} entries, newest first", key="chron.count"),
     ]
-    body += [_entry(i) for i in chron.items] or [
+    body += [entry_card(i) for i in chron.items] or [
         note("No entries match on this device.", key="chron.empty")
     ]
     body.append(buttons(button("Back to caseload", "nav.caseload", app.act(app.show_caseload))))

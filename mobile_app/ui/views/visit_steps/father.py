@@ -2,6 +2,7 @@
 
 import flet as ft
 
+from mobile_app.services.actions import follow_up_due
 from mobile_app.services.wording import label
 from mobile_app.ui.controls import choice, dropdown, failed_part, guarded, note, text_field
 from mobile_app.ui.flows import Flows
@@ -75,5 +76,11 @@ def father_step(visit: VisitScreen, flows: Flows) -> ft.Control:
                 multiline=True,
             ),
             note("A follow-up to find out who he is will be added to the next steps."),
+            note(
+                "It will also be an action for you, due "
+                f"{follow_up_due(draft.started_at.date()):%a %d %b %Y}: 5 working days after "
+                "the visit.",
+                key="visit.father.follow_up",
+            ),
         ]
     return ft.Column(rows, spacing=16)

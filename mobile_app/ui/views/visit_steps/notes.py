@@ -1,10 +1,12 @@
-"""Steps 4 and 6: the child's voice; worries, what is working well and next steps."""
+"""Steps 4 and 6: the child's voice; worries, what is working well, next steps, the safety
+scale and the actions agreed."""
 
 import flet as ft
 
 from mobile_app.ui.controls import failed_part, guarded, text_field
 from mobile_app.ui.flows import Flows
 from mobile_app.ui.state import VisitScreen
+from mobile_app.ui.views.visit_steps.plan import actions_section, scale_section
 
 
 @ft.component
@@ -30,7 +32,7 @@ def voice_step(visit: VisitScreen, flows: Flows) -> ft.Control:
 @ft.component
 @guarded(failed_part)
 def summary_step(visit: VisitScreen, flows: Flows) -> ft.Control:
-    """Worries, what is working well, and next steps."""
+    """Worries, what is working well, next steps, the safety scale and the actions."""
     draft = visit.draft
     typed, visits = flows.app.typed, flows.visits
     return ft.Column(
@@ -56,6 +58,8 @@ def summary_step(visit: VisitScreen, flows: Flows) -> ft.Control:
                 typed(lambda t: visits.edit(next_steps=t)),
                 multiline=True,
             ),
+            scale_section(visit, flows),
+            actions_section(visit, flows),
         ],
         spacing=16,
     )

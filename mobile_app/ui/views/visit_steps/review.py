@@ -2,7 +2,7 @@
 
 import flet as ft
 
-from mobile_app.services.finalise import is_late
+from mobile_app.services.finalise import is_late, visit_warnings
 from mobile_app.ui.controls import button, buttons, failed_part, guarded, heading, note, text_field
 from mobile_app.ui.flows import Flows
 from mobile_app.ui.state import VisitScreen
@@ -30,6 +30,10 @@ def review_step(visit: VisitScreen, flows: Flows) -> ft.Control:
                 multiline=True,
             )
         )
+    warnings = visit_warnings(draft)
+    if warnings:
+        rows.append(heading("Worth a second look"))
+        rows += [note(w, key=f"visit.warning.{i}", strong=True) for i, w in enumerate(warnings)]
     if visit.problems:
         missing: list[ft.Control] = [heading("Still missing")]
         missing += [

@@ -1,0 +1,87 @@
+"""When each child's next visit is due, from the last visit this device holds (alert A2).
+
+The intervals are constants for now. Statutory visit frequency is a local rule (DOMAIN.md
+section 2: 10 working days, 2 weeks or 4 weeks depending on the partnership), so issue 4 turns
+these two into settings with these defaults.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from mobile_app.services.records import RecordService
+from mobile_app.services.working_days import add_working_days
+from mobile_app.store import DeviceStore
+from shared.models import Visit
+from shared.vocabulary import ChildStatus
+
+CP_INTERVAL_WORKING_DAYS = 10  # a child on a child protection plan (issue 4: a setting)
+OTHER_INTERVAL_WORKING_DAYS = 20  # every other child (issue 4: a setting)
+
+
+def _days(n: int) -> str:
+    return f"{n} day" if n == 1 else f"{n} days"
+
+
+@dataclass(frozen=True)
+class VisitDue:
+    """A child's next visit: when the last one was, when the next is due, and how far off."""
+
+    last_visit: date | None
+    due: date | None
+
+    def days_left(self, today: date) -> int | None:
+        """Days until the visit is due (negative once overdue); None with no visit recorded."""
+        return None if self.due is None else (self.due - today).days
+
+    def is_overdue(self, today: date) -> bool:
+        """True when the due day has passed."""
+        left = self.days_left(today)
+        return left is not None and left < 0
+
+    def text(self, today: date) -> str:
+        """Say when the visit is due, in plain words."""
+        left = self.days_left(today)
+        if left is None or self.due is None:
+            return "No visit recorded"
+        when = self.due.strftime("%a %d %b %Y")
+        if left < 0:
+            return f"Visit overdue by {_days(-left)} (was due {when})"
+        if left == 0:
+            return f"Visit due today ({when})"
+        return f"Visit due in {_days(left)} ({when})"
+
+    def urgency(self, today: date) -> tuple[int, int]:
+        """Sort key: most overdue first, then no visit recorded, then the soonest due."""
+        left = self.days_left(today)
+        if left is None:
+            return (1, 0)
+        return (0, left) if left < 0 else (2, left)
+
+
+NO_VISIT = VisitDue(None, None)
+
+
+def interval_for(status: ChildStatus) -> int:
+    """Working days between visits for a child of this status."""
+    return CP_INTERVAL_WORKING_DAYS if status == ChildStatus.CP else OTHER_INTERVAL_WORKING_DAYS
+
+
+def last_visits(store: DeviceStore) -> dict[str, datetime]:
+    """Return, per child, when the latest finalised visit on this device started."""
+    latest: dict[str, datetime] = {}
+    for stored in RecordService(store).current("visit"):
+        visit = stored.version.payload
+        if not isinstance(visit, Visit):
+            continue
+        for child_id in visit.child_ids:
+            if child_id not in latest or visit.start > latest[child_id]:
+                latest[child_id] = visit.start
+    return latest
+
+
+def visit_due(status: ChildStatus, last: datetime | None) -> VisitDue:
+    """When the next visit is due after the last one (None when there is none)."""
+    if last is None:
+        return NO_VISIT
+    day = last.date()
+    return VisitDue(day, add_working_days(day, interval_for(status)))

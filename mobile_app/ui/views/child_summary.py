@@ -1,0 +1,129 @@
+"""Before the visit: what is new since my last visit, open actions, and the known men."""
+
+from datetime import date
+
+import flet as ft
+
+from mobile_app.services.child_summary import AdultLine, OpenAction
+from mobile_app.ui.controls import (
+    button,
+    buttons,
+    failed_screen,
+    guarded,
+    heading,
+    note,
+    screen,
+    status_line,
+)
+from mobile_app.ui.flows import Flows
+from mobile_app.ui.state import CHILD, AppState, SummaryScreen
+from mobile_app.ui.views.chronology import entry_card
+
+TITLE = "Before visit"  # an app bar title stays one line at twice the text size
+
+
+def _day(moment: date) -> str:
+    return moment.strftime("%a %d %b %Y")
+
+
+def _action(i: int, action: OpenAction) -> ft.Control:
+    mark = "Overdue. " if action.overdue else ""
+    return ft.Card(
+        ft.Container(
+            ft.Column(
+                [
+                    note(
+                        f"{mark}Due {_day(action.due)}: {action.action}",
+                        key=f"summary.action.{i}",
+                        strong=action.overdue,
+                    ),
+                    note(f"Who: {action.owner}. Agreed at the visit on {_day(action.agreed_on)}."),
+                ],
+                spacing=4,
+            ),
+            padding=12,
+        )
+    )
+
+
+def _adult(adult: AdultLine) -> ft.Control:
+    return ft.Card(
+        ft.Container(
+            ft.Column(
+                [
+                    note(
+                        f"{adult.name} ({adult.relationship})",
+                        key=f"summary.adult.{adult.adult_id}",
+                        strong=True,
+                    ),
+                    note(f"{adult.residency}. {adult.responsibility}."),
+                ],
+                spacing=4,
+            ),
+            padding=12,
+        )
+    )
+
+
+def _news(view: SummaryScreen) -> list[ft.Control]:
+    last = view.summary.my_last_visit
+    if last is None:
+        intro = "You have not visited this child yet: everything on this device, newest first."
+    else:
+        intro = f"Since your last visit on {_day(last)}: every agency's entries, newest first."
+    rows: list[ft.Control] = [heading("What is new"), note(intro, key="summary.since")]
+    rows += [entry_card(i, "summary.entry") for i in view.summary.entries] or [
+        note("Nothing new on this device.", key="summary.entries.none")
+    ]
+    return rows
+
+
+@ft.component
+@guarded(failed_screen)
+def child_summary_view(state: AppState, flows: Flows) -> ft.View:
+    """The digest to read on the doorstep, and the button to start or resume the visit."""
+    app = flows.app
+    view = state.summary
+    if view is None:
+        body: list[ft.Control] = [note("No child chosen.", key="summary.none")]
+        return screen("screen.summary", CHILD, TITLE, body)
+    child, summary = view.child, view.summary
+    visit_text = "Resume visit" if child.draft_id else "Record a visit"
+    body = [
+        heading(f"{child.name}, {child.age}", key="summary.child"),
+        note(child.status),
+        note(child.due_text, key="summary.due", strong=child.overdue),
+        *status_line(state),
+        buttons(
+            button(
+                visit_text,
+                "summary.visit",
+                app.act(lambda: flows.visits.open(child.child_id)),
+                primary=True,
+            )
+        ),
+        *_news(view),
+        heading("Actions from earlier visits"),
+    ]
+    body += [_action(i, a) for i, a in enumerate(summary.actions)] or [
+        note("No actions recorded at earlier visits.", key="summary.actions.none")
+    ]
+    body.append(heading("Fathers and male carers"))
+    body += [_adult(a) for a in summary.adults] or [
+        note(
+            "No father or male carer recorded for this family: ask about him at this visit.",
+            key="summary.adults.none",
+            strong=True,
+        )
+    ]
+    body.append(
+        buttons(
+            button(
+                "Chronology",
+                "summary.chronology",
+                app.act(lambda: flows.chronology.open(child.child_id)),
+            ),
+            button("Back to caseload", "nav.caseload", app.act(app.show_caseload)),
+        )
+    )
+    return screen("screen.summary", CHILD, TITLE, body)

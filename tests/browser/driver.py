@@ -1,0 +1,181 @@
+"""Drive the Flet app in a real browser through Flutter's accessibility tree.
+
+Flutter web draws on a canvas: there is no DOM to click until its semantics tree is switched
+on. From then on every control is found the way a screen reader finds it: by its role and the
+label it announces. A control this driver cannot find has no usable label.
+"""
+
+import re
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from playwright.sync_api import Browser, Locator, Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+# A phone held upright (a Pixel 7's CSS size).
+PHONE = {"width": 412, "height": 915}
+WAIT_MS = 15_000  # a screen change or an answer from Python
+SLOW_MS = 45_000  # key derivation, sign-in and sync with the real server
+RETRY_MS = 5_000  # a tap that changed nothing by then is tried once more
+SEMANTICS_TRIES = 5
+SETTLE_S = 5  # at most this long for the screen to stop changing before a screenshot
+# A child's line on the caseload: "Isla Lomax, 4 months", "Dylan Rushworth, 9 years".
+CHILD_LINE = re.compile(r"\b([A-Z][\w'-]+) ([A-Z][\w'-]+), \d+ (?:months?|years)\b")
+
+
+class FletPage:
+    """One browser tab on one app instance, with a numbered screenshot after each step."""
+
+    def __init__(self, browser: Browser, url: str, shots: Path, name: str) -> None:
+        self.url = url
+        self.shots = shots
+        self.name = name
+        self._count = 0
+        self.context = browser.new_context(viewport=PHONE, locale="en-GB")
+        # Only the app itself may be reached: the test proves it needs nothing from outside.
+        self.context.route(re.compile(r"^(?!https?://127\.0\.0\.1[:/]).*"), lambda r: r.abort())
+        self.page: Page = self.context.new_page()
+        self.page.set_default_timeout(WAIT_MS)
+
+    def close(self) -> None:
+        self.context.close()
+
+    # -- opening the app -----------------------------------------------------------------
+
+    def open(self) -> None:
+        """Load the app and switch Flutter's accessibility tree on."""
+        self.page.goto(self.url, wait_until="domcontentloaded", timeout=SLOW_MS)
+        placeholder = self.page.locator("flt-semantics-placeholder")
+        placeholder.wait_for(state="attached", timeout=SLOW_MS)
+        time.sleep(1)  # the placeholder ignores clicks until Flutter has finished starting
+        for _ in range(SEMANTICS_TRIES):
+            if placeholder.count():
+                placeholder.dispatch_event("click")
+            try:
+                self.page.locator("flt-semantics").first.wait_for(state="attached", timeout=2_000)
+                return
+            except PlaywrightTimeout:
+                continue
+        raise AssertionError(f"Flutter's semantics tree never appeared at {self.url}")
+
+    # -- finding and using controls ---------------------------------------------------------
+
+    def text(self, text: str | re.Pattern[str]) -> Locator:
+        """Text on screen. Flutter merges a card's lines into one node, so a string matches
+        part of a node (ignoring case), and a pattern is searched for, not matched whole."""
+        return self.page.get_by_text(text)
+
+    def see(self, text: str | re.Pattern[str], timeout: int = WAIT_MS) -> Locator:
+        """Wait until the text shows; returns the node that shows it."""
+        found = self.text(text).first
+        expect(found).to_be_visible(timeout=timeout)
+        return found
+
+    def button(self, name: str) -> Locator:
+        return self.page.get_by_role("button", name=name, exact=True)
+
+    def tap(self, name: str) -> None:
+        """Tap the one button with that label."""
+        self.button(name).click()
+
+    def first_child(self) -> str:
+        """The name of the first child on the caseload ("Isla Lomax")."""
+        child = self.page.get_by_role("group", name=CHILD_LINE)
+        card = self.page.get_by_role("banner", name=CHILD_LINE)
+        first = child.or_(card).first
+        expect(first).to_be_visible()
+        found = CHILD_LINE.search(announced(first))
+        assert found, announced(first)
+        return f"{found[1]} {found[2]}"
+
+    def tap_for_child(self, child: str, name: str) -> None:
+        """Tap a child's `name` button on the caseload ("Record a visit", "Chronology")."""
+        own = self.page.get_by_role("group", name=re.compile(rf"^{re.escape(child)}, "))
+        if own.count() == 1:  # the child's line and buttons are announced as one group
+            own.get_by_role("button", name=name, exact=True).click()
+            return
+        # Else a family card is announced as one node that reads every child's line in
+        # order, and holds each child's buttons in the same order.
+        card = self.page.get_by_role("banner", name=re.compile(rf"\b{re.escape(child)}, "))
+        expect(card).to_have_count(1)
+        children = [f"{m[0]} {m[1]}" for m in CHILD_LINE.findall(announced(card))]
+        assert child in children, children
+        card.get_by_role("button", name=name, exact=True).nth(children.index(child)).click()
+
+    def fill(self, label: str, value: str) -> None:
+        """Type into the text box with that label (tapped first, as a person would)."""
+        box = self.page.get_by_label(label, exact=True)
+        box.click()
+        box.fill(value)
+        expect(box).to_have_value(value)
+
+    def question(self, label: str | re.Pattern[str]) -> Locator:
+        """A question answered with radio buttons, found by the question it asks."""
+        exact = isinstance(label, str)
+        return self.page.get_by_role("group", name=label, exact=exact)
+
+    def questions(self, offering: str) -> Locator:
+        """Every question on screen that can be answered with `offering`."""
+        radio = self.page.get_by_role("radio", name=offering, exact=True)
+        return self.page.locator("[role=group][aria-label]").filter(has=radio)
+
+    def choose(self, label: str | re.Pattern[str], answer: str) -> None:
+        """Answer a question, and wait until the app shows the answer as chosen."""
+        radio = self.question(label).get_by_role("radio", name=answer, exact=True)
+        radio.click()
+        try:
+            expect(radio).to_be_checked(timeout=RETRY_MS)
+        except AssertionError:  # the tap landed while the screen was being redrawn
+            radio.click()
+            expect(radio).to_be_checked()
+
+    def labels(self, nodes: Locator) -> list[str]:
+        """What a screen reader announces for each of the nodes (waits for the first)."""
+        expect(nodes.first).to_be_visible()
+        return [announced(node) for node in nodes.all()]
+
+    def at_step(self, title: str) -> Locator:
+        """Wait until the visit shows the step with that title ("Step 2 of 7: Seeing...")."""
+        return self.see(re.compile(rf"\bStep \d+ of \d+: {re.escape(title)}"))
+
+    def next_step(self, title: str) -> Locator:
+        """Tap Next and wait for the step with that title."""
+        self.tap("Next")
+        return self.at_step(title)
+
+    # -- evidence ---------------------------------------------------------------------------
+
+    def shot(self, name: str) -> Path:
+        """Save a screenshot of what the screen shows once it has stopped changing.
+
+        Flutter paints the canvas after it updates the accessibility tree, so the text a step
+        waited for can be on the tree a frame or two before it is on the screen.
+        """
+        self._count += 1
+        path = self.shots / f"{self.name}-{self._count:02d}-{name}.png"
+        previous, deadline = b"", time.monotonic() + SETTLE_S
+        while True:
+            image = self.page.screenshot(animations="disabled")
+            if image == previous or time.monotonic() > deadline:
+                break
+            previous = image
+            time.sleep(0.2)
+        path.write_bytes(image)
+        return path
+
+    @contextmanager
+    def step(self, name: str) -> Iterator[None]:
+        """One step of the flow: a screenshot when it is done, or of where it failed."""
+        try:
+            yield
+        except BaseException:
+            self.shot(f"{name}-FAILED")
+            raise
+        self.shot(name)
+
+
+def announced(locator: Locator) -> str:
+    """What a screen reader announces for a node: its label, else its text."""
+    return locator.get_attribute("aria-label") or locator.text_content() or ""
