@@ -92,6 +92,8 @@ def cmd_sync(args: argparse.Namespace) -> int:
     )
     for version_id in report.rejected:
         print(f"  rejected: {version_id}", file=sys.stderr)
+    for case_id in report.left_scope:
+        print(f"  left your caseload (removed from this device): {case_id}", file=sys.stderr)
     return 0
 
 

@@ -124,13 +124,32 @@ class PulledVersion(RecordVersion):
     recorded_at: AwareDatetime
 
 
+class ScopeCase(_Message):
+    """A case the caller may see now, and which allocation of it lets them.
+
+    A device that last saw a different `allocation_id` (or none) for the case must fetch its
+    whole history again: its cursor may be past versions it never received.
+    """
+
+    case_id: str
+    allocation_id: str
+
+
 class PullResponse(_Message):
-    """A page of versions after the device's cursor, oldest first."""
+    """A page of versions after the device's cursor, oldest first.
+
+    `scope` lists every case the caller may see now (None from servers before scope).
+    `left_scope` marks cases whose allocation to the caller has ended: a device removes what
+    it holds of them (except its own unsynced versions). Leaving scope is not a deletion:
+    the server keeps every version.
+    """
 
     protocol_version: Literal[1] = 1
     items: list[PulledVersion]
     next_cursor: int
     has_more: bool
+    scope: list[ScopeCase] | None = None
+    left_scope: list[str] = Field(default_factory=list)
 
 
 class LoginRequest(_Message):

@@ -1,4 +1,8 @@
-"""`python -m sync_server [--db PATH] [--host H] [--port N] [--demo]` runs the sync server."""
+"""`python -m sync_server [--db PATH] [--host H] [--port N] [--demo]` runs the sync server.
+
+`python -m sync_server allocate|deallocate [--db PATH] USERNAME CASE_ID` changes who a case is
+allocated to (re-allocation, closure), audited; the user's devices follow on their next sync.
+"""
 
 import argparse
 import asyncio
@@ -13,6 +17,8 @@ import uvicorn
 from sync_server.app import create_app
 from sync_server.config import Settings, load_settings
 from sync_server.errors import ServerError
+from sync_server.repository import open_sqlite_repository
+from sync_server.services import AllocationService, AuditTrail
 
 READY_POLL_SECONDS = 0.05
 GC_YOUNG_THRESHOLD = 50_000
@@ -48,8 +54,38 @@ async def _serve(server: uvicorn.Server, ready_line: str) -> None:
     await task
 
 
+ALLOCATION_COMMANDS = ("allocate", "deallocate")
+
+
+def allocation_command(argv: list[str]) -> int:
+    """Run `allocate` or `deallocate` against the database; return the exit status."""
+    parser = argparse.ArgumentParser(prog=f"python -m sync_server {argv[0]}")
+    parser.add_argument("--db", type=Path, help="SQLite file (default: as the server)")
+    parser.add_argument("username")
+    parser.add_argument("case_id")
+    args = parser.parse_args(argv[1:])
+    try:
+        settings = load_settings().with_overrides(db_path=args.db)
+        repository = open_sqlite_repository(settings.db_path)
+        try:
+            service = AllocationService(repository, AuditTrail(repository))
+            change = service.allocate if argv[0] == "allocate" else service.deallocate
+            changed = change(args.username, args.case_id)
+        finally:
+            repository.close()
+    except ServerError as exc:
+        print(f"doorstep: {exc.message}", file=sys.stderr)
+        return 2
+    state = "allocated to" if argv[0] == "allocate" else "no longer allocated to"
+    print(f"Case {args.case_id} {state} {args.username}{'' if changed else ' (unchanged)'}.")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Run the server until interrupted; return the exit status."""
+    """Run the server until interrupted (or run an allocation command); return the status."""
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] in ALLOCATION_COMMANDS:
+        return allocation_command(argv)
     args = _parse(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     try:

@@ -7,6 +7,13 @@ connection after the server committed), the version is pushed again and the serv
 
 Pull: each page is stored together with its cursor in one transaction, so a crash costs at
 most a page of re-download, never a record.
+
+Scope: the first page of a pull says which cases the user may see now and which have left
+their allocation. A case that left is removed from the device (its own unsynced and rejected
+versions stay). A case that entered (or came back under a new allocation) needs its whole
+history, older than the cursor: the cursor goes back to 0 in the same transaction that records
+the new scope, and the pull runs again from there. Merging is idempotent, so this costs only
+time, and an interrupted re-pull resumes from wherever its stored cursor got to.
 """
 
 from collections.abc import Callable
@@ -16,7 +23,7 @@ from mobile_app.errors import StoreError
 from mobile_app.store import DeviceStore, SyncState
 from mobile_app.sync_client import SyncClient
 from shared.clock import iso, utc_now
-from shared.protocol import ItemStatus, PushItemResult, PushRequest
+from shared.protocol import ItemStatus, PullResponse, PushItemResult, PushRequest
 
 PUSH_BATCH = 500
 PULL_PAGE = 1000
@@ -39,6 +46,8 @@ class SyncReport:
     conflicts: list[str] = field(default_factory=list)
     rejected: list[str] = field(default_factory=list)
     pulled: int = 0
+    left_scope: list[str] = field(default_factory=list)
+    entered_scope: list[str] = field(default_factory=list)
 
 
 Progress = Callable[[str, int, int], None]
@@ -88,8 +97,14 @@ class SyncService:
         report.rejected += [r.version_id for r in results if r.status == ItemStatus.REJECTED]
 
     def _pull_all(self, report: SyncReport, progress: Progress | None) -> None:
+        scope_checked = False
         while True:
-            page = self._client.pull(self._store.cursor.get(), PULL_PAGE)
+            cursor = self._store.cursor.get()
+            page = self._client.pull(cursor, PULL_PAGE)
+            if not scope_checked:
+                scope_checked = True
+                if self._apply_scope(page, cursor, report):
+                    continue  # the cursor went back to 0: pull the page again from there
             with self._store.atomic():
                 report.pulled += self._store.records.merge_pulled(page.items)
                 self._store.outbox.discard(v.version_id for v in page.items)
@@ -98,3 +113,25 @@ class SyncService:
                 progress("pull", report.pulled, report.pulled)
             if not page.has_more:
                 return
+
+    def _apply_scope(self, page: PullResponse, cursor: int, report: SyncReport) -> bool:
+        """Remove cases that left; note cases that entered. True when the cursor was reset."""
+        if page.scope is None:
+            return False  # a server from before scope: nothing to learn
+        now = {case.case_id: case.allocation_id for case in page.scope}
+        held = self._store.scope.get()
+        left = sorted((set(held) | set(page.left_scope)) - set(now))
+        entered = {
+            case: allocation for case, allocation in now.items() if held.get(case) != allocation
+        }
+        reset = bool(entered) and cursor > 0
+        with self._store.atomic():
+            for case_id in left:
+                self._store.records.purge_case(case_id)
+            self._store.scope.remove(left)
+            self._store.scope.put(entered)
+            if reset:
+                self._store.cursor.rewind()
+        report.left_scope += [c for c in left if c in held]
+        report.entered_scope += sorted(entered)
+        return reset

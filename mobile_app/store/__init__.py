@@ -17,19 +17,21 @@ from mobile_app.store.database import database_exists, open_database
 from mobile_app.store.keyring import create_keyring, unlock_keyring
 from mobile_app.store.outbox import OutboxStore
 from mobile_app.store.records import RecordStore, StoredVersion, SyncState, VersionRow
+from mobile_app.store.scope import ScopeStore
 from mobile_app.store.sealed import CursorStore, SealedValues
 
-__all__ = ["DeviceStore", "StoredVersion", "SyncState", "VersionRow"]
+__all__ = ["DeviceStore", "ScopeStore", "StoredVersion", "SyncState", "VersionRow"]
 
 
 class DeviceStore:
-    """An unlocked device store: records, outbox, cursor, settings, drafts and sync issues."""
+    """An unlocked device store: records, outbox, cursor, scope, settings, drafts, sync issues."""
 
     def __init__(self, db: Database, cipher: ContentCipher) -> None:
         self.db = db
         self.records = RecordStore(db, cipher)
         self.outbox = OutboxStore(db)
         self.cursor = CursorStore(db)
+        self.scope = ScopeStore(db)
         self.settings = SealedValues(db, cipher, "settings", "name")
         self.drafts = SealedValues(db, cipher, "drafts", "draft_id")
         self.sync_issues = SealedValues(db, cipher, "sync_issues", "version_id")

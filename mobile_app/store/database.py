@@ -56,6 +56,12 @@ def m002_also_replaces(db: Database) -> None:
     db.execute("CREATE INDEX versions_replaces ON versions (replaces_version_id)")
 
 
+@migrations()
+def m003_scope(db: Database) -> None:
+    """The cases this device holds, each with the allocation it last fetched them under."""
+    db.execute("CREATE TABLE scope (case_id TEXT PRIMARY KEY, allocation_id TEXT NOT NULL)")
+
+
 def open_database(data_dir: Path) -> Database:
     """Open (creating if needed) the device database in data_dir and bring its schema up to date."""
     data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)

@@ -103,6 +103,24 @@ class RecordStore:
             )
         return len(versions) - len(known)
 
+    def purge_case(self, case_id: str) -> int:
+        """Remove a case that left this device's scope; return how many versions went.
+
+        Versions the server does not hold are kept: those waiting in the outbox (they will
+        be refused and stay visible as rejected) and those already rejected. Nothing the
+        practitioner wrote here is lost; the server keeps everything else.
+        """
+        doomed = (
+            "SELECT version_id FROM versions WHERE case_id = ? AND state != 'rejected'"
+            " AND version_id NOT IN (SELECT version_id FROM outbox)"
+        )
+        with self._db.atomic():
+            self._db.execute(f"DELETE FROM sync_issues WHERE version_id IN ({doomed})", [case_id])
+            cursor = self._db.execute(
+                f"DELETE FROM versions WHERE version_id IN ({doomed})", [case_id]
+            )
+        return int(cursor.rowcount)
+
     def existing_ids(self, version_ids: Iterable[str]) -> set[str]:
         """Return which of the given version ids are stored here."""
         ids = list(version_ids)

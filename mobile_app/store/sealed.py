@@ -78,3 +78,11 @@ class CursorStore:
             self._db.execute(
                 "INSERT OR REPLACE INTO sync_cursor (id, server_seq) VALUES (1, ?)", [server_seq]
             )
+
+    def rewind(self) -> None:
+        """Go back to 0, so the next pull fetches everything in scope again (merge is idempotent).
+
+        Only a scope change does this: a case entered scope and its history is behind the cursor.
+        """
+        with self._db.atomic():
+            self._db.execute("DELETE FROM sync_cursor WHERE id = 1")

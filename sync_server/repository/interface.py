@@ -231,12 +231,27 @@ class Repository(Protocol):
         """Return the practitioners with these ids."""
         ...
 
-    def allocate(self, practitioner_id: str, case_id: str, at: str) -> None:
-        """Allocate a case to a practitioner (idempotent)."""
+    def allocate(self, practitioner_id: str, case_id: str, at: str) -> bool:
+        """Allocate a case to a practitioner; return False when it already is (idempotent).
+
+        A (re)allocation gets a new allocation id and clears any earlier end.
+        """
+        ...
+
+    def deallocate(self, practitioner_id: str, case_id: str, at: str) -> bool:
+        """End a live allocation (the row is kept); return False when there is none."""
         ...
 
     def allocated_cases(self, practitioner_id: str) -> frozenset[str]:
         """Return the case ids allocated to a practitioner."""
+        ...
+
+    def allocations(self, practitioner_id: str) -> dict[str, str]:
+        """Return the live allocations of a practitioner: case id to allocation id."""
+        ...
+
+    def ended_allocations(self, practitioner_id: str) -> list[str]:
+        """Return the case ids whose allocation to a practitioner has ended (and not restarted)."""
         ...
 
     def add_device(self, device: DeviceRecord) -> None:

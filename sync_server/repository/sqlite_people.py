@@ -1,6 +1,7 @@
 """SQLite storage of practitioners, devices, case allocations and the audit log."""
 
 import json
+import secrets
 from collections.abc import Collection
 from typing import Any
 
@@ -58,20 +59,49 @@ class SqlitePeopleQueries:
         )
         return {row["id"]: _practitioner(row) for row in rows}
 
-    def allocate(self, practitioner_id: str, case_id: str, at: str) -> None:
-        """Allocate a case to a practitioner (idempotent)."""
+    def allocate(self, practitioner_id: str, case_id: str, at: str) -> bool:
+        """Allocate a case to a practitioner; return False when it already is (idempotent)."""
+        if case_id in self.allocated_cases(practitioner_id):
+            return False
         self._db.execute(
-            "INSERT OR IGNORE INTO allocations (practitioner_id, case_id, allocated_at)"
-            " VALUES (?, ?, ?)",
-            [practitioner_id, case_id, at],
+            "INSERT INTO allocations (practitioner_id, case_id, allocated_at, allocation_id)"
+            " VALUES (?, ?, ?, ?) ON CONFLICT (practitioner_id, case_id) DO UPDATE SET"
+            " allocated_at = excluded.allocated_at, allocation_id = excluded.allocation_id,"
+            " ended_at = NULL",
+            [practitioner_id, case_id, at, secrets.token_hex(16)],
         )
+        return True
+
+    def deallocate(self, practitioner_id: str, case_id: str, at: str) -> bool:
+        """End a live allocation; return False when there is none."""
+        cursor = self._db.execute(
+            "UPDATE allocations SET ended_at = ? WHERE practitioner_id = ? AND case_id = ?"
+            " AND ended_at IS NULL",
+            [at, practitioner_id, case_id],
+        )
+        return cursor.rowcount > 0
 
     def allocated_cases(self, practitioner_id: str) -> frozenset[str]:
         """Return the case ids allocated to a practitioner."""
-        rows = self._db.query(
-            "SELECT case_id FROM allocations WHERE practitioner_id = ?", [practitioner_id]
-        )
-        return frozenset(row["case_id"] for row in rows)
+        return frozenset(self.allocations(practitioner_id))
+
+    def allocations(self, practitioner_id: str) -> dict[str, str]:
+        """Return the live allocations of a practitioner: case id to allocation id."""
+        rows = self._db.execute(
+            "SELECT case_id, allocation_id FROM allocations"
+            " WHERE practitioner_id = ? AND ended_at IS NULL ORDER BY case_id",
+            [practitioner_id],
+        ).fetchall()
+        return {row[0]: row[1] for row in rows}
+
+    def ended_allocations(self, practitioner_id: str) -> list[str]:
+        """Return the case ids whose allocation to a practitioner has ended."""
+        rows = self._db.execute(
+            "SELECT case_id FROM allocations WHERE practitioner_id = ? AND ended_at IS NOT NULL"
+            " ORDER BY case_id",
+            [practitioner_id],
+        ).fetchall()
+        return [row[0] for row in rows]
 
     def add_device(self, device: DeviceRecord) -> None:
         """Store a newly signed-in device."""

@@ -136,6 +136,15 @@ def _also_replaces(db: Database) -> None:
         db.execute(statement)
 
 
+@migrations(name="0003_allocation_history")
+def _allocation_history(db: Database) -> None:
+    # An allocation is ended, never deleted: its case id is the "left scope" marker devices
+    # receive. Each (re)allocation gets a new id, so a device can tell it must backfill.
+    db.execute("ALTER TABLE allocations ADD COLUMN allocation_id TEXT NOT NULL DEFAULT ''")
+    db.execute("ALTER TABLE allocations ADD COLUMN ended_at TEXT")
+    db.execute("UPDATE allocations SET allocation_id = lower(hex(randomblob(16)))")
+
+
 def connect(path: Path | str) -> Database:
     """Open (creating if needed) the database at path, in WAL mode, with the schema applied."""
     in_memory = str(path) == ":memory:"

@@ -1,5 +1,6 @@
 """Use cases: sign-in, sync, chronology, history, audit and demo seeding. No HTTP here."""
 
+from sync_server.services.allocations import AllocationService
 from sync_server.services.audit import AuditAction, AuditTrail
 from sync_server.services.auth import AuthService, Session
 from sync_server.services.chronology import ChronologyService
@@ -11,6 +12,7 @@ from sync_server.services.sync import DEFAULT_PULL_LIMIT, SyncService
 
 __all__ = [
     "DEFAULT_PULL_LIMIT",
+    "AllocationService",
     "AuditAction",
     "AuditTrail",
     "AuthService",

@@ -21,6 +21,8 @@ class AuditAction(StrEnum):
     HISTORY_READ_REFUSED = "history_read_refused"
     DEVICE_REVOKED = "device_revoked"
     DEMO_SEEDED = "demo_seeded"
+    CASE_ALLOCATED = "case_allocated"
+    CASE_DEALLOCATED = "case_deallocated"
 
 
 class AuditTrail:

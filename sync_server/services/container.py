@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from sync_server.config import Settings
 from sync_server.repository import Repository
+from sync_server.services.allocations import AllocationService
 from sync_server.services.audit import AuditTrail
 from sync_server.services.auth import AuthService
 from sync_server.services.chronology import ChronologyService
@@ -24,6 +25,7 @@ class ServiceContainer:
     chronology: ChronologyService
     history: HistoryService
     demo: DemoService
+    allocations: AllocationService
 
     @classmethod
     def build(cls, settings: Settings, repository: Repository) -> "ServiceContainer":
@@ -37,4 +39,5 @@ class ServiceContainer:
         chronology = ChronologyService(repository, audit)
         history = HistoryService(repository, audit)
         demo = DemoService(repository, auth, sync, audit)
-        return cls(repository, audit, auth, sync, chronology, history, demo)
+        allocations = AllocationService(repository, audit)
+        return cls(repository, audit, auth, sync, chronology, history, demo, allocations)

@@ -81,8 +81,8 @@ class SyncService:
         if not 1 <= limit <= MAX_PULL_LIMIT:
             raise ValidationFailed.on("limit", f"must be between 1 and {MAX_PULL_LIMIT}")
         me = session.practitioner.id
-        cases = self._repository.allocated_cases(me)
-        rows = self._repository.pull(cases, cursor, limit + 1)
+        allocations = self._repository.allocations(me)
+        rows = self._repository.pull(allocations.keys(), cursor, limit + 1)
         has_more = len(rows) > limit
         rows = rows[:limit]
         # Each stored JSON object is a RecordVersion; close it with the server's own fields.
@@ -97,5 +97,13 @@ class SyncService:
         self._audit.record(AuditAction.SYNC_PULL, me, session.device_id)
         return (
             f'{{"protocol_version":1,"items":[{items}],'
-            f'"next_cursor":{next_cursor},"has_more":{"true" if has_more else "false"}}}'
+            f'"next_cursor":{next_cursor},"has_more":{"true" if has_more else "false"},'
+            f'"scope":{_scope_json(allocations)},'
+            f'"left_scope":{json.dumps(self._repository.ended_allocations(me))}}}'
         ).encode()
+
+
+def _scope_json(allocations: dict[str, str]) -> str:
+    return json.dumps(
+        [{"case_id": case, "allocation_id": allocation} for case, allocation in allocations.items()]
+    )

@@ -226,6 +226,28 @@ def test_practitioners_allocations_and_devices(repository: Repository) -> None:
     assert not repository.revoke_device(device.id, AT)
 
 
+def test_an_ended_allocation_is_kept_as_a_marker_and_a_new_one_gets_a_new_id(
+    repository: Repository,
+) -> None:
+    person = _practitioner("mover")
+    repository.add_practitioner(person, "$argon2id$stand-in", AT)
+    kept, moved = sorted([new_id(), new_id()])
+    assert repository.allocate(person.id, kept, AT)
+    assert repository.allocate(person.id, moved, AT)
+    first = repository.allocations(person.id)
+    assert set(first) == {kept, moved}
+    assert repository.deallocate(person.id, moved, AT)
+    assert not repository.deallocate(person.id, moved, AT)
+    assert repository.allocations(person.id) == {kept: first[kept]}
+    assert repository.allocated_cases(person.id) == {kept}
+    assert repository.ended_allocations(person.id) == [moved]
+    assert repository.allocate(person.id, moved, AT)
+    again = repository.allocations(person.id)
+    assert again[kept] == first[kept]
+    assert again[moved] != first[moved]
+    assert repository.ended_allocations(person.id) == []
+
+
 def test_transactions_nest_as_savepoints(repository: Repository) -> None:
     case = new_id()
     outer, inner = make(case), make(case)

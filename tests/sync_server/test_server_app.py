@@ -58,7 +58,7 @@ async def test_unexpected_errors_are_a_generic_500_logged_without_content(
     def explode(*_: object) -> None:
         raise RuntimeError("Mother's name is SECRET-NAME")
 
-    monkeypatch.setattr(services.repository, "allocated_cases", explode)
+    monkeypatch.setattr(services.repository, "allocations", explode)
     async with AsyncTestClient(app=app, raise_server_exceptions=False) as client:
         login = await client.post(
             "/auth/login", json={"username": "demo-hv", "password": PASSWORD, "device_name": "t"}

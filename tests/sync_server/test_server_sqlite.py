@@ -24,7 +24,7 @@ def test_wal_mode_and_each_migration_applied_once(seeded: Path) -> None:
     again = open_sqlite_repository(seeded)  # re-opening applies nothing twice
     try:
         applied = [m.name for m in migrations.applied(again._db)]
-        assert applied == ["0001_initial", "0002_also_replaces"]
+        assert applied == ["0001_initial", "0002_also_replaces", "0003_allocation_history"]
     finally:
         again.close()
 
