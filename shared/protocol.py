@@ -8,10 +8,11 @@ server accepts a resubmission of the same version id only when it is identical.
 from enum import StrEnum
 from typing import Any, Literal, Self
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from shared.ids import RecordId
 from shared.models import Practitioner, RecordPayload
+from shared.models.base import RecordTime
 from shared.vocabulary import Agency, DatePrecision, Lifecycle, NeglectType
 
 PROTOCOL_VERSION = 1
@@ -40,7 +41,7 @@ class RecordVersion(_Message):
     lifecycle: Lifecycle = Lifecycle.CURRENT
     amend_reason: str = Field(default="", max_length=1000)
     case_id: RecordId
-    device_time: AwareDatetime
+    device_time: RecordTime
     payload: RecordPayload
 
     @model_validator(mode="after")
@@ -121,7 +122,7 @@ class PulledVersion(RecordVersion):
     server_seq: int
     author_id: str
     author_agency: Agency
-    recorded_at: AwareDatetime
+    recorded_at: RecordTime
 
 
 class ScopeCase(_Message):
@@ -187,7 +188,7 @@ class ChronologyItem(_Message):
     record_id: str
     case_id: str
     child_ids: list[str]
-    event_datetime: AwareDatetime
+    event_datetime: RecordTime
     event_date_precision: DatePrecision
     event_type: str
     summary: str
@@ -203,7 +204,7 @@ class ChronologyItem(_Message):
     author_name: str
     author_role: str
     author_agency: str
-    recorded_at: AwareDatetime
+    recorded_at: RecordTime
     version_count: int
     in_conflict: bool
 
@@ -235,8 +236,8 @@ class HistoryVersion(_Message):
     author_name: str
     author_role: str
     author_agency: str
-    recorded_at: AwareDatetime
-    device_time: AwareDatetime
+    recorded_at: RecordTime
+    device_time: RecordTime
     is_head: bool
     payload: RecordPayload
 

@@ -60,5 +60,7 @@ def field_errors(exc: ValidationError) -> list[FieldError]:
                 field = f"{where}.{name}"
             out.append(FieldError(field=field, message=named.group(2)))
         else:
-            out.append(FieldError(field=where or "body", message=message))
+            out.append(
+                FieldError(field=where or "body", message=message.removeprefix("Value error, "))
+            )
     return out

@@ -79,9 +79,14 @@ def _http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response
     return _error(status, code, _HTTP_MESSAGES.get(status, "The request was refused."))
 
 
+def _route_of(request: Request[Any, Any, Any]) -> str:
+    # The template (/children/{child_id}/chronology), never the path with a child's id in it.
+    return str(request.scope.get("path_template") or "unmatched route")
+
+
 def _unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[bytes]:
-    # Type and path only: the message or body could carry personal data.
-    logger.error("unexpected %s on %s %s", type(exc).__name__, request.method, request.url.path)
+    # Type and route template only: the message, body or path (a child's id) could identify.
+    logger.error("unexpected %s on %s %s", type(exc).__name__, request.method, _route_of(request))
     return _error(500, "internal_error", "Something went wrong on the server; nothing was lost.")
 
 

@@ -202,13 +202,16 @@ class FinaliseService:
         except ValueError as exc:
             return FinaliseResult(problems=[str(exc)])
         records = RecordService(self._store)
-        done = VisitService(records, self._me).finalise(
-            draft.case_id,
-            visit,
-            [observation],
-            summary=visit_summary(visit, observation),
-            action_taken=visit.next_steps or "Visit recorded; next steps to be agreed.",
-            new_adults=new_adults,
-        )
-        DraftService(self._store).delete(draft.draft_id)
+        # One transaction: a crash can leave the draft or the finalised visit, never both
+        # (both would finalise the same visit twice under new ids).
+        with self._store.atomic():
+            done = VisitService(records, self._me).finalise(
+                draft.case_id,
+                visit,
+                [observation],
+                summary=visit_summary(visit, observation),
+                action_taken=visit.next_steps or "Visit recorded; next steps to be agreed.",
+                new_adults=new_adults,
+            )
+            DraftService(self._store).delete(draft.draft_id)
         return FinaliseResult(finalised=done)

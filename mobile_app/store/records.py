@@ -96,8 +96,11 @@ class RecordStore:
         with self._db.atomic():
             self.add((v for v in versions if v.version_id not in known), SyncState.SYNCED)
             self._db.conn.executemany(
+                # The server holds it, so a version marked rejected (its answer was lost, then
+                # refused on retry by an older server) is in fact synced.
                 "UPDATE versions SET server_seq = ?, "
-                "state = CASE state WHEN 'pending' THEN 'synced' ELSE state END "
+                "state = CASE state WHEN 'pending' THEN 'synced' WHEN 'rejected' THEN 'synced' "
+                "ELSE state END "
                 "WHERE version_id = ?",
                 [(v.server_seq, v.version_id) for v in versions if v.version_id in known],
             )
@@ -152,14 +155,21 @@ class RecordStore:
         return self._open(row)
 
     def _open(self, row: tuple[Any, ...]) -> StoredVersion:
-        version_id, record_id, record_type, _, _, _, state, server_seq, sealed = row
+        version_id, record_id, record_type, case_id, replaces, also, state, server_seq, sealed = row
         aad = record_aad(str(record_type), str(record_id), str(version_id))
         try:
             plaintext = self._cipher.decrypt(bytes(sealed), aad)
         except DecryptionFailed as exc:
             raise RecordTampered(str(version_id)) from exc
         version = _STORED.validate_json(plaintext)
-        if version.version_id != version_id:
+        # The clear columns drive heads, scope and listing: they must say what the sealed
+        # version says, or someone has edited the file.
+        if (
+            version.version_id != version_id
+            or version.case_id != case_id
+            or version.replaces_version_id != replaces
+            or " ".join(version.also_replaces) != also
+        ):
             raise RecordTampered(str(version_id))
         return StoredVersion(version, SyncState(state), server_seq)
 

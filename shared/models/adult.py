@@ -3,10 +3,10 @@
 from datetime import date
 from typing import Literal, Self
 
-from pydantic import AwareDatetime, model_validator
+from pydantic import model_validator
 
 from shared.ids import RecordId
-from shared.models.base import DoorstepModel, LongText, ShortText
+from shared.models.base import DoorstepModel, LongText, RecordTime, ShortText
 from shared.vocabulary import ParentalResponsibility, PRBasis, Relationship, Residency
 
 
@@ -29,7 +29,7 @@ class SignificantAdult(DoorstepModel):
     involvement: LongText = ""
     risk_factors: tuple[ShortText, ...] = ()
     protective_factors: tuple[ShortText, ...] = ()
-    last_seen_at: AwareDatetime | None = None
+    last_seen_at: RecordTime | None = None
     seen_by: RecordId | None = None
     views_recorded: LongText = ""
     engagement_status: Literal["engaged", "partly_engaged", "not_engaged", "not_known"] = (

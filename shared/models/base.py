@@ -1,14 +1,26 @@
 """The base every Doorstep record model shares: strict, immutable, versioned."""
 
+from datetime import datetime
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, StringConstraints
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, StringConstraints
 
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=4000)]
 NonEmptyLongText = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)
 ]
+
+
+def _within_record_years(moment: datetime) -> datetime:
+    # Out-of-range years overflow date arithmetic downstream (UTC conversion, day ends).
+    if not 1900 <= moment.year <= 2100:
+        raise ValueError("must be a real date and time between the years 1900 and 2100")
+    return moment
+
+
+RecordTime = Annotated[AwareDatetime, AfterValidator(_within_record_years)]
+"""A timezone-aware moment within the years a safeguarding record can be about."""
 
 
 class DoorstepModel(BaseModel):

@@ -2,11 +2,11 @@
 
 from typing import Literal, Self
 
-from pydantic import AwareDatetime, Field, model_validator
+from pydantic import Field, model_validator
 
 from shared.checklist import AgeBand, load_checklist
 from shared.ids import RecordId
-from shared.models.base import DoorstepModel, LongText
+from shared.models.base import DoorstepModel, LongText, RecordTime
 from shared.vocabulary import ChecklistRating
 
 CONCERN_RATINGS = frozenset({ChecklistRating.SOME_CONCERN, ChecklistRating.SIGNIFICANT_CONCERN})
@@ -33,7 +33,7 @@ class ChecklistResponse(DoorstepModel):
     schema_version: Literal[1] = 1
     child_id: RecordId
     visit_id: RecordId | None = None
-    assessed_at: AwareDatetime
+    assessed_at: RecordTime
     assessor_id: RecordId
     checklist_id: str = "doorstep-neglect"
     checklist_version: int = 1

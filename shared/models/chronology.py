@@ -2,10 +2,10 @@
 
 from typing import Annotated, Literal, Self
 
-from pydantic import AwareDatetime, Field, StringConstraints, model_validator
+from pydantic import Field, StringConstraints, model_validator
 
 from shared.ids import RecordId
-from shared.models.base import DoorstepModel, LongText
+from shared.models.base import DoorstepModel, LongText, RecordTime
 from shared.vocabulary import (
     Agency,
     DatePrecision,
@@ -25,7 +25,7 @@ class ChronologyEntry(DoorstepModel):
     record_type: Literal["chronology_entry"] = "chronology_entry"
     schema_version: Literal[1] = 1
     child_ids: tuple[RecordId, ...] = Field(min_length=1)
-    event_datetime: AwareDatetime
+    event_datetime: RecordTime
     event_date_precision: DatePrecision = DatePrecision.EXACT
     source_agency: Agency
     information_source: InformationSource

@@ -3,10 +3,10 @@
 from datetime import date
 from typing import Literal, Self
 
-from pydantic import AwareDatetime, Field, model_validator
+from pydantic import Field, model_validator
 
 from shared.ids import RecordId
-from shared.models.base import DoorstepModel, LongText, ShortText
+from shared.models.base import DoorstepModel, LongText, RecordTime, ShortText
 from shared.vocabulary import NotSeenAloneReason, VisitType
 
 
@@ -60,8 +60,8 @@ class Visit(DoorstepModel):
     schema_version: Literal[1] = 1
     child_ids: tuple[RecordId, ...] = Field(min_length=1)
     visit_type: VisitType
-    start: AwareDatetime
-    end: AwareDatetime
+    start: RecordTime
+    end: RecordTime
     announced: bool = True
     persons_present: tuple[PersonPresent, ...] = Field(min_length=1)
     persons_expected_absent: tuple[PersonPresent, ...] = ()

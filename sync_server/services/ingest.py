@@ -207,13 +207,16 @@ class _BatchIngest:
         """Decide one version: refuse it, call it a duplicate, or queue it for storing."""
         known = self.known
         try:
-            _check_permission(item, self.pusher)
             canonical = _to_json(item)  # the canonical JSON: what is stored and hashed
             content_hash = hashlib.sha256(canonical).digest()
             stored = known.versions.get(item.version_id)
+            # A retry of a version already stored is acknowledged before any permission check:
+            # the answer for its lost response may come after the case was re-allocated, and a
+            # refusal then would make the practitioner record it a second time.
             if stored is not None:
                 self._duplicate(item.version_id, stored, content_hash)
                 return
+            _check_permission(item, self.pusher)
             replaced = _check_lineage(item, known)
             _check_children(item, known)
         except Refusal as refusal:

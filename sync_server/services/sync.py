@@ -76,8 +76,8 @@ class SyncService:
         Raises:
             ValidationFailed: cursor is negative, or limit is outside 1..MAX_PULL_LIMIT.
         """
-        if cursor < 0:
-            raise ValidationFailed.on("cursor", "must be 0 or more")
+        if not 0 <= cursor < 2**63:
+            raise ValidationFailed.on("cursor", "must be a whole number from 0 to 2^63 - 1")
         if not 1 <= limit <= MAX_PULL_LIMIT:
             raise ValidationFailed.on("limit", f"must be between 1 and {MAX_PULL_LIMIT}")
         me = session.practitioner.id

@@ -212,3 +212,20 @@ def test_withdrawing_a_record_is_a_version_not_a_deletion(
     assert gone.lifecycle == Lifecycle.ENTERED_IN_ERROR
     assert store.records.get(first.version_id).version == first
     assert len(store.records.rows(record_id=first.record_id)) == 2
+
+
+def test_an_edited_clear_column_is_caught_as_tampering(
+    store: DeviceStore, data_dir: Path, caseload: dict[str, str]
+) -> None:
+    """Regression: clear columns drive heads and scope, so they must match the sealed version."""
+    service = RecordService(store)
+    (first,) = service.record([NewRecord(caseload["case_id"], adult(caseload["child_id"]))])
+    second = service.amend(first.record_id, adult(caseload["child_id"], "New"), reason="typo")
+    with sqlite3.connect(data_dir / DB_FILENAME) as raw:
+        raw.execute(
+            "UPDATE versions SET replaces_version_id = NULL WHERE version_id = ?",
+            [second.version_id],
+        )
+    with pytest.raises(RecordTampered):
+        store.records.get(second.version_id)
+    assert store.records.get(first.version_id).version == first

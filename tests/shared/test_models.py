@@ -236,3 +236,13 @@ def test_a_resolution_names_each_replaced_version_once() -> None:
         version(replaces_version_id=base, also_replaces=[other], amend_reason="merge")
     )
     assert ok.replaced_ids() == (base, other)
+
+
+@pytest.mark.parametrize(
+    "moment", ["0001-01-01T00:30:00+01:00", "9999-12-31T12:00:00Z", "1899-12-31T23:59:00Z"]
+)
+def test_event_times_outside_1900_to_2100_are_refused_by_name(moment: str) -> None:
+    """Regression: such years overflowed the server's UTC and day-end arithmetic (a 500)."""
+    errors = errors_of(ChronologyEntry, entry(event_datetime=moment))
+    assert list(errors) == ["event_datetime"]
+    assert errors["event_datetime"].startswith("must be a real date")

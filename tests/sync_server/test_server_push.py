@@ -301,3 +301,28 @@ async def test_push_is_audited_with_ids_only(
     await push(client, sw, [entry(fam1.family_id, sw_id, [fam1.child_ids[0]])])
     [event] = [e for e in repository.audit_events("sync_push") if e.device_id is not None]
     assert event.actor_id == sw_id
+
+
+async def test_a_retry_after_the_case_left_scope_is_still_a_duplicate(
+    client: AsyncTestClient[Any], sw: Headers, fam1: Any, sw_id: str, services: Any
+) -> None:
+    """Regression: a retried version (its answer lost) was refused once the case was
+    re-allocated, and the practitioner was told to record it again: a duplicate."""
+    item = entry(fam1.family_id, sw_id, [fam1.child_ids[0]])
+    (first,) = await push(client, sw, [item])
+    services.allocations.deallocate("demo-sw", fam1.family_id)
+    (again,) = await push(client, sw, [item])
+    assert again["status"] == "duplicate"
+    assert again["server_seq"] == first["server_seq"]
+    (fresh,) = await push(client, sw, [entry(fam1.family_id, sw_id, [fam1.child_ids[0]])])
+    assert fresh["status"] == "rejected"
+    assert fresh["field"] == "case_id"
+
+
+async def test_a_cursor_beyond_64_bits_is_a_named_400(
+    client: AsyncTestClient[Any], sw: Headers
+) -> None:
+    """Regression: a huge cursor overflowed SQLite's integer bind (a 500)."""
+    response = await client.get("/sync/pull?cursor=100000000000000000000", headers=sw)
+    assert response.status_code == 400
+    assert response.json()["details"]["errors"][0]["field"] == "cursor"
