@@ -19,7 +19,7 @@ time, and an interrupted re-pull resumes from wherever its stored cursor got to.
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from mobile_app.errors import StoreError
+from mobile_app.errors import ServerFault, ServerRefused, StoreError
 from mobile_app.store import DeviceStore, SyncState
 from mobile_app.sync_client import SyncClient
 from shared.clock import iso, utc_now
@@ -63,7 +63,13 @@ class SyncService:
     def sync(self, progress: Progress | None = None) -> SyncReport:
         """Push the whole outbox, then pull to the end; returns what happened."""
         report = SyncReport()
-        self._push_all(report, progress)
+        try:
+            self._push_all(report, progress)
+        except (ServerFault, ServerRefused):
+            # The outbox is kept for the next sync, but one version the server cannot take
+            # must not stop this device receiving everyone else's safeguarding updates.
+            self._pull_all(report, progress)
+            raise
         self._pull_all(report, progress)
         self._store.settings.put(LAST_SYNC_SETTING, iso(utc_now()))
         return report

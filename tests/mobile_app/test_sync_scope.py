@@ -5,6 +5,9 @@ even though the cursor is already past it."""
 from datetime import UTC, date, datetime
 from typing import Any, cast
 
+import pytest
+
+from mobile_app.errors import ServerFault
 from mobile_app.services.sync import SyncService
 from mobile_app.store import DeviceStore, SyncState
 from mobile_app.sync_client import SyncClient
@@ -207,3 +210,23 @@ def test_a_server_without_scope_changes_nothing(store: DeviceStore) -> None:
     sync(store, server)
     assert store.scope.get() == {}
     assert len(store.records.rows()) == 2
+
+
+class FailingPushServer(FakeServer):
+    """A server that answers every push with a 5xx."""
+
+    def push(self, request: PushRequest) -> PushResponse:
+        raise ServerFault("The server had a problem (HTTP 500).")
+
+
+def test_a_push_the_server_cannot_take_does_not_stop_updates_arriving(
+    store: DeviceStore,
+) -> None:
+    """Regression: a failing push used to end the sync before the pull, indefinitely."""
+    server = FailingPushServer()
+    case_id = server.add_case(1)
+    mine = record_offline(store, case_id)
+    with pytest.raises(ServerFault):
+        sync(store, server)
+    assert cases_held(store) == {case_id: 3}, "the family and child arrived all the same"
+    assert store.outbox.peek(10) == [mine], "the unsent version waits for the next sync"
