@@ -3,7 +3,7 @@
 import httpx
 from pydantic import BaseModel, ConfigDict
 
-from mobile_app.errors import NotSignedIn
+from mobile_app.errors import NotSignedIn, StoreError
 from mobile_app.store import DeviceStore
 from mobile_app.sync_client import SyncClient
 from shared.models import Practitioner
@@ -35,6 +35,7 @@ class AccountService:
         """Sign in to the server and keep the device token sealed in the store."""
         with SyncClient(server_url, transport=self._transport) as client:
             answer = client.login(username, password, device_name)
+        self._refuse_if_another_users_work_waits(answer.practitioner)
         session = ServerSession(
             server_url=server_url,
             device_id=answer.device_id,
@@ -43,6 +44,20 @@ class AccountService:
         )
         self._store.settings.put(_SESSION, session.model_dump(mode="json"))
         return answer.practitioner
+
+    def _refuse_if_another_users_work_waits(self, newcomer: Practitioner) -> None:
+        # Another user's unsent versions would be pushed under the newcomer's token, and their
+        # drafts read by them: a device changes hands only once its work has reached the server.
+        stored = self._store.settings.get(_SESSION)
+        if stored is None:
+            return
+        previous = ServerSession.model_validate(stored).practitioner
+        waiting = self._store.outbox.count() + len(self._store.drafts.keys())
+        if previous.id != newcomer.id and waiting:
+            raise StoreError(
+                f"This device holds {waiting} unsynced item(s) of {previous.username}. "
+                f"{previous.username} must sign in and sync them before anyone else signs in."
+            )
 
     def session(self) -> ServerSession:
         """Return the current session; raises NotSignedIn if there is none."""

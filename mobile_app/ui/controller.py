@@ -253,6 +253,9 @@ class AppController:
         except ServerRefused as exc:
             self.state.say(f"The server refused the sign-in: {exc}")
             return False
+        except MobileError as exc:  # e.g. another user's unsynced work is on this device
+            self.state.say(str(exc))
+            return False
         return True
 
     # -- caseload ----------------------------------------------------------------------------
