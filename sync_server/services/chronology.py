@@ -8,8 +8,6 @@ refusal, is audited.
 
 from collections.abc import Sequence
 
-from pydantic import TypeAdapter
-
 from shared.ids import is_id
 from shared.models import ChronologyEntry, Practitioner
 from shared.protocol import (
@@ -22,10 +20,17 @@ from sync_server.errors import NotFound, StorageError
 from sync_server.repository import ChronologyHead, Repository
 from sync_server.services.audit import AuditAction, AuditTrail
 from sync_server.services.auth import Session
+from sync_server.services.bodies import RECORD_VERSION
 from sync_server.services.chronology_filter import ChronologyFilter, chronology_order
 
-RECORD_VERSION = TypeAdapter(RecordVersion)
 UNKNOWN_AUTHOR = "unknown"
+
+
+def author_labels(author: Practitioner | None) -> tuple[str, str]:
+    """Return an author's display name and role, or "unknown" for both."""
+    if author is None:
+        return UNKNOWN_AUTHOR, UNKNOWN_AUTHOR
+    return author.display_name, author.role.value
 
 
 def _version(head: ChronologyHead) -> tuple[RecordVersion, ChronologyEntry]:
@@ -41,6 +46,7 @@ def _item(
     entry: ChronologyEntry,
     author: Practitioner | None,
 ) -> ChronologyItem:
+    author_name, author_role = author_labels(author)
     return ChronologyItem(
         version_id=head.version_id,
         record_id=head.record_id,
@@ -59,8 +65,8 @@ def _item(
         lifecycle=version.lifecycle,
         amend_reason=version.amend_reason,
         author_id=head.author_id,
-        author_name=author.display_name if author else UNKNOWN_AUTHOR,
-        author_role=author.role.value if author else UNKNOWN_AUTHOR,
+        author_name=author_name,
+        author_role=author_role,
         author_agency=head.author_agency,
         recorded_at=head.recorded_at,
         version_count=head.version_count,

@@ -4,17 +4,14 @@ Nothing is left out: amendments, withdrawals, entries marked in error, both side
 conflict and the resolution that joined them. Every read, and every refusal, is audited.
 """
 
-from pydantic import TypeAdapter
-
 from shared.ids import is_id
-from shared.protocol import HistoryVersion, RecordHistoryResponse, RecordVersion
+from shared.protocol import HistoryVersion, RecordHistoryResponse
 from sync_server.errors import NotFound
 from sync_server.repository import Repository
 from sync_server.services.audit import AuditAction, AuditTrail
 from sync_server.services.auth import Session
-
-RECORD_VERSION = TypeAdapter(RecordVersion)
-UNKNOWN_AUTHOR = "unknown"
+from sync_server.services.bodies import RECORD_VERSION
+from sync_server.services.chronology import author_labels
 
 
 class HistoryService:
@@ -48,7 +45,7 @@ class HistoryService:
         versions = []
         for row in rows:
             version = RECORD_VERSION.validate_json(row.payload_json)
-            author = authors.get(row.author_id)
+            author_name, author_role = author_labels(authors.get(row.author_id))
             versions.append(
                 HistoryVersion(
                     server_seq=row.server_seq,
@@ -58,8 +55,8 @@ class HistoryService:
                     lifecycle=version.lifecycle,
                     amend_reason=version.amend_reason,
                     author_id=row.author_id,
-                    author_name=author.display_name if author else UNKNOWN_AUTHOR,
-                    author_role=author.role.value if author else UNKNOWN_AUTHOR,
+                    author_name=author_name,
+                    author_role=author_role,
                     author_agency=row.author_agency,
                     recorded_at=row.recorded_at,
                     device_time=version.device_time,
