@@ -13,7 +13,8 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from shared.ids import RecordId
 from shared.models import Practitioner, RecordPayload
 from shared.models.base import RecordTime
-from shared.vocabulary import Agency, DatePrecision, Lifecycle, NeglectType
+from shared.models.review import ReviewAction
+from shared.vocabulary import Agency, DatePrecision, Lifecycle, NeglectType, PlanCompliance
 
 PROTOCOL_VERSION = 1
 MAX_PUSH_ITEMS = 2000
@@ -207,6 +208,10 @@ class ChronologyItem(_Message):
     recorded_at: RecordTime
     version_count: int
     in_conflict: bool
+    same_event: list[str] = Field(default_factory=list)  # other entries' record ids, linked
+    # Finding 7: the plan outcomes the entry is evidence for, and how far it shows them met.
+    linked_plan_outcome_ids: list[str] = Field(default_factory=list)
+    plan_compliance: PlanCompliance | None = None
 
 
 class ChronologyResponse(_Message):
@@ -223,8 +228,22 @@ class CaseChronologyResponse(_Message):
     entries: list[ChronologyItem]
 
 
+class HistoryReview(_Message):
+    """A supervisor's review decision on one version: who, what, why and when."""
+
+    review_record_id: str
+    action: ReviewAction
+    comment: str
+    escalation_stage: int | None
+    reviewer_id: str
+    reviewer_name: str
+    reviewer_role: str
+    decided_at: RecordTime
+
+
 class HistoryVersion(_Message):
-    """One version of a record as its history shows it: who made it, when, and why."""
+    """One version of a record as its history shows it: who made it, when, and why, and the
+    review decisions naming it (oldest first)."""
 
     server_seq: int
     version_id: str
@@ -240,6 +259,7 @@ class HistoryVersion(_Message):
     device_time: RecordTime
     is_head: bool
     payload: RecordPayload
+    reviews: list[HistoryReview] = Field(default_factory=list)
 
 
 class RecordHistoryResponse(_Message):

@@ -9,6 +9,8 @@ import re
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from shared.models import RECORD_TYPES
+
 _FIELD_PREFIX = re.compile(r"^(?:Value error, )?([a-z_][a-z0-9_.]*): (.+)$", re.DOTALL)
 
 
@@ -26,19 +28,7 @@ def _dotted(loc: tuple[int | str, ...]) -> str:
     for part in loc:
         if isinstance(part, int):
             parts.append(f"[{part}]")
-        elif (
-            part
-            in {
-                "family",
-                "child",
-                "significant_adult",
-                "visit",
-                "checklist_response",
-                "chronology_entry",
-            }
-            and parts
-            and parts[-1] == "payload"
-        ):
+        elif part in RECORD_TYPES and parts and parts[-1] == "payload":
             continue  # the discriminated-union tag adds nothing a person needs to read
         else:
             parts.append(part if not parts else f".{part}")

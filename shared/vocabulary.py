@@ -228,3 +228,71 @@ class NeglectType(StrEnum):
     MEDICAL_DENTAL = "medical_dental"
     NUTRITIONAL = "nutritional"
     EDUCATIONAL = "educational"
+
+
+class PlanCompliance(StrEnum):
+    """How far an entry shows the child protection plan being followed (DOMAIN.md 3.4)."""
+
+    MET = "met"
+    PARTLY = "partly"
+    NOT_MET = "not_met"
+    NOT_APPLICABLE = "n/a"
+
+
+class PlanStatus(StrEnum):
+    """Whether a child protection plan is in force."""
+
+    ACTIVE = "active"
+    ENDED = "ended"
+
+
+class MeetingType(StrEnum):
+    """Meeting types of DOMAIN.md 3.7."""
+
+    STRATEGY = "strategy"
+    ICPC = "ICPC"
+    RCPC = "RCPC"
+    CORE_GROUP = "core_group"
+    CIN_REVIEW = "CIN_review"
+    TAF = "TAF"
+    PROFESSIONALS_ONLY = "professionals_only"
+    TRANSFER_IN = "transfer_in"
+    DISCHARGE = "discharge"
+
+
+class ProfessionalsOnlyReason(StrEnum):
+    """Why a meeting may go ahead without the family (Child Q finding 5, rule V5)."""
+
+    INFO_CANNOT_BE_SHARED_SAFELY = "info_cannot_be_shared_with_family_safely"
+    POLICE_INVESTIGATION = "police_investigation"
+    INTERAGENCY_DISAGREEMENT = "interagency_disagreement"
+    DRIFT_REVIEW = "drift_review"
+    DISGUISED_COMPLIANCE_CONCERN = "disguised_compliance_concern"
+
+
+class Attendance(StrEnum):
+    """Whether an invitee came to a meeting."""
+
+    ATTENDED = "attended"
+    SENT_APOLOGIES = "sent_apologies"
+    DID_NOT_ATTEND = "did_not_attend"
+    NOT_KNOWN = "not_known"
+
+
+class DecisionOption(StrEnum):
+    """What a practitioner may decide after a serious entry (DOMAIN.md 3.8)."""
+
+    REQUEST_STRATEGY_DISCUSSION = "request_strategy_discussion"
+    REFER_TO_CSC = "refer_to_csc"
+    VISIT_WITHIN_24H = "visit_within_24h"
+    CONVENE_CORE_GROUP = "convene_core_group"
+    ESCALATE = "escalate"
+    NO_ACTION = "no_action"
+
+
+class YesNoNotApplicable(StrEnum):
+    """A yes / no question that may not apply (housing provider informed, DOMAIN.md 3.9)."""
+
+    YES = "yes"
+    NO = "no"
+    NOT_APPLICABLE = "n/a"

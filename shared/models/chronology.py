@@ -12,11 +12,16 @@ from shared.vocabulary import (
     EventType,
     InformationSource,
     NeglectType,
+    PlanCompliance,
     Role,
     Significance,
 )
 
 Summary = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]
+ThirdPartyRef = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)
+]
+"""A short reference to a third party named in an entry, never their details."""
 
 
 class ChronologyEntry(DoorstepModel):
@@ -36,8 +41,17 @@ class ChronologyEntry(DoorstepModel):
     impact_on_child: LongText = ""
     action_taken: LongText = ""
     no_action_reason: LongText = ""
+    outcome: LongText = ""
     significance: Significance
     neglect_types: tuple[NeglectType, ...] = ()
+    linked_plan_outcome_ids: tuple[RecordId, ...] = ()
+    plan_compliance: PlanCompliance | None = None
+    third_party_refs: tuple[ThirdPartyRef, ...] = Field(default=(), max_length=20)
+    confidential_source: bool = False
+    restricted: bool = False
+    # Roles outside the author's agency who may still read a restricted entry (DOMAIN.md 7).
+    restricted_roles: tuple[Role, ...] = ()
+    child_seen: bool | None = None
     visit_id: RecordId | None = None
     late_entry_reason: LongText = ""
 

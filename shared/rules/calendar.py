@@ -1,7 +1,7 @@
 """Working days in England: weekdays that are not bank holidays.
 
-The bank holidays come from the edge (the app or the server config, which may use the PyPI
-`holidays` package); shared never imports it, so the rules stay standard library + pydantic.
+The bank holidays are a parameter: shared/rules/bank_holidays.py builds England's from the PyPI
+`holidays` package for the app and the server; the rules themselves never read it.
 """
 
 import calendar as _stdcal

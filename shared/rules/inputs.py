@@ -1,18 +1,44 @@
 """The records the rules read, keyed by record id.
 
 Shared payload models carry no id (the sync envelope does), so each is wrapped with its
-record id here. CP plans, meetings, decisions, escalations and transfers have no shared model
-yet: the minimal types below hold only what the rules need (see the proposed model changes).
+record id here. Plans, meetings, decisions, escalations and transfers are read through small
+types holding only what the rules need; `from_record` builds each from its shared model.
 """
 
 from datetime import date
-from enum import StrEnum
 from typing import Self
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
-from shared.models import Child, ChronologyEntry, SignificantAdult, Visit
-from shared.vocabulary import CPCategory, VisitType
+from shared.models import (
+    Child,
+    ChronologyEntry,
+    CPPlan,
+    DecisionRecord,
+    Escalation,
+    Meeting,
+    SignificantAdult,
+    TransferOut,
+    Visit,
+)
+from shared.rules.calendar import local_date
+from shared.vocabulary import CPCategory, DecisionOption, MeetingType, VisitType
+
+__all__ = [
+    "CONFERENCES",
+    "AdultRecord",
+    "CPPlanInput",
+    "CaseRecords",
+    "DecisionInput",
+    "DecisionOption",
+    "EntryRecord",
+    "EscalationInput",
+    "MeetingInput",
+    "MeetingType",
+    "TransferOutInput",
+    "VisitProgress",
+    "VisitRecord",
+]
 
 
 class _Input(BaseModel):
@@ -64,19 +90,18 @@ class CPPlanInput(_Input):
     visit_frequency_days: int | None = Field(default=None, ge=1)
     bedroom_every_n_visits: int | None = Field(default=None, ge=1)
 
-
-class MeetingType(StrEnum):
-    """Meeting types of DOMAIN.md 3.7."""
-
-    STRATEGY = "strategy"
-    ICPC = "ICPC"
-    RCPC = "RCPC"
-    CORE_GROUP = "core_group"
-    CIN_REVIEW = "CIN_review"
-    TAF = "TAF"
-    PROFESSIONALS_ONLY = "professionals_only"
-    TRANSFER_IN = "transfer_in"
-    DISCHARGE = "discharge"
+    @classmethod
+    def from_record(cls, record_id: str, plan: CPPlan) -> Self:
+        """Return the rules' view of a plan: it runs from its conference until it ends."""
+        return cls(
+            record_id=record_id,
+            child_ids=plan.child_ids,
+            categories=plan.categories,
+            start_date=plan.icpc_date,
+            end_date=plan.ended_on,
+            visit_frequency_days=plan.visit_frequency_days,
+            bedroom_every_n_visits=plan.bedroom_rule.every_n_visits if plan.bedroom_rule else None,
+        )
 
 
 CONFERENCES = frozenset({MeetingType.ICPC, MeetingType.RCPC, MeetingType.TRANSFER_IN})
@@ -93,16 +118,18 @@ class MeetingInput(_Input):
     plan_distributed_at: AwareDatetime | None = None
     minutes_distributed_at: AwareDatetime | None = None
 
-
-class DecisionOption(StrEnum):
-    """What a practitioner may decide after a serious entry (3.8)."""
-
-    REQUEST_STRATEGY_DISCUSSION = "request_strategy_discussion"
-    REFER_TO_CSC = "refer_to_csc"
-    VISIT_WITHIN_24H = "visit_within_24h"
-    CONVENE_CORE_GROUP = "convene_core_group"
-    ESCALATE = "escalate"
-    NO_ACTION = "no_action"
+    @classmethod
+    def from_record(cls, record_id: str, meeting: Meeting) -> Self:
+        """Return the rules' view of a meeting, held on its date in England."""
+        return cls(
+            record_id=record_id,
+            child_ids=meeting.child_ids,
+            meeting_type=meeting.meeting_type,
+            held_on=local_date(meeting.held_at),
+            s47_started=meeting.s47_started,
+            plan_distributed_at=meeting.plan_distributed_at,
+            minutes_distributed_at=meeting.minutes_distributed_at,
+        )
 
 
 class DecisionInput(_Input):
@@ -124,6 +151,21 @@ class DecisionInput(_Input):
             raise ValueError("decision: pick one of the options considered")
         return self
 
+    @classmethod
+    def from_record(cls, record_id: str, decision: DecisionRecord) -> Self:
+        """Return the rules' view of a decision record."""
+        return cls(
+            record_id=record_id,
+            trigger_entry_id=decision.trigger_entry_id,
+            options_considered=decision.options_considered,
+            decision=decision.decision,
+            rationale=decision.rationale,
+            decided_by=decision.decided_by,
+            decided_at=decision.decided_at,
+            countersigned_by=decision.countersigned_by,
+            countersigned_at=decision.countersigned_at,
+        )
+
 
 class EscalationInput(_Input):
     """One stage of the escalation ladder for a child (3.8, A12)."""
@@ -135,6 +177,24 @@ class EscalationInput(_Input):
     due_at: AwareDatetime | None = None
     resolved_at: AwareDatetime | None = None
 
+    @classmethod
+    def from_record(cls, record_id: str, escalation: Escalation, child_id: str) -> Self:
+        """Return the rules' view of an escalation stage for one of the children it names.
+
+        Raises:
+            ValueError: the escalation does not name child_id.
+        """
+        if child_id not in escalation.child_ids:
+            raise ValueError("child_id: this escalation does not name the child")
+        return cls(
+            record_id=record_id,
+            child_id=child_id,
+            stage=escalation.stage,
+            opened_at=escalation.raised_at,
+            due_at=escalation.due_at,
+            resolved_at=escalation.resolved_at,
+        )
+
 
 class TransferOutInput(_Input):
     """A transfer out started after a move, and when agencies were notified (3.9, A9)."""
@@ -143,6 +203,16 @@ class TransferOutInput(_Input):
     child_ids: tuple[str, ...] = Field(min_length=1)
     started_at: AwareDatetime
     notified_at: AwareDatetime | None = None
+
+    @classmethod
+    def from_record(cls, record_id: str, transfer: TransferOut) -> Self:
+        """Return the rules' view of a transfer out."""
+        return cls(
+            record_id=record_id,
+            child_ids=transfer.child_ids,
+            started_at=transfer.started_at,
+            notified_at=transfer.notified_at,
+        )
 
 
 class CaseRecords(_Input):

@@ -1,0 +1,218 @@
+"""The transfer pack: what a receiving practitioner needs when a case moves (DOMAIN.md 3.9).
+
+Child Q's third finding was a late, partial handover. The pack is one document with the
+summary of concerns, who is involved now, the significant adults (fathers and male carers
+first), the plan outcomes and the whole chronology. Its JSON form has a published schema
+(docs/schemas/transfer-pack.v1.schema.json, written by scripts/publish-schemas) so a
+receiving system can check what it is given.
+"""
+
+import json
+from datetime import date, datetime
+from typing import Annotated, Any, Final, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from shared.vocabulary import DatePrecision, Lifecycle, Relationship, YesNoNotApplicable
+
+TRANSFER_PACK_SCHEMA_ID: Final = "urn:doorstep:schema:transfer-pack:v1"
+TRANSFER_PACK_SCHEMA_VERSION: Final = 1
+TRANSFER_PACK_SCHEMA_FILE: Final = "docs/schemas/transfer-pack.v1.schema.json"
+
+# Who a pack lists first among the significant adults (DOMAIN.md 1, finding 4).
+FATHER_FIGURES = frozenset(
+    {
+        Relationship.BIRTH_FATHER,
+        Relationship.STEP_PARENT,
+        Relationship.MOTHER_PARTNER,
+        Relationship.UNKNOWN_MALE,
+    }
+)
+
+TransferReason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
+                                                  max_length=1000)]  # fmt: skip
+
+
+class _PackPart(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class PackPractitioner(_PackPart):
+    """A practitioner as the pack names them: never their username or credentials."""
+
+    practitioner_id: str
+    name: str
+    role: str
+    agency: str
+    team: str
+
+
+class PackFamily(_PackPart):
+    """The case: the family's name, current address and think-family flags."""
+
+    case_id: str
+    family_name: str
+    address_line1: str
+    town: str
+    postcode: str
+    think_family_flags: list[str]
+    lead_practitioner: PackPractitioner | None
+
+
+class PackChild(_PackPart):
+    """A child in the family, as now recorded."""
+
+    child_id: str
+    given_name: str
+    family_name: str
+    dob: date | None
+    edd: date | None
+    nhs_number: str | None
+    sex: str
+    status: str
+    cp_categories: list[str]
+
+
+class PackConcern(_PackPart):
+    """A significant or serious event: one line of the summary of concerns."""
+
+    record_id: str
+    event_datetime: datetime
+    event_type: str
+    significance: str
+    source_agency: str
+    summary: str
+
+
+class PackAlert(_PackPart):
+    """An open alert on a child (DOMAIN.md 5): part of the summary of concerns."""
+
+    code: str
+    child_id: str
+    severity: str
+    overdue: bool
+    due: date | None
+    message: str
+
+
+class PackInvolvement(_PackPart):
+    """A practitioner involved now: allocated to the case, or an author of its entries."""
+
+    practitioner: PackPractitioner
+    allocated: bool
+    entries_authored: int
+
+
+class PackAdult(_PackPart):
+    """A significant adult, with parental responsibility, residency and when last seen."""
+
+    record_id: str
+    name: str | None
+    description_if_unidentified: str | None
+    relationship: Relationship
+    father_or_male_carer: bool
+    child_ids: list[str]
+    parental_responsibility: str
+    pr_basis: str | None
+    residency: str
+    seen: bool
+    last_seen_at: datetime | None
+    seen_by: str | None
+    engagement_status: str
+
+
+class PackPlanOutcome(_PackPart):
+    """One outcome of the child protection plan, with what happens if it is not achieved."""
+
+    outcome_id: str
+    danger_statement: str
+    safety_goal: str
+    consequence_if_not_achieved: str
+    measure: str
+    owner: str
+    due: date | None
+    progress_rating: int | None
+
+
+class PackChronologyLine(_PackPart):
+    """One current version of an entry, in event order, with its history counts."""
+
+    record_id: str
+    version_id: str
+    event_datetime: datetime
+    event_date_precision: DatePrecision
+    event_type: str
+    summary: str
+    significance: str
+    neglect_types: list[str]
+    source_agency: str
+    action_taken: str
+    no_action_reason: str
+    lifecycle: Lifecycle
+    amend_reason: str
+    author_name: str
+    author_role: str
+    author_agency: str
+    recorded_at: datetime
+    version_count: int
+    in_conflict: bool
+
+
+class PackTransfer(_PackPart):
+    """The transfer this pack goes with: who receives the case, and why it moved."""
+
+    to: PackPractitioner
+    reason: str
+
+
+class TransferPack(_PackPart):
+    """Everything a receiving practitioner needs, as one document (DOMAIN.md 3.9)."""
+
+    schema_id: Literal["urn:doorstep:schema:transfer-pack:v1"] = TRANSFER_PACK_SCHEMA_ID
+    schema_version: Literal[1] = TRANSFER_PACK_SCHEMA_VERSION
+    pack_id: str
+    generated_at: datetime
+    generated_by: PackPractitioner
+    transfer: PackTransfer | None = None
+    housing_provider_informed: YesNoNotApplicable | None = None
+    family: PackFamily
+    children: list[PackChild]
+    summary_of_concerns: list[PackConcern]
+    open_alerts: list[PackAlert] = Field(default_factory=list)
+    current_involvement: list[PackInvolvement]
+    significant_adults: list[PackAdult]
+    plan_outcomes: list[PackPlanOutcome]
+    chronology: list[PackChronologyLine]
+
+
+class TransferRequest(_PackPart):
+    """POST /cases/{case_id}/transfers: move the case to a practitioner in another team."""
+
+    to_username: str = Field(min_length=1, max_length=100)
+    reason: TransferReason
+    housing_provider_informed: YesNoNotApplicable
+
+
+class TransferResponse(_PackPart):
+    """What a transfer did: who holds the case now, whose allocations ended, and the pack."""
+
+    case_id: str
+    transferred_to: PackPractitioner
+    ended_allocations: list[PackPractitioner]
+    pack_id: str
+    pack: TransferPack
+
+
+def transfer_pack_schema() -> dict[str, Any]:
+    """Return the JSON Schema (draft 2020-12) of the transfer pack's JSON form."""
+    schema = TransferPack.model_json_schema(mode="serialization")
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": TRANSFER_PACK_SCHEMA_ID,
+        **schema,
+    }
+
+
+def published_schema_text() -> str:
+    """Return the schema exactly as it is published: sorted keys, two-space indent."""
+    return json.dumps(transfer_pack_schema(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
