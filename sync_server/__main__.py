@@ -1,7 +1,9 @@
 """`python -m sync_server [--db PATH] [--host H] [--port N] [--demo]` runs the sync server.
 
-`python -m sync_server allocate|deallocate [--db PATH] USERNAME CASE_ID` changes who a case is
-allocated to (re-allocation, closure), audited; the user's devices follow on their next sync.
+`--tls-cert FILE --tls-key FILE` serves HTTPS (both or neither).
+
+Administrator commands (allocate, deallocate, revoke-device, revoke-user, list-devices,
+verify-audit) are in sync_server/admin_cli.py: `python -m sync_server revoke-device --help`.
 """
 
 import argparse
@@ -14,11 +16,10 @@ from pathlib import Path
 
 import uvicorn
 
+from sync_server.admin_cli import ADMIN_COMMANDS, admin_command
 from sync_server.app import create_app
 from sync_server.config import Settings, load_settings
-from sync_server.errors import ServerError
-from sync_server.repository import open_sqlite_repository
-from sync_server.services import AllocationService, AuditTrail
+from sync_server.errors import ConfigError, ServerError
 
 READY_POLL_SECONDS = 0.05
 GC_YOUNG_THRESHOLD = 50_000
@@ -31,13 +32,23 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--host", help="address to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=int, help="port to listen on (default 8000)")
     parser.add_argument("--demo", action="store_true", help="seed synthetic demo data once")
+    parser.add_argument("--tls-cert", type=Path, help="PEM certificate: serve HTTPS")
+    parser.add_argument("--tls-key", type=Path, help="PEM private key of --tls-cert")
     return parser.parse_args(argv)
 
 
 def _settings(args: argparse.Namespace) -> tuple[Settings, str | None]:
     settings = load_settings().with_overrides(
-        db_path=args.db, host=args.host, port=args.port, demo=True if args.demo else None
+        db_path=args.db,
+        host=args.host,
+        port=args.port,
+        demo=True if args.demo else None,
+        tls_cert=args.tls_cert,
+        tls_key=args.tls_key,
     )
+    for name, path in (("tls_cert", settings.tls_cert), ("tls_key", settings.tls_key)):
+        if path is not None and not path.is_file():
+            raise ConfigError(f"{name}: there is no file at this path")
     generated = None
     if settings.demo and settings.demo_password is None:
         generated = secrets.token_urlsafe(12)
@@ -54,38 +65,11 @@ async def _serve(server: uvicorn.Server, ready_line: str) -> None:
     await task
 
 
-ALLOCATION_COMMANDS = ("allocate", "deallocate")
-
-
-def allocation_command(argv: list[str]) -> int:
-    """Run `allocate` or `deallocate` against the database; return the exit status."""
-    parser = argparse.ArgumentParser(prog=f"python -m sync_server {argv[0]}")
-    parser.add_argument("--db", type=Path, help="SQLite file (default: as the server)")
-    parser.add_argument("username")
-    parser.add_argument("case_id")
-    args = parser.parse_args(argv[1:])
-    try:
-        settings = load_settings().with_overrides(db_path=args.db)
-        repository = open_sqlite_repository(settings.db_path)
-        try:
-            service = AllocationService(repository, AuditTrail(repository))
-            change = service.allocate if argv[0] == "allocate" else service.deallocate
-            changed = change(args.username, args.case_id)
-        finally:
-            repository.close()
-    except ServerError as exc:
-        print(f"doorstep: {exc.message}", file=sys.stderr)
-        return 2
-    state = "allocated to" if argv[0] == "allocate" else "no longer allocated to"
-    print(f"Case {args.case_id} {state} {args.username}{'' if changed else ' (unchanged)'}.")
-    return 0
-
-
 def main(argv: list[str] | None = None) -> int:
-    """Run the server until interrupted (or run an allocation command); return the status."""
+    """Run the server until interrupted (or run an administrator command); return the status."""
     argv = sys.argv[1:] if argv is None else argv
-    if argv and argv[0] in ALLOCATION_COMMANDS:
-        return allocation_command(argv)
+    if argv and argv[0] in ADMIN_COMMANDS:
+        return admin_command(argv)
     args = _parse(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     try:
@@ -108,6 +92,8 @@ def main(argv: list[str] | None = None) -> int:
         workers=1,
         access_log=False,  # request lines could carry ids of children; keep them out of logs
         log_level=settings.log_level,
+        ssl_certfile=settings.tls_cert,
+        ssl_keyfile=settings.tls_key,
     )
     server = uvicorn.Server(config)
     # A push allocates models by the thousand and keeps them to the end of the request: let
@@ -115,9 +101,9 @@ def main(argv: list[str] | None = None) -> int:
     gc.collect()
     gc.freeze()
     gc.set_threshold(GC_YOUNG_THRESHOLD, 20, 100)
-    ready = (
-        f"Doorstep sync server on http://{settings.host}:{settings.port} (db: {settings.db_path})"
-    )
+    scheme = "https" if settings.https else "http"
+    address = f"{scheme}://{settings.host}:{settings.port}"
+    ready = f"Doorstep sync server on {address} (db: {settings.db_path})"
     with asyncio.Runner(loop_factory=config.get_loop_factory()) as runner:
         runner.run(_serve(server, ready))
     return 0

@@ -4,18 +4,24 @@ import logging
 from typing import Any
 
 from litestar import Litestar, MediaType, Request, Response
-from litestar.datastructures import State
+from litestar.datastructures import MutableScopeHeaders, State
 from litestar.di import Provide
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
-from litestar.types import ExceptionHandlersMap
+from litestar.types import ExceptionHandlersMap, Message, Scope
 
 from shared.protocol import ErrorBody
 from sync_server.config import Settings, get_settings
 from sync_server.controllers import ROUTE_HANDLERS, provide_caller
-from sync_server.errors import ConfigError, NotAuthenticated, ServerError
+from sync_server.errors import (
+    ConfigError,
+    DeviceRevoked,
+    NotAuthenticated,
+    ServerError,
+    TooManyRequests,
+)
 from sync_server.repository import Repository, open_sqlite_repository
 from sync_server.services import ServiceContainer
 
@@ -57,8 +63,12 @@ def _error(
 def _server_error(_: Request[Any, Any, Any], exc: ServerError) -> Response[bytes]:
     if exc.status >= 500:
         logger.error("%s (%s)", type(exc).__name__, exc.code)
-    headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, NotAuthenticated) else None
-    return _error(exc.status, exc.code, exc.message, exc.details, headers)
+    headers: dict[str, str] = {}
+    if isinstance(exc, NotAuthenticated | DeviceRevoked):
+        headers["WWW-Authenticate"] = "Bearer"
+    if isinstance(exc, TooManyRequests):
+        headers["Retry-After"] = str(exc.retry_after_seconds)
+    return _error(exc.status, exc.code, exc.message, exc.details, headers or None)
 
 
 def _http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[bytes]:
@@ -95,6 +105,28 @@ EXCEPTION_HANDLERS: ExceptionHandlersMap = {
     HTTPException: _http_error,
     Exception: _unexpected,
 }
+
+
+# Every answer is JSON for an app, never a page: nothing to sniff, frame, cache or load.
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Cache-Control": "no-store",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+    "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
+}
+HSTS = "max-age=31536000; includeSubDomains"
+
+
+async def add_security_headers(message: Message, scope: Scope) -> None:
+    """Add the security headers to the start of every HTTP answer (HSTS only over HTTPS)."""
+    if message["type"] != "http.response.start":
+        return
+    headers = MutableScopeHeaders.from_message(message)
+    for name, value in SECURITY_HEADERS.items():
+        headers[name] = value
+    if scope.get("scheme") == "https":
+        headers["Strict-Transport-Security"] = HSTS
 
 
 def _provide(value: object) -> Provide:
@@ -144,8 +176,13 @@ def create_app(settings: Settings | None = None, repository: Repository | None =
             "sync": _provide(services.sync),
             "chronology": _provide(services.chronology),
             "history": _provide(services.history),
+            "alerts": _provide(services.alerts),
+            "timeliness": _provide(services.timeliness),
+            "review": _provide(services.review),
+            "dashboard": _provide(services.dashboard),
         },
         exception_handlers=EXCEPTION_HANDLERS,
+        before_send=[add_security_headers],
         openapi_config=_openapi(),
         on_shutdown=[repository.close],
         request_max_body_size=settings.max_body_bytes,

@@ -7,6 +7,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from shared.rules import RuleSettings
 from sync_server.errors import ConfigError
 
 ENV_PREFIX = "DOORSTEP_"
@@ -29,6 +30,19 @@ class Settings:
     password_hash_iterations: int = 2
     max_body_bytes: int = 64 * 1024 * 1024
     log_level: str = "info"
+    # Sign-in limits: failures counted per username and per client address in a window;
+    # consecutive failures of one username lock it for lockout_seconds.
+    signin_window_seconds: int = 300
+    signin_max_failures_per_username: int = 5
+    signin_max_failures_per_address: int = 20
+    signin_lockout_after: int = 10
+    signin_lockout_seconds: int = 900
+    tls_cert: Path | None = None
+    tls_key: Path | None = None
+    # Break-glass (DOMAIN.md 7): how long a grant to read a case outside one's scope lasts.
+    break_glass_minutes: int = 60
+    # Alert thresholds (DOMAIN.md 5): the spec's defaults; a partnership overrides in code.
+    rules: RuleSettings = field(default_factory=RuleSettings)
 
     def __post_init__(self) -> None:
         if not 1 <= self.port <= 65535:
@@ -41,6 +55,29 @@ class Settings:
             raise ConfigError("max_body_bytes: must be at least 1024")
         if self.demo_password is not None and not self.demo_password:
             raise ConfigError("demo_password: must not be empty")
+        self._check_signin_limits()
+        if self.break_glass_minutes < 1:
+            raise ConfigError("break_glass_minutes: must be at least 1")
+        if (self.tls_cert is None) != (self.tls_key is None):
+            raise ConfigError(
+                "tls_cert, tls_key: give both the certificate and its key, or neither"
+            )
+
+    def _check_signin_limits(self) -> None:
+        for name in (
+            "signin_window_seconds",
+            "signin_max_failures_per_username",
+            "signin_max_failures_per_address",
+            "signin_lockout_after",
+            "signin_lockout_seconds",
+        ):
+            if getattr(self, name) < 1:
+                raise ConfigError(f"{name}: must be at least 1")
+
+    @property
+    def https(self) -> bool:
+        """True when the server is to serve HTTPS."""
+        return self.tls_cert is not None
 
     def with_overrides(self, **overrides: Any) -> "Settings":
         """Return a copy with the given fields replaced (None values are ignored)."""
@@ -66,6 +103,11 @@ def _bool(env: Mapping[str, str], name: str) -> bool:
     raise ConfigError(f"{ENV_PREFIX}{name}: must be true or false")
 
 
+def _path(env: Mapping[str, str], name: str) -> Path | None:
+    raw = env.get(ENV_PREFIX + name)
+    return Path(raw) if raw else None
+
+
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     """Read settings from the environment (DOORSTEP_DB, DOORSTEP_PORT, ...)."""
     env = os.environ if env is None else env
@@ -84,6 +126,18 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         ),
         max_body_bytes=_int(env, "MAX_BODY_BYTES", defaults.max_body_bytes),
         log_level=env.get(ENV_PREFIX + "LOG_LEVEL", defaults.log_level),
+        signin_window_seconds=_int(env, "SIGNIN_WINDOW_SECONDS", defaults.signin_window_seconds),
+        signin_max_failures_per_username=_int(
+            env, "SIGNIN_MAX_FAILURES_PER_USERNAME", defaults.signin_max_failures_per_username
+        ),
+        signin_max_failures_per_address=_int(
+            env, "SIGNIN_MAX_FAILURES_PER_ADDRESS", defaults.signin_max_failures_per_address
+        ),
+        signin_lockout_after=_int(env, "SIGNIN_LOCKOUT_AFTER", defaults.signin_lockout_after),
+        signin_lockout_seconds=_int(env, "SIGNIN_LOCKOUT_SECONDS", defaults.signin_lockout_seconds),
+        tls_cert=_path(env, "TLS_CERT"),
+        tls_key=_path(env, "TLS_KEY"),
+        break_glass_minutes=_int(env, "BREAK_GLASS_MINUTES", defaults.break_glass_minutes),
     )
 
 

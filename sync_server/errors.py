@@ -5,8 +5,11 @@
      ├── InvalidJson               400 invalid_json         the body is not JSON
      ├── ValidationFailed          400 validation_failed    details {"errors": [{field, message}]}
      ├── InvalidCredentials        401 invalid_credentials  wrong username or password
-     ├── NotAuthenticated          401 not_authenticated    no, unknown or revoked token
+     ├── NotAuthenticated          401 not_authenticated    no or unknown token
+     ├── DeviceRevoked             401 device_revoked       an administrator revoked the device
+     ├── Forbidden                 403 forbidden            the role may not do or see this
      ├── NotFound                  404 not_found            absent, or not the caller's to see
+     ├── TooManyRequests           429 too_many_requests    sign-in refused for now (Retry-After)
      └── StorageError              500 storage_error        the database refused a write
           └── DuplicateVersion     409 duplicate_version    a version id stored twice
 
@@ -64,10 +67,35 @@ class InvalidCredentials(ServerError):
 
 
 class NotAuthenticated(ServerError):
-    """Sign in first: the device token is missing, unknown or revoked."""
+    """Sign in first: the device token is missing or unknown."""
 
     code = "not_authenticated"
     status = 401
+
+
+class DeviceRevoked(ServerError):
+    """This device's access has been revoked by an administrator."""
+
+    code = "device_revoked"
+    status = 401
+
+
+class TooManyRequests(ServerError):
+    """Too many sign-in attempts: wait before trying again."""
+
+    code = "too_many_requests"
+    status = 429
+
+    def __init__(self, retry_after_seconds: int) -> None:
+        self.retry_after_seconds = max(1, retry_after_seconds)
+        super().__init__(details={"retry_after_seconds": self.retry_after_seconds})
+
+
+class Forbidden(ServerError):
+    """Your role may not do or see this."""
+
+    code = "forbidden"
+    status = 403
 
 
 class NotFound(ServerError):

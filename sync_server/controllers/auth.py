@@ -1,6 +1,8 @@
 """POST /auth/login: a device signs in and gets its own token."""
 
-from litestar import Controller, post
+from typing import Any
+
+from litestar import Controller, Request, post
 from litestar.di import NamedDependency
 from litestar.params import RawBody
 
@@ -15,7 +17,10 @@ class AuthController(Controller):
     path = "/auth"
     tags = ["auth"]  # noqa: RUF012
 
-    @post("/login", status_code=200, responses=errors(400, 401))
-    async def login(self, body: RawBody, auth: NamedDependency[AuthService]) -> LoginResponse:
+    @post("/login", status_code=200, responses=errors(400, 401, 429))
+    async def login(
+        self, request: Request[Any, Any, Any], body: RawBody, auth: NamedDependency[AuthService]
+    ) -> LoginResponse:
         """Sign in with a LoginRequest body; the token is shown once."""
-        return await auth.login(body)
+        address = request.client.host if request.client else None
+        return await auth.login(body, address)

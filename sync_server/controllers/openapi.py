@@ -9,8 +9,10 @@ BEARER: list[SecurityRequirement] = [{"BearerToken": []}]
 
 _ERROR_TEXT = {
     400: "invalid_json or validation_failed",
-    401: "not_authenticated (or invalid_credentials at sign-in)",
+    401: "not_authenticated, device_revoked (or invalid_credentials at sign-in)",
+    403: "forbidden",
     404: "not_found",
+    429: "too_many_requests (sign-in; see Retry-After)",
 }
 
 

@@ -8,7 +8,13 @@ from typing import Any
 from sqlite_utils import Database
 
 from shared.models import Practitioner
-from sync_server.repository.interface import AuditEvent, DeviceRecord, DeviceSession
+from sync_server.repository.interface import (
+    AuditEvent,
+    AuditRow,
+    DeviceListing,
+    DeviceRecord,
+    DeviceSession,
+)
 from sync_server.repository.sqlite_versions import INSERT_AUDIT_SQL
 
 _PRACTITIONER_COLUMNS = "p.id, p.username, p.display_name, p.role, p.agency, p.team"
@@ -85,6 +91,14 @@ class SqlitePeopleQueries:
         """Return the case ids allocated to a practitioner."""
         return frozenset(self.allocations(practitioner_id))
 
+    def case_practitioners(self, case_id: str) -> frozenset[str]:
+        """Return the ids of the practitioners the case is allocated to now."""
+        rows = self._db.execute(
+            "SELECT practitioner_id FROM allocations WHERE case_id = ? AND ended_at IS NULL",
+            [case_id],
+        ).fetchall()
+        return frozenset(row[0] for row in rows)
+
     def allocations(self, practitioner_id: str) -> dict[str, str]:
         """Return the live allocations of a practitioner: case id to allocation id."""
         rows = self._db.execute(
@@ -140,6 +154,53 @@ class SqlitePeopleQueries:
         )
         return cursor.rowcount == 1
 
+    def revoked_token(self, token_hash: str) -> bool:
+        """Return True when this token hash belongs to a revoked device."""
+        row = self._db.execute(
+            "SELECT 1 FROM devices WHERE token_hash = ? AND revoked_at IS NOT NULL", [token_hash]
+        ).fetchone()
+        return row is not None
+
+    def devices(self, practitioner_id: str | None = None) -> list[DeviceListing]:
+        """Return every device (or one practitioner's), oldest first."""
+        where, params = (
+            ("WHERE d.practitioner_id = ?", [practitioner_id]) if practitioner_id else ("", [])
+        )
+        rows = self._db.execute(
+            "SELECT d.id, p.username, d.name, d.created_at, d.last_seen_at, d.revoked_at"
+            f" FROM devices d JOIN practitioners p ON p.id = d.practitioner_id {where}"
+            " ORDER BY d.created_at, d.id",
+            params,
+        ).fetchall()
+        return [DeviceListing(*row) for row in rows]
+
+    def revoke_practitioner(self, practitioner_id: str, at: str) -> list[str]:
+        """Refuse a practitioner's sign-in and revoke their live devices; return those ids.
+        Call it inside the caller's transaction, so all of it happens or none."""
+        self._db.execute(
+            "UPDATE practitioners SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
+            [at, practitioner_id],
+        )
+        live = [
+            row[0]
+            for row in self._db.execute(
+                "SELECT id FROM devices WHERE practitioner_id = ? AND revoked_at IS NULL"
+                " ORDER BY created_at, id",
+                [practitioner_id],
+            ).fetchall()
+        ]
+        for device_id in live:
+            self.revoke_device(device_id, at)
+        return live
+
+    def practitioner_revoked(self, practitioner_id: str) -> bool:
+        """Return True when the practitioner's access has been revoked."""
+        row = self._db.execute(
+            "SELECT 1 FROM practitioners WHERE id = ? AND revoked_at IS NOT NULL",
+            [practitioner_id],
+        ).fetchone()
+        return row is not None
+
     def add_audit(self, event: AuditEvent) -> None:
         """Append one audit row."""
         self._db.execute(
@@ -147,6 +208,14 @@ class SqlitePeopleQueries:
             [event.at, event.actor_id, event.device_id, event.action, event.subject_type,
              event.subject_id],
         )  # fmt: skip
+
+    def audit_chain(self) -> list[AuditRow]:
+        """Return every audit row with its chain hashes, in id order."""
+        rows = self._db.execute(
+            "SELECT id, at, actor_id, device_id, action, subject_type, subject_id, prev_hash,"
+            " hash FROM audit_log ORDER BY id"
+        ).fetchall()
+        return [AuditRow(row[0], AuditEvent(*row[1:7]), row[7], row[8]) for row in rows]
 
     def audit_events(self, action: str | None = None) -> list[AuditEvent]:
         """Return audit rows, oldest first, optionally only one action."""

@@ -10,6 +10,8 @@ from pathlib import Path
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
+from sync_server.repository.interface import AUDIT_GENESIS_HASH, AuditEvent, audit_row_hash
+
 # bench/sync_bench.py builds its raw-SQLite baseline from these same statements.
 VERSIONS_DDL = (
     """CREATE TABLE versions (
@@ -145,6 +147,108 @@ def _allocation_history(db: Database) -> None:
     db.execute("UPDATE allocations SET allocation_id = lower(hex(randomblob(16)))")
 
 
+AUDIT_HASH_FUNCTION = "doorstep_audit_hash"
+_AUDIT_FIELDS = "at, actor_id, device_id, action, subject_type, subject_id"
+_NEW_AUDIT_FIELDS = ", ".join(f"NEW.{name}" for name in _AUDIT_FIELDS.split(", "))
+
+# Every insert into audit_log is re-issued with its id, prev_hash and hash, then the original
+# is dropped (RAISE(IGNORE)): the chain is computed inside the inserting statement, under the
+# write lock, so concurrent writers cannot fork it, and no row ever needs an UPDATE.
+AUDIT_CHAIN_TRIGGER = f"""CREATE TRIGGER audit_log_chain BEFORE INSERT ON audit_log
+    WHEN NEW.hash IS NULL
+    BEGIN
+        INSERT INTO audit_log (id, {_AUDIT_FIELDS}, prev_hash, hash)
+        SELECT tip.next_id, {_NEW_AUDIT_FIELDS}, tip.prev,
+            {AUDIT_HASH_FUNCTION}(tip.prev, tip.next_id, {_NEW_AUDIT_FIELDS})
+        FROM (
+            SELECT COALESCE((SELECT id FROM audit_log ORDER BY id DESC LIMIT 1), 0) + 1
+                AS next_id,
+            COALESCE((SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1), '{AUDIT_GENESIS_HASH}')
+                AS prev
+        ) AS tip;
+        SELECT RAISE(IGNORE);
+    END"""
+
+
+def _audit_hash_sql(  # noqa: PLR0917 - SQLite calls it with positional arguments
+    prev_hash: str,
+    row_id: int,
+    at: str,
+    actor_id: str | None,
+    device_id: str | None,
+    action: str,
+    subject_type: str | None,
+    subject_id: str | None,
+) -> str:
+    event = AuditEvent(at, actor_id, device_id, action, subject_type, subject_id)
+    return audit_row_hash(prev_hash, row_id, event)
+
+
+@migrations(name="0004_audit_chain")
+def _audit_chain(db: Database) -> None:
+    db.execute("ALTER TABLE audit_log ADD COLUMN prev_hash TEXT")
+    db.execute("ALTER TABLE audit_log ADD COLUMN hash TEXT")
+    # The rows written before the chain existed are chained once, here, in id order.
+    db.execute("DROP TRIGGER audit_log_no_update")
+    prev = AUDIT_GENESIS_HASH
+    rows = db.execute(f"SELECT id, {_AUDIT_FIELDS} FROM audit_log ORDER BY id").fetchall()
+    for row_id, *fields in rows:
+        row_hash = _audit_hash_sql(prev, row_id, *fields)
+        db.execute(
+            "UPDATE audit_log SET prev_hash = ?, hash = ? WHERE id = ?", [prev, row_hash, row_id]
+        )
+        prev = row_hash
+    db.execute(_append_only("audit_log")[0])
+    db.execute(AUDIT_CHAIN_TRIGGER)
+
+
+@migrations(name="0005_practitioner_revocation")
+def _practitioner_revocation(db: Database) -> None:
+    db.execute("ALTER TABLE practitioners ADD COLUMN revoked_at TEXT")
+
+
+@migrations(name="0006_scope")
+def _scope(db: Database) -> None:
+    # Rows for restricted versions only (see sqlite_scope.py), so its two keys cost only
+    # them: by record (history, chronology, edits) and by case (pull's hidden records).
+    db.execute(
+        """CREATE TABLE restricted_versions (
+            record_id TEXT NOT NULL,
+            version_id TEXT NOT NULL,
+            case_id TEXT NOT NULL,
+            owner_agency TEXT NOT NULL,
+            roles TEXT NOT NULL,
+            PRIMARY KEY (record_id, version_id, owner_agency, roles)
+        ) WITHOUT ROWID"""
+    )
+    db.execute("CREATE INDEX restricted_versions_case ON restricted_versions (case_id)")
+    for statement in _append_only("restricted_versions"):
+        db.execute(statement)
+
+
+@migrations(name="0007_break_glass")
+def _break_glass(db: Database) -> None:
+    # Grants are append-only: an expired one stays as the record of what was opened and why.
+    db.execute(
+        """CREATE TABLE break_glass_grants (
+            id TEXT PRIMARY KEY,
+            practitioner_id TEXT NOT NULL REFERENCES practitioners (id),
+            case_id TEXT NOT NULL,
+            team TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            granted_at TEXT NOT NULL,
+            expires_at TEXT NOT NULL
+        )"""
+    )
+    # scope reads a caller's live grants on every case read; the review reads a team's
+    db.execute(
+        "CREATE INDEX break_glass_holder ON break_glass_grants (practitioner_id, expires_at)"
+    )
+    db.execute("CREATE INDEX break_glass_team ON break_glass_grants (team, granted_at)")
+    for statement in _append_only("break_glass_grants"):
+        db.execute(statement)
+
+
 def connect(path: Path | str) -> Database:
     """Open (creating if needed) the database at path, in WAL mode, with the schema applied."""
     in_memory = str(path) == ":memory:"
@@ -155,6 +259,7 @@ def connect(path: Path | str) -> Database:
     conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
     conn.execute("PRAGMA busy_timeout = 5000")
     conn.execute("PRAGMA foreign_keys = ON")
+    conn.create_function(AUDIT_HASH_FUNCTION, 8, _audit_hash_sql, deterministic=True)
     db = Database(conn)
     if not in_memory:
         db.enable_wal()

@@ -1,11 +1,13 @@
 """The audit trail: who did what, from which device, to which subject. Ids only, never content."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
 from shared.clock import iso, utc_now
 from sync_server.repository import AuditEvent, IngestBatch, Repository
+from sync_server.repository.interface import AUDIT_GENESIS_HASH, AuditRow, audit_row_hash
 
 
 class AuditAction(StrEnum):
@@ -13,6 +15,7 @@ class AuditAction(StrEnum):
 
     LOGIN = "login"
     LOGIN_FAILED = "login_failed"
+    LOGIN_THROTTLED = "login_throttled"
     SYNC_PUSH = "sync_push"
     SYNC_PULL = "sync_pull"
     CHRONOLOGY_READ = "chronology_read"
@@ -20,9 +23,24 @@ class AuditAction(StrEnum):
     HISTORY_READ = "history_read"
     HISTORY_READ_REFUSED = "history_read_refused"
     DEVICE_REVOKED = "device_revoked"
+    PRACTITIONER_REVOKED = "practitioner_revoked"
+    DEVICES_LISTED = "devices_listed"
     DEMO_SEEDED = "demo_seeded"
     CASE_ALLOCATED = "case_allocated"
     CASE_DEALLOCATED = "case_deallocated"
+    CHRONOLOGY_EXPORTED = "chronology_exported"
+    TRANSFER_PACK_EXPORTED = "transfer_pack_exported"
+    EXPORT_REFUSED = "export_refused"
+    CASE_TRANSFERRED = "case_transferred"
+    CASE_TRANSFER_REFUSED = "case_transfer_refused"
+    REVIEW_QUEUE_READ = "review_queue_read"
+    TEAM_DASHBOARD_READ = "team_dashboard_read"
+    REVIEWS_READ = "reviews_read"
+    REVIEWS_READ_REFUSED = "reviews_read_refused"
+    SUPERVISION_REFUSED = "supervision_refused"
+    BREAK_GLASS_GRANTED = "break_glass_granted"
+    BREAK_GLASS_REFUSED = "break_glass_refused"
+    BREAK_GLASS_REVIEWED = "break_glass_reviewed"
 
 
 class AuditTrail:
@@ -61,3 +79,31 @@ class AuditTrail:
             action, actor_id, device_id, subject_type=subject_type, subject_id=subject_id
         )
         (batch or self._repository).add_audit(event)
+
+
+@dataclass(frozen=True, slots=True)
+class ChainReport:
+    """What walking the audit chain found: how many rows, and the first broken one if any."""
+
+    count: int
+    broken_id: int | None = None
+
+    @property
+    def ok(self) -> bool:
+        """True when every row links to the one before and its hash matches its fields."""
+        return self.broken_id is None
+
+
+def verify_chain(rows: Iterable[AuditRow]) -> ChainReport:
+    """Walk audit rows in id order; report the first whose link or hash does not hold."""
+    expected_prev = AUDIT_GENESIS_HASH
+    count = 0
+    for row in rows:
+        count += 1
+        intact = row.prev_hash == expected_prev and row.hash == audit_row_hash(
+            expected_prev, row.id, row.event
+        )
+        if not intact or row.hash is None:
+            return ChainReport(count, row.id)
+        expected_prev = row.hash
+    return ChainReport(count)

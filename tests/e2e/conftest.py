@@ -3,6 +3,7 @@
 import json
 import os
 import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -33,10 +34,18 @@ class ServerProcess:
     port: int = field(default_factory=free_port)
     log: Path | None = None
     process: subprocess.Popen[bytes] | None = None
+    extra_args: tuple[str, ...] = ()
+    # The certificate the server presents (with --tls-cert): the URL is https and clients trust it.
+    ca_cert: Path | None = None
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        scheme = "https" if self.ca_cert else "http"
+        return f"{scheme}://127.0.0.1:{self.port}"
+
+    @property
+    def verify(self) -> ssl.SSLContext | bool:
+        return ssl.create_default_context(cafile=str(self.ca_cert)) if self.ca_cert else True
 
     def start(self) -> "ServerProcess":
         env = {**os.environ, "DOORSTEP_DEMO_PASSWORD": DEMO_PASSWORD}
@@ -54,6 +63,7 @@ class ServerProcess:
                     "--port",
                     str(self.port),
                     "--demo",
+                    *self.extra_args,
                 ],
                 cwd=ROOT,
                 env=env,
@@ -61,14 +71,16 @@ class ServerProcess:
                 stderr=subprocess.STDOUT,
             )
         deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"server exited early:\n{self.log.read_text()}")
-            try:
-                if httpx.get(f"{self.url}/health", timeout=1).status_code == 200:
-                    return self
-            except httpx.TransportError:
-                time.sleep(0.1)
+        # One client for every poll: each new one loads the CA bundle again (~80 ms).
+        with httpx.Client(timeout=1, verify=self.verify) as client:
+            while time.monotonic() < deadline:
+                if self.process.poll() is not None:
+                    raise RuntimeError(f"server exited early:\n{self.log.read_text()}")
+                try:
+                    if client.get(f"{self.url}/health").status_code == 200:
+                        return self
+                except httpx.TransportError:
+                    time.sleep(0.1)
         self.stop()
         raise RuntimeError(f"server did not answer /health in 30 s:\n{self.log.read_text()}")
 

@@ -24,7 +24,15 @@ def test_wal_mode_and_each_migration_applied_once(seeded: Path) -> None:
     again = open_sqlite_repository(seeded)  # re-opening applies nothing twice
     try:
         applied = [m.name for m in migrations.applied(again._db)]
-        assert applied == ["0001_initial", "0002_also_replaces", "0003_allocation_history"]
+        assert applied == [
+            "0001_initial",
+            "0002_also_replaces",
+            "0003_allocation_history",
+            "0004_audit_chain",
+            "0005_practitioner_revocation",
+            "0006_scope",
+            "0007_break_glass",
+        ]
     finally:
         again.close()
 
