@@ -5,12 +5,16 @@ service makes for one push happens inside one `ingest()` batch, which is one tra
 The conformance suite in tests/contract holds each backend to this contract.
 """
 
+import hashlib
+import json
 from collections.abc import Collection, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import NamedTuple, Protocol
 
 from shared.models import Practitioner
+from sync_server.repository.break_glass import BreakGlassQueries
+from sync_server.repository.device_queries import TeamDeviceQueries
 
 
 class NewVersion(NamedTuple):
@@ -45,6 +49,27 @@ class ReplacementRow(NamedTuple):
     version_id: str
 
 
+class RestrictionRow(NamedTuple):
+    """A restricted version: the agency owning its record's restriction and the roles named.
+
+    A record is restricted once any version of it is; a reader must pass every row of it
+    (be of the owner agency, or hold a role the row names).
+    """
+
+    record_id: str
+    version_id: str
+    case_id: str
+    owner_agency: str
+    roles: frozenset[str]
+
+
+class Viewer(NamedTuple):
+    """Who reads, as restriction sees them: their agency and their role."""
+
+    agency: str
+    role: str
+
+
 class KnownVersion(NamedTuple):
     """What the ingest rules need to know about a version already stored."""
 
@@ -54,6 +79,7 @@ class KnownVersion(NamedTuple):
     case_id: str
     content_hash: bytes
     server_seq: int
+    author_id: str
 
 
 class StoredVersion(NamedTuple):
@@ -125,6 +151,40 @@ class AuditEvent:
     subject_id: str | None = None
 
 
+# The prev_hash of the first audit row: the chain starts from a known, fixed value.
+AUDIT_GENESIS_HASH = "0" * 64
+
+
+def audit_row_hash(prev_hash: str, row_id: int, event: AuditEvent) -> str:
+    """Return the chain hash of one audit row: SHA-256 of a canonical JSON array of its fields."""
+    fields = (prev_hash, row_id, event.at, event.actor_id, event.device_id, event.action,
+              event.subject_type, event.subject_id)  # fmt: skip
+    canonical = json.dumps(fields, separators=(",", ":"), ensure_ascii=True)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class AuditRow:
+    """A stored audit row with its place in the hash chain."""
+
+    id: int
+    event: AuditEvent
+    prev_hash: str | None
+    hash: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceListing:
+    """A device as an administrator reviews it (no token hash)."""
+
+    id: str
+    username: str
+    name: str
+    created_at: str
+    last_seen_at: str | None
+    revoked_at: str | None
+
+
 class IngestBatch(Protocol):
     """The reads and writes of one push, all inside one write transaction."""
 
@@ -155,13 +215,22 @@ class IngestBatch(Protocol):
         versions: Sequence[NewVersion],
         index_rows: Sequence[ChronologyIndexRow],
         also_replaces: Sequence[ReplacementRow] = (),
+        restricted: Sequence[RestrictionRow] = (),
     ) -> list[int]:
-        """Store versions (in order), chronology index rows and the extra replaced ids of
-        resolutions; return the new server_seqs.
+        """Store versions (in order), chronology index rows, the extra replaced ids of
+        resolutions and the rows of restricted versions; return the new server_seqs.
 
         Raises:
             DuplicateVersion: a version id is already stored; the whole batch is undone.
         """
+        ...
+
+    def restrictions(self, record_ids: Collection[str]) -> dict[str, list[RestrictionRow]]:
+        """Return the restriction rows of each restricted record among these ids."""
+        ...
+
+    def record_kinds(self, record_ids: Collection[str]) -> dict[str, tuple[str, str]]:
+        """Return (record type, case id) of each stored record among these ids."""
         ...
 
     def add_audit(self, event: AuditEvent) -> None:
@@ -173,7 +242,7 @@ class IngestBatch(Protocol):
         ...
 
 
-class Repository(Protocol):
+class Repository(BreakGlassQueries, TeamDeviceQueries, Protocol):
     """Everything the server stores: people, devices, allocations, versions and audit."""
 
     def transaction(self) -> AbstractContextManager[None]:
@@ -184,8 +253,24 @@ class Repository(Protocol):
         """Open the write transaction for one push; everything commits or nothing does."""
         ...
 
-    def pull(self, case_ids: Collection[str], cursor: int, limit: int) -> list[StoredVersion]:
-        """Return up to `limit` versions in these cases with server_seq > cursor, ascending."""
+    def pull(
+        self, case_ids: Collection[str], cursor: int, limit: int, viewer: Viewer | None = None
+    ) -> list[StoredVersion]:
+        """Return up to `limit` versions in these cases with server_seq > cursor, ascending,
+        leaving out restricted records the viewer may not read (all of them for no viewer)."""
+        ...
+
+    def restrictions(self, record_ids: Collection[str]) -> dict[str, list[RestrictionRow]]:
+        """Return the restriction rows of each restricted record among these ids."""
+        ...
+
+    def team_allocations(self, team: str) -> dict[str, str]:
+        """Return every case live-allocated to a member of the team: case id to an allocation
+        id that changes whenever the case has left the team's scope and come back."""
+        ...
+
+    def team_ended_allocations(self, team: str) -> list[str]:
+        """Return the cases once allocated to a team member and now to none of them."""
         ...
 
     def child_case(self, child_id: str) -> str | None:
@@ -202,6 +287,11 @@ class Repository(Protocol):
 
     def record_case(self, record_id: str) -> str | None:
         """Return the case a record belongs to, or None when no version of it is stored."""
+        ...
+
+    def same_event_link_heads(self, case_ids: Collection[str]) -> list[tuple[str, str]]:
+        """Return (record id, version JSON) of every head of every same-event link in these
+        cases, in server order."""
         ...
 
     def record_history(self, record_id: str) -> list[HistoryRow]:
@@ -250,6 +340,10 @@ class Repository(Protocol):
         """Return the live allocations of a practitioner: case id to allocation id."""
         ...
 
+    def case_practitioners(self, case_id: str) -> frozenset[str]:
+        """Return the ids of the practitioners the case is allocated to now."""
+        ...
+
     def ended_allocations(self, practitioner_id: str) -> list[str]:
         """Return the case ids whose allocation to a practitioner has ended (and not restarted)."""
         ...
@@ -270,8 +364,29 @@ class Repository(Protocol):
         """Revoke a device at once; return False when there is no live device with this id."""
         ...
 
+    def revoked_token(self, token_hash: str) -> bool:
+        """Return True when this token hash belongs to a revoked device."""
+        ...
+
+    def devices(self, practitioner_id: str | None = None) -> list[DeviceListing]:
+        """Return every device (or one practitioner's), oldest first."""
+        ...
+
+    def revoke_practitioner(self, practitioner_id: str, at: str) -> list[str]:
+        """Refuse a practitioner's sign-in from now on and revoke their live devices; return
+        the ids of the devices revoked."""
+        ...
+
+    def practitioner_revoked(self, practitioner_id: str) -> bool:
+        """Return True when the practitioner's access has been revoked."""
+        ...
+
     def add_audit(self, event: AuditEvent) -> None:
-        """Append one audit row."""
+        """Append one audit row; the backend chains it to the row before (prev_hash, hash)."""
+        ...
+
+    def audit_chain(self) -> list[AuditRow]:
+        """Return every audit row with its chain hashes, in id order."""
         ...
 
     def audit_events(self, action: str | None = None) -> list[AuditEvent]:

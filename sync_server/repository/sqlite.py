@@ -11,13 +11,21 @@ from itertools import count
 from pathlib import Path
 
 from sync_server.errors import StorageError
+from sync_server.repository.sqlite_break_glass import SqliteBreakGlassQueries
 from sync_server.repository.sqlite_chronology import SqliteChronologyQueries
+from sync_server.repository.sqlite_devices import SqliteDeviceQueries
 from sync_server.repository.sqlite_people import SqlitePeopleQueries
 from sync_server.repository.sqlite_schema import connect
 from sync_server.repository.sqlite_versions import SqliteIngestBatch, SqliteVersionQueries
 
 
-class SqliteRepository(SqliteVersionQueries, SqliteChronologyQueries, SqlitePeopleQueries):
+class SqliteRepository(
+    SqliteVersionQueries,
+    SqliteChronologyQueries,
+    SqlitePeopleQueries,
+    SqliteBreakGlassQueries,
+    SqliteDeviceQueries,
+):
     """The Repository on one SQLite database file (or ":memory:")."""
 
     def __init__(self, path: Path | str) -> None:

@@ -40,6 +40,12 @@ WITH heads AS (
 {_HEAD_COLUMNS}
 """
 
+_LINK_HEADS_SQL = f"""
+SELECT v.record_id, v.payload_json FROM versions v
+WHERE v.case_id IN {IDS} AND v.record_type = 'same_event_link' AND {IS_HEAD}
+ORDER BY v.server_seq
+"""
+
 _HISTORY_SQL = f"""
 SELECT v.server_seq, v.version_id, v.case_id, v.author_id, v.author_agency, v.recorded_at,
     {IS_HEAD}, v.payload_json
@@ -84,6 +90,14 @@ class SqliteChronologyQueries:
         """
         rows = self._conn.execute(_CASE_HEADS_SQL, (case_id,))
         return [ChronologyHead(*row) for row in rows]
+
+    def same_event_link_heads(self, case_ids: Collection[str]) -> list[tuple[str, str]]:
+        """Return (record id, version JSON) of every head of every same-event link in these
+        cases, in server order."""
+        if not case_ids:
+            return []
+        rows = self._conn.execute(_LINK_HEADS_SQL, (ids_json(case_ids),))
+        return [(record_id, payload_json) for record_id, payload_json in rows]
 
     def record_history(self, record_id: str) -> list[HistoryRow]:
         """Return every version of a record, in server order, each marked head or not."""

@@ -15,12 +15,23 @@ from sync_server.repository.interface import (
     KnownVersion,
     NewVersion,
     ReplacementRow,
+    RestrictionRow,
     StoredVersion,
+    Viewer,
 )
 from sync_server.repository.sqlite_schema import (
     INSERT_ALSO_REPLACES_SQL,
     INSERT_INDEX_SQL,
     INSERT_VERSION_SQL,
+)
+from sync_server.repository.sqlite_scope import (
+    HIDDEN_FROM_VIEWER,
+    INSERT_RESTRICTION_SQL,
+    SqliteScopeQueries,
+    has_hidden_records,
+    restriction_params,
+    select_restrictions,
+    viewer_params,
 )
 
 IDS = "(SELECT value FROM json_each(?))"
@@ -42,6 +53,15 @@ JOIN versions v ON v.version_id = a.version_id
 WHERE a.replaced_version_id IN {IDS}
 ORDER BY 3
 """
+_PULL_SQL = (
+    "SELECT server_seq, author_id, author_agency, recorded_at, payload_json"
+    f" FROM versions WHERE case_id IN {IDS} AND server_seq > ?{{hidden}}"
+    " ORDER BY server_seq LIMIT ?"
+)
+_PULL_ALL_SQL = _PULL_SQL.format(hidden="")
+# Only when the caller's cases hold a record hidden from them: a key probe per row (measured
+# cheaper than NOT IN over the hidden ids).
+_PULL_SHOWN_SQL = _PULL_SQL.format(hidden=f" AND NOT {HIDDEN_FROM_VIEWER}")
 _HEADS_SQL = (
     f"SELECT v.record_id, v.version_id FROM versions v WHERE v.record_id IN {IDS}"
     f" AND {IS_HEAD} ORDER BY v.server_seq"
@@ -74,8 +94,8 @@ class SqliteIngestBatch:
         if not version_ids:
             return {}
         rows = self._conn.execute(
-            "SELECT version_id, record_id, record_type, case_id, content_hash, server_seq"
-            f" FROM versions WHERE version_id IN {IDS}",
+            "SELECT version_id, record_id, record_type, case_id, content_hash, server_seq,"
+            f" author_id FROM versions WHERE version_id IN {IDS}",
             (ids_json(version_ids),),
         )
         return {row[0]: KnownVersion(*row) for row in rows}
@@ -122,9 +142,10 @@ class SqliteIngestBatch:
         versions: Sequence[NewVersion],
         index_rows: Sequence[ChronologyIndexRow],
         also_replaces: Sequence[ReplacementRow] = (),
+        restricted: Sequence[RestrictionRow] = (),
     ) -> list[int]:
-        """Store versions (in order), chronology index rows and the extra replaced ids of
-        resolutions; return the new server_seqs."""
+        """Store versions (in order), chronology index rows, the extra replaced ids of
+        resolutions and the rows of restricted versions; return the new server_seqs."""
         if not versions:
             return []
         conn = self._conn
@@ -138,6 +159,8 @@ class SqliteIngestBatch:
             conn.executemany(INSERT_INDEX_SQL, map(tuple, index_rows))
             if also_replaces:
                 conn.executemany(INSERT_ALSO_REPLACES_SQL, map(tuple, also_replaces))
+            if restricted:  # only restricted versions write the side table
+                conn.executemany(INSERT_RESTRICTION_SQL, map(restriction_params, restricted))
         except sqlite3.IntegrityError as exc:
             if "versions.version_id" in str(exc):
                 raise DuplicateVersion() from exc
@@ -145,6 +168,21 @@ class SqliteIngestBatch:
         if last != first + len(versions) - 1:
             raise StorageError("server sequence numbers were not consecutive; batch undone")
         return list(range(first, last + 1))
+
+    def restrictions(self, record_ids: Collection[str]) -> dict[str, list[RestrictionRow]]:
+        """Return the restriction rows of each restricted record among these ids."""
+        return select_restrictions(self._conn, record_ids)
+
+    def record_kinds(self, record_ids: Collection[str]) -> dict[str, tuple[str, str]]:
+        """Return (record type, case id) of each stored record among these ids."""
+        if not record_ids:
+            return {}
+        rows = self._conn.execute(
+            "SELECT DISTINCT record_id, record_type, case_id FROM versions"
+            f" WHERE record_id IN {IDS}",
+            (ids_json(record_ids),),
+        )
+        return {record_id: (kind, case_id) for record_id, kind, case_id in rows}
 
     def add_audit(self, event: AuditEvent) -> None:
         """Append one audit row in this transaction."""
@@ -159,21 +197,24 @@ class SqliteIngestBatch:
         self._conn.execute("UPDATE devices SET last_seen_at = ? WHERE id = ?", (at, device_id))
 
 
-class SqliteVersionQueries:
-    """Read-only queries over stored versions for sync."""
+class SqliteVersionQueries(SqliteScopeQueries):
+    """Read-only queries over stored versions for sync (and, inherited, for scope)."""
 
     _conn: sqlite3.Connection
 
-    def pull(self, case_ids: Collection[str], cursor: int, limit: int) -> list[StoredVersion]:
-        """Return up to `limit` versions in these cases with server_seq > cursor, ascending."""
+    def pull(
+        self, case_ids: Collection[str], cursor: int, limit: int, viewer: Viewer | None = None
+    ) -> list[StoredVersion]:
+        """Return up to `limit` versions in these cases with server_seq > cursor, ascending,
+        leaving out restricted records the viewer may not read (all of them for no viewer)."""
         if not case_ids:
             return []
-        rows = self._conn.execute(
-            "SELECT server_seq, author_id, author_agency, recorded_at, payload_json"
-            f" FROM versions WHERE case_id IN {IDS} AND server_seq > ?"
-            " ORDER BY server_seq LIMIT ?",
-            (ids_json(case_ids), cursor, limit),
-        )
+        cases = ids_json(case_ids)
+        reader = viewer_params(viewer)
+        if has_hidden_records(self._conn, cases, reader):
+            rows = self._conn.execute(_PULL_SHOWN_SQL, (cases, cursor, *reader, limit))
+        else:
+            rows = self._conn.execute(_PULL_ALL_SQL, (cases, cursor, limit))
         return [StoredVersion(*row) for row in rows]
 
     def heads(self, record_ids: Collection[str]) -> dict[str, list[str]]:

@@ -2,7 +2,9 @@
 
 The chronology is a view over immutable versions, never an overwritten row. An entry with
 two or more current versions (an unresolved conflict) shows them all, flagged; a withdrawn
-or entered-in-error entry is still shown, flagged by its lifecycle. Every read, and every
+or entered-in-error entry is still shown, flagged by its lifecycle. Each entry lists the
+entries a current same-event link joins it with. The caller sees their scope (a supervisor:
+their team's caseload) less the restricted entries they may not read. Every read, and every
 refusal, is audited.
 """
 
@@ -22,6 +24,14 @@ from sync_server.services.audit import AuditAction, AuditTrail
 from sync_server.services.auth import Session
 from sync_server.services.bodies import RECORD_VERSION
 from sync_server.services.chronology_filter import ChronologyFilter, chronology_order
+from sync_server.services.same_event import (
+    SameEventSuggestions,
+    current_entries,
+    current_links,
+    linked_entries,
+    suggest,
+)
+from sync_server.services.scope import CallerScope, caller_scope, readable
 
 UNKNOWN_AUTHOR = "unknown"
 
@@ -45,6 +55,7 @@ def _item(
     version: RecordVersion,
     entry: ChronologyEntry,
     author: Practitioner | None,
+    same_event: list[str],
 ) -> ChronologyItem:
     author_name, author_role = author_labels(author)
     return ChronologyItem(
@@ -71,11 +82,14 @@ def _item(
         recorded_at=head.recorded_at,
         version_count=head.version_count,
         in_conflict=head.head_count > 1,
+        same_event=same_event,
+        linked_plan_outcome_ids=list(entry.linked_plan_outcome_ids),
+        plan_compliance=entry.plan_compliance,
     )
 
 
 class ChronologyService:
-    """Read chronologies for callers to whom the case is allocated."""
+    """Read chronologies for callers whose scope covers the case."""
 
     def __init__(self, repository: Repository, audit: AuditTrail) -> None:
         self._repository = repository
@@ -87,16 +101,35 @@ class ChronologyService:
         """Return the child's chronology, filtered; every read (and refusal) is audited.
 
         Raises:
-            NotFound: no such child, or the child is not in a case allocated to the caller
-                (the two look the same, so existence is not revealed).
+            NotFound: no such child, or the child is not in the caller's scope (the two
+                look the same, so existence is not revealed).
         """
-        cases = self._repository.allocated_cases(session.practitioner.id)
+        scope = caller_scope(self._repository, session.practitioner)
         case_id = self._repository.child_case(child_id) if is_id(child_id) else None
-        self._check_scope(session, "child", child_id, case_id, cases)
-        heads = self._repository.chronology_heads(child_id, cases)
-        entries = self._items(heads, filters or ChronologyFilter())
+        self._check_scope(session, "child", child_id, case_id, scope)
+        heads = self._visible(
+            session, self._repository.chronology_heads(child_id, scope.readable_cases)
+        )
+        entries = self._items(session, heads, filters or ChronologyFilter())
         self._read(session, "child", child_id)
         return ChronologyResponse(child_id=child_id, entries=entries)
+
+    def same_event_suggestions(self, session: Session, child_id: str) -> SameEventSuggestions:
+        """Return pairs of the child's entries that may record one event, not yet linked.
+
+        Raises:
+            NotFound: no such child, or the child is not in the caller's scope.
+        """
+        scope = caller_scope(self._repository, session.practitioner)
+        case_id = self._repository.child_case(child_id) if is_id(child_id) else None
+        self._check_scope(session, "child", child_id, case_id, scope)
+        heads = self._visible(
+            session, self._repository.chronology_heads(child_id, scope.readable_cases)
+        )
+        linked = self._linked(session, {head.case_id for head in heads})
+        suggestions = suggest(current_entries(heads), linked)
+        self._read(session, "child", child_id)
+        return SameEventSuggestions(child_id=child_id, suggestions=suggestions)
 
     def for_case(
         self, session: Session, case_id: str, filters: ChronologyFilter | None = None
@@ -104,12 +137,12 @@ class ChronologyService:
         """Return the family's chronology (each entry once, whichever children it names).
 
         Raises:
-            NotFound: the case is not allocated to the caller (or does not exist).
+            NotFound: the case is not in the caller's scope (or does not exist).
         """
-        cases = self._repository.allocated_cases(session.practitioner.id)
-        self._check_scope(session, "case", case_id, case_id if is_id(case_id) else None, cases)
-        heads = self._repository.case_chronology_heads(case_id)
-        entries = self._items(heads, filters or ChronologyFilter())
+        scope = caller_scope(self._repository, session.practitioner)
+        self._check_scope(session, "case", case_id, case_id if is_id(case_id) else None, scope)
+        heads = self._visible(session, self._repository.case_chronology_heads(case_id))
+        entries = self._items(session, heads, filters or ChronologyFilter())
         self._read(session, "case", case_id)
         return CaseChronologyResponse(case_id=case_id, entries=entries)
 
@@ -119,9 +152,9 @@ class ChronologyService:
         subject_type: str,
         subject_id: str,
         case_id: str | None,
-        cases: frozenset[str],
+        scope: CallerScope,
     ) -> None:
-        if case_id is not None and case_id in cases:
+        if scope.covers(case_id):
             return
         self._audit.record(
             AuditAction.CHRONOLOGY_READ_REFUSED,
@@ -141,8 +174,23 @@ class ChronologyService:
             subject_id=subject_id,
         )
 
+    def _visible(self, session: Session, heads: Sequence[ChronologyHead]) -> list[ChronologyHead]:
+        """Leave out the restricted entries the caller may not read, as if they did not exist."""
+        allowed = readable(self._repository, session.practitioner, {h.record_id for h in heads})
+        return [head for head in heads if head.record_id in allowed]
+
+    def _linked(self, session: Session, case_ids: set[str]) -> dict[str, list[str]]:
+        """Return, per entry, the readable entries a current readable link joins it with."""
+        heads = self._repository.same_event_link_heads(case_ids)
+        if not heads:
+            return {}
+        links = current_links(heads)
+        named = {entry_id for _, link in links for entry_id in link.entry_record_ids}
+        allowed = readable(self._repository, session.practitioner, named | {r for r, _ in links})
+        return linked_entries((link for record_id, link in links if record_id in allowed), allowed)
+
     def _items(
-        self, heads: Sequence[ChronologyHead], filters: ChronologyFilter
+        self, session: Session, heads: Sequence[ChronologyHead], filters: ChronologyFilter
     ) -> list[ChronologyItem]:
         lines = [(head, *_version(head)) for head in heads]
         # One matching head shows every head of its entry: no side of a conflict is hidden.
@@ -152,7 +200,8 @@ class ChronologyService:
             key=lambda line: chronology_order(line[2], line[0].record_id, line[0].version_id)
         )
         authors = self._repository.practitioners({head.author_id for head, _, _ in shown})
+        linked = self._linked(session, {head.case_id for head, _, _ in shown}) if shown else {}
         return [
-            _item(head, version, entry, authors.get(head.author_id))
+            _item(head, version, entry, authors.get(head.author_id), linked.get(head.record_id, []))
             for head, version, entry in shown
         ]

@@ -4,14 +4,18 @@ from dataclasses import dataclass
 
 from sync_server.config import Settings
 from sync_server.repository import Repository
+from sync_server.services.alerts import AlertService
 from sync_server.services.allocations import AllocationService
 from sync_server.services.audit import AuditTrail
-from sync_server.services.auth import AuthService
+from sync_server.services.auth import AuthService, SignInLimits
 from sync_server.services.chronology import ChronologyService
+from sync_server.services.dashboard import DashboardService
 from sync_server.services.demo import DemoService
 from sync_server.services.history import HistoryService
 from sync_server.services.passwords import PasswordHasher
+from sync_server.services.review import ReviewService
 from sync_server.services.sync import SyncService
+from sync_server.services.timeliness_report import TimelinessService
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +30,10 @@ class ServiceContainer:
     history: HistoryService
     demo: DemoService
     allocations: AllocationService
+    alerts: AlertService
+    timeliness: TimelinessService
+    review: ReviewService
+    dashboard: DashboardService
 
     @classmethod
     def build(cls, settings: Settings, repository: Repository) -> "ServiceContainer":
@@ -34,10 +42,25 @@ class ServiceContainer:
         hasher = PasswordHasher(
             settings.password_hash_memory_kib, settings.password_hash_iterations
         )
-        auth = AuthService(repository, hasher, audit)
+        auth = AuthService(repository, hasher, audit, limits=SignInLimits.from_settings(settings))
         sync = SyncService(repository, audit)
         chronology = ChronologyService(repository, audit)
         history = HistoryService(repository, audit)
         demo = DemoService(repository, auth, sync, audit)
         allocations = AllocationService(repository, audit)
-        return cls(repository, audit, auth, sync, chronology, history, demo, allocations)
+        alerts = AlertService(repository, audit, settings.rules)
+        timeliness = TimelinessService(repository, audit, settings.rules)
+        return cls(
+            repository,
+            audit,
+            auth,
+            sync,
+            chronology,
+            history,
+            demo,
+            allocations,
+            alerts,
+            timeliness,
+            ReviewService(repository, audit),
+            DashboardService(repository, audit, settings.rules),
+        )

@@ -1,21 +1,59 @@
-"""A record's version history: every version ever stored, in server order, heads marked.
+"""A record's version history: every version ever stored, in server order, heads marked,
+each with the supervisors' review decisions that name it.
 
 Nothing is left out: amendments, withdrawals, entries marked in error, both sides of a
-conflict and the resolution that joined them. Every read, and every refusal, is audited.
+conflict and the resolution that joined them. The caller's scope decides (a supervisor's is
+their team's caseload), and a restricted record they may not read is answered exactly like
+an unknown one. Every read, and every refusal, is audited.
 """
 
 from shared.ids import is_id
-from shared.protocol import HistoryVersion, RecordHistoryResponse
+from shared.models import Practitioner
+from shared.models.review import ReviewDecision
+from shared.protocol import HistoryReview, HistoryVersion, RecordHistoryResponse
 from sync_server.errors import NotFound
 from sync_server.repository import Repository
 from sync_server.services.audit import AuditAction, AuditTrail
 from sync_server.services.auth import Session
 from sync_server.services.bodies import RECORD_VERSION
 from sync_server.services.chronology import author_labels
+from sync_server.services.rule_inputs import current_records
+from sync_server.services.scope import caller_scope, readable, viewer
+
+
+def version_reviews(
+    repository: Repository, reader: Practitioner, case_id: str, record_id: str
+) -> dict[str, list[HistoryReview]]:
+    """Return the review decisions on each version of a record, oldest first.
+
+    Only the reviews the reader could pull themselves: current, and not restricted from them.
+    """
+    found = [
+        (r.record_id, r.payload)
+        for r in current_records(repository, [case_id], viewer(reader))
+        if isinstance(r.payload, ReviewDecision) and r.payload.reviewed_record_id == record_id
+    ]
+    people = repository.practitioners({review.reviewer_id for _, review in found})
+    by_version: dict[str, list[HistoryReview]] = {}
+    for review_id, review in sorted(found, key=lambda f: (f[1].decided_at, f[0])):
+        name, role = author_labels(people.get(review.reviewer_id))
+        by_version.setdefault(review.reviewed_version_id, []).append(
+            HistoryReview(
+                review_record_id=review_id,
+                action=review.action,
+                comment=review.comment,
+                escalation_stage=review.escalation_stage,
+                reviewer_id=review.reviewer_id,
+                reviewer_name=name,
+                reviewer_role=role,
+                decided_at=review.decided_at,
+            )
+        )
+    return by_version
 
 
 class HistoryService:
-    """Read one record's history, for callers to whom its case is allocated."""
+    """Read one record's history, for callers whose scope covers its case."""
 
     def __init__(self, repository: Repository, audit: AuditTrail) -> None:
         self._repository = repository
@@ -25,12 +63,17 @@ class HistoryService:
         """Return every version of the record, oldest first.
 
         Raises:
-            NotFound: no such record, or its case is not allocated to the caller (the two
-                look the same, so existence is not revealed).
+            NotFound: no such record, its case is outside the caller's scope, or it is
+                restricted from the caller (all look the same: existence is not revealed).
         """
         me, device = session.practitioner.id, session.device_id
         case_id = self._repository.record_case(record_id) if is_id(record_id) else None
-        if case_id is None or case_id not in self._repository.allocated_cases(me):
+        scope = caller_scope(self._repository, session.practitioner)
+        if (
+            case_id is None
+            or not scope.covers(case_id)
+            or not readable(self._repository, session.practitioner, {record_id})
+        ):
             subject = record_id if is_id(record_id) else None
             self._audit.record(
                 AuditAction.HISTORY_READ_REFUSED,
@@ -42,6 +85,7 @@ class HistoryService:
             raise NotFound()
         rows = self._repository.record_history(record_id)
         authors = self._repository.practitioners({row.author_id for row in rows})
+        reviews = version_reviews(self._repository, session.practitioner, case_id, record_id)
         versions = []
         for row in rows:
             version = RECORD_VERSION.validate_json(row.payload_json)
@@ -62,6 +106,7 @@ class HistoryService:
                     device_time=version.device_time,
                     is_head=row.is_head,
                     payload=version.payload,
+                    reviews=reviews.get(row.version_id, []),
                 )
             )
         self._audit.record(

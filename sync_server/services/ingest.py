@@ -12,15 +12,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC
 
-from shared.models import (
-    ChecklistResponse,
-    ChronologyEntry,
-    Practitioner,
-    SignificantAdult,
-    Visit,
-)
+from shared.models import ChronologyEntry, DecisionRecord, RecordPayload
+from shared.models.link import SameEventLink
+from shared.models.review import ReviewDecision
 from shared.protocol import ItemStatus, RecordVersion
-from shared.vocabulary import Role
 from sync_server.repository import (
     ChronologyIndexRow,
     IngestBatch,
@@ -28,30 +23,14 @@ from sync_server.repository import (
     NewVersion,
     ReplacementRow,
 )
+from sync_server.repository.interface import RestrictionRow, Viewer
 from sync_server.services.outcomes import Outcome, rejected
+from sync_server.services.push_rules import Pusher, Refusal, check_permission, child_refs
+from sync_server.services.scope import may_read, viewer
 
-FAMILY_RECORD_TYPES = frozenset({"family", "child"})
 # model_dump_json() without its Python wrapper: bytes, ready to hash (a hot path)
 _to_json = RecordVersion.__pydantic_serializer__.to_json
 _DEVICE_TIME_KEY = b'"device_time":"'
-
-
-class Refusal(Exception):
-    """An item is rejected: `field` is at fault, `message` says what is needed."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-        self.message = message
-
-
-@dataclass(frozen=True, slots=True)
-class Pusher:
-    """Who pushes: the practitioner, their device, and the cases allocated to them."""
-
-    practitioner: Practitioner
-    device_id: str | None
-    cases: frozenset[str]
 
 
 @dataclass(slots=True)
@@ -64,19 +43,13 @@ class _Known:
     child_cases: dict[str, str]
     edited: set[str]  # records this batch edits
     heads: dict[str, list[str]]  # record id -> current heads, for records edited in this batch
+    # Restriction rows of the records edited or linked in this batch (plus this batch's own).
+    restrictions: dict[str, list[RestrictionRow]]
+    # Each record a link names -> (type, case), or None while it is not stored.
+    linked: dict[str, tuple[str, str] | None]
     new_index: dict[str, int] = field(default_factory=dict)  # version_id -> position in batch
     # Server order of every replacing version seen: (0, server_seq) stored, (1, position) new.
     replacer_order: dict[str, tuple[int, int]] = field(default_factory=dict)
-
-
-def child_refs(version: RecordVersion) -> tuple[str, tuple[str, ...]]:
-    """Return the payload field naming children, and the child ids it names."""
-    payload = version.payload
-    if isinstance(payload, ChecklistResponse):
-        return "payload.child_id", (payload.child_id,)
-    if isinstance(payload, ChronologyEntry | Visit | SignificantAdult):
-        return "payload.child_ids", payload.child_ids
-    return "", ()
 
 
 def device_time(canonical: bytes) -> str:
@@ -98,28 +71,12 @@ def event_time(entry: ChronologyEntry) -> str:
     return moment.replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
 
 
-def _check_permission(version: RecordVersion, pusher: Pusher) -> None:
-    payload = version.payload
-    me = pusher.practitioner
-    if version.case_id not in pusher.cases:
-        raise Refusal("case_id", "this case is not allocated to you")
-    if payload.record_type in FAMILY_RECORD_TYPES and me.role != Role.SOCIAL_WORKER:
-        raise Refusal(
-            "payload.record_type", "only a social worker may record families and children"
-        )
-    if payload.record_type == "family" and version.case_id != version.record_id:
-        raise Refusal("case_id", "a family is its own case: case_id must equal record_id")
-    if isinstance(payload, ChronologyEntry) and payload.author_id != me.id:
-        raise Refusal("payload.author_id", "must be your own practitioner id")
-    if isinstance(payload, ChecklistResponse) and payload.assessor_id != me.id:
-        raise Refusal("payload.assessor_id", "must be your own practitioner id")
-
-
-def _check_lineage(version: RecordVersion, known: _Known) -> tuple[str, ...]:
+def _check_lineage(version: RecordVersion, known: _Known, reader: Viewer) -> tuple[str, ...]:
     """Check the version's place in its record's history; return the versions it replaces.
 
     Every replaced version (replaces_version_id, then each of also_replaces) must be stored,
-    or earlier in this batch, and be of the same record and case.
+    or earlier in this batch, and be of the same record and case. A restricted record the
+    pusher may not read is answered exactly as a record that is not on the server.
     """
     replaced = version.replaced_ids()
     if not replaced:
@@ -135,7 +92,8 @@ def _check_lineage(version: RecordVersion, known: _Known) -> tuple[str, ...]:
         else:
             field, which = "also_replaces", f"version {position} named in also_replaces"
         base = known.versions.get(base_id)
-        if base is None:
+        hidden = not may_read(reader, known.restrictions.get(version.record_id, ()))
+        if base is None or hidden:
             raise Refusal(field, f"{which} is not on the server")
         if base.record_id != version.record_id or base.case_id != version.case_id:
             raise Refusal(field, f"{which} is of another record or case")
@@ -170,6 +128,64 @@ def _check_children(version: RecordVersion, known: _Known) -> None:
             raise Refusal(where, "names a child who is not in this case")
 
 
+def _check_link(version: RecordVersion, known: _Known, reader: Viewer) -> None:
+    """Check a same-event link names readable chronology entries of its own case."""
+    payload = version.payload
+    if not isinstance(payload, SameEventLink):
+        return
+    for entry_id in payload.entry_record_ids:
+        kind = known.linked.get(entry_id)
+        hidden = not may_read(reader, known.restrictions.get(entry_id, ()))
+        if kind != ("chronology_entry", version.case_id) or hidden:
+            raise Refusal("payload.entry_record_ids", "names an entry that is not in this case")
+
+
+def _check_review(version: RecordVersion, known: _Known, reader: Viewer) -> None:
+    """Check a review decision names a stored version of the reviewed record, in its own case,
+    that its reviewer did not make (nobody reviews their own work)."""
+    payload = version.payload
+    if not isinstance(payload, ReviewDecision):
+        return
+    reviewed = known.versions.get(payload.reviewed_version_id)
+    hidden = not may_read(reader, known.restrictions.get(payload.reviewed_record_id, ()))
+    if (
+        reviewed is None
+        or hidden
+        or reviewed.record_id != payload.reviewed_record_id
+        or reviewed.case_id != version.case_id
+    ):
+        raise Refusal(
+            "payload.reviewed_version_id", "is not a version of the reviewed record in this case"
+        )
+    if reviewed.author_id == payload.reviewer_id:
+        raise Refusal("payload.reviewer_id", "you cannot review a version you made")
+
+
+def _named_records(payload: RecordPayload) -> tuple[str, ...]:
+    """The records a record is about: a link's entries, a review's record, a decision's trigger."""
+    if isinstance(payload, SameEventLink):
+        return payload.entry_record_ids
+    if isinstance(payload, ReviewDecision):
+        return (payload.reviewed_record_id,)
+    if isinstance(payload, DecisionRecord):
+        return (payload.trigger_entry_id,)
+    return ()
+
+
+def _inherited_restrictions(version: RecordVersion, known: _Known) -> list[RestrictionRow]:
+    """Return rows restricting a record as much as each restricted record it is about: a
+    review of a restricted entry (or a decision on one) describes it, so it is hidden alike."""
+    rules = {
+        (row.owner_agency, row.roles)
+        for named_id in _named_records(version.payload)
+        for row in known.restrictions.get(named_id, ())
+    }
+    return [
+        RestrictionRow(version.record_id, version.version_id, version.case_id, owner, roles)
+        for owner, roles in rules
+    ]
+
+
 def _look_up(batch: IngestBatch, versions: Sequence[RecordVersion]) -> _Known:
     ids = {v.version_id for v in versions}
     edits = [v for v in versions if v.replaces_version_id is not None]
@@ -177,7 +193,20 @@ def _look_up(batch: IngestBatch, versions: Sequence[RecordVersion]) -> _Known:
     bases = {base_id for v in edits for base_id in v.replaced_ids()}
     new_records = {v.record_id for v in versions if v.replaces_version_id is None}
     children = {c for v in versions for c in child_refs(v)[1]}
-    stored: dict[str, KnownVersion | NewVersion] = dict(batch.known_versions(ids | bases))
+    linked = {
+        entry_id
+        for v in versions
+        if isinstance(v.payload, SameEventLink)
+        for entry_id in v.payload.entry_record_ids
+    }
+    reviews = [v.payload for v in versions if isinstance(v.payload, ReviewDecision)]
+    reviewed = {r.reviewed_version_id for r in reviews}
+    named = {n for v in versions for n in _named_records(v.payload)}
+    # A batch of new entries only (the common push) costs no restriction or link query.
+    restricted = edited | named
+    stored: dict[str, KnownVersion | NewVersion] = dict(
+        batch.known_versions(ids | bases | reviewed)
+    )
     # A batch of new records only (the common push) costs no heads or replacers query.
     replacing = batch.replacing_versions(bases)
     return _Known(
@@ -187,6 +216,8 @@ def _look_up(batch: IngestBatch, versions: Sequence[RecordVersion]) -> _Known:
         child_cases=batch.child_cases(children),
         edited=edited,
         heads=batch.heads(edited) if edited else {},
+        restrictions=batch.restrictions(restricted) if restricted else {},
+        linked={**dict.fromkeys(linked), **batch.record_kinds(linked)} if linked else {},
         replacer_order={vid: (0, seq) for found in replacing.values() for vid, seq in found},
     )
 
@@ -200,6 +231,8 @@ class _BatchIngest:
         self.rows: list[NewVersion] = []
         self.index_rows: list[ChronologyIndexRow] = []
         self.also_rows: list[ReplacementRow] = []
+        self.restricted_rows: list[RestrictionRow] = []
+        self.reader = viewer(pusher.practitioner)
         # A finished outcome, or (status, row position, conflicting ids) until seqs are known.
         self.answers: list[Outcome | tuple[ItemStatus, int, list[str]]] = []
 
@@ -216,9 +249,11 @@ class _BatchIngest:
             if stored is not None:
                 self._duplicate(item.version_id, stored, content_hash)
                 return
-            _check_permission(item, self.pusher)
-            replaced = _check_lineage(item, known)
+            check_permission(item, self.pusher)
+            replaced = _check_lineage(item, known, self.reader)
             _check_children(item, known)
+            _check_link(item, known, self.reader)
+            _check_review(item, known, self.reader)
         except Refusal as refusal:
             self.answers.append(rejected(item.version_id, refusal.field, refusal.message))
             return
@@ -254,6 +289,13 @@ class _BatchIngest:
             when = event_time(payload)
             for child_id in dict.fromkeys(payload.child_ids):
                 self.index_rows.append(ChronologyIndexRow(child_id, version_id, when))
+            if payload.restricted:
+                self._restrict(item, frozenset(payload.restricted_roles))
+        else:
+            rows = _inherited_restrictions(item, known)
+            self.restricted_rows.extend(rows)
+            if rows:
+                known.restrictions.setdefault(record_id, []).extend(rows)
         status = ItemStatus.CONFLICT if rivals else ItemStatus.ACCEPTED
         self.answers.append((status, position, rivals))
         # Later items in this batch see this one as stored.
@@ -270,10 +312,20 @@ class _BatchIngest:
             known.heads[record_id] = [version_id]
         if record_type == "child":
             known.child_cases[record_id] = item.case_id
+        if record_id in known.linked:  # a link later in this batch may name it
+            known.linked[record_id] = (record_type, item.case_id)
+
+    def _restrict(self, item: RecordVersion, roles: frozenset[str]) -> None:
+        # The agency that first restricted the record keeps owning it, whoever amends it.
+        earlier = self.known.restrictions.setdefault(item.record_id, [])
+        owner = earlier[0].owner_agency if earlier else self.agency
+        row = RestrictionRow(item.record_id, item.version_id, item.case_id, owner, roles)
+        earlier.append(row)
+        self.restricted_rows.append(row)
 
     def finish(self, batch: IngestBatch) -> list[Outcome]:
         """Insert the queued rows and return every item's outcome, in push order."""
-        seqs = batch.insert(self.rows, self.index_rows, self.also_rows)
+        seqs = batch.insert(self.rows, self.index_rows, self.also_rows, self.restricted_rows)
         rows = self.rows
         return [
             answer

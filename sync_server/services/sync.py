@@ -16,8 +16,10 @@ from sync_server.repository import Repository
 from sync_server.services.audit import AuditAction, AuditTrail
 from sync_server.services.auth import Session
 from sync_server.services.bodies import decode_push
-from sync_server.services.ingest import Pusher, ingest
+from sync_server.services.ingest import ingest
 from sync_server.services.outcomes import Outcome, push_response_json, to_result
+from sync_server.services.push_rules import Pusher
+from sync_server.services.scope import caller_scope, push_scope, viewer
 
 DEFAULT_PULL_LIMIT = 500
 
@@ -62,8 +64,8 @@ class SyncService:
     ) -> list[Outcome]:
         practitioner_id = practitioner.id
         with self._repository.ingest() as batch:
-            cases = self._repository.allocated_cases(practitioner_id)
-            pusher = Pusher(practitioner, device_id, cases)
+            cases, team = push_scope(self._repository, practitioner)
+            pusher = Pusher(practitioner, device_id, cases, team)
             results = ingest(batch, pusher, items, iso(self._clock()))
             self._audit.record(
                 AuditAction.SYNC_PUSH, practitioner_id, device_id, subject_type="batch", batch=batch
@@ -73,6 +75,9 @@ class SyncService:
     def pull_json(self, session: Session, cursor: int, limit: int) -> bytes:
         """Return the PullResponse JSON: the caller's versions after cursor, oldest first.
 
+        The caller's scope (a supervisor's is their team's caseload) decides the cases;
+        restricted records the caller may not read are left out as if they did not exist.
+
         Raises:
             ValidationFailed: cursor is negative, or limit is outside 1..MAX_PULL_LIMIT.
         """
@@ -81,8 +86,10 @@ class SyncService:
         if not 1 <= limit <= MAX_PULL_LIMIT:
             raise ValidationFailed.on("limit", f"must be between 1 and {MAX_PULL_LIMIT}")
         me = session.practitioner.id
-        allocations = self._repository.allocations(me)
-        rows = self._repository.pull(allocations.keys(), cursor, limit + 1)
+        scope = caller_scope(self._repository, session.practitioner)
+        rows = self._repository.pull(
+            scope.cases.keys(), cursor, limit + 1, viewer(session.practitioner)
+        )
         has_more = len(rows) > limit
         rows = rows[:limit]
         # Each stored JSON object is a RecordVersion; close it with the server's own fields.
@@ -98,8 +105,8 @@ class SyncService:
         return (
             f'{{"protocol_version":1,"items":[{items}],'
             f'"next_cursor":{next_cursor},"has_more":{"true" if has_more else "false"},'
-            f'"scope":{_scope_json(allocations)},'
-            f'"left_scope":{json.dumps(self._repository.ended_allocations(me))}}}'
+            f'"scope":{_scope_json(scope.cases)},'
+            f'"left_scope":{json.dumps(scope.left)}}}'
         ).encode()
 
 

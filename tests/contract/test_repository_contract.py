@@ -241,6 +241,8 @@ def test_an_ended_allocation_is_kept_as_a_marker_and_a_new_one_gets_a_new_id(
     assert repository.allocations(person.id) == {kept: first[kept]}
     assert repository.allocated_cases(person.id) == {kept}
     assert repository.ended_allocations(person.id) == [moved]
+    assert repository.case_practitioners(moved) == frozenset()
+    assert repository.case_practitioners(kept) == {person.id}
     assert repository.allocate(person.id, moved, AT)
     again = repository.allocations(person.id)
     assert again[kept] == first[kept]

@@ -1,7 +1,7 @@
 """GET /records/{record_id}/versions: every version of a record, in server order, heads
 marked, scope kept, every read audited."""
 
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -10,7 +10,15 @@ from litestar.testing import AsyncTestClient
 from shared.ids import new_id
 from shared.protocol import RecordHistoryResponse
 from sync_server.services import DemoSeed
-from tests.sync_server.server_builders import edit, entry, push, take_back
+from tests.sync_server.server_builders import (
+    Item,
+    edit,
+    entry,
+    push,
+    sign_in,
+    take_back,
+    version,
+)
 
 Headers = dict[str, str]
 
@@ -104,3 +112,60 @@ async def test_every_read_is_audited_with_the_record_id(
         (demo.practitioners["demo-hv"].id, "record", fam.family_id),
     ]
     assert all(e.device_id for e in events)
+
+
+def review_item(reviewed: Item, reviewer_id: str, action: str, at: datetime, **fields: Any) -> Item:
+    """A review decision on exactly the reviewed version."""
+    payload = {
+        "record_type": "review_decision",
+        "reviewed_record_id": reviewed["record_id"],
+        "reviewed_version_id": reviewed["version_id"],
+        "action": action,
+        "reviewer_id": reviewer_id,
+        "decided_at": at.isoformat(),
+        **fields,
+    }
+    return {**version(reviewed["case_id"], payload), "device_time": at.isoformat()}
+
+
+async def test_each_version_shows_the_reviews_that_name_it(
+    client: AsyncTestClient[Any], sw: Headers, hv: Headers, demo: DemoSeed
+) -> None:
+    fam, author = demo.cases[0], demo.practitioners["demo-sw"]
+    sup_person = demo.practitioners["demo-sup"]
+    sup = await sign_in(client, "demo-sup")
+    base = entry(fam.family_id, author.id, [fam.child_ids[0]])
+    other = entry(fam.family_id, author.id, [fam.child_ids[0]])
+    await push(client, sw, [base, other])
+    returned_at = datetime(2026, 11, 3, 10, 0, tzinfo=UTC)
+    await push(client, sup, [
+        review_item(base, sup_person.id, "return", returned_at, comment="Say who was there."),
+        review_item(other, sup_person.id, "escalate", returned_at, comment="Worrying.",
+                    escalation_stage=2),
+    ])  # fmt: skip
+    amended = edit(base, reason="Named who was there.", summary="Mother and grandmother there.")
+    await push(client, sw, [amended])
+    signed_at = returned_at + timedelta(hours=2)
+    await push(client, sup, [review_item(amended, sup_person.id, "countersign", signed_at)])
+
+    first, second = (await history(client, hv, base["record_id"]))["versions"]
+    [returned] = first["reviews"]
+    assert (returned["action"], returned["comment"], returned["escalation_stage"]) == (
+        "return", "Say who was there.", None)  # fmt: skip
+    assert (returned["reviewer_id"], returned["reviewer_name"], returned["reviewer_role"]) == (
+        sup_person.id, sup_person.display_name, "supervisor")  # fmt: skip
+    assert datetime.fromisoformat(returned["decided_at"]) == returned_at
+    [signed] = second["reviews"]
+    assert (signed["action"], signed["comment"]) == ("countersign", "")
+    assert datetime.fromisoformat(signed["decided_at"]) == signed_at
+    assert second["amend_reason"] == "Named who was there."
+
+
+async def test_a_version_nobody_reviewed_has_no_reviews(
+    client: AsyncTestClient[Any], sw: Headers, demo: DemoSeed
+) -> None:
+    fam = demo.cases[0]
+    base = entry(fam.family_id, demo.practitioners["demo-sw"].id, [fam.child_ids[0]])
+    await push(client, sw, [base])
+    [only] = (await history(client, sw, base["record_id"]))["versions"]
+    assert only["reviews"] == []

@@ -1,0 +1,114 @@
+"""SQLite queries behind scope: a team's caseload, and which records are restricted.
+
+A restricted record has one `restricted_versions` row per restricted version (written at
+ingest, only for those), holding its case, the agency that owns the restriction and the
+roles it names. Pull first asks this small table whether the caller's cases hold a record
+the caller may not read; when none does (the common case) the pull query is unchanged.
+"""
+
+import json
+import sqlite3
+from collections.abc import Collection
+
+from sync_server.repository.interface import RestrictionRow, Viewer
+
+# sqlite_versions builds on this module, so its `IDS` lookup is spelt again here.
+_IDS = "(SELECT value FROM json_each(?))"
+
+# Live allocations of every member of a team; the earliest per case speaks for the team.
+_TEAM_LIVE_SQL = """
+SELECT a.case_id, a.allocation_id FROM allocations a
+JOIN practitioners p ON p.id = a.practitioner_id
+WHERE p.team = ? AND a.ended_at IS NULL
+ORDER BY a.case_id, a.allocated_at, a.allocation_id
+"""
+_TEAM_ENDED_SQL = """
+SELECT DISTINCT a.case_id FROM allocations a
+JOIN practitioners p ON p.id = a.practitioner_id
+WHERE p.team = ? AND a.ended_at IS NOT NULL
+"""
+_RESTRICTIONS_SQL = (
+    "SELECT record_id, version_id, case_id, owner_agency, roles FROM restricted_versions"
+    f" WHERE record_id IN {_IDS} ORDER BY record_id, version_id"
+)
+# A reader fails a row unless it is of the owner agency or holds a role the row names.
+_FAILS = "owner_agency <> ? AND instr(roles, ?) = 0"
+_ANY_HIDDEN_SQL = f"SELECT 1 FROM restricted_versions WHERE case_id IN {_IDS} AND {_FAILS} LIMIT 1"
+# On a `versions` row: a restriction row of its record that the reader fails.
+HIDDEN_FROM_VIEWER = (
+    "EXISTS (SELECT 1 FROM restricted_versions r WHERE r.record_id = versions.record_id"
+    " AND r.owner_agency <> ? AND instr(r.roles, ?) = 0)"
+)
+INSERT_RESTRICTION_SQL = (
+    "INSERT INTO restricted_versions (record_id, version_id, case_id, owner_agency, roles)"
+    " VALUES (?, ?, ?, ?, ?)"
+)
+
+
+def restriction_params(row: RestrictionRow) -> tuple[str, str, str, str, str]:
+    """Return a restriction row as the parameters of its INSERT."""
+    return row.record_id, row.version_id, row.case_id, row.owner_agency, roles_text(row.roles)
+
+
+def roles_text(roles: Collection[str]) -> str:
+    """Return roles as the stored text: each in brackets, so `instr` finds whole roles only."""
+    return "".join(f"[{role}]" for role in sorted(set(roles)))
+
+
+def select_restrictions(
+    conn: sqlite3.Connection, record_ids: Collection[str]
+) -> dict[str, list[RestrictionRow]]:
+    """Return the restriction rows of each restricted record among these ids."""
+    out: dict[str, list[RestrictionRow]] = {}
+    if not record_ids:
+        return out
+    rows = conn.execute(_RESTRICTIONS_SQL, (json.dumps(list(record_ids)),))
+    for record_id, version_id, case_id, owner_agency, roles in rows:
+        named = frozenset(roles[1:-1].split("][")) if roles else frozenset()
+        out.setdefault(record_id, []).append(
+            RestrictionRow(record_id, version_id, case_id, owner_agency, named)
+        )
+    return out
+
+
+def viewer_params(viewer: Viewer | None) -> tuple[str, str]:
+    """Return the (agency, bracketed role) parameters of a visibility check.
+
+    No viewer matches no agency and no role ("[]" is never stored): they read no
+    restricted record.
+    """
+    return ("", "[]") if viewer is None else (viewer.agency, f"[{viewer.role}]")
+
+
+def has_hidden_records(
+    conn: sqlite3.Connection, case_ids_json: str, reader: tuple[str, str]
+) -> bool:
+    """Return True when these cases (a JSON array) hold a record the reader may not read."""
+    return conn.execute(_ANY_HIDDEN_SQL, (case_ids_json, *reader)).fetchone() is not None
+
+
+class SqliteScopeQueries:
+    """A team's live and ended case allocations, and the restriction rows of records."""
+
+    _conn: sqlite3.Connection
+
+    def team_allocations(self, team: str) -> dict[str, str]:
+        """Return every case allocated to a member of the team: case id to allocation id.
+
+        The id is that of the case's earliest live allocation in the team, so it changes
+        whenever the case has left the team's scope and come back.
+        """
+        out: dict[str, str] = {}
+        for case_id, allocation_id in self._conn.execute(_TEAM_LIVE_SQL, (team,)):
+            out.setdefault(case_id, allocation_id)
+        return out
+
+    def team_ended_allocations(self, team: str) -> list[str]:
+        """Return the cases once allocated to a team member and now to none of them."""
+        live = self.team_allocations(team)
+        ended = {row[0] for row in self._conn.execute(_TEAM_ENDED_SQL, (team,))}
+        return sorted(ended - live.keys())
+
+    def restrictions(self, record_ids: Collection[str]) -> dict[str, list[RestrictionRow]]:
+        """Return the restriction rows of each restricted record among these ids."""
+        return select_restrictions(self._conn, record_ids)

@@ -1,0 +1,185 @@
+"""Restricted entries reach only their owner agency and the roles they name; everyone else in
+scope is answered as if they did not exist (pull, chronologies, history, edits)."""
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from litestar.testing import AsyncTestClient
+
+from shared.ids import new_id
+from sync_server.services import AuditAction, DemoSeed, ServiceContainer
+from tests.sync_server.server_builders import edit, entry, push, sign_in, version
+from tests.sync_server.test_server_pull import pull_all
+
+Headers = dict[str, str]
+HV_ENTRY = {"author_role": "health_visitor", "source_agency": "health_visiting"}
+
+
+async def pulled_ids(client: AsyncTestClient[Any], headers: Headers) -> set[str]:
+    return {i.version_id for p in await pull_all(client, headers, limit=500) for i in p.items}
+
+
+async def chronology_ids(client: AsyncTestClient[Any], headers: Headers, url: str) -> set[str]:
+    response = await client.get(url, headers=headers)
+    assert response.status_code == 200, response.text
+    return {e["record_id"] for e in response.json()["entries"]}
+
+
+def restriction_rows(db_path: Path) -> list[tuple[Any, ...]]:
+    conn = sqlite3.connect(db_path)
+    try:
+        return conn.execute(
+            "SELECT record_id, version_id, case_id, owner_agency, roles FROM restricted_versions"
+        ).fetchall()
+    finally:
+        conn.close()
+
+
+async def test_a_csc_restricted_entry_reaches_csc_only(
+    client: AsyncTestClient[Any], sw: Headers, hv: Headers, demo: DemoSeed, db_path: Path
+) -> None:
+    case, sw_id = demo.cases[0], demo.practitioners["demo-sw"].id
+    child = case.child_ids[0]
+    secret = entry(case.family_id, sw_id, [child], restricted=True)
+    plain = entry(case.family_id, sw_id, [child], hours=1)
+    assert [r["status"] for r in await push(client, sw, [secret, plain])] == ["accepted"] * 2
+    sup = await sign_in(client, "demo-sup")  # CSC too
+
+    assert secret["version_id"] not in await pulled_ids(client, hv)
+    assert plain["version_id"] in await pulled_ids(client, hv)
+    assert secret["version_id"] in await pulled_ids(client, sw)
+    assert secret["version_id"] in await pulled_ids(client, sup)
+    for url in (f"/children/{child}/chronology", f"/cases/{case.family_id}/chronology"):
+        assert secret["record_id"] not in await chronology_ids(client, hv, url)
+        assert plain["record_id"] in await chronology_ids(client, hv, url)
+        assert secret["record_id"] in await chronology_ids(client, sw, url)
+    only_the_restricted_one = [
+        (secret["record_id"], secret["version_id"], case.family_id, "CSC", "")
+    ]
+    assert restriction_rows(db_path) == only_the_restricted_one
+
+
+async def test_restricted_history_is_a_404_like_an_unknown_record(
+    client: AsyncTestClient[Any], sw: Headers, hv: Headers, demo: DemoSeed,
+    services: ServiceContainer,
+) -> None:  # fmt: skip
+    case, sw_id = demo.cases[0], demo.practitioners["demo-sw"].id
+    secret = entry(case.family_id, sw_id, [case.child_ids[0]], restricted=True)
+    await push(client, sw, [secret])
+    hidden = await client.get(f"/records/{secret['record_id']}/versions", headers=hv)
+    unknown = await client.get(f"/records/{new_id()}/versions", headers=hv)
+    assert (hidden.status_code, hidden.json()) == (unknown.status_code, unknown.json())
+    assert hidden.status_code == 404
+    refused = services.repository.audit_events(AuditAction.HISTORY_READ_REFUSED.value)
+    assert secret["record_id"] in {e.subject_id for e in refused}
+    assert (await client.get(f"/records/{secret['record_id']}/versions", headers=sw)).is_success
+
+
+async def test_named_roles_read_another_agencys_restricted_entry(
+    client: AsyncTestClient[Any], sw: Headers, hv: Headers, demo: DemoSeed, db_path: Path
+) -> None:
+    case, hv_id = demo.cases[0], demo.practitioners["demo-hv"].id
+    child = case.child_ids[0]
+    secret = entry(case.family_id, hv_id, [child], restricted=True,
+                   restricted_roles=["social_worker"], **HV_ENTRY)  # fmt: skip
+    assert (await push(client, hv, [secret]))[0]["status"] == "accepted"
+    sup = await sign_in(client, "demo-sup")  # CSC supervisor: neither the agency nor the role
+
+    assert secret["version_id"] in await pulled_ids(client, hv)
+    assert secret["version_id"] in await pulled_ids(client, sw)
+    assert secret["version_id"] not in await pulled_ids(client, sup)
+    url = f"/children/{child}/chronology"
+    assert secret["record_id"] in await chronology_ids(client, sw, url)
+    assert secret["record_id"] not in await chronology_ids(client, sup, url)
+    assert restriction_rows(db_path) == [
+        (
+            secret["record_id"],
+            secret["version_id"],
+            case.family_id,
+            "health_visiting",
+            "[social_worker]",
+        )
+    ]
+
+
+async def test_an_amendment_of_a_restricted_entry_stays_restricted(
+    client: AsyncTestClient[Any], sw: Headers, hv: Headers, demo: DemoSeed
+) -> None:
+    """Restriction is per record: an amendment saying restricted=False does not lift it."""
+    case, sw_id = demo.cases[0], demo.practitioners["demo-sw"].id
+    secret = entry(case.family_id, sw_id, [case.child_ids[0]], restricted=True)
+    await push(client, sw, [secret])
+    amended = edit(secret, restricted=False, summary="Corrected wording.")
+    assert (await push(client, sw, [amended]))[0]["status"] == "accepted"
+    assert not {secret["version_id"], amended["version_id"]} & await pulled_ids(client, hv)
+    assert amended["version_id"] in await pulled_ids(client, sw)
+    url = f"/cases/{case.family_id}/chronology"
+    assert secret["record_id"] not in await chronology_ids(client, hv, url)
+
+
+async def test_an_edit_of_a_hidden_record_is_refused_as_unknown(
+    client: AsyncTestClient[Any], sw: Headers, hv: Headers, demo: DemoSeed
+) -> None:
+    case, sw_id = demo.cases[0], demo.practitioners["demo-sw"].id
+    secret = entry(case.family_id, sw_id, [case.child_ids[0]], restricted=True)
+    await push(client, sw, [secret])
+    guessed = edit(secret, author_id=demo.practitioners["demo-hv"].id, **HV_ENTRY)
+    ghost = {**secret, "version_id": new_id()}
+    unknown = edit(ghost, author_id=demo.practitioners["demo-hv"].id, **HV_ENTRY)
+    results = await push(client, hv, [guessed, unknown])
+    assert [r["status"] for r in results] == ["rejected", "rejected"]
+    assert results[0]["field"] == results[1]["field"] == "replaces_version_id"
+    assert results[0]["message"] == results[1]["message"]
+    assert guessed["version_id"] not in await pulled_ids(client, sw)
+
+
+async def test_an_amendment_can_narrow_the_named_roles_but_the_owner_agency_stays(
+    client: AsyncTestClient[Any], sw: Headers, hv: Headers, demo: DemoSeed, db_path: Path
+) -> None:
+    """A reader must pass every restricted version: dropping a role shuts that role out."""
+    case, hv_id = demo.cases[0], demo.practitioners["demo-hv"].id
+    sup = await sign_in(client, "demo-sup")
+    secret = entry(case.family_id, hv_id, [case.child_ids[0]], restricted=True,
+                   restricted_roles=["social_worker", "supervisor"], **HV_ENTRY)  # fmt: skip
+    await push(client, hv, [secret])
+    assert secret["version_id"] in await pulled_ids(client, sw)
+    narrowed = edit(secret, restricted_roles=["supervisor"])
+    assert (await push(client, hv, [narrowed]))[0]["status"] == "accepted"
+    assert not {secret["version_id"], narrowed["version_id"]} & await pulled_ids(client, sw)
+    assert narrowed["version_id"] in await pulled_ids(client, sup)
+    assert narrowed["version_id"] in await pulled_ids(client, hv)
+    owners = {row[3] for row in restriction_rows(db_path)}
+    assert owners == {"health_visiting"}
+
+
+async def test_a_review_of_a_restricted_entry_is_hidden_alike(
+    client: AsyncTestClient[Any], sw: Headers, hv: Headers, demo: DemoSeed
+) -> None:
+    """A supervisor's comment describes the entry it reviews: it must not reach a reader the
+    entry is hidden from."""
+    case, sw_id = demo.cases[0], demo.practitioners["demo-sw"].id
+    secret = entry(case.family_id, sw_id, [case.child_ids[0]], restricted=True)
+    plain = entry(case.family_id, sw_id, [case.child_ids[0]], hours=1)
+    await push(client, sw, [secret, plain])
+    sup = await sign_in(client, "demo-sup")
+
+    def review(of: dict[str, Any]) -> dict[str, Any]:
+        payload = {
+            "record_type": "review_decision",
+            "reviewed_record_id": of["record_id"],
+            "reviewed_version_id": of["version_id"],
+            "action": "return",
+            "comment": "Say which agency told you and when.",
+            "reviewer_id": demo.practitioners["demo-sup"].id,
+            "decided_at": "2025-03-04T10:00:00+00:00",
+        }
+        return version(case.family_id, payload)
+
+    of_secret, of_plain = review(secret), review(plain)
+    results = await push(client, sup, [of_secret, of_plain])
+
+    assert [r["status"] for r in results] == ["accepted"] * 2
+    assert of_secret["version_id"] not in await pulled_ids(client, hv)
+    assert of_plain["version_id"] in await pulled_ids(client, hv)
+    assert of_secret["version_id"] in await pulled_ids(client, sw)
