@@ -2,6 +2,7 @@
 
 It runs the same services as the Flet app. Secrets never come from the command line: the
 passphrase from DOORSTEP_PASSPHRASE or a prompt, the password from DOORSTEP_PASSWORD or a prompt.
+The device secret lives in the file keystore (DOORSTEP_KEYSTORE, never inside --data).
 """
 
 import argparse
@@ -14,14 +15,24 @@ from pathlib import Path
 from typing import Any
 
 from mobile_app.config import default_data_dir, load_profile
-from mobile_app.errors import ConfigError, MobileError, RecordTampered, ServerUnreachable
+from mobile_app.errors import (
+    ConfigError,
+    DeviceRevoked,
+    MobileError,
+    RecordTampered,
+    ServerUnreachable,
+)
 from mobile_app.services.account import AccountService
 from mobile_app.services.demo import record_demo_visits
+from mobile_app.services.lock import UnlockBackoff
 from mobile_app.services.records import RecordService
+from mobile_app.services.session import DeviceSession
 from mobile_app.services.status import device_status
 from mobile_app.services.sync import SyncService
 from mobile_app.services.visits import VisitService
+from mobile_app.services.wipe import WITHDRAWN
 from mobile_app.store import DeviceStore, StoredVersion
+from mobile_app.sync_client import pinned_transport
 
 DEVICE_NAME = "doorstep-cli"
 
@@ -35,8 +46,14 @@ def _secret(env_name: str, prompt: str) -> str:
     return getpass.getpass(prompt)
 
 
-def _unlock(data: Path) -> DeviceStore:
-    return DeviceStore.unlock(data, _secret("DOORSTEP_PASSPHRASE", "Passphrase: "))
+def _session(args: argparse.Namespace) -> DeviceSession:
+    return DeviceSession(args.data, backoff=UnlockBackoff(args.profile.max_failed_unlocks))
+
+
+def _unlock(args: argparse.Namespace) -> DeviceStore:
+    """Open the store, counting wrong passphrases like the app does (waits, then erasure)."""
+    session = _session(args)
+    return session.open(session.derive_key(_secret("DOORSTEP_PASSPHRASE", "Passphrase: ")))
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -48,10 +65,11 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 def cmd_login(args: argparse.Namespace) -> int:
     """Sign this device in to a server."""
-    store = _unlock(args.data)
+    store = _unlock(args)
     try:
         password = _secret("DOORSTEP_PASSWORD", f"Password for {args.username}: ")
-        me = AccountService(store).sign_in(args.server_url, args.username, password, DEVICE_NAME)
+        account = AccountService(store, pinned_transport(args.profile))
+        me = account.sign_in(args.server_url, args.username, password, DEVICE_NAME)
     finally:
         store.close()
     print(f"Signed in as {me.username} ({me.role}, {me.agency}). Next: sync")
@@ -60,7 +78,7 @@ def cmd_login(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     """Record synthetic visits offline for this user's caseload."""
-    store = _unlock(args.data)
+    store = _unlock(args)
     try:
         me = AccountService(store).session().practitioner
         records = RecordService(store)
@@ -76,13 +94,17 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_sync(args: argparse.Namespace) -> int:
     """Push the outbox and pull what is new."""
-    store = _unlock(args.data)
+    store = _unlock(args)
     try:
-        with AccountService(store).client() as client:
+        with AccountService(store, pinned_transport(args.profile)).client() as client:
             report = SyncService(store, client).sync()
     except ServerUnreachable as exc:
         print(f"Offline: {exc}", file=sys.stderr)
         return 3
+    except DeviceRevoked:
+        store.close()
+        print(_session(args).wipe(WITHDRAWN), file=sys.stderr)
+        return 4
     finally:
         store.close()
     print(
@@ -99,7 +121,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
 
 def cmd_status(args: argparse.Namespace) -> int:
     """Show who this device is signed in as and what waits to sync."""
-    store = _unlock(args.data)
+    store = _unlock(args)
     try:
         status = device_status(store).as_dict()
     finally:
@@ -120,7 +142,7 @@ def _listing(item: StoredVersion | RecordTampered) -> dict[str, Any]:
 
 def cmd_list(args: argparse.Namespace) -> int:
     """Print this device's records, decrypted."""
-    store = _unlock(args.data)
+    store = _unlock(args)
     try:
         listing = [_listing(item) for item in store.records.read_all(args.type)]
     finally:
@@ -164,7 +186,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run one device command; errors are printed in plain words, never as tracebacks."""
     args = build_parser().parse_args(argv)
     try:
-        load_profile()
+        args.profile = load_profile()
         args.data = args.data or default_data_dir()
         return int(args.handler(args))
     except MobileError as exc:

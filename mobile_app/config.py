@@ -1,10 +1,14 @@
 """The field app's deployment profile (flet.toml) and where its data lives."""
 
+import base64
+import binascii
+import ipaddress
 import os
 import tomllib
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError, field_validator
 
 from mobile_app.errors import ConfigError
 
@@ -21,6 +25,44 @@ class AppProfile(BaseModel):
     auto_lock_minutes: int = Field(ge=1, le=5)
     offline_window_days: int = Field(ge=1, le=90)
     tls_pin: str = ""
+    max_failed_unlocks: int = Field(default=10, ge=3, le=50)
+
+    @field_validator("tls_pin")
+    @classmethod
+    def _pin_is_a_sha256(cls, pin: str) -> str:
+        if pin and len(pin_digest(pin)) != 32:
+            raise ValueError("must be the base64 SHA-256 of the server's public key")
+        return pin
+
+
+def pin_digest(pin: str) -> bytes:
+    """Decode a base64 SPKI pin to its digest bytes (empty bytes when it is not base64)."""
+    try:
+        return base64.b64decode(pin, validate=True)
+    except (binascii.Error, ValueError):
+        return b""
+
+
+def allowed_server_url(url: str) -> bool:
+    """https anywhere; plain http only to this machine (a practitioner's records are sent)."""
+    if url.startswith("https://"):
+        return True
+    if not url.startswith("http://"):
+        return False
+    host = urlsplit(url).hostname
+    return is_loopback(host)
+
+
+def is_loopback(host: str | None) -> bool:
+    """True for localhost and loopback addresses, the only hosts plain http may reach."""
+    if not host:
+        return False
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 def load_profile(path: Path | None = None) -> AppProfile:
@@ -37,11 +79,27 @@ def load_profile(path: Path | None = None) -> AppProfile:
     if not isinstance(table, dict):
         raise ConfigError(f"{path} has no [doorstep] table")
     try:
-        return AppProfile.model_validate(table)
+        profile = AppProfile.model_validate(table)
     except ValidationError as exc:
         first = exc.errors()[0]
         field = ".".join(str(p) for p in first["loc"]) or "doorstep"
         raise ConfigError(f"{path}: setting '{field}': {first['msg']}") from exc
+    if not allowed_server_url(str(profile.server_url)):
+        raise ConfigError(
+            f"{path}: setting 'server_url': plain http is allowed only for this machine "
+            "(localhost); use https"
+        )
+    return profile
+
+
+def default_keystore_dir() -> Path:
+    """Return where the file keystore keeps device secrets: DOORSTEP_KEYSTORE, else the user's
+    config folder. Never the data folder: keys are not stored beside the data they protect."""
+    chosen = os.environ.get("DOORSTEP_KEYSTORE")
+    if chosen:
+        return Path(chosen)
+    config_home = os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config"
+    return Path(config_home) / "doorstep" / "keystore"
 
 
 def default_data_dir() -> Path:

@@ -1,8 +1,9 @@
 """Key derivation, key wrapping and record encryption. Pure: no I/O.
 
 A random 256-bit data key encrypts every record with AES-256-GCM. The data key itself is
-stored only wrapped (AES-256-GCM) under a key derived from the practitioner's passphrase with
-Argon2id, so a copied data folder yields nothing without the passphrase. Each record's
+stored only wrapped (AES-256-GCM) under a key bound to both the practitioner's passphrase
+(Argon2id) and a random device secret kept in the platform keystore (HKDF-SHA256 over the two),
+so a copied data folder yields nothing even with the passphrase. Each record's
 associated data binds its ciphertext to its type, record id and version id: a row moved onto
 another record fails to decrypt.
 """
@@ -10,15 +11,21 @@ another record fails to decrypt.
 import os
 from dataclasses import dataclass
 
+from cryptography import x509
 from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from mobile_app.errors import DecryptionFailed
 
 NONCE_BYTES = 12
 KEY_BYTES = 32
 SALT_BYTES = 16
+DEVICE_SECRET_BYTES = 32
+_DEVICE_BOUND_CONTEXT = b"doorstep/device-bound-wrapping-key/v2"
 _WRAP_CONTEXT = b"doorstep/data-key/v1"
 _RECORD_CONTEXT = b"doorstep/record/v1"
 _SETTING_CONTEXT = b"doorstep/setting/v1"
@@ -51,6 +58,23 @@ def derive_wrapping_key(passphrase: str, params: KdfParams) -> bytes:
         memory_cost=params.memory_kib,
     )
     return kdf.derive(passphrase.encode("utf-8"))
+
+
+def new_device_secret() -> bytes:
+    """Return a fresh random 32-byte device secret (kept in the keystore, never in the data)."""
+    return os.urandom(DEVICE_SECRET_BYTES)
+
+
+def bind_to_device(passphrase_key: bytes, device_secret: bytes) -> bytes:
+    """Combine the Argon2id output with the device secret into the key that wraps the data key.
+
+    Raises:
+        ValueError: the device secret is not 32 bytes.
+    """
+    if len(device_secret) != DEVICE_SECRET_BYTES:
+        raise ValueError("a device secret is 32 bytes")
+    hkdf = HKDF(algorithm=hashes.SHA256(), length=KEY_BYTES, salt=None, info=_DEVICE_BOUND_CONTEXT)
+    return hkdf.derive(passphrase_key + device_secret)
 
 
 def new_data_key() -> bytes:
@@ -101,3 +125,16 @@ class AeadCipher:
             return self._aead.decrypt(sealed[:NONCE_BYTES], sealed[NONCE_BYTES:], aad)
         except InvalidTag as exc:
             raise DecryptionFailed("authentication failed") from exc
+
+
+def spki_sha256(der_certificate: bytes) -> bytes:
+    """Return the SHA-256 of a DER certificate's SubjectPublicKeyInfo (what a TLS pin names).
+
+    Raises:
+        ValueError: the bytes are not a DER X.509 certificate.
+    """
+    public_key = x509.load_der_x509_certificate(der_certificate).public_key()
+    spki = public_key.public_bytes(Encoding.DER, PublicFormat.SubjectPublicKeyInfo)
+    digest = hashes.Hash(hashes.SHA256())
+    digest.update(spki)
+    return digest.finalize()

@@ -6,11 +6,16 @@ MobileError
  │    ├── WrongPassphrase      the passphrase does not unlock this device
  │    ├── StoreLocked          the store must be unlocked first
  │    ├── NotInitialised       the device has no store yet
+ │    ├── DeviceKeyMissing     the keystore holds no device secret for this store
+ │    ├── UnlockDelayed        too many wrong passphrases: wait before the next try
+ │    ├── DeviceWiped          the keys and data were destroyed (failed unlocks, revocation)
  │    └── RecordTampered       one record fails its integrity check
  ├── DecryptionFailed    wrong key, or ciphertext altered (crypto level)
  ├── NotSignedIn         the device has no server session
  └── SyncError           the server could not be used
       ├── ServerUnreachable    no connection, or it dropped
+      ├── ServerNotTrusted     the server's key does not match the pinned one
+      ├── DeviceRevoked        the organisation withdrew this device (401 device_revoked)
       ├── ServerRefused        the server answered 4xx with a reason
       └── ServerFault          the server answered 5xx or something unreadable
 """
@@ -40,6 +45,22 @@ class NotInitialised(StoreError):
     """This device has not been set up yet: run init first."""
 
 
+class DeviceKeyMissing(StoreError):
+    """This device's key is missing from its keystore, so this data folder cannot be opened here."""
+
+
+class UnlockDelayed(StoreError):
+    """Too many wrong passphrases: the next try must wait."""
+
+    def __init__(self, message: str, seconds: int) -> None:
+        super().__init__(message)
+        self.seconds = seconds
+
+
+class DeviceWiped(StoreError):
+    """This device's keys and data were destroyed; it must be set up and signed in again."""
+
+
 class RecordTampered(StoreError):
     """A stored record failed its integrity check and cannot be read."""
 
@@ -65,6 +86,14 @@ class SyncError(MobileError):
 
 class ServerUnreachable(SyncError):
     """The server could not be reached. Your records are kept and will sync later."""
+
+
+class ServerNotTrusted(SyncError):
+    """The server's certificate key is not the one this app is pinned to: nothing was sent."""
+
+
+class DeviceRevoked(SyncError):
+    """The organisation withdrew this device (or its user): its keys and data must go."""
 
 
 class ServerRefused(SyncError):

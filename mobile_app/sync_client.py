@@ -1,16 +1,32 @@
 """The device's HTTP client for the sync server, speaking shared.protocol.
 
 Every failure becomes a SyncError leaf: no connection (ServerUnreachable), a refusal with the
-server's reason (ServerRefused), or a broken answer (ServerFault). Being offline is normal for
-this app, so callers treat ServerUnreachable as a state, not a crash.
+server's reason (ServerRefused), a withdrawn device (DeviceRevoked), a server whose key is not
+the pinned one (ServerNotTrusted), or a broken answer (ServerFault). Being offline is normal
+for this app, so callers treat ServerUnreachable as a state, not a crash.
+
+TLS pinning: with a pin, the pinned key is the trust anchor (a partnership may run its server
+on a private CA or a self-signed certificate). The check runs inside the TLS handshake, before
+httpx writes a single byte of the request, so a wrong server never sees a token or a record.
 """
 
+import hashlib
+import hmac
+import ssl
 from typing import TypeVar
 
 import httpx
 from pydantic import BaseModel, ValidationError
 
-from mobile_app.errors import ServerFault, ServerRefused, ServerUnreachable
+from mobile_app.config import AppProfile, pin_digest
+from mobile_app.crypto import spki_sha256
+from mobile_app.errors import (
+    DeviceRevoked,
+    ServerFault,
+    ServerNotTrusted,
+    ServerRefused,
+    ServerUnreachable,
+)
 from shared.protocol import (
     ChronologyResponse,
     ErrorBody,
@@ -24,6 +40,55 @@ from shared.protocol import (
 _Answer = TypeVar("_Answer", bound=BaseModel)
 
 DEFAULT_TIMEOUT_S = 30.0
+REVOKED_CODE = "device_revoked"
+NOT_TRUSTED = (
+    "The server did not prove it is your organisation's server (its key is not the pinned "
+    "one), so nothing was sent. Your records are kept on this device; tell your IT team."
+)
+
+
+class _PinnedSocket(ssl.SSLSocket):
+    """A TLS socket that refuses the connection unless the server's key hash is the pin."""
+
+    def do_handshake(self, block: bool = False) -> None:
+        super().do_handshake(block)
+        context = self.context
+        assert isinstance(context, PinnedContext)
+        der = self.getpeercert(binary_form=True)
+        if der is None or not hmac.compare_digest(spki_sha256(der), context.pin):
+            self.close()
+            raise ServerNotTrusted(NOT_TRUSTED)
+
+
+class PinnedContext(ssl.SSLContext):
+    """A TLS client context whose only trust anchor is one SubjectPublicKeyInfo hash."""
+
+    pin: bytes
+
+
+def pinned_context(pin: bytes) -> PinnedContext:
+    """Return a TLS 1.2+ client context that accepts only a server whose SPKI SHA-256 is pin.
+
+    Raises:
+        ValueError: the pin is not a SHA-256 digest.
+    """
+    if len(pin) != hashlib.sha256().digest_size:
+        raise ValueError("a TLS pin is a SHA-256 digest")
+    context = PinnedContext(ssl.PROTOCOL_TLS_CLIENT)
+    context.minimum_version = ssl.TLSVersion.TLSv1_2
+    # The pin replaces the CA check: the chain is not verified, the key is.
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    context.sslsocket_class = _PinnedSocket
+    context.pin = pin
+    return context
+
+
+def pinned_transport(profile: AppProfile) -> httpx.BaseTransport | None:
+    """Return a transport that enforces the profile's TLS pin, or None when there is none."""
+    if not profile.tls_pin or profile.server_url.scheme != "https":
+        return None
+    return httpx.HTTPTransport(verify=pinned_context(pin_digest(profile.tls_pin)))
 
 
 class SyncClient:
@@ -101,9 +166,11 @@ class SyncClient:
             ) from exc
 
 
-def _refusal(response: httpx.Response) -> ServerRefused:
+def _refusal(response: httpx.Response) -> ServerRefused | DeviceRevoked:
     try:
         error = ErrorBody.model_validate_json(response.content)
     except ValidationError:
         return ServerRefused(response.status_code, "unknown", f"HTTP {response.status_code}")
+    if response.status_code == httpx.codes.UNAUTHORIZED and error.code == REVOKED_CODE:
+        return DeviceRevoked("This device was withdrawn by your organisation.")
     return ServerRefused(response.status_code, error.code, error.message)

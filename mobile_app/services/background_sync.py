@@ -1,7 +1,9 @@
 """One sync run on a worker thread, with the outcome in plain words for the screen.
 
 Being offline is a state, not an error: ServerUnreachable becomes an "offline" outcome.
-Whatever happens, drafts and the outbox stay in the store; a failed sync only means "later".
+Whatever happens, drafts and the outbox stay in the store; a failed sync only means "later" -
+except when the server says the organisation withdrew this device: then its keys and data are
+destroyed at once (DeviceSession.wipe) and the outcome says so.
 """
 
 from dataclasses import dataclass
@@ -9,10 +11,18 @@ from typing import Literal
 
 import httpx
 
-from mobile_app.errors import NotSignedIn, ServerRefused, ServerUnreachable, StoreError, SyncError
+from mobile_app.errors import (
+    DeviceRevoked,
+    NotSignedIn,
+    ServerRefused,
+    ServerUnreachable,
+    StoreError,
+    SyncError,
+)
 from mobile_app.services.account import AccountService
 from mobile_app.services.session import DeviceSession
 from mobile_app.services.sync import Progress, SyncReport, SyncService
+from mobile_app.services.wipe import WITHDRAWN
 from mobile_app.store import DeviceStore
 from mobile_app.sync_client import DEFAULT_TIMEOUT_S, SyncClient
 
@@ -54,7 +64,16 @@ class BackgroundSync:
     def run(self, progress: Progress | None = None) -> SyncOutcome:
         """Sync once; never raises for the server's or the network's failures."""
         try:
+            return self._outcome(progress)
+        except DeviceRevoked:
+            # Only now is the worker's connection closed: the files can go with the keys.
+            return SyncOutcome("failed", self._device.wipe(WITHDRAWN))
+
+    def _outcome(self, progress: Progress | None) -> SyncOutcome:
+        try:
             report = self._device.in_worker(lambda store: self._sync(store, progress))
+        except DeviceRevoked:
+            raise  # not a failed sync: run() erases the device
         except ServerUnreachable as exc:
             return SyncOutcome("offline", str(exc))
         except NotSignedIn:

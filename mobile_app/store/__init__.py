@@ -1,7 +1,8 @@
 """The encrypted local store: one SQLite file, every piece of content sealed under the data key.
 
-`DeviceStore.create` sets a device up with a passphrase; `DeviceStore.unlock` opens it. Only
-an unlocked store exists as an object: a locked device is just a file and a passphrase away.
+`DeviceStore.create` sets a device up with a passphrase; `DeviceStore.unlock` opens it. Both
+also need the store's device secret, from the keystore passed in (by default the file keystore
+outside the data folder). Only an unlocked store exists as an object.
 """
 
 from collections.abc import Iterator
@@ -14,13 +15,21 @@ from mobile_app.crypto import AeadCipher, KdfParams
 from mobile_app.errors import NotInitialised
 from mobile_app.store.cipher import ContentCipher
 from mobile_app.store.database import database_exists, open_database
+from mobile_app.store.device_secret import DeviceSecretStore, file_secret_store
 from mobile_app.store.keyring import create_keyring, unlock_keyring
 from mobile_app.store.outbox import OutboxStore
 from mobile_app.store.records import RecordStore, StoredVersion, SyncState, VersionRow
 from mobile_app.store.scope import ScopeStore
 from mobile_app.store.sealed import CursorStore, SealedValues
 
-__all__ = ["DeviceStore", "ScopeStore", "StoredVersion", "SyncState", "VersionRow"]
+__all__ = [
+    "DeviceSecretStore",
+    "DeviceStore",
+    "ScopeStore",
+    "StoredVersion",
+    "SyncState",
+    "VersionRow",
+]
 
 
 class DeviceStore:
@@ -37,24 +46,35 @@ class DeviceStore:
         self.sync_issues = SealedValues(db, cipher, "sync_issues", "version_id")
 
     @classmethod
-    def create(cls, data_dir: Path, passphrase: str, kdf: KdfParams | None = None) -> "DeviceStore":
-        """Set up a new store in data_dir, protected by the passphrase."""
+    def create(
+        cls,
+        data_dir: Path,
+        passphrase: str,
+        kdf: KdfParams | None = None,
+        secrets: DeviceSecretStore | None = None,
+    ) -> "DeviceStore":
+        """Set up a new store in data_dir, protected by the passphrase and a device secret."""
+        secrets = secrets or file_secret_store(data_dir)
         db = open_database(data_dir)
         try:
-            data_key = create_keyring(db, passphrase, kdf)
+            data_key = create_keyring(db, passphrase, kdf, secrets=secrets)
         except BaseException:
             db.close()
             raise
         return cls(db, AeadCipher(data_key))
 
     @classmethod
-    def unlock(cls, data_dir: Path, passphrase: str) -> "DeviceStore":
-        """Open the store in data_dir; raises WrongPassphrase or NotInitialised."""
+    def unlock(
+        cls, data_dir: Path, passphrase: str, secrets: DeviceSecretStore | None = None
+    ) -> "DeviceStore":
+        """Open the store in data_dir; raises WrongPassphrase, DeviceKeyMissing or
+        NotInitialised."""
         if not database_exists(data_dir):
             raise NotInitialised("This device has not been set up yet: run init first.")
+        secrets = secrets or file_secret_store(data_dir)
         db = open_database(data_dir)
         try:
-            data_key = unlock_keyring(db, passphrase)
+            data_key = unlock_keyring(db, passphrase, secrets=secrets)
         except BaseException:
             db.close()
             raise

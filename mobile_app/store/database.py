@@ -62,6 +62,19 @@ def m003_scope(db: Database) -> None:
     db.execute("CREATE TABLE scope (case_id TEXT PRIMARY KEY, allocation_id TEXT NOT NULL)")
 
 
+@migrations()
+def m004_device_bound_key(db: Database) -> None:
+    """Keyring: how the wrapping key is made (1 passphrase only, 2 bound to the device secret),
+    and the failed-unlock count and next-try time, in clear so they count before any unlock.
+
+    Stores made before this step keep key_version 1 until their next successful unlock, which
+    rewraps the data key under a device-bound key (see keyring.unlock_keyring).
+    """
+    db.execute("ALTER TABLE keyring ADD COLUMN key_version INTEGER NOT NULL DEFAULT 1")
+    db.execute("ALTER TABLE keyring ADD COLUMN failed_unlocks INTEGER NOT NULL DEFAULT 0")
+    db.execute("ALTER TABLE keyring ADD COLUMN next_try_at TEXT")
+
+
 def open_database(data_dir: Path) -> Database:
     """Open (creating if needed) the device database in data_dir and bring its schema up to date."""
     data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -77,3 +90,9 @@ def open_database(data_dir: Path) -> Database:
 def database_exists(data_dir: Path) -> bool:
     """Return True when data_dir already holds a device database."""
     return (data_dir / DB_FILENAME).exists()
+
+
+def database_files(data_dir: Path) -> list[Path]:
+    """The device database and its write-ahead log files, as far as they exist."""
+    names = (DB_FILENAME, f"{DB_FILENAME}-wal", f"{DB_FILENAME}-shm", f"{DB_FILENAME}-journal")
+    return [data_dir / name for name in names if (data_dir / name).exists()]

@@ -6,8 +6,10 @@ from hypothesis import strategies as st
 
 from mobile_app.crypto import (
     AeadCipher,
+    bind_to_device,
     derive_wrapping_key,
     new_data_key,
+    new_device_secret,
     new_kdf_params,
     record_aad,
     unwrap_data_key,
@@ -68,3 +70,16 @@ def test_default_kdf_is_argon2id_with_a_strong_cost() -> None:
     assert params.iterations >= 3
     assert len(params.salt) == 16
     assert new_kdf_params().salt != params.salt
+
+
+def test_the_wrapping_key_needs_both_the_passphrase_and_the_device_secret() -> None:
+    params = new_kdf_params(iterations=1, lanes=1, memory_kib=1024)
+    from_passphrase = derive_wrapping_key("amber-kettle-orchard-7", params)
+    secret, other = new_device_secret(), new_device_secret()
+    bound = bind_to_device(from_passphrase, secret)
+    assert len(bound) == 32
+    assert bound == bind_to_device(from_passphrase, secret)
+    assert bound != bind_to_device(from_passphrase, other)
+    assert bound != from_passphrase
+    with pytest.raises(ValueError, match="32 bytes"):
+        bind_to_device(from_passphrase, secret[:16])
