@@ -15,8 +15,8 @@ from shared.models import VisitAction
 SHORT_MAX = 200  # shared.models.base.ShortText
 DUE_HELP = "Year-month-day, for example 2026-11-20"
 FOLLOW_UP_ACTION = "Find out who the father or male carer is"
-# Child Q finding 4: an unknown father is a task with an owner, not a note. 5 working days
-# (Mon-Fri, bank holidays not yet skipped: see working_days) is our default until issue 4.
+# Child Q finding 4: an unknown father is a task with an owner, not a note: due in 5 working
+# days (England's bank holidays skipped, see working_days).
 FOLLOW_UP_WORKING_DAYS = 5
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 

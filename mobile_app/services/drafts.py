@@ -10,6 +10,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from mobile_app.diagnostics import log_failure
 from mobile_app.errors import StoreError
 from mobile_app.services.actions import ActionDraft
 from mobile_app.services.scaling import ScaleDraft
@@ -96,9 +97,9 @@ class DraftService:
         try:
             stored = self._store.drafts.get(draft_id)
             return None if stored is None else VisitDraft.model_validate(stored)
-        except (StoreError, ValidationError):
+        except (StoreError, ValidationError) as exc:
             # Kept in the store untouched: an unreadable draft is never deleted here.
-            log.exception("Draft %s could not be read", draft_id)
+            log_failure(log, f"Draft {draft_id} could not be read", exc)
             return None
 
     def all(self) -> list[VisitDraft]:

@@ -1,14 +1,21 @@
 """What the caseload screen shows: families and children here, drafts, what waits to sync."""
 
-from dataclasses import dataclass
-from datetime import date, datetime
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time
 
 from mobile_app.errors import NotSignedIn
 from mobile_app.services.account import AccountService
+from mobile_app.services.alerts import ChildAlerts, DeviceAlertService
 from mobile_app.services.drafts import DraftService
 from mobile_app.services.records import RecordService
 from mobile_app.services.sync import LAST_SYNC_SETTING
-from mobile_app.services.visit_due import NO_VISIT, VisitDue, last_visits, visit_due
+from mobile_app.services.visit_due import (
+    NO_VISIT,
+    VisitDue,
+    last_visits,
+    plan_frequencies,
+    visit_due,
+)
 from mobile_app.services.wording import age_text, label
 from mobile_app.store import DeviceStore
 from shared.models import Child, SignificantAdult
@@ -29,6 +36,8 @@ class ChildRow:
     due: VisitDue = NO_VISIT
     due_text: str = "No visit recorded"  # as of the day the caseload was read
     overdue: bool = False
+    # The child's safeguarding alerts (A1-A12, F4) as of the moment the caseload was read.
+    alerts: ChildAlerts = field(default_factory=lambda: ChildAlerts(""))
 
 
 @dataclass(frozen=True)
@@ -84,7 +93,14 @@ def cases_with_men(store: DeviceStore) -> set[str]:
 
 
 def _child_row(
-    case_id: str, child_id: str, child: Child, *, draft_id: str | None, due: VisitDue, today: date
+    case_id: str,
+    child_id: str,
+    child: Child,
+    *,
+    draft_id: str | None,
+    due: VisitDue,
+    today: date,
+    alerts: ChildAlerts,
 ) -> ChildRow:
     return ChildRow(
         child_id=child_id,
@@ -97,14 +113,19 @@ def _child_row(
         due=due,
         due_text=due.text(today),
         overdue=due.is_overdue(today),
+        alerts=alerts,
     )
 
 
-def device_overview(store: DeviceStore, today: date) -> Overview:
-    """Read the caseload, drafts and sync state; overdue visits first, in each family and across."""
+def device_overview(store: DeviceStore, today: date, now: datetime | None = None) -> Overview:
+    """Read the caseload, drafts, alerts and sync state; overdue visits first, in each family
+    and across. Alerts are as of `now` (midday today, UTC, when not given)."""
+    moment = now or datetime.combine(today, time(12), tzinfo=UTC)
+    alerts = DeviceAlertService(store, clock=lambda: moment).caseload()
     drafts = DraftService(store).all()
     draft_for = {d.child_id: d.draft_id for d in drafts}
     visited = last_visits(store)
+    every = plan_frequencies(store)
     with_men = cases_with_men(store)
     families = []
     for case in RecordService(store).caseload():
@@ -114,8 +135,11 @@ def device_overview(store: DeviceStore, today: date) -> Overview:
                 child_id,
                 child,
                 draft_id=draft_for.get(child_id),
-                due=visit_due(child.status, visited.get(child_id)),
+                due=visit_due(
+                    child.status, visited.get(child_id), plan_every_days=every.get(child_id)
+                ),
                 today=today,
+                alerts=alerts.get(child_id, ChildAlerts(child_id)),
             )
             for child_id, child in sorted(case.children.items(), key=lambda kv: kv[1].given_name)
         ]

@@ -1,21 +1,22 @@
 """When each child's next visit is due, from the last visit this device holds (alert A2).
 
-The intervals are constants for now. Statutory visit frequency is a local rule (DOMAIN.md
-section 2: 10 working days, 2 weeks or 4 weeks depending on the partnership), so issue 4 turns
-these two into settings with these defaults.
+Statutory visit frequency is a local rule (DOMAIN.md section 2): for a child on a plan it is
+the plan's `visit_frequency_days`, else the partnership's `RuleSettings` default, counted in
+calendar days as alert A2 counts them. Other children are due after a number of working days,
+with England's bank holidays skipped.
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from mobile_app.services.records import RecordService
 from mobile_app.services.working_days import add_working_days
 from mobile_app.store import DeviceStore
-from shared.models import Visit
-from shared.vocabulary import ChildStatus
+from shared.models import CPPlan, Visit
+from shared.rules import RuleSettings
+from shared.vocabulary import ChildStatus, PlanStatus
 
-CP_INTERVAL_WORKING_DAYS = 10  # a child on a child protection plan (issue 4: a setting)
-OTHER_INTERVAL_WORKING_DAYS = 20  # every other child (issue 4: a setting)
+OTHER_INTERVAL_WORKING_DAYS = 20  # a child not on a plan: no statutory frequency applies
 
 
 def _days(n: int) -> str:
@@ -61,9 +62,19 @@ class VisitDue:
 NO_VISIT = VisitDue(None, None)
 
 
-def interval_for(status: ChildStatus) -> int:
-    """Working days between visits for a child of this status."""
-    return CP_INTERVAL_WORKING_DAYS if status == ChildStatus.CP else OTHER_INTERVAL_WORKING_DAYS
+def plan_frequencies(store: DeviceStore) -> dict[str, int]:
+    """Return, per child, the visit frequency in days of the active plan naming them (the
+    latest conference's, if several)."""
+    plans = [
+        s.version.payload
+        for s in RecordService(store).current("cp_plan")
+        if isinstance(s.version.payload, CPPlan) and s.version.payload.status == PlanStatus.ACTIVE
+    ]
+    out: dict[str, int] = {}
+    for plan in sorted(plans, key=lambda p: p.icpc_date):
+        for child_id in plan.child_ids:
+            out[child_id] = plan.visit_frequency_days
+    return out
 
 
 def last_visits(store: DeviceStore) -> dict[str, datetime]:
@@ -79,9 +90,22 @@ def last_visits(store: DeviceStore) -> dict[str, datetime]:
     return latest
 
 
-def visit_due(status: ChildStatus, last: datetime | None) -> VisitDue:
-    """When the next visit is due after the last one (None when there is none)."""
+def visit_due(
+    status: ChildStatus,
+    last: datetime | None,
+    *,
+    plan_every_days: int | None = None,
+    settings: RuleSettings | None = None,
+) -> VisitDue:
+    """When the next visit is due after the last one (None when there is none).
+
+    A child on a plan: the plan's frequency, else the settings' default, in calendar days.
+    Any other child: OTHER_INTERVAL_WORKING_DAYS working days.
+    """
     if last is None:
         return NO_VISIT
     day = last.date()
-    return VisitDue(day, add_working_days(day, interval_for(status)))
+    if status == ChildStatus.CP:
+        every = plan_every_days or (settings or RuleSettings()).default_visit_frequency_days
+        return VisitDue(day, day + timedelta(days=every))
+    return VisitDue(day, add_working_days(day, OTHER_INTERVAL_WORKING_DAYS))

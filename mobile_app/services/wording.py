@@ -76,6 +76,22 @@ LABELS: dict[str, str] = {
     "early_help": "Early help",
     "CP": "Child protection plan",
     "LAC": "Looked after",
+    # record types
+    "cp_plan": "Child protection plan",
+    "plan_outcome": "Plan outcome",
+    "meeting": "Meeting",
+    "decision_record": "Decision",
+    "escalation": "Escalation",
+    "transfer_out": "Transfer out",
+    "gcp2_reference": "GCP2 assessment (reference)",
+    "analysis_note": "Chronology analysis",
+    "same_event_link": "Same-event link",
+    "review_decision": "Supervisor review",
+    "supervision_note": "Supervision note",
+    "ICPC": "Initial child protection conference",
+    "RCPC": "Review child protection conference",
+    "CIN_review": "Child in need review",
+    "TAF": "Team around the family",
 }
 
 

@@ -1,26 +1,23 @@
-"""Working days for due dates: Monday to Friday.
+"""Working days for due dates: Monday to Friday, England's bank holidays skipped.
 
-A plain Mon-Fri rule for now: England's bank holidays are not skipped yet. DOMAIN.md section 5
-asks for working days from a configurable bank-holiday calendar; until that calendar exists, a
-due date that lands on a bank holiday is one day early, never late.
+A thin front on the shared rules' calendar, built from the `holidays` package (see
+bank_holidays), so a due date here matches the server's and the alerts'.
 """
 
-from datetime import date, timedelta
+from datetime import date
 
-SATURDAY = 5
+from shared.rules.bank_holidays import england_calendar
 
 
 def is_working_day(day: date) -> bool:
-    """True for Monday to Friday."""
-    return day.weekday() < SATURDAY
+    """True for a weekday that is not a bank holiday in England."""
+    return england_calendar(day).is_working_day(day)
 
 
 def add_working_days(start: date, days: int) -> date:
-    """Return the day `days` working days after `start`, weekends skipped."""
-    current = start
-    left = days
-    while left > 0:
-        current += timedelta(days=1)
-        if is_working_day(current):
-            left -= 1
-    return current
+    """Return the day `days` working days after `start`, weekends and bank holidays skipped.
+
+    Raises:
+        ValueError: days is negative.
+    """
+    return england_calendar(start).add_working_days(start, days)

@@ -8,16 +8,26 @@ import flet as ft
 
 from mobile_app.config import default_data_dir, load_profile
 from mobile_app.errors import ConfigError
+from mobile_app.services.lock import UnlockBackoff
+from mobile_app.store import DeviceSecretStore
+from mobile_app.sync_client import pinned_transport
 from mobile_app.ui.controller import AppConfig
+from mobile_app.ui.device_keystore import device_keystore
 from mobile_app.ui.flows import Flows
 from mobile_app.ui.state import (
     CASELOAD,
     CHILD,
     CHRONOLOGY,
+    DECISION,
+    MEETING,
+    PLAN,
+    RECORD_HISTORY,
+    REVIEW,
     SETUP,
     SIGN_IN,
     SYNC,
     SYNC_NEEDED,
+    TRENDS,
     UNLOCK,
     VISIT,
     AppState,
@@ -25,10 +35,16 @@ from mobile_app.ui.state import (
 from mobile_app.ui.views.caseload import caseload_view
 from mobile_app.ui.views.child_summary import child_summary_view
 from mobile_app.ui.views.chronology import chronology_view
+from mobile_app.ui.views.decision import decision_view
+from mobile_app.ui.views.meeting import meeting_view
+from mobile_app.ui.views.plan_outcomes import plan_outcomes_view
+from mobile_app.ui.views.record_history import record_history_view
+from mobile_app.ui.views.review_queue import review_queue_view
 from mobile_app.ui.views.setup import setup_view
 from mobile_app.ui.views.sign_in import sign_in_view
 from mobile_app.ui.views.sync import sync_view
 from mobile_app.ui.views.sync_needed import sync_needed_view
+from mobile_app.ui.views.trends import trends_view
 from mobile_app.ui.views.unlock import unlock_view
 from mobile_app.ui.views.visit import visit_view
 
@@ -41,8 +57,14 @@ SCREENS: dict[str, Callable[[AppState, Flows], ft.View]] = {
     VISIT: visit_view,
     SYNC: sync_view,
     CHRONOLOGY: chronology_view,
+    RECORD_HISTORY: record_history_view,
     CHILD: child_summary_view,
     SYNC_NEEDED: sync_needed_view,
+    REVIEW: review_queue_view,
+    TRENDS: trends_view,
+    DECISION: decision_view,
+    PLAN: plan_outcomes_view,
+    MEETING: meeting_view,
 }
 
 
@@ -57,12 +79,38 @@ def theme() -> ft.Theme:
     return ft.Theme(color_scheme_seed=ft.Colors.INDIGO, visual_density=ft.VisualDensity.STANDARD)
 
 
-def start(page: ft.Page, config: AppConfig) -> Flows:
-    """Set the page up and render the app; returns its flows (tests drive them)."""
+def protect(page: ft.Page, flows: Flows, secrets: DeviceSecretStore | None = None) -> None:
+    """Give the device session its keystore and unlock limits; a wipe (on any thread) locks
+    the app with its message.
+
+    Raises:
+        ConfigError: the file keystore would sit inside the data folder.
+    """
+    config = flows.app.config
+    loop = page.loop
+
+    def wiped(message: str) -> None:
+        loop.call_soon_threadsafe(flows.app.lock, message)
+
+    flows.app.device.configure_security(
+        secrets or device_keystore(page, config.data_dir),
+        config.clock,
+        UnlockBackoff(max_failed=config.profile.max_failed_unlocks),
+        wiped,
+    )
+
+
+def start(page: ft.Page, config: AppConfig, secrets: DeviceSecretStore | None = None) -> Flows:
+    """Set the page up and render the app; returns its flows (tests drive them).
+
+    Raises:
+        ConfigError: the device keystore cannot be used.
+    """
     page.title = "Doorstep"
     page.theme_mode = ft.ThemeMode.LIGHT
     page.theme = theme()
     flows = Flows(config)
+    protect(page, flows, secrets)
     flows.app.start()
 
     async def on_connectivity(e: ft.ConnectivityChangeEvent) -> None:
@@ -86,11 +134,12 @@ def start(page: ft.Page, config: AppConfig) -> Flows:
 def main(page: ft.Page) -> None:
     """The entry point ft.run calls for each session."""
     try:
-        config = AppConfig(data_dir=default_data_dir(), profile=load_profile())
+        profile = load_profile()
+        # The profile's TLS pin guards every request the app makes (sign-in and sync).
+        transport = pinned_transport(profile)
+        start(page, AppConfig(data_dir=default_data_dir(), profile=profile, transport=transport))
     except ConfigError as exc:
         page.add(ft.Text(f"Doorstep cannot start: {exc}", key="startup.error"))
-        return
-    start(page, config)
 
 
 def web_mode() -> bool:

@@ -15,9 +15,11 @@ from typing import Any
 
 import httpx
 
-from mobile_app.config import AppProfile
+from mobile_app.config import AppProfile, allowed_server_url
 from mobile_app.crypto import KdfParams
+from mobile_app.diagnostics import log_failure
 from mobile_app.errors import (
+    DeviceKeyMissing,
     MobileError,
     NotInitialised,
     NotSignedIn,
@@ -75,6 +77,12 @@ class AppController:
     def store(self) -> DeviceStore:
         """The open store (raises StoreLocked when locked)."""
         return self.device.store
+
+    def erase_unopenable(self) -> None:
+        """Erase a data folder whose device key is gone: it can never be opened again. The
+        wipe's own notice then shows the erased screen, with its fresh set-up."""
+        self.state.key_missing = False
+        self.device.wipe("This device's key was missing from its keystore.")
 
     def start(self) -> None:
         """Show set-up on a new device, else the lock screen."""
@@ -173,8 +181,8 @@ class AppController:
                 await result
         except MobileError as exc:
             self.state.say(str(exc))
-        except Exception:
-            log.exception("Unhandled error in a screen handler")
+        except Exception as exc:
+            log_failure(log, "A screen handler", exc)
             self.state.say(UNEXPECTED)
 
     # -- first run, unlock, sign-in ----------------------------------------------------------
@@ -205,6 +213,10 @@ class AppController:
         except WrongPassphrase as exc:
             self.state.say(str(exc))
             return
+        except DeviceKeyMissing as exc:
+            self.state.key_missing = True
+            self.state.say(str(exc))
+            return
         except NotInitialised:
             self.state.go(SETUP, "This device has not been set up yet: choose a passphrase.")
             return
@@ -228,8 +240,11 @@ class AppController:
     async def authenticate(self, server_url: str, username: str, password: str) -> bool:
         """Sign in to the server, staying on this screen; False (with a message) if refused."""
         server_url = server_url.strip()
-        if not server_url.startswith(("http://", "https://")):
-            self.state.say("Type the server address, starting with https:// or http://.")
+        if not allowed_server_url(server_url):
+            self.state.say(
+                "Type the server address, starting with https:// "
+                "(http:// only for a server on this device)."
+            )
             return False
         if not username.strip() or not password:
             self.state.say("Type your username and password.")
@@ -262,8 +277,9 @@ class AppController:
 
     def refresh(self) -> None:
         """Re-read the caseload and sync figures from the store."""
-        today = self.config.clock().date()
-        self.state.show_overview(device_overview(self.store, today), sync_issues(self.store))
+        now = self.config.clock()
+        overview = device_overview(self.store, now.date(), now=now)
+        self.state.show_overview(overview, sync_issues(self.store))
 
     def show_caseload(self, message: str = "") -> None:
         """Show the caseload, freshly read."""

@@ -8,6 +8,7 @@ from typing import Any, ParamSpec, TypeVar
 
 import flet as ft
 
+from mobile_app.diagnostics import log_failure
 from mobile_app.ui.state import AppState
 
 log = logging.getLogger(__name__)
@@ -222,8 +223,8 @@ def guarded(fallback: Callable[..., C]) -> Callable[[Callable[P, C]], Callable[P
         def safe(*args: P.args, **kwargs: P.kwargs) -> C:
             try:
                 return render(*args, **kwargs)
-            except Exception:
-                log.exception("Rendering %s failed", render.__name__)
+            except Exception as exc:
+                log_failure(log, f"Rendering {render.__name__}", exc)
                 return fallback(*args, **kwargs)
 
         return safe

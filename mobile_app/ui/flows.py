@@ -1,19 +1,47 @@
 """The running app as the screens see it: its state, and the flows they call."""
 
+from dataclasses import replace
+
+from mobile_app.errors import MobileError
 from mobile_app.services.account import AccountService
 from mobile_app.services.child_summary import child_summary
-from mobile_app.services.chronology import ChronologyService
+from mobile_app.services.chronology import ChronologyService, TimelineFilter, TimelineItem
+from mobile_app.services.decisions import DECIDERS, DecisionService
+from mobile_app.services.history import EntryRevisions, HistoryService
+from mobile_app.services.meetings import MeetingService
+from mobile_app.services.plans import PlanService, outcome_form
+from mobile_app.services.same_event import SameEventService
+from mobile_app.services.wording import label
 from mobile_app.ui.controller import AppConfig, AppController
-from mobile_app.ui.state import AppState, ChronologyScreen, SummaryScreen
+from mobile_app.ui.review_flow import ReviewFlow
+from mobile_app.ui.state import (
+    CHRONOLOGY,
+    AppState,
+    ChronologyScreen,
+    DecisionScreen,
+    HistoryScreen,
+    MeetingScreen,
+    PlanScreen,
+    SummaryScreen,
+)
 from mobile_app.ui.sync_flow import SyncFlow
 from mobile_app.ui.visit_flow import VisitFlow
+from shared.models import Practitioner
+from shared.opinion_words import opinion_word_warnings
+from shared.rules import DecisionOption
+from shared.vocabulary import Lifecycle, Role
+
+_FILTERS = frozenset({"agency", "significance", "period", "neglect_type", "event_type"})
 
 
 class ChronologyFlow:
-    """Opens a child's timeline and filters it."""
+    """Opens a child's timeline, filters it, and links two agencies' entries of one event."""
 
     def __init__(self, app: AppController) -> None:
         self._app = app
+
+    def _me(self) -> Practitioner:
+        return AccountService(self._app.store).session().practitioner
 
     def open(self, child_id: str) -> None:
         """Show the child's chronology, newest first, unfiltered."""
@@ -22,24 +50,180 @@ class ChronologyFlow:
         if row is None:
             self._app.state.say("That child is no longer on this device.")
             return
-        service = ChronologyService(self._app.store)
+        me = self._me()
+        service = ChronologyService(self._app.store, me.id)
         self._app.state.open_chronology(
-            ChronologyScreen(row, service.for_child(child_id), service.agencies(child_id))
+            ChronologyScreen(
+                row,
+                service.for_child(child_id),
+                service.agencies(child_id),
+                event_types=service.event_types(child_id),
+                suggestions=SameEventService(self._app.store, me).suggestions(child_id),
+            )
         )
 
-    def filter(self, agency: str | None = None, significance: str | None = None) -> None:
-        """Show only entries from one agency and/or of one significance ("" for all)."""
+    def filter(self, **choices: str) -> None:
+        """Show only matching entries; choices: agency, significance, period, neglect_type,
+        event_type ("" for all)."""
         screen = self._app.state.chronology
         if screen is None:
             return
-        if agency is not None:
-            screen.agency = agency
-        if significance is not None:
-            screen.significance = significance
-        screen.items = ChronologyService(self._app.store).for_child(
-            screen.child.child_id, screen.agency or None, screen.significance or None
+        for name, value in choices.items():
+            if name not in _FILTERS:
+                raise MobileError(f"{name}: the chronology cannot be filtered by that.")
+            setattr(screen, name, value)
+        self._reload(screen)
+
+    def show_family(self, on: bool) -> None:
+        """Show the whole family's entries (each once), or only the child's again."""
+        screen = self._app.state.chronology
+        if screen is None:
+            return
+        screen.family = on
+        service = ChronologyService(self._app.store)
+        everything = self._read(service, screen, None)
+        screen.agencies = sorted({item.agency for item in everything})
+        screen.event_types = sorted({item.event_code for item in everything})
+        # A choice the new scope does not offer would hide everything without showing why.
+        if screen.agency not in screen.agencies:
+            screen.agency = ""
+        if screen.event_type not in screen.event_types:
+            screen.event_type = ""
+        self._reload(screen)
+
+    @staticmethod
+    def _read(
+        service: ChronologyService, screen: ChronologyScreen, filters: TimelineFilter | None
+    ) -> list[TimelineItem]:
+        if screen.family:
+            return service.for_case(screen.child.case_id, filters)
+        return service.for_child(screen.child.child_id, filters)
+
+    def _reload(self, screen: ChronologyScreen) -> None:
+        me = self._me()
+        filters = TimelineFilter.of(
+            self._app.config.clock().date(),
+            screen.period,
+            agency=screen.agency,
+            significance=screen.significance,
+            neglect_type=screen.neglect_type,
+            event_type=screen.event_type,
         )
+        child_id = screen.child.child_id
+        screen.items = self._read(ChronologyService(self._app.store, me.id), screen, filters)
+        screen.suggestions = SameEventService(self._app.store, me).suggestions(child_id)
         self._app.state.changed()
+
+    def link(self, first_id: str, second_id: str) -> None:
+        """Link two entries as one event (a new record, synced later) and say so."""
+        screen = self._app.state.chronology
+        if screen is None:
+            return
+        SameEventService(self._app.store, self._me()).link(
+            screen.child.child_id, (first_id, second_id)
+        )
+        self._reload(screen)
+        self._app.state.say("Linked as the same event. The link will sync with your records.")
+
+
+class HistoryFlow:
+    """Shows a record's versions and adds new ones: amend, take back, resolve a conflict."""
+
+    def __init__(self, app: AppController, chronology: ChronologyFlow) -> None:
+        self._app = app
+        self._chronology = chronology
+
+    def _me(self) -> Practitioner:
+        return AccountService(self._app.store).session().practitioner
+
+    def open(self, record_id: str) -> None:
+        """Show the record's history, with its current text ready to change."""
+        chronology = self._app.state.chronology
+        if chronology is None:
+            self._app.state.say("Open a child's chronology first.")
+            return
+        me = self._me()
+        history = HistoryService(self._app.store, me.id).for_record(record_id)
+        heads = history.heads
+        mine = EntryRevisions(self._app.store, me).may_change(record_id)
+        self._app.state.open_history(
+            HistoryScreen(
+                chronology.child,
+                history,
+                text=heads[0].text,
+                base_id=heads[0].version_id,
+                mine=mine,
+            )
+        )
+
+    def _screen(self) -> HistoryScreen:
+        screen = self._app.state.history
+        if screen is None:
+            raise MobileError("No record is open: open it from the chronology.")
+        return screen
+
+    def type_text(self, text: str) -> None:
+        """Keep the text being written (no re-render while typing)."""
+        self._screen().text = text
+
+    def type_reason(self, reason: str) -> None:
+        """Keep the reason being written (no re-render while typing)."""
+        self._screen().reason = reason
+
+    def pick(self, version_id: str) -> None:
+        """Start the resolution from one competing version: its text, its other details."""
+        screen = self._screen()
+        line = next((v for v in screen.history.heads if v.version_id == version_id), None)
+        if line is None:
+            raise MobileError("That version is no longer one of the competing versions.")
+        screen.text, screen.base_id = line.text, version_id
+        self._app.state.changed()
+
+    def amend(self) -> None:
+        """Save the changed text as a new version, with the reason."""
+        screen = self._screen()
+        EntryRevisions(self._app.store, self._me()).amend(
+            screen.history.record_id, screen.text, screen.reason
+        )
+        # V6 never blocks: the saved message repeats any opinion-word warning.
+        warnings = " ".join(opinion_word_warnings(screen.text))
+        message = "Amendment saved. It will sync with your records."
+        self._done(screen, f"{message} {warnings}".strip())
+
+    def take_back(self, lifecycle: Lifecycle) -> None:
+        """Mark the entry withdrawn or entered in error, with the reason."""
+        screen = self._screen()
+        EntryRevisions(self._app.store, self._me()).take_back(
+            screen.history.record_id, lifecycle, screen.reason
+        )
+        self._done(screen, f"Marked {label(lifecycle).lower()}. It will sync with your records.")
+
+    def resolve(self) -> None:
+        """Save one version, with the chosen text, that replaces every competing version."""
+        screen = self._screen()
+        EntryRevisions(self._app.store, self._me()).resolve(
+            screen.history.record_id, screen.text, screen.reason, screen.base_id
+        )
+        self._done(screen, "Conflict resolved. The resolution will sync with your records.")
+
+    def _done(self, screen: HistoryScreen, message: str) -> None:
+        history = HistoryService(self._app.store, self._me().id).for_record(
+            screen.history.record_id
+        )
+        head = history.heads[0]
+        self._app.state.open_history(
+            HistoryScreen(screen.child, history, text=head.text, base_id=head.version_id)
+        )
+        self._app.state.say(message)
+
+    def back(self) -> None:
+        """Back to the chronology, read again."""
+        screen = self._app.state.chronology
+        if screen is None:
+            self._app.show_caseload()
+            return
+        self._chronology.filter()
+        self._app.state.go(CHRONOLOGY)
 
 
 class SummaryFlow:
@@ -60,6 +244,167 @@ class SummaryFlow:
         today = self._app.config.clock().date()
         summary = child_summary(store, child_id, row.case_id, me.id, today)
         self._app.state.open_summary(SummaryScreen(row, summary))
+
+
+class DecisionFlow:
+    """Shows a child's decision prompts; records a decision or a countersignature offline."""
+
+    def __init__(self, app: AppController) -> None:
+        self._app = app
+
+    def _service(self) -> DecisionService:
+        store = self._app.store
+        me = AccountService(store).session().practitioner
+        return DecisionService(store, me, self._app.config.clock)
+
+    def open(self, child_id: str, message: str = "") -> None:
+        """Show the child's pending decisions, read afresh from the device."""
+        self._app.refresh()
+        overview = self._app.state.overview
+        row = overview.child(child_id) if overview else None
+        if row is None:
+            self._app.state.say("That child is no longer on this device.")
+            return
+        service = self._service()
+        role = AccountService(self._app.store).session().practitioner.role
+        prompts = [p for p in service.pending(row.case_id) if child_id in p.child_ids]
+        waiting = [d for d in service.awaiting_countersignature() if child_id in d.record.child_ids]
+        screen = DecisionScreen(
+            row,
+            prompts,
+            waiting,
+            can_decide=role in DECIDERS,
+            can_countersign=role == Role.SUPERVISOR,
+        )
+        self._app.state.open_decision(screen)
+        if message:
+            self._app.state.say(message)
+
+    def type_rationale(self, text: str) -> None:
+        """Keep the rationale being written (no re-render while typing)."""
+        if self._app.state.decision is not None:
+            self._app.state.decision.rationale = text
+
+    def decide(self, trigger_entry_id: str, option: DecisionOption) -> None:
+        """Record the decision on one prompt with the rationale typed."""
+        screen = self._app.state.decision
+        prompt = (
+            next((p for p in screen.prompts if p.trigger_entry_id == trigger_entry_id), None)
+            if screen
+            else None
+        )
+        if screen is None or prompt is None:
+            raise MobileError("That decision is no longer waiting: open the child again.")
+        self._service().decide(prompt, option, screen.rationale)
+        self.open(screen.child.child_id, "Decision saved. It will sync with your records.")
+
+    def countersign(self, decision_record_id: str) -> None:
+        """Countersign a "no action" decision as a supervisor."""
+        screen = self._app.state.decision
+        if screen is None:
+            raise MobileError("Open the child's decisions first.")
+        self._service().countersign(decision_record_id)
+        self.open(screen.child.child_id, "Countersigned. It will sync with your records.")
+
+
+class PlanFlow:
+    """Shows a child's plan outcomes; the plan's lead social worker adds or changes one."""
+
+    def __init__(self, app: AppController) -> None:
+        self._app = app
+
+    def _service(self) -> PlanService:
+        store = self._app.store
+        return PlanService(store, AccountService(store).session().practitioner)
+
+    def open(self, child_id: str, message: str = "") -> None:
+        """Show the plans naming the child, read afresh, with no form open."""
+        overview = self._app.state.overview
+        row = overview.child(child_id) if overview else None
+        if row is None:
+            self._app.state.say("That child is no longer on this device.")
+            return
+        self._app.state.open_plan(PlanScreen(row, self._service().for_child(child_id)))
+        if message:
+            self._app.state.say(message)
+
+    def _screen(self) -> PlanScreen:
+        screen = self._app.state.plan
+        if screen is None:
+            raise MobileError("Open the child's plan first.")
+        return screen
+
+    def new(self, plan_id: str) -> None:
+        """Open an empty outcome form for the plan."""
+        screen = self._screen()
+        screen.plan_id, screen.editing, screen.form, screen.reason = plan_id, "", {}, ""
+        self._app.state.changed()
+
+    def edit(self, plan_id: str, outcome_id: str) -> None:
+        """Open the form on an outcome's current fields, to change them."""
+        screen = self._screen()
+        plan = next(v for v in screen.plans if v.plan_id == plan_id)
+        line = next(o for o in plan.outcomes if o.record_id == outcome_id)
+        screen.plan_id, screen.editing = plan_id, outcome_id
+        screen.form, screen.reason = outcome_form(line.outcome), ""
+        self._app.state.changed()
+
+    def type(self, name: str, text: str) -> None:
+        """Keep a field being typed (no re-render while typing)."""
+        screen = self._screen()
+        if name == "reason":
+            screen.reason = text
+        else:
+            screen.form[name] = text
+
+    def save(self) -> None:
+        """Save the outcome (new, or a new version with the reason), then show the plan."""
+        screen = self._screen()
+        service = self._service()
+        if screen.editing:
+            service.amend_outcome(screen.editing, screen.form, screen.reason)
+        else:
+            service.add_outcome(screen.plan_id, screen.form)
+        self.open(screen.child.child_id, "Outcome saved. It will sync with your records.")
+
+
+class MeetingFlow:
+    """Records a professionals-only meeting for a child's family (reason and chair required)."""
+
+    def __init__(self, app: AppController) -> None:
+        self._app = app
+
+    def _service(self) -> MeetingService:
+        store = self._app.store
+        me = AccountService(store).session().practitioner
+        return MeetingService(store, me, self._app.config.clock)
+
+    def open(self, child_id: str) -> None:
+        """Show an empty form for the child's family."""
+        overview = self._app.state.overview
+        row = overview.child(child_id) if overview else None
+        if row is None:
+            self._app.state.say("That child is no longer on this device.")
+            return
+        service = self._service()
+        screen = MeetingScreen(row, service.chairs(row.case_id), service.can_record)
+        self._app.state.open_meeting(screen)
+
+    def type(self, name: str, text: str) -> None:
+        """Keep a field being filled in (no re-render while typing)."""
+        screen = self._app.state.meeting
+        if screen is not None:
+            screen.form = replace(screen.form, **{name: text})
+
+    def record(self) -> None:
+        """Record the meeting for the child, then show the child's summary."""
+        screen = self._app.state.meeting
+        if screen is None:
+            raise MobileError("Open the meeting form from the child's screen.")
+        child = screen.child
+        self._service().record(child.case_id, (child.child_id,), screen.form)
+        self._app.state.meeting = None
+        self._app.show_caseload("Meeting recorded. It will sync with your records.")
 
 
 class RenewFlow:
@@ -98,8 +443,13 @@ class Flows:
         self.visits = VisitFlow(self.app)
         self.sync = SyncFlow(self.app)
         self.chronology = ChronologyFlow(self.app)
+        self.history = HistoryFlow(self.app, self.chronology)
         self.summary = SummaryFlow(self.app)
         self.renew = RenewFlow(self.app, self.sync)
+        self.review = ReviewFlow(self.app)
+        self.decisions = DecisionFlow(self.app)
+        self.plans = PlanFlow(self.app)
+        self.meetings = MeetingFlow(self.app)
         self.connectivity: object = None
 
     async def sign_in(self, server_url: str, username: str, password: str) -> None:

@@ -7,9 +7,16 @@ import flet as ft
 from mobile_app.services.background_sync import SyncOutcome
 from mobile_app.services.child_summary import ChildSummary
 from mobile_app.services.chronology import TimelineItem
+from mobile_app.services.decisions import DecisionEntry, PendingDecision
 from mobile_app.services.drafts import VisitDraft
+from mobile_app.services.history import RecordHistory
 from mobile_app.services.issues import SyncIssue
+from mobile_app.services.meetings import ChairChoice, MeetingForm
 from mobile_app.services.overview import ChildRow, KnownAdult, Overview
+from mobile_app.services.plans import PlanView
+from mobile_app.services.review import ReturnedItem, ReviewRow
+from mobile_app.services.same_event import SameEventSuggestion
+from mobile_app.services.trends import ChildTrends
 
 SETUP = "/setup"
 SIGN_IN = "/sign-in"
@@ -20,6 +27,12 @@ SYNC = "/sync"
 CHRONOLOGY = "/chronology"
 CHILD = "/child"
 SYNC_NEEDED = "/sync-needed"
+REVIEW = "/review"
+TRENDS = "/trends"
+RECORD_HISTORY = "/record-history"
+DECISION = "/decision"
+PLAN = "/plan"
+MEETING = "/meeting"
 
 
 @dataclass
@@ -42,6 +55,24 @@ class ChronologyScreen:
     agencies: list[str]
     agency: str = ""
     significance: str = ""
+    event_types: list[str] = field(default_factory=list)
+    suggestions: list[SameEventSuggestion] = field(default_factory=list)
+    period: str = ""
+    neglect_type: str = ""
+    event_type: str = ""
+    family: bool = False  # the whole family's entries, not only this child's
+
+
+@dataclass
+class HistoryScreen:
+    """One record's versions, and the text and reason of the change being written."""
+
+    child: ChildRow
+    history: RecordHistory
+    text: str = ""
+    reason: str = ""
+    base_id: str = ""  # the competing version a resolution starts from
+    mine: bool = False  # only an entry's author amends or takes it back
 
 
 @dataclass
@@ -50,6 +81,57 @@ class SummaryScreen:
 
     child: ChildRow
     summary: ChildSummary
+
+
+@dataclass
+class ReviewScreen:
+    """Supervision: my review queue (supervisors only) and my records returned to me."""
+
+    rows: list[ReviewRow]
+    returned: list[ReturnedItem]
+    supervisor: bool
+
+
+@dataclass
+class TrendsScreen:
+    """One child's safety scale and checklist concerns over time."""
+
+    child: ChildRow
+    trends: ChildTrends
+
+
+@dataclass
+class DecisionScreen:
+    """One child's decision prompts (A6), and the "no action" decisions awaiting a signature."""
+
+    child: ChildRow
+    prompts: list[PendingDecision]
+    waiting: list[DecisionEntry]
+    can_decide: bool
+    can_countersign: bool
+    rationale: str = ""
+
+
+@dataclass
+class PlanScreen:
+    """The child's plans and outcomes, and the outcome being written by the plan's holder."""
+
+    child: ChildRow
+    plans: list[PlanView]
+    plan_id: str = ""  # the plan the form's outcome belongs to ("" when no form is open)
+    editing: str = ""  # the outcome being changed ("" for a new outcome)
+    form: dict[str, str] = field(default_factory=dict)
+    reason: str = ""
+
+
+@dataclass
+class MeetingScreen:
+    """A professionals-only meeting being recorded for the child's family."""
+
+    child: ChildRow
+    chairs: list[ChairChoice]
+    can_record: bool
+    form: MeetingForm = field(default_factory=MeetingForm)
 
 
 @dataclass
@@ -79,6 +161,14 @@ class AppState(ft.Observable):
     visit: VisitScreen | None = None
     chronology: ChronologyScreen | None = None
     summary: SummaryScreen | None = None
+    review: ReviewScreen | None = None
+    trends: TrendsScreen | None = None
+    history: HistoryScreen | None = None
+    decision: DecisionScreen | None = None
+    plan: PlanScreen | None = None
+    meeting: MeetingScreen | None = None
+    # The keystore has no secret for this data folder: it can never be opened here again.
+    key_missing: bool = False
     revision: int = 0
 
     def go(self, route: str, message: str = "") -> None:
@@ -103,6 +193,12 @@ class AppState(ft.Observable):
         self.visit = None
         self.chronology = None
         self.summary = None
+        self.review = None
+        self.trends = None
+        self.history = None
+        self.decision = None
+        self.plan = None
+        self.meeting = None
 
     def locked(self, message: str = "") -> None:
         """Forget everything about cases and show the lock screen."""
@@ -152,10 +248,40 @@ class AppState(ft.Observable):
         self.chronology = screen
         self.go(CHRONOLOGY)
 
+    def open_history(self, screen: HistoryScreen) -> None:
+        """Show one record's version history."""
+        self.history = screen
+        self.go(RECORD_HISTORY)
+
+    def open_plan(self, screen: PlanScreen) -> None:
+        """Show a child's plan outcomes."""
+        self.plan = screen
+        self.go(PLAN)
+
+    def open_meeting(self, screen: MeetingScreen) -> None:
+        """Show the professionals-only meeting form."""
+        self.meeting = screen
+        self.go(MEETING)
+
+    def open_decision(self, screen: DecisionScreen) -> None:
+        """Show a child's decision prompts."""
+        self.decision = screen
+        self.go(DECISION)
+
     def open_summary(self, screen: SummaryScreen) -> None:
         """Show a child's before-the-visit summary."""
         self.summary = screen
         self.go(CHILD)
+
+    def open_review(self, screen: ReviewScreen) -> None:
+        """Show the review queue and the records returned to me."""
+        self.review = screen
+        self.go(REVIEW)
+
+    def open_trends(self, screen: TrendsScreen) -> None:
+        """Show a child's trends."""
+        self.trends = screen
+        self.go(TRENDS)
 
     def changed(self) -> None:
         """Re-render after a change inside the visit or chronology screen."""

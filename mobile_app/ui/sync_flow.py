@@ -3,6 +3,7 @@
 import asyncio
 import logging
 
+from mobile_app.diagnostics import log_failure
 from mobile_app.services.background_sync import BackgroundSync, SyncOutcome
 from mobile_app.ui.controller import AppController
 from mobile_app.ui.state import SIGN_IN
@@ -45,8 +46,8 @@ class SyncFlow:
 
         try:
             outcome = await asyncio.to_thread(self._runner.run, progress)
-        except Exception:
-            log.exception("Sync stopped unexpectedly")
+        except Exception as exc:
+            log_failure(log, "Sync", exc)
             outcome = STOPPED
         self._state.sync_finished(outcome)
         if not self._app.device.unlocked:

@@ -20,6 +20,8 @@ WAIT_MS = 15_000  # a screen change or an answer from Python
 SLOW_MS = 45_000  # key derivation, sign-in and sync with the real server
 RETRY_MS = 5_000  # a tap that changed nothing by then is tried once more
 SEMANTICS_TRIES = 5
+FILL_TRIES = 3
+FILL_SETTLE_S = 0.7  # how long a typed text must stay in its box to count as taken
 SETTLE_S = 5  # at most this long for the screen to stop changing before a screenshot
 # A child's line on the caseload: "Isla Lomax, 4 months", "Dylan Rushworth, 9 years".
 CHILD_LINE = re.compile(r"\b([A-Z][\w'-]+) ([A-Z][\w'-]+), \d+ (?:months?|years)\b")
@@ -73,6 +75,13 @@ class FletPage:
         expect(found).to_be_visible(timeout=timeout)
         return found
 
+    def see_announced(self, text: str | re.Pattern[str], timeout: int = WAIT_MS) -> Locator:
+        """Wait until a node shows or announces the text (a card's lines can be merged into
+        the label of the group it becomes); returns that node."""
+        found = self.page.get_by_label(text).or_(self.text(text)).first
+        expect(found).to_be_visible(timeout=timeout)
+        return found
+
     def button(self, name: str) -> Locator:
         return self.page.get_by_role("button", name=name, exact=True)
 
@@ -106,9 +115,25 @@ class FletPage:
 
     def fill(self, label: str, value: str) -> None:
         """Type into the text box with that label (tapped first, as a person would)."""
-        box = self.page.get_by_label(label, exact=True)
-        box.click()
-        box.fill(value)
+        self.fill_box(self.page.get_by_label(label, exact=True), value)
+
+    def fill_box(self, box: Locator, value: str) -> None:
+        """Type into one text box, and wait until the text has stayed there a moment.
+
+        On a busy machine a redraw the app worked out before the typing reached it can empty
+        the box again, just after it showed the text: the text is typed again if so. The wait
+        also lets the text reach the app before the next tap, which may use it.
+        """
+        for _ in range(FILL_TRIES):
+            box.click()
+            box.fill(value)
+            try:
+                expect(box).to_have_value(value, timeout=RETRY_MS)
+            except AssertionError:
+                continue
+            time.sleep(FILL_SETTLE_S)
+            if box.input_value() == value:
+                return
         expect(box).to_have_value(value)
 
     def question(self, label: str | re.Pattern[str]) -> Locator:
@@ -155,6 +180,7 @@ class FletPage:
         """
         self._count += 1
         path = self.shots / f"{self.name}-{self._count:02d}-{name}.png"
+        path.parent.mkdir(parents=True, exist_ok=True)  # another run may have cleared it
         previous, deadline = b"", time.monotonic() + SETTLE_S
         while True:
             image = self.page.screenshot(animations="disabled")

@@ -76,8 +76,8 @@ def test_visit_recorded_offline_reaches_the_server_and_a_colleague(
             sw.tap_for_child(child, "Chronology")
             sw.see(re.compile(rf"\b{re.escape(child)}, "))
             sw.see(re.compile(r"\b\d+ entries, newest first"))
-            sw.see(f"Action: {next_steps}")
-            sw.see(re.compile(r"Home visit.*Child seen alone\."))
+            sw.see_announced(f"Action: {next_steps}")
+            sw.see_announced(re.compile(r"Home visit.*Child seen alone\."))
 
         for app in (hv_app, sw_app):
             assert app.failures() == [], app.log_text()

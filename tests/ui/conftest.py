@@ -43,7 +43,7 @@ from tests.ui.fake_client import FakeClient
 from tests.ui.fake_server import PRACTITIONER, FakeServer, pulled
 
 PASSPHRASE = "amber-kettle-orchard-7"
-SERVER_URL = "http://doorstep.test"
+SERVER_URL = "https://doorstep.test"
 
 
 class FakeClock:

@@ -1,17 +1,20 @@
 """Starting the app, web mode, and failures that must never freeze or crash the screen."""
 
 import asyncio
+import base64
+import hashlib
 import logging
 from pathlib import Path
 from typing import Any
 
 import flet as ft
+import httpx
 import pytest
 
 from mobile_app.config import default_data_dir
 from mobile_app.services.finalise import FinaliseService
 from mobile_app.ui import app as app_module
-from mobile_app.ui.controller import UNEXPECTED
+from mobile_app.ui.controller import UNEXPECTED, AppConfig
 from mobile_app.ui.views.visit_steps import seen
 from tests.ui.conftest import Driver, FamilyIds
 from tests.ui.fake_client import FakeClient
@@ -40,7 +43,10 @@ async def test_a_screen_that_fails_to_render_leaves_the_app_working(
     assert fc.has("render.error")
     await fc.tap(key="visit.prev")
     assert fc.value("visit.step") == "Step 1 of 7: Who is here"
-    assert set(errors_logged(caplog)) == {"Rendering seen_step failed"}
+    logged = errors_logged(caplog)
+    assert logged
+    assert all(m.startswith("Rendering seen_step: RuntimeError at ") for m in logged)
+    assert not any("render bug" in m for m in logged)  # the message is never logged
     caplog.clear()
 
 
@@ -63,7 +69,8 @@ async def test_a_failing_action_is_a_plain_message_and_keeps_the_draft(
     assert fc.value("message") == UNEXPECTED
     assert fc.has("screen.visit")
     assert len(app.store.drafts.keys()) == 1
-    assert errors_logged(caplog)[0] == "Unhandled error in a screen handler"
+    assert errors_logged(caplog)[0].startswith("A screen handler: RuntimeError at ")
+    assert "disk full" not in errors_logged(caplog)[0]
     caplog.clear()
 
 
@@ -94,6 +101,32 @@ async def test_main_starts_a_new_device_on_the_set_up_screen(
     fc.close()
     assert fc.has("screen.setup")
     assert any(t.startswith("Fenland Partnership.") for t in fc.texts())
+
+
+async def test_main_guards_every_request_with_the_profiles_tls_pin(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pin = base64.b64encode(hashlib.sha256(b"the server's public key").digest()).decode()
+    profile = tmp_path / "flet.toml"
+    profile.write_text(
+        f'[doorstep]\norganisation = "Fenland Partnership"\nserver_url = "https://sync.test"\n'
+        f'tls_pin = "{pin}"\nauto_lock_minutes = 5\noffline_window_days = 14\n'
+    )
+    monkeypatch.setenv("DOORSTEP_PROFILE", str(profile))
+    monkeypatch.setenv("DOORSTEP_DATA", str(tmp_path / "phone"))
+    started: list[AppConfig] = []
+    real_start = app_module.start
+
+    def spy(page: Any, config: AppConfig, *args: Any) -> Any:
+        started.append(config)
+        return real_start(page, config, *args)
+
+    monkeypatch.setattr(app_module, "start", spy)
+    fc = FakeClient()
+    await fc.run_main(app_module.main)
+    fc.close()
+    (config,) = started
+    assert isinstance(config.transport, httpx.HTTPTransport)  # the pinning transport
 
 
 def test_doorstep_data_overrides_the_app_storage_folder(

@@ -7,15 +7,12 @@ import pytest
 
 from mobile_app.services.drafts import DraftService
 from mobile_app.services.finalise import FinaliseService
-from mobile_app.services.visit_due import (
-    CP_INTERVAL_WORKING_DAYS,
-    OTHER_INTERVAL_WORKING_DAYS,
-    VisitDue,
-    visit_due,
-)
+from mobile_app.services.visit_due import OTHER_INTERVAL_WORKING_DAYS, VisitDue, visit_due
 from mobile_app.services.working_days import add_working_days
 from shared.ids import new_id
-from shared.vocabulary import ChildStatus
+from shared.models import CPPlan
+from shared.rules import RuleSettings
+from shared.vocabulary import ChildStatus, CPCategory
 from tests.ui.builders import other_family, visit_payload
 from tests.ui.conftest import (
     Driver,
@@ -62,7 +59,8 @@ async def test_no_visit_recorded_then_due_then_overdue(
             ),
         ],
     )
-    # Poppy is on a CP plan: 10 working days after Monday 19 October. Alfie: 20 after the 1st.
+    # Poppy is on a CP plan: the default 14 days after Monday 19 October. Alfie: 20 working
+    # days after the 1st.
     assert fc.value(f"child.{seeded.baby_id}.due") == "Visit due today (Mon 02 Nov 2026)"
     assert fc.value(f"child.{seeded.sibling_id}.due") == (
         "Visit overdue by 4 days (was due Thu 29 Oct 2026)"
@@ -127,9 +125,43 @@ def test_due_dates_count_working_days(status: ChildStatus, last: date, due: date
 
 
 def test_the_intervals_are_the_documented_defaults() -> None:
-    assert (CP_INTERVAL_WORKING_DAYS, OTHER_INTERVAL_WORKING_DAYS) == (10, 20)
+    assert RuleSettings().default_visit_frequency_days == 14
+    assert OTHER_INTERVAL_WORKING_DAYS == 20
     assert add_working_days(date(2026, 11, 6), 1) == date(2026, 11, 9)  # Friday to Monday
     assert add_working_days(date(2026, 11, 6), 0) == date(2026, 11, 6)
+
+
+def test_working_days_skip_englands_bank_holidays() -> None:
+    """Regression: the old Mon-Fri count made a due date on Christmas Day."""
+    assert add_working_days(date(2026, 12, 24), 1) == date(2026, 12, 29)
+    start = datetime(2026, 11, 27, 10, tzinfo=UTC)
+    assert visit_due(ChildStatus.CIN, start).due == date(2026, 12, 29)
+
+
+def test_a_plans_frequency_and_the_settings_set_the_cp_interval() -> None:
+    start = datetime(2026, 11, 2, 10, tzinfo=UTC)
+    assert visit_due(ChildStatus.CP, start, plan_every_days=10).due == date(2026, 11, 12)
+    settings = RuleSettings(default_visit_frequency_days=28)
+    assert visit_due(ChildStatus.CP, start, settings=settings).due == date(2026, 11, 30)
+
+
+async def test_the_active_plans_frequency_sets_the_caseload_due_date(
+    app: Driver, seeded: FamilyIds
+) -> None:
+    plan = CPPlan(
+        child_ids=(seeded.baby_id,),
+        categories=(CPCategory.NEGLECT,),
+        icpc_date=date(2026, 9, 1),
+        visit_frequency_days=10,
+        lead_practitioner_id=new_id(),
+    )
+    visit = visit_payload(seeded.baby_id, datetime(2026, 10, 26, tzinfo=UTC))
+    await receive(
+        app,
+        [pulled(seeded.case_id, new_id(), plan, 40), pulled(seeded.case_id, new_id(), visit, 41)],
+    )
+    # 10 days after Monday 26 October, not the default 14
+    assert app.fc.value(f"child.{seeded.baby_id}.due") == "Visit due in 3 days (Thu 05 Nov 2026)"
 
 
 @pytest.mark.parametrize(

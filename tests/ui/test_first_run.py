@@ -38,9 +38,16 @@ async def test_first_run_sets_up_signs_in_and_downloads_the_caseload(
     await fc.enter_text(PASSPHRASE, key="setup.again")
     await fc.tap(key="setup.submit")
     assert fc.has("screen.sign_in")
-    assert fc.value("signin.server") == "http://doorstep.test"  # prefilled from the profile
+    assert fc.value("signin.server") == "https://doorstep.test"  # prefilled from the profile
 
+    await fc.enter_text("http://doorstep.test", key="signin.server")
     await fc.enter_text("hv-test", key="signin.username")
+    await fc.enter_text("right-password", key="signin.password")
+    await fc.tap(key="signin.submit")
+    assert fc.value("message").startswith("Type the server address, starting with https://")
+    assert fc.has("screen.sign_in")  # refused on the device, before any sign-in
+
+    await fc.enter_text("https://doorstep.test", key="signin.server")
     await fc.enter_text("wrong", key="signin.password")
     await fc.tap(key="signin.submit")
     assert fc.value("message") == "The server refused the sign-in: Wrong username or password."

@@ -17,6 +17,7 @@ from mobile_app.ui.controls import (
 from mobile_app.ui.flows import Flows
 from mobile_app.ui.state import CASELOAD, SYNC, AppState
 from mobile_app.ui.status_panel import status_panel
+from mobile_app.ui.views.review_queue import supervision_banner
 
 NO_FATHER = "No father or male carer recorded"
 
@@ -32,6 +33,11 @@ def _child(row: ChildRow, flows: Flows) -> ft.Control:
                 note(f"{row.name}, {row.age}", key=f"child.{row.child_id}", strong=True),
                 note(row.status),
                 note(row.due_text, key=f"child.{row.child_id}.due", strong=row.overdue),
+                note(
+                    row.alerts.summary(),
+                    key=f"child.{row.child_id}.alerts",
+                    strong=row.alerts.most_urgent is not None,
+                ),
                 buttons(
                     button(
                         visit_text,
@@ -48,6 +54,11 @@ def _child(row: ChildRow, flows: Flows) -> ft.Control:
                         "Before the visit",
                         f"child.{row.child_id}.summary",
                         act(lambda: flows.summary.open(row.child_id)),
+                    ),
+                    button(
+                        "Trends",
+                        f"child.{row.child_id}.trends",
+                        act(lambda: flows.review.trends(row.child_id)),
                     ),
                 ),
             ],
@@ -79,6 +90,7 @@ def caseload_view(state: AppState, flows: Flows) -> ft.View:
     app = flows.app
     overview = state.overview
     body: list[ft.Control] = [status_panel(state, app.config.clock()), *status_line(state)]
+    body += supervision_banner(state, flows)
     if overview is None or not overview.families:
         body.append(
             note(

@@ -4,6 +4,7 @@ from datetime import date
 
 import flet as ft
 
+from mobile_app.services.alerts import SEVERITY_WORDS
 from mobile_app.services.child_summary import AdultLine, OpenAction
 from mobile_app.ui.controls import (
     button,
@@ -18,6 +19,7 @@ from mobile_app.ui.controls import (
 from mobile_app.ui.flows import Flows
 from mobile_app.ui.state import CHILD, AppState, SummaryScreen
 from mobile_app.ui.views.chronology import entry_card
+from shared.rules import AlertCode, Severity
 
 TITLE = "Before visit"  # an app bar title stays one line at twice the text size
 
@@ -78,6 +80,33 @@ def _news(view: SummaryScreen) -> list[ft.Control]:
     return rows
 
 
+def _alerts(view: SummaryScreen, flows: Flows) -> list[ft.Control]:
+    """The child's safeguarding alerts, most urgent first, and the way to the decisions."""
+    alerts = view.child.alerts.alerts
+    rows: list[ft.Control] = [heading("Alerts")]
+    rows += [
+        note(
+            f"{SEVERITY_WORDS[alert.severity]}: {alert.message}",
+            key=f"summary.alert.{i}",
+            strong=alert.severity != Severity.DUE,
+        )
+        for i, alert in enumerate(alerts)
+    ] or [note("No alerts for this child.", key="summary.alerts.none")]
+    if any(alert.code == AlertCode.A6 for alert in alerts):
+        child_id = view.child.child_id
+        rows.append(
+            buttons(
+                button(
+                    "Decisions needed",
+                    "summary.decisions",
+                    flows.app.act(lambda: flows.decisions.open(child_id)),
+                    primary=True,
+                )
+            )
+        )
+    return rows
+
+
 @ft.component
 @guarded(failed_screen)
 def child_summary_view(state: AppState, flows: Flows) -> ft.View:
@@ -102,6 +131,7 @@ def child_summary_view(state: AppState, flows: Flows) -> ft.View:
                 primary=True,
             )
         ),
+        *_alerts(view, flows),
         *_news(view),
         heading("Actions from earlier visits"),
     ]
@@ -122,6 +152,16 @@ def child_summary_view(state: AppState, flows: Flows) -> ft.View:
                 "Chronology",
                 "summary.chronology",
                 app.act(lambda: flows.chronology.open(child.child_id)),
+            ),
+            button(
+                "Plan outcomes",
+                "summary.plan",
+                app.act(lambda: flows.plans.open(child.child_id)),
+            ),
+            button(
+                "Professionals-only meeting",
+                "summary.meeting",
+                app.act(lambda: flows.meetings.open(child.child_id)),
             ),
             button("Back to caseload", "nav.caseload", app.act(app.show_caseload)),
         )

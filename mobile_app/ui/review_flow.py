@@ -1,0 +1,105 @@
+"""Supervision as the screens see it: the caseload badge, the review queue and its three
+decisions, the records returned to their author, and a child's trends."""
+
+import logging
+from dataclasses import dataclass
+
+from mobile_app.diagnostics import log_failure
+from mobile_app.errors import MobileError
+from mobile_app.services.account import AccountService
+from mobile_app.services.overview import Overview
+from mobile_app.services.review import ReviewService
+from mobile_app.services.trends import child_trends
+from mobile_app.ui.controller import AppController
+from mobile_app.ui.state import ReviewScreen, TrendsScreen
+
+log = logging.getLogger(__name__)
+
+QUEUED = "It waits on this device and reaches the author's record at the next sync."
+
+
+@dataclass(frozen=True)
+class ReviewBadge:
+    """What the caseload says about supervision: queue length (supervisors), returns."""
+
+    queue: int | None
+    returned: int
+
+
+class ReviewFlow:
+    """Opens the review queue and the trends, and records review decisions."""
+
+    def __init__(self, app: AppController) -> None:
+        self._app = app
+        self._badge_for: int | None = None
+        self._badge = ReviewBadge(None, 0)
+
+    def _service(self) -> ReviewService:
+        store = self._app.store
+        return ReviewService(store, AccountService(store).session().practitioner)
+
+    def badge(self, overview: Overview | None) -> ReviewBadge:
+        """Return the caseload's supervision figures, read again whenever the caseload is."""
+        # The caseload re-renders on every change; the store is read only for a new overview.
+        if overview is None:
+            return ReviewBadge(None, 0)
+        if self._badge_for != id(overview):
+            try:
+                service = self._service()
+                queue = service.queue(self._app.config.clock()) if service.is_supervisor else None
+                returned = len(service.returned_to_me())
+            except MobileError as exc:
+                # The caseload must still show: the figures wait for the next refresh.
+                log_failure(log, "Reading the review figures", exc)
+                return ReviewBadge(None, 0)
+            self._badge = ReviewBadge(None if queue is None else len(queue), returned)
+            self._badge_for = id(overview)
+        return self._badge
+
+    def open(self, message: str = "") -> None:
+        """Show the review queue (for a supervisor) and the records returned to me."""
+        service = self._service()
+        screen = ReviewScreen(
+            rows=service.queue(self._app.config.clock()),
+            returned=service.returned_to_me(),
+            supervisor=service.is_supervisor,
+        )
+        self._app.state.open_review(screen)
+        if message:
+            self._app.state.say(message)
+
+    def _done(self, message: str) -> None:
+        self._app.refresh()  # the outbox grew: the caseload's figures change
+        self.open(message)
+
+    def countersign(self, version_id: str, comment: str = "") -> None:
+        """Countersign one version, offline."""
+        self._service().countersign(version_id, self._app.config.clock(), comment)
+        self._done(f"Countersigned. {QUEUED}")
+
+    def return_to_author(self, version_id: str, comment: str) -> None:
+        """Return one version to its author with a comment, offline."""
+        self._service().return_to_author(version_id, self._app.config.clock(), comment)
+        self._done(f"Returned to the author. {QUEUED}")
+
+    def escalate(self, version_id: str, comment: str, stage: str) -> None:
+        """Escalate one version to the chosen stage, offline."""
+        if not stage.isdigit():
+            self._app.state.say("escalation_stage: choose a stage from 1 to 4.")
+            return
+        self._service().escalate(version_id, self._app.config.clock(), comment, int(stage))
+        self._done(f"Escalated to stage {stage}. {QUEUED}")
+
+    def finish(self) -> None:
+        """Mark the queue reviewed up to now: only newer records come back as new."""
+        self._service().finish_review(self._app.config.clock())
+        self._done("Marked as reviewed. Records that reach you from now on show as new.")
+
+    def trends(self, child_id: str) -> None:
+        """Show a child's safety scale and checklist concerns over time."""
+        overview = self._app.state.overview
+        row = overview.child(child_id) if overview else None
+        if row is None:
+            self._app.state.say("That child is no longer on this device.")
+            return
+        self._app.state.open_trends(TrendsScreen(row, child_trends(self._app.store, child_id)))

@@ -1,0 +1,122 @@
+"""Decision prompts after a serious entry on a CP case (A6, Child Q finding 2)."""
+
+import flet as ft
+
+from mobile_app.services.decisions import DecisionEntry, PendingDecision
+from mobile_app.services.wording import label
+from mobile_app.ui.controls import (
+    button,
+    buttons,
+    failed_screen,
+    guarded,
+    heading,
+    note,
+    screen,
+    status_line,
+    text_field,
+)
+from mobile_app.ui.flows import Flows
+from mobile_app.ui.state import DECISION, AppState, DecisionScreen
+
+TITLE = "Decisions"
+OPTION_WORDS = {
+    "request_strategy_discussion": "Request a strategy discussion",
+    "refer_to_csc": "Refer to children's social care",
+    "visit_within_24h": "Visit within 24 hours",
+    "convene_core_group": "Convene the core group",
+    "escalate": "Escalate",
+    "no_action": "No action (needs a supervisor's countersignature)",
+}
+
+
+def _prompt(i: int, prompt: PendingDecision, view: DecisionScreen, flows: Flows) -> ft.Control:
+    act = flows.app.act
+    rows: list[ft.Control] = [
+        note(
+            f"{label(prompt.event_type)} entry of {prompt.event_day:%a %d %b %Y}",
+            key=f"decision.{i}.entry",
+            strong=True,
+        ),
+        note(prompt.message, key=f"decision.{i}.message", strong=prompt.overdue),
+    ]
+    if prompt.awaiting_countersignature:
+        rows.append(
+            note(
+                '"No action" recorded: pending until a supervisor countersigns it.',
+                key=f"decision.{i}.pending_countersignature",
+                strong=True,
+            )
+        )
+    elif view.can_decide:
+        rows.append(
+            buttons(
+                *(
+                    button(
+                        OPTION_WORDS.get(option.value, label(option)),
+                        f"decision.{i}.{option.value}",
+                        act(lambda o=option: flows.decisions.decide(prompt.trigger_entry_id, o)),
+                        primary=n == 0,
+                    )
+                    for n, option in enumerate(prompt.options)
+                )
+            )
+        )
+    else:
+        rows.append(
+            note(
+                "A social worker or supervisor records this decision.",
+                key=f"decision.{i}.read_only",
+            )
+        )
+    return ft.Card(ft.Container(ft.Column(rows, spacing=6), padding=12))
+
+
+def _waiting(i: int, item: DecisionEntry, flows: Flows) -> ft.Control:
+    record = item.record
+    rows: list[ft.Control] = [
+        note(f"No action decided on {record.decided_at:%d %b %Y}", key=f"decision.waiting.{i}"),
+        note(f"Rationale: {record.rationale}"),
+        buttons(
+            button(
+                "Countersign",
+                f"decision.waiting.{i}.countersign",
+                flows.app.act(lambda: flows.decisions.countersign(item.record_id)),
+                primary=True,
+            )
+        ),
+    ]
+    return ft.Card(ft.Container(ft.Column(rows, spacing=6), padding=12))
+
+
+@ft.component
+@guarded(failed_screen)
+def decision_view(state: AppState, flows: Flows) -> ft.View:
+    """The child's pending decisions: options with a strategy discussion first, the rationale,
+    and (for a supervisor) the "no action" decisions to countersign."""
+    app = flows.app
+    view = state.decision
+    back = button("Back to caseload", "nav.caseload", app.act(app.show_caseload))
+    if view is None:
+        return screen("screen.decision", DECISION, TITLE, [note("No child chosen."), back])
+    body: list[ft.Control] = [
+        heading(view.child.name, key="decision.child"),
+        *status_line(state),
+    ]
+    if view.can_decide and any(not p.awaiting_countersignature for p in view.prompts):
+        body.append(
+            text_field(
+                "Rationale (required): why this decision",
+                "decision.rationale",
+                view.rationale,
+                app.typed(flows.decisions.type_rationale),
+                multiline=True,
+            )
+        )
+    body += [_prompt(i, p, view, flows) for i, p in enumerate(view.prompts)] or [
+        note("No decision is waiting for this child.", key="decision.none")
+    ]
+    if view.can_countersign and view.waiting:
+        body.append(heading("Waiting for your countersignature"))
+        body += [_waiting(i, item, flows) for i, item in enumerate(view.waiting)]
+    body.append(buttons(back))
+    return screen("screen.decision", DECISION, TITLE, body)

@@ -1,0 +1,96 @@
+"""Record a professionals-only meeting (finding 5): a reason from the list, the chair's approval."""
+
+import flet as ft
+
+from mobile_app.services.meetings import REASONS
+from mobile_app.ui.controls import (
+    button,
+    buttons,
+    dropdown,
+    failed_screen,
+    guarded,
+    heading,
+    note,
+    screen,
+    status_line,
+    text_field,
+)
+from mobile_app.ui.flows import Flows
+from mobile_app.ui.state import MEETING, AppState
+
+TITLE = "Meeting"  # an app bar title stays one line at twice the text size
+
+
+@ft.component
+@guarded(failed_screen)
+def meeting_view(state: AppState, flows: Flows) -> ft.View:
+    """The form: why the family is not there, who approved, what was decided."""
+    app = flows.app
+    view = state.meeting
+    back = button("Back to caseload", "nav.caseload", app.act(app.show_caseload))
+    if view is None:
+        return screen("screen.meeting", MEETING, TITLE, [note("No child chosen."), back])
+    body: list[ft.Control] = [
+        heading(view.child.name, key="meeting.child"),
+        *status_line(state),
+        note(
+            "The family is not invited to this meeting: give the reason and the chair's approval.",
+        ),
+    ]
+    if not view.can_record:
+        body += [
+            note(
+                "A social worker or a conference chair records this meeting.",
+                key="meeting.read_only",
+            ),
+            buttons(back),
+        ]
+        return screen("screen.meeting", MEETING, TITLE, body)
+    form = view.form
+    chairs = [(c.chair_id, c.label) for c in view.chairs]
+    body += [
+        dropdown(
+            "Why the family cannot be there",
+            "meeting.reason_code",
+            [(code.value, text) for code, text in REASONS.items()],
+            form.reason_code,
+            app.picked(lambda value: flows.meetings.type("reason_code", value)),
+        ),
+        dropdown(
+            "Chair's approval",
+            "meeting.chair_approved_by",
+            chairs,
+            form.chair_approved_by,
+            app.picked(lambda value: flows.meetings.type("chair_approved_by", value)),
+        ),
+    ]
+    if not chairs:
+        body.append(
+            note(
+                "No chair is known for this family on this device: ask the conference chair "
+                "to approve and record the meeting.",
+                key="meeting.no_chair",
+                strong=True,
+            )
+        )
+    body += [
+        text_field(
+            "Decisions, one a line",
+            "meeting.decisions",
+            form.decisions,
+            app.typed(lambda value: flows.meetings.type("decisions", value)),
+            multiline=True,
+        ),
+        text_field(
+            "Rationale",
+            "meeting.rationale",
+            form.rationale,
+            app.typed(lambda value: flows.meetings.type("rationale", value)),
+            multiline=True,
+        ),
+        buttons(
+            button("Record meeting", "meeting.save", app.act(flows.meetings.record), primary=True),
+            back,
+        ),
+    ]
+    return screen("screen.meeting", MEETING, TITLE, body)

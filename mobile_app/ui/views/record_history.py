@@ -1,0 +1,185 @@
+"""One record's history: every version, oldest first, then the change a person can make.
+
+An entry in conflict shows its competing versions; the person picks one (or writes new
+text), gives a reason, and resolves it with one version that names both. Otherwise they can
+amend the text, or mark the entry withdrawn or entered in error, always with a reason.
+"""
+
+import flet as ft
+
+from mobile_app.services.history import RecordHistory, ReviewLine, VersionLine
+from mobile_app.services.wording import label
+from mobile_app.store import SyncState
+from mobile_app.ui.controls import (
+    button,
+    buttons,
+    failed_screen,
+    guarded,
+    heading,
+    note,
+    screen,
+    status_line,
+    subheading,
+    text_field,
+)
+from mobile_app.ui.flows import Flows
+from mobile_app.ui.state import RECORD_HISTORY, AppState, HistoryScreen
+from shared.models.review import ReviewAction
+from shared.opinion_words import opinion_word_warnings
+from shared.vocabulary import Lifecycle
+
+_STATES = {
+    SyncState.PENDING: "not synced yet",
+    SyncState.SYNCED: "synced",
+    SyncState.CONFLICT: "synced, in conflict",
+    SyncState.REJECTED: "refused by the server",
+}
+
+
+_ACTIONS = {
+    ReviewAction.COUNTERSIGN: "Countersigned",
+    ReviewAction.RETURN: "Returned to the author",
+    ReviewAction.ESCALATE: "Escalated",
+}
+
+
+def review_text(review: ReviewLine) -> str:
+    """One review decision in a line: what was done, by whom, when, and the comment."""
+    when = review.decided_at.astimezone().strftime("%d %b %Y %H:%M")
+    action = _ACTIONS[review.action]
+    if review.escalation_stage is not None:
+        action += f" to stage {review.escalation_stage}"
+    text = f"{action} by {review.reviewer}, {when}"
+    if review.state == SyncState.PENDING:
+        text += " (not synced yet)"
+    return f"{text}. Comment: {review.comment}" if review.comment else f"{text}."
+
+
+def version_card(line: VersionLine, number: int) -> ft.Control:
+    """One version: who, when, what it replaced and why, whether it competes, its reviews."""
+    key = f"history.version.{number}"
+    when = line.made_at.astimezone().strftime("%d %b %Y %H:%M")
+    title = f"Version {number}, {when}, by {line.author} ({_STATES[line.state]})"
+    lines: list[ft.Control] = [note(title, key=key, strong=True)]
+    if line.competing:
+        lines.append(note("Competing version: not resolved yet.", key=f"{key}.competing"))
+    if line.lifecycle != Lifecycle.CURRENT:
+        lines.append(note(f"{label(line.lifecycle)}.", key=f"{key}.lifecycle", strong=True))
+    if line.replaces:
+        count = len(line.replaces)
+        what = "the version before" if count == 1 else f"{count} competing versions"
+        lines.append(note(f"Replaces {what}. Reason: {line.reason}", key=f"{key}.reason"))
+    lines.append(note(line.text, key=f"{key}.text"))
+    lines += [
+        note(review_text(review), key=f"{key}.review.{n}", strong=True)
+        for n, review in enumerate(line.reviews, start=1)
+    ]
+    return ft.Card(ft.Container(ft.Column(lines, spacing=4), padding=12))
+
+
+def _change_controls(view: HistoryScreen, flows: Flows) -> list[ft.Control]:
+    app, history = flows.app, view.history
+    text = text_field(
+        "Resolved text" if history.in_conflict else "Entry text",
+        "history.text",
+        view.text,
+        app.typed(flows.history.type_text),
+        multiline=True,
+    )
+    # V6: a soft warning, never a block: say what was seen or heard, and who said it.
+    opinions = [
+        note(warning, key=f"history.opinion.{n}")
+        for n, warning in enumerate(opinion_word_warnings(view.text))
+    ]
+    reason = text_field(
+        "Reason for the change",
+        "history.reason",
+        view.reason,
+        app.typed(flows.history.type_reason),
+        multiline=True,
+        helper="Required. It is kept with the record's history.",
+    )
+    if history.in_conflict:
+        picks = [
+            button(
+                f"Use version {number}'s text",
+                f"history.pick.{number}",
+                app.act(lambda v=line.version_id: flows.history.pick(v)),
+            )
+            for number, line in enumerate(history.versions, start=1)
+            if line.competing
+        ]
+        return [
+            subheading("Resolve the conflict", key="history.resolve.heading"),
+            note("Pick one version's text, or write the text both should become."),
+            buttons(*picks),
+            text,
+            *opinions,
+            reason,
+            buttons(
+                button(
+                    "Resolve conflict",
+                    "history.resolve",
+                    app.act(flows.history.resolve),
+                    primary=True,
+                )
+            ),
+        ]
+    if not view.mine:
+        return [
+            note(
+                "Only the person who wrote this entry can change it. Add to it instead: "
+                "a review, or a new entry.",
+                key="history.not_yours",
+            )
+        ]
+    return [
+        subheading("Change this entry", key="history.change.heading"),
+        text,
+        *opinions,
+        reason,
+        buttons(
+            button("Save amendment", "history.amend", app.act(flows.history.amend), primary=True),
+            button(
+                "Mark withdrawn",
+                "history.withdraw",
+                app.act(lambda: flows.history.take_back(Lifecycle.WITHDRAWN)),
+            ),
+            button(
+                "Mark entered in error",
+                "history.in_error",
+                app.act(lambda: flows.history.take_back(Lifecycle.ENTERED_IN_ERROR)),
+            ),
+        ),
+    ]
+
+
+def _summary(history: RecordHistory) -> str:
+    count = len(history.versions)
+    kind = label(history.record_type)
+    if history.in_conflict:
+        return f"{kind}: {count} versions, {len(history.heads)} competing."
+    return f"{kind}: {count} version{'s' if count != 1 else ''}, oldest first."
+
+
+@ft.component
+@guarded(failed_screen)
+def record_history_view(state: AppState, flows: Flows) -> ft.View:
+    """The versions, oldest first, then the change to make."""
+    app = flows.app
+    view = state.history
+    back = buttons(button("Back to chronology", "nav.chronology", app.act(flows.history.back)))
+    if view is None:
+        body: list[ft.Control] = [note("No record chosen.", key="history.empty"), back]
+        return screen("screen.history", RECORD_HISTORY, "History", body)
+    history = view.history
+    body = [
+        heading(f"{view.child.name}: history", key="history.child"),
+        *status_line(state),
+        note(_summary(history), key="history.summary"),
+        *(version_card(line, n) for n, line in enumerate(history.versions, start=1)),
+    ]
+    if history.record_type == "chronology_entry":
+        body += _change_controls(view, flows)
+    body.append(back)
+    return screen("screen.history", RECORD_HISTORY, "History", body)

@@ -1,0 +1,167 @@
+"""Supervision: the review queue with its three decisions, and the records returned to me."""
+
+import flet as ft
+
+from mobile_app.services.review import ReturnedItem, ReviewRow
+from mobile_app.ui.controls import (
+    button,
+    buttons,
+    dropdown,
+    failed_screen,
+    guarded,
+    heading,
+    icon_button,
+    keep,
+    note,
+    screen,
+    status_line,
+    subheading,
+    text_field,
+    use_form,
+)
+from mobile_app.ui.flows import Flows
+from mobile_app.ui.state import REVIEW, AppState
+
+STAGES = [("", "Choose a stage"), *((str(n), f"Stage {n}") for n in range(1, 5))]
+
+
+def _item(row: ReviewRow, form: dict[str, str], flows: Flows) -> ft.Control:
+    act, review, vid = flows.app.act, flows.review, row.version_id
+    comment, stage = f"{vid}.comment", f"{vid}.stage"
+    lines: list[ft.Control] = [
+        subheading(f"{row.kind}: {row.what}", key=f"review.item.{vid}"),
+        note(f"About: {row.children or 'no child named'}"),
+        note(row.waited, key=f"review.item.{vid}.waited", strong=row.needs_countersignature),
+        note(". ".join(row.reasons) + ".", key=f"review.item.{vid}.reasons"),
+        text_field(
+            "Your comment (needed to return or escalate)",
+            f"review.{vid}.comment",
+            form.get(comment, ""),
+            keep(form, comment),
+            multiline=True,
+        ),
+        dropdown(
+            "Escalate to", f"review.{vid}.stage", STAGES, form.get(stage, ""), keep(form, stage)
+        ),
+        buttons(
+            button(
+                "Countersign",
+                f"review.{vid}.countersign",
+                act(lambda: review.countersign(vid, form.get(comment, ""))),
+                primary=row.needs_countersignature,
+            ),
+            button(
+                "Return to author",
+                f"review.{vid}.return",
+                act(lambda: review.return_to_author(vid, form.get(comment, ""))),
+            ),
+            button(
+                "Escalate",
+                f"review.{vid}.escalate",
+                act(lambda: review.escalate(vid, form.get(comment, ""), form.get(stage, ""))),
+            ),
+        ),
+        buttons(
+            *(
+                button(
+                    "Trends" if len(row.child_ids) == 1 else f"Trends, child {n}",
+                    f"review.{vid}.trends.{child_id}",
+                    act(lambda child_id=child_id: review.trends(child_id)),
+                )
+                for n, child_id in enumerate(row.child_ids, start=1)
+            )
+        ),
+    ]
+    # One group per item: each button is announced with the record it acts on. Not a Card: a
+    # card is one semantics node, and its comment box would take the card's words as its label.
+    return ft.Semantics(
+        container=True,
+        content=ft.Container(
+            ft.Column(lines, spacing=6),
+            padding=12,
+            border=ft.Border.all(1, ft.Colors.OUTLINE_VARIANT),
+            border_radius=12,
+        ),
+    )
+
+
+def _returned(item: ReturnedItem) -> ft.Control:
+    when = item.decided_at.astimezone().strftime("%d %b %Y %H:%M")
+    lines: list[ft.Control] = [
+        subheading(f"{item.kind}: {item.what}", key=f"returned.{item.version_id}"),
+        note(f"Returned {when}. Your supervisor asks:"),
+        note(item.comment, key=f"returned.{item.version_id}.comment", strong=True),
+        note("Amend the record to answer: the amended version goes back to your supervisor."),
+    ]
+    return ft.Card(ft.Container(ft.Column(lines, spacing=4), padding=12))
+
+
+def _queue(rows: list[ReviewRow], form: dict[str, str], flows: Flows) -> list[ft.Control]:
+    app = flows.app
+    count = f"{len(rows)} record{'s' if len(rows) != 1 else ''} waiting, oldest first"
+    out: list[ft.Control] = [heading("Review queue"), note(count, key="review.count")]
+    out += [_item(r, form, flows) for r in rows] or [
+        note("Nothing waits for your review on this device.", key="review.empty")
+    ]
+    out.append(
+        buttons(button("Mark all as reviewed", "review.finish", app.act(flows.review.finish)))
+    )
+    return out
+
+
+@ft.component
+@guarded(failed_screen)
+def review_queue_view(state: AppState, flows: Flows) -> ft.View:
+    """The queue for a supervisor, then anything returned to me, then the way back."""
+    app = flows.app
+    form = use_form()
+    review = state.review
+    body: list[ft.Control] = [*status_line(state)]
+    if review is None:
+        body.append(note("Nothing to review.", key="review.none"))
+    else:
+        if review.supervisor:
+            body += _queue(review.rows, form, flows)
+        body.append(heading("Returned to you"))
+        body += [_returned(i) for i in review.returned] or [
+            note("None of your records has been returned.", key="returned.empty")
+        ]
+    body.append(buttons(button("Back to caseload", "nav.caseload", app.act(app.show_caseload))))
+    lock = icon_button(ft.Icons.LOCK, "Lock the app", "nav.lock", app.act(app.lock))
+    return screen("screen.review", REVIEW, "Supervision", body, [lock])
+
+
+def supervision_banner(state: AppState, flows: Flows) -> list[ft.Control]:
+    """For the caseload: a supervisor's "Review queue (N)", and an author's returned records."""
+    badge = flows.review.badge(state.overview)
+    open_review = flows.app.act(flows.review.open)
+    out: list[ft.Control] = []
+    if badge.queue is not None:
+        out.append(buttons(button(f"Review queue ({badge.queue})", "caseload.review", open_review)))
+    if badge.returned:
+        out.append(
+            ft.Semantics(
+                live_region=True,
+                container=True,
+                content=ft.Container(
+                    ft.Column(
+                        [
+                            note(
+                                f"Returned to you ({badge.returned}): a supervisor asks you "
+                                "to amend a record.",
+                                key="caseload.returned",
+                                strong=True,
+                            ),
+                            buttons(
+                                button("See what to change", "caseload.returned.open", open_review)
+                            ),
+                        ],
+                        spacing=6,
+                    ),
+                    bgcolor=ft.Colors.AMBER_100,
+                    padding=12,
+                    border_radius=8,
+                ),
+            )
+        )
+    return out

@@ -1,0 +1,150 @@
+"""The decision prompt (Child Q finding 2) on a social worker's and a supervisor's device:
+options with a strategy discussion first, a rationale required, "no action" pending until a
+different supervisor countersigns."""
+
+from datetime import timedelta
+
+import pytest
+
+from mobile_app.services.rule_records import current_records
+from shared.ids import new_id
+from shared.models import DecisionRecord
+from shared.models.review import ReviewDecision
+from shared.rules import DecisionOption
+from tests.ui.conftest import Driver, FakeClock, FamilyIds, receive
+from tests.ui.safeguarding_builders import (
+    INJURY_SEEN,
+    SOCIAL_WORKER,
+    SUPERVISOR,
+    TODAY,
+    RoleServer,
+    arrived,
+    injury,
+)
+from tests.ui.test_accessibility import problems
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    pinned = FakeClock()
+    pinned.now = TODAY
+    return pinned
+
+
+@pytest.fixture
+def server() -> RoleServer:
+    """Signed in as a social worker."""
+    return RoleServer(SOCIAL_WORKER)
+
+
+async def open_decisions(app: Driver, seeded: FamilyIds) -> str:
+    entry_id = new_id()
+    await receive(app, [arrived(seeded.case_id, entry_id, injury(seeded.baby_id), 30, INJURY_SEEN)])
+    await app.fc.tap(key=f"child.{seeded.baby_id}.summary")
+    await app.fc.tap(key="summary.decisions")
+    assert app.fc.has("screen.decision")
+    return entry_id
+
+
+def decisions(app: Driver) -> list[DecisionRecord]:
+    return [r.payload for r in current_records(app.store) if isinstance(r.payload, DecisionRecord)]
+
+
+async def test_options_start_with_a_strategy_discussion(app: Driver, seeded: FamilyIds) -> None:
+    await open_decisions(app, seeded)
+    view = app.state.decision
+    assert view is not None
+    injury_prompt = next(i for i, p in enumerate(view.prompts) if p.event_type == "injury")
+    first = app.fc.one(key=f"decision.{injury_prompt}.request_strategy_discussion")
+    assert first.content == "Request a strategy discussion"
+    assert app.fc.has(f"decision.{injury_prompt}.no_action")
+    assert problems(app.fc) == []
+
+
+async def test_a_decision_needs_a_rationale_and_names_the_field(
+    app: Driver, seeded: FamilyIds
+) -> None:
+    await open_decisions(app, seeded)
+    await app.fc.tap(key="decision.0.refer_to_csc")
+    assert app.state.message.startswith("rationale: ")
+    assert decisions(app) == []
+
+
+async def test_no_action_is_saved_and_stays_pending_countersignature(
+    app: Driver, seeded: FamilyIds
+) -> None:
+    entry_id = await open_decisions(app, seeded)
+    view = app.state.decision
+    assert view is not None
+    i = next(n for n, p in enumerate(view.prompts) if p.trigger_entry_id == entry_id)
+    await app.fc.enter_text("Explanation fits the medical view.", key="decision.rationale")
+    await app.fc.tap(key=f"decision.{i}.no_action")
+    assert app.state.message == "Decision saved. It will sync with your records."
+    (saved,) = decisions(app)
+    assert saved.decision == DecisionOption.NO_ACTION
+    assert saved.decided_by == SOCIAL_WORKER.id
+    assert DecisionOption.REQUEST_STRATEGY_DISCUSSION in saved.options_considered
+    assert app.fc.has(f"decision.{i}.pending_countersignature")
+    assert app.store.outbox.count() == 1
+    assert problems(app.fc) == []
+    # a social worker cannot countersign: no countersigning list on their screen
+    assert not app.fc.has("decision.waiting.0.countersign")
+
+
+class TestSupervisor:
+    @pytest.fixture
+    def server(self) -> RoleServer:
+        """Signed in as a supervisor."""
+        return RoleServer(SUPERVISOR)
+
+    async def test_countersigning_no_action_closes_the_prompt(
+        self, app: Driver, seeded: FamilyIds
+    ) -> None:
+        entry_id, decision_id = new_id(), new_id()
+        decided = DecisionRecord(
+            trigger_entry_id=entry_id,
+            child_ids=(seeded.baby_id,),
+            question="What should happen after the injury?",
+            options_considered=(
+                DecisionOption.REQUEST_STRATEGY_DISCUSSION,
+                DecisionOption.NO_ACTION,
+            ),
+            decision=DecisionOption.NO_ACTION,
+            rationale="Explanation fits the medical view.",
+            decided_by=SOCIAL_WORKER.id,
+            decided_at=INJURY_SEEN + timedelta(hours=2),
+        )
+        await receive(
+            app,
+            [
+                arrived(seeded.case_id, entry_id, injury(seeded.baby_id), 30, INJURY_SEEN),
+                arrived(seeded.case_id, decision_id, decided, 31, INJURY_SEEN + timedelta(hours=2)),
+            ],
+        )
+        await app.fc.tap(key=f"child.{seeded.baby_id}.summary")
+        await app.fc.tap(key="summary.decisions")
+        view = app.state.decision
+        assert view is not None
+        i = next(n for n, p in enumerate(view.prompts) if p.trigger_entry_id == entry_id)
+        assert app.fc.has(f"decision.{i}.pending_countersignature")
+        await app.fc.tap(key="decision.waiting.0.countersign")
+        assert app.state.message == "Countersigned. It will sync with your records."
+        (signed,) = [
+            r.payload for r in current_records(app.store) if isinstance(r.payload, ReviewDecision)
+        ]
+        assert signed.reviewer_id == SUPERVISOR.id
+        assert signed.reviewed_record_id == decision_id
+        assert decisions(app)[0].countersigned_by is None  # the decider's record is untouched
+        after = app.state.decision
+        assert after is not None
+        assert entry_id not in {p.trigger_entry_id for p in after.prompts}
+        assert not app.fc.has("decision.waiting.0.countersign")
+
+
+async def test_locking_forgets_the_decision_screen(app: Driver, seeded: FamilyIds) -> None:
+    await open_decisions(app, seeded)
+    assert app.state.decision is not None
+    app.flows.app.lock()
+    await app.fc.settle()
+    assert app.state.decision is None
+    assert app.fc.has("screen.unlock")

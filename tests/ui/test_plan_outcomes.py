@@ -1,0 +1,138 @@
+"""Plan outcomes (Child Q finding 1): everyone reads them with the consequence if missed; only
+the social worker who holds the plan adds or changes one, and V4 names each missing field."""
+
+from datetime import date
+
+import pytest
+
+from mobile_app.services.plans import PlanRefused, PlanService
+from mobile_app.services.rule_records import current_records
+from shared.ids import new_id
+from shared.models import CPPlan, PlanOutcome
+from shared.vocabulary import CPCategory
+from tests.ui.conftest import Driver, FamilyIds, receive
+from tests.ui.fake_server import PRACTITIONER, pulled
+from tests.ui.safeguarding_builders import SOCIAL_WORKER, RoleServer
+from tests.ui.test_accessibility import problems
+
+FILLED = {
+    "danger_statement": "Everyone is worried Poppy goes hungry; she will lose weight.",
+    "safety_goal": "Poppy has three meals a day.",
+    "consequence_if_not_achieved": "A legal planning meeting will be held.",
+    "measure": "Weight checked every two weeks.",
+    "owner": "Mother, with the health visitor",
+    "due": "2027-01-29",
+    "progress_rating": "4",
+}
+
+
+def plan_records(ids: FamilyIds, lead_id: str) -> tuple[str, str, list[object]]:
+    plan_id, outcome_id = new_id(), new_id()
+    plan = CPPlan(
+        child_ids=(ids.baby_id,),
+        categories=(CPCategory.NEGLECT,),
+        icpc_date=date(2026, 9, 1),
+        visit_frequency_days=10,
+        lead_practitioner_id=lead_id,
+    )
+    outcome = PlanOutcome(
+        plan_id=plan_id,
+        danger_statement="Poppy is left alone at night.",
+        safety_goal="An adult is always at home with Poppy.",
+        consequence_if_not_achieved="Poppy may have to live elsewhere.",
+        measure="Unannounced visits find an adult at home.",
+        owner="Parents",
+        due=date(2026, 12, 18),
+    )
+    versions = [
+        pulled(ids.case_id, plan_id, plan, 40),
+        pulled(ids.case_id, outcome_id, outcome, 41),
+    ]
+    return plan_id, outcome_id, versions
+
+
+def outcomes(app: Driver) -> list[PlanOutcome]:
+    return [r.payload for r in current_records(app.store) if isinstance(r.payload, PlanOutcome)]
+
+
+async def open_plan(app: Driver, ids: FamilyIds, lead_id: str) -> tuple[str, str]:
+    plan_id, outcome_id, versions = plan_records(ids, lead_id)
+    await receive(app, versions)
+    await app.fc.tap(key=f"child.{ids.baby_id}.summary")
+    await app.fc.tap(key="summary.plan")
+    assert app.fc.has("screen.plan")
+    return plan_id, outcome_id
+
+
+async def test_a_health_visitor_reads_outcomes_but_cannot_change_them(
+    app: Driver, seeded: FamilyIds
+) -> None:
+    plan_id, _ = await open_plan(app, seeded, SOCIAL_WORKER.id)
+    key = f"plan.{plan_id}.outcome.0"
+    assert app.fc.value(key) == "Goal: An adult is always at home with Poppy."
+    assert app.fc.value(f"{key}.consequence") == (
+        "If not achieved: Poppy may have to live elsewhere."
+    )
+    assert app.fc.has(f"plan.{plan_id}.read_only")
+    assert not app.fc.has(f"plan.{plan_id}.add")
+    assert not app.fc.has(f"{key}.edit")
+    with pytest.raises(PlanRefused, match="holds this plan"):
+        PlanService(app.store, PRACTITIONER).add_outcome(plan_id, FILLED)
+    assert problems(app.fc) == []
+
+
+class TestLeadSocialWorker:
+    @pytest.fixture
+    def server(self) -> RoleServer:
+        return RoleServer(SOCIAL_WORKER)
+
+    async def test_v4_names_every_missing_field_and_saves_nothing(
+        self, app: Driver, seeded: FamilyIds
+    ) -> None:
+        plan_id, _ = await open_plan(app, seeded, SOCIAL_WORKER.id)
+        await app.fc.tap(key=f"plan.{plan_id}.add")
+        await app.fc.tap(key="plan.form.save")
+        message = app.state.message
+        for field in ("danger_statement", "safety_goal", "consequence_if_not_achieved"):
+            assert f"{field}: " in message
+        assert "say what happens to the child if this is not achieved" in message
+        assert "due: " in message
+        assert len(outcomes(app)) == 1
+        assert problems(app.fc) == []  # the open form, for screen readers
+
+    async def test_the_plan_holder_adds_an_outcome(self, app: Driver, seeded: FamilyIds) -> None:
+        plan_id, _ = await open_plan(app, seeded, SOCIAL_WORKER.id)
+        await app.fc.tap(key=f"plan.{plan_id}.add")
+        for name, value in FILLED.items():
+            await app.fc.enter_text(value, key=f"plan.form.{name}")
+        await app.fc.tap(key="plan.form.save")
+        assert app.state.message == "Outcome saved. It will sync with your records."
+        added = next(o for o in outcomes(app) if o.safety_goal == FILLED["safety_goal"])
+        assert added.due == date(2027, 1, 29)
+        assert added.progress_rating == 4
+        assert app.store.outbox.count() == 1
+        assert not app.fc.has("plan.form")
+        assert app.fc.value(f"plan.{plan_id}.outcome.1") == "Goal: Poppy has three meals a day."
+
+    async def test_a_change_needs_a_reason_and_makes_a_new_version(
+        self, app: Driver, seeded: FamilyIds
+    ) -> None:
+        plan_id, _ = await open_plan(app, seeded, SOCIAL_WORKER.id)
+        await app.fc.tap(key=f"plan.{plan_id}.outcome.0.edit")
+        assert app.fc.value("plan.form.owner") == "Parents"
+        await app.fc.enter_text("Parents, checked by the social worker", key="plan.form.owner")
+        await app.fc.tap(key="plan.form.save")
+        assert app.state.message == "reason: say why this outcome is changing"
+        await app.fc.enter_text("Agreed at core group.", key="plan.form.reason")
+        await app.fc.tap(key="plan.form.save")
+        (changed,) = outcomes(app)
+        assert changed.owner == "Parents, checked by the social worker"
+        assert changed.safety_goal == "An adult is always at home with Poppy."
+        assert app.store.outbox.count() == 1
+
+    async def test_a_social_worker_who_does_not_hold_the_plan_only_reads(
+        self, app: Driver, seeded: FamilyIds
+    ) -> None:
+        plan_id, _ = await open_plan(app, seeded, new_id())
+        assert app.fc.has(f"plan.{plan_id}.read_only")
+        assert not app.fc.has(f"plan.{plan_id}.add")

@@ -1,0 +1,239 @@
+"""The review queue on a supervisor's device, each decision made offline, and the returned
+record on its author's device."""
+
+from collections.abc import AsyncIterator
+from datetime import timedelta
+
+import pytest
+
+from mobile_app.services.records import RecordService
+from mobile_app.ui.controller import AppConfig
+from shared.ids import new_id
+from shared.models import ChronologyEntry, Practitioner, Visit
+from shared.models.review import ReviewAction, ReviewDecision
+from tests.ui import fake_server
+from tests.ui.conftest import Driver, FakeClock, FamilyIds, launch, receive
+from tests.ui.fake_server import PRACTITIONER, FakeServer, pulled
+from tests.ui.review_builders import (
+    OTHER_WORKER_ID,
+    SUPERVISOR,
+    T0,
+    TeamRecords,
+    entry,
+    review_of,
+    team_records,
+)
+from tests.ui.test_accessibility import problems
+
+
+@pytest.fixture
+def supervisor(monkeypatch: pytest.MonkeyPatch) -> Practitioner:
+    """The fake server signs this device in as a supervisor."""
+    monkeypatch.setattr(fake_server, "PRACTITIONER", SUPERVISOR)
+    return SUPERVISOR
+
+
+@pytest.fixture
+async def sup(
+    supervisor: Practitioner, seeded: FamilyIds, config: AppConfig, clock: FakeClock
+) -> AsyncIterator[Driver]:
+    """The supervisor's device, unlocked on the caseload."""
+    # After every seeded record reached the server (1 November).
+    clock.now = T0 + timedelta(days=14)
+    driver = await launch(config)
+    await driver.unlock()
+    yield driver
+    driver.flows.app.device.lock()
+    driver.fc.close()
+
+
+@pytest.fixture
+async def team(sup: Driver, seeded: FamilyIds) -> TeamRecords:
+    records = team_records(seeded.case_id, seeded.baby_id)
+    await receive(sup, records.versions)
+    return records
+
+
+def decisions_waiting(driver: Driver) -> list[ReviewDecision]:
+    pending = [driver.store.records.get(v).version.payload for v in driver.store.outbox.peek(99)]
+    return [p for p in pending if isinstance(p, ReviewDecision)]
+
+
+async def open_queue(driver: Driver) -> None:
+    await driver.fc.tap(key="caseload.review")
+    assert driver.fc.has("screen.review")
+
+
+async def test_the_caseload_offers_the_queue_with_its_length(
+    sup: Driver, team: TeamRecords
+) -> None:
+    # Every record the device already held is new to a supervisor who never reviewed.
+    button = sup.fc.one(key="caseload.review")
+    assert button.content.startswith("Review queue (")
+    await open_queue(sup)
+    count = len(sup.state.review.rows) if sup.state.review else 0
+    assert count >= 2  # the colleague's visit and entry at least
+    assert button.content == f"Review queue ({count})"
+    assert sup.fc.value("review.count") == f"{count} records waiting, oldest first"
+
+
+async def test_the_queue_is_oldest_first_with_waits_and_never_my_own(
+    sup: Driver, team: TeamRecords
+) -> None:
+    await open_queue(sup)
+    fc = sup.fc
+    assert sup.state.review is not None
+    order = [r.version_id for r in sup.state.review.rows]
+    assert order.index(team.visit_version) < order.index(team.entry_version)
+    assert team.own_version not in order
+    assert not fc.has(f"review.item.{team.own_version}")
+    assert fc.value(f"review.item.{team.visit_version}.waited") == "Waiting 14 days"
+    assert fc.value(f"review.item.{team.visit_version}.reasons") == (
+        "New since your last review. Countersign: statutory visit on a plan."
+    )
+    assert fc.value(f"review.item.{team.entry_version}") == (
+        "Chronology entry: Home visit: Nursery reports weight loss."
+    )
+
+
+async def test_countersign_works_offline_then_reaches_the_server(
+    sup: Driver, team: TeamRecords, server: FakeServer
+) -> None:
+    server.mode = "down"
+    await open_queue(sup)
+    await sup.fc.tap(key=f"review.{team.visit_version}.countersign")
+    [decision] = decisions_waiting(sup)
+    assert decision.action == ReviewAction.COUNTERSIGN
+    assert decision.reviewed_version_id == team.visit_version
+    assert decision.reviewer_id == SUPERVISOR.id
+    assert sup.fc.value("message").startswith("Countersigned.")
+    assert not sup.fc.has(f"review.item.{team.visit_version}")
+    server.mode = "up"
+    await sup.fc.tap(key="nav.caseload")
+    await sup.fc.tap(key="caseload.sync")
+    await sup.fc.wait_for(lambda: sup.store.outbox.count() == 0)
+    assert len(server.pushed) == 1
+
+
+async def test_return_needs_a_comment_then_records_it(sup: Driver, team: TeamRecords) -> None:
+    await open_queue(sup)
+    fc, vid = sup.fc, team.entry_version
+    await fc.tap(key=f"review.{vid}.return")
+    assert fc.value("message") == "comment: say why you return this record."
+    assert decisions_waiting(sup) == []
+    await fc.enter_text("Say how much weight was lost.", key=f"review.{vid}.comment")
+    await fc.tap(key=f"review.{vid}.return")
+    [decision] = decisions_waiting(sup)
+    assert (decision.action, decision.comment) == (
+        ReviewAction.RETURN,
+        "Say how much weight was lost.",
+    )
+    assert fc.value("message").startswith("Returned to the author.")
+    assert not fc.has(f"review.item.{vid}")
+
+
+async def test_escalate_needs_a_stage_and_a_comment(sup: Driver, team: TeamRecords) -> None:
+    await open_queue(sup)
+    fc, vid = sup.fc, team.entry_version
+    await fc.enter_text("Weight loss not acted on.", key=f"review.{vid}.comment")
+    await fc.tap(key=f"review.{vid}.escalate")
+    assert fc.value("message") == "escalation_stage: choose a stage from 1 to 4."
+    assert decisions_waiting(sup) == []
+    await fc.choose("2", key=f"review.{vid}.stage")
+    await fc.tap(key=f"review.{vid}.escalate")
+    [decision] = decisions_waiting(sup)
+    assert decision.action == ReviewAction.ESCALATE
+    assert (decision.escalation_stage, decision.comment) == (2, "Weight loss not acted on.")
+    assert fc.value("message").startswith("Escalated to stage 2.")
+
+
+async def test_mark_all_reviewed_leaves_what_needs_a_countersignature(
+    sup: Driver, team: TeamRecords
+) -> None:
+    await open_queue(sup)
+    await sup.fc.tap(key="review.finish")
+    assert sup.state.review is not None
+    assert [r.version_id for r in sup.state.review.rows] == [team.visit_version]
+    await sup.fc.tap(key="nav.caseload")
+    assert sup.fc.one(key="caseload.review").content == "Review queue (1)"
+
+
+async def test_a_practitioner_sees_no_queue(app: Driver) -> None:
+    assert not app.fc.has("caseload.review")
+    assert not app.fc.has("caseload.returned")
+
+
+async def test_a_returned_record_shows_on_the_authors_device_until_amended(
+    app: Driver, seeded: FamilyIds
+) -> None:
+    mine = entry(seeded.baby_id, PRACTITIONER.id, "Home cold; heating off.", 18)
+    my_entry = pulled(seeded.case_id, new_id(), mine, 300, author_id=PRACTITIONER.id)
+    colleague = pulled(
+        seeded.case_id,
+        new_id(),
+        entry(seeded.baby_id, OTHER_WORKER_ID, "Seen at clinic.", 19),
+        301,
+        author_id=OTHER_WORKER_ID,
+    )
+    await receive(
+        app,
+        [
+            my_entry,
+            colleague,
+            review_of(my_entry, ReviewAction.RETURN, "Say who was in the home.", 302),
+            review_of(colleague, ReviewAction.RETURN, "Not for this author.", 303),
+        ],
+    )
+    fc = app.fc
+    assert fc.value("caseload.returned").startswith("Returned to you (1)")
+    await fc.tap(key="caseload.returned.open")
+    assert fc.has("screen.review")
+    assert not fc.has("review.count")  # not a supervisor: no queue
+    assert fc.value(f"returned.{my_entry.version_id}.comment") == "Say who was in the home."
+    assert not fc.has(f"returned.{colleague.version_id}")
+    RecordService(app.store).amend(my_entry.record_id, mine, reason="Added who was there.")
+    await fc.tap(key="nav.caseload")
+    app.flows.app.refresh()
+    await fc.settle()
+    assert not fc.has("caseload.returned")
+
+
+async def test_locking_forgets_the_queue(sup: Driver, team: TeamRecords) -> None:
+    await open_queue(sup)
+    await sup.fc.tap(key="nav.lock")
+    assert sup.state.review is None
+    assert not sup.fc.has(f"review.item.{team.visit_version}")
+
+
+async def test_the_decision_names_the_version_not_the_authors_entry(
+    sup: Driver, team: TeamRecords
+) -> None:
+    """Supervisors add to an entry, never edit it: the entry stays as its author wrote it."""
+    before = sup.store.records.get(team.entry_version).version.payload
+    await open_queue(sup)
+    await sup.fc.enter_text(
+        "Ask the nursery for weights.", key=f"review.{team.entry_version}.comment"
+    )
+    await sup.fc.tap(key=f"review.{team.entry_version}.return")
+    heads = RecordService(sup.store).current("chronology_entry")
+    kept = [h.version.payload for h in heads if h.version.version_id == team.entry_version]
+    assert kept == [before]
+    assert isinstance(before, ChronologyEntry)
+
+
+async def test_the_review_screens_pass_the_accessibility_rules(
+    sup: Driver, team: TeamRecords
+) -> None:
+    fc = sup.fc
+    assert problems(fc) == []
+    await open_queue(sup)
+    await fc.tap(key=f"review.{team.entry_version}.return")  # with a message on screen
+    assert problems(fc) == []
+    await fc.tap(key=f"review.{team.visit_version}.trends.{team_child(team)}")
+    assert problems(fc) == []
+
+
+def team_child(team: TeamRecords) -> str:
+    visit = next(v for v in team.versions if v.version_id == team.visit_version)
+    assert isinstance(visit.payload, Visit)
+    return visit.payload.child_ids[0]
