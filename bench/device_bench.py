@@ -10,6 +10,7 @@ Prints name=value lines:
 """
 
 import argparse
+import os
 import statistics
 import tempfile
 import time
@@ -73,6 +74,8 @@ def timed_saves(store: DeviceStore, single: int, bulk: int) -> tuple[float, floa
 
 def main() -> None:
     """Run the benchmark and print name=value lines."""
+    # Benchmark stores are throwaway: their device secrets go to a throwaway keystore too.
+    os.environ.setdefault("DOORSTEP_KEYSTORE", tempfile.mkdtemp(prefix="doorstep-bench-keys-"))
     parser = argparse.ArgumentParser()
     parser.add_argument("--single", type=int, default=500)
     parser.add_argument("--bulk", type=int, default=5000)

@@ -17,6 +17,7 @@ is the median of the per-run ratios.
 """
 
 import argparse
+import os
 import secrets
 import sqlite3
 import statistics
@@ -124,6 +125,8 @@ def one_run(n: int) -> tuple[float, float, int]:
 
 def main() -> None:
     """Run the benchmark and print name=value lines."""
+    # Benchmark stores are throwaway: their device secrets go to a throwaway keystore too.
+    os.environ.setdefault("DOORSTEP_KEYSTORE", tempfile.mkdtemp(prefix="doorstep-bench-keys-"))
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=10_000, help="entries seeded per run")
     parser.add_argument("--runs", type=int, default=3, help="runs; medians are reported")
