@@ -28,11 +28,17 @@ def ids() -> Ids:
 
 
 def pull_entry(
-    store: DeviceStore, ids: Ids, seq: int, agency: Agency, **entry: Any
+    store: DeviceStore,
+    ids: Ids,
+    seq: int,
+    agency: Agency,
+    author_id: str | None = None,
+    **entry: Any,
 ) -> PulledVersion:
     """Store one agency's entry about the child, as pulled from the server."""
     case_id, child_id = ids
-    payload = chronology_entry(child_id, author_id=new_id(), agency=agency, **entry)
+    author = author_id or new_id()
+    payload = chronology_entry(child_id, author_id=author, agency=agency, **entry)
     version = pulled_version(case_id, new_id(), payload, seq, agency=agency)
     store.records.merge_pulled([version])
     return version
@@ -94,7 +100,7 @@ def test_entries_in_conflict_or_taken_back_are_not_suggested(
     store: DeviceStore, practitioner: Practitioner, ids: Ids
 ) -> None:
     police = pull_entry(store, ids, 1, Agency.POLICE)
-    social = pull_entry(store, ids, 2, Agency.CSC)
+    social = pull_entry(store, ids, 2, Agency.CSC, author_id=practitioner.id)  # mine
     EntryRevisions(store, practitioner).take_back(
         social.record_id, Lifecycle.ENTERED_IN_ERROR, "Wrong child."
     )
