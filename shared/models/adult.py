@@ -3,11 +3,25 @@
 from datetime import date
 from typing import Literal, Self
 
-from pydantic import model_validator
+from pydantic import Field, model_validator
 
 from shared.ids import RecordId
-from shared.models.base import DoorstepModel, LongText, RecordTime, ShortText
+from shared.models.base import (
+    DoorstepModel,
+    LongText,
+    NonEmptyLongText,
+    RecordDate,
+    RecordTime,
+    ShortText,
+)
 from shared.vocabulary import ParentalResponsibility, PRBasis, Relationship, Residency
+
+
+class AgencyCheck(DoorstepModel):
+    """One round of agency checks on an adult: the day it was done and what it found."""
+
+    done_on: RecordDate
+    result: NonEmptyLongText
 
 
 class SignificantAdult(DoorstepModel):
@@ -26,11 +40,15 @@ class SignificantAdult(DoorstepModel):
     parental_responsibility: ParentalResponsibility = ParentalResponsibility.UNKNOWN
     pr_basis: PRBasis | None = None
     residency: Residency = Residency.UNKNOWN
+    agency_checks: tuple[AgencyCheck, ...] = ()
     involvement: LongText = ""
     risk_factors: tuple[ShortText, ...] = ()
     protective_factors: tuple[ShortText, ...] = ()
+    own_childhood_adversity: LongText = ""
     last_seen_at: RecordTime | None = None
     seen_by: RecordId | None = None
+    invited_to: tuple[RecordId, ...] = Field(default=(), description="meeting record ids")
+    attended: tuple[RecordId, ...] = Field(default=(), description="meeting record ids")
     views_recorded: LongText = ""
     engagement_status: Literal["engaged", "partly_engaged", "not_engaged", "not_known"] = (
         "not_known"
@@ -47,4 +65,11 @@ class SignificantAdult(DoorstepModel):
             )
         if self.parental_responsibility == ParentalResponsibility.YES and self.pr_basis is None:
             raise ValueError("pr_basis: say what parental responsibility rests on")
+        for name, meetings in (("invited_to", self.invited_to), ("attended", self.attended)):
+            if len(set(meetings)) != len(meetings):
+                raise ValueError(f"{name}: list each meeting once")
         return self
+
+    def agency_checks_done_on(self) -> date | None:
+        """Return the day of the most recent agency checks, or None if none are recorded."""
+        return max((check.done_on for check in self.agency_checks), default=None)

@@ -7,7 +7,7 @@ from pydantic import Field, model_validator
 
 from shared.ids import RecordId
 from shared.models.base import DoorstepModel, ShortText
-from shared.vocabulary import ChildStatus, CPCategory, ThinkFamilyFlag
+from shared.vocabulary import Agency, ChildStatus, CPCategory, ThinkFamilyFlag
 
 
 class Address(DoorstepModel):
@@ -19,6 +19,28 @@ class Address(DoorstepModel):
     from_date: date | None = None
     to_date: date | None = None
 
+    @model_validator(mode="after")
+    def _left_after_arriving(self) -> Self:
+        if self.from_date and self.to_date and self.to_date < self.from_date:
+            raise ValueError("to_date: the day they left cannot be before from_date")
+        return self
+
+
+class AgencyInvolvement(DoorstepModel):
+    """An agency working with the family, and the named worker there (DOMAIN.md 3.2)."""
+
+    agency: Agency
+    worker_name: ShortText
+    contact: ShortText | None = None
+
+
+class TeamMember(DoorstepModel):
+    """A member of the Team Around the Child / Family, professional or family member."""
+
+    name: ShortText
+    agency: Agency
+    role: ShortText | None = None
+
 
 class Family(DoorstepModel):
     """A family: the case every child, adult and entry belongs to."""
@@ -29,6 +51,8 @@ class Family(DoorstepModel):
     address: Address
     think_family_flags: tuple[ThinkFamilyFlag, ...] = ()
     lead_practitioner_id: RecordId | None = None
+    agencies_involved: tuple[AgencyInvolvement, ...] = ()
+    tac_taf_members: tuple[TeamMember, ...] = ()
 
 
 class Child(DoorstepModel):
@@ -38,12 +62,23 @@ class Child(DoorstepModel):
     schema_version: Literal[1] = 1
     given_name: ShortText
     family_name: ShortText
+    aliases: tuple[ShortText, ...] = ()
     dob: date | None = None
     edd: date | None = Field(default=None, description="expected date of delivery, if unborn")
     nhs_number: str | None = Field(default=None, pattern=r"^\d{10}$")
     sex: Literal["female", "male", "unknown"] = "unknown"
+    ethnicity: ShortText | None = None
+    first_language: ShortText | None = None
+    interpreter_needed: bool | None = Field(default=None, description="None: not yet asked")
+    address_history: tuple[Address, ...] = ()
+    gp: ShortText | None = None
+    setting_or_school: ShortText | None = None
     status: ChildStatus = ChildStatus.UNIVERSAL
     cp_categories: tuple[CPCategory, ...] = ()
+    threshold_level: ShortText | None = Field(
+        default=None, description="level on the local threshold matrix, in its own words"
+    )
+    lead_practitioner_id: RecordId | None = None
 
     @model_validator(mode="after")
     def _born_or_expected(self) -> Self:

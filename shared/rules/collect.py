@@ -91,7 +91,12 @@ class CaseInputs:
             entry = EntryRecord(record_id=record_id, entry=payload, recorded_at=first_recorded_at)
             self.entries.append(entry)
         elif isinstance(payload, SignificantAdult):
-            self.adults.append(AdultRecord(record_id=record_id, adult=payload))
+            adult = AdultRecord(
+                record_id=record_id,
+                adult=payload,
+                agency_checks_done_on=payload.agency_checks_done_on(),
+            )
+            self.adults.append(adult)
         elif isinstance(payload, CPPlan):
             self.plans.append(CPPlanInput.from_record(record_id, payload))
         elif isinstance(payload, Meeting):

@@ -1,6 +1,6 @@
 """Filing current versions into the rules' inputs and sharing them out per child (collect)."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from shared.ids import new_id
 from shared.models import (
@@ -11,13 +11,14 @@ from shared.models import (
     SignificantAdult,
     TransferOut,
 )
+from shared.models.adult import AgencyCheck
 from shared.models.analysis import AnalysisNote
 from shared.models.review import ReviewAction, ReviewDecision
-from shared.rules import VisitProgress
+from shared.rules import AlertCode, VisitProgress
 from shared.rules.collect import CaseInputs, children
 from shared.vocabulary import VisitType
 from tests.shared import safeguarding_records as rec
-from tests.shared.rules.builders import adult, child, entry, visit
+from tests.shared.rules.builders import adult, alerts_of, child, entry, visit
 
 MADE = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
 REVIEWED = datetime(2026, 11, 21, 9, 0, tzinfo=UTC)
@@ -150,3 +151,22 @@ def test_two_heads_of_one_child_give_the_same_one_whatever_the_order() -> None:
         [(new_id(), case_id, plan), (record_id, case_id, other), (record_id, case_id, one)]
     )
     assert forwards == backwards == {record_id: (case_id, other)}
+
+
+def test_the_adults_latest_agency_checks_reach_the_rules_and_quieten_a8() -> None:
+    unchecked = _named(adult(checked=None).adult, rec.CHILD)
+    checks = (
+        AgencyCheck(done_on=date(2026, 3, 2), result="Police: one caution in 2019."),
+        AgencyCheck(done_on=date(2026, 1, 5), result="Probation: not known."),
+    )
+    checked = unchecked.model_copy(update={"agency_checks": checks})
+    outcomes = []
+    for payload in (unchecked, checked):
+        inputs = CaseInputs()
+        inputs.add(new_id(), new_id(), payload, MADE)
+        [record] = inputs.adults
+        case = inputs.for_child(rec.CHILD, child())
+        outcomes.append(
+            (record.agency_checks_done_on, len(alerts_of(case, REVIEWED, AlertCode.A8)))
+        )
+    assert outcomes == [(None, 1), (date(2026, 3, 2), 0)]
