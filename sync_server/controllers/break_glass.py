@@ -1,13 +1,11 @@
 """POST /cases/{case_id}/break-glass and GET /review/break-glass: audited out-of-scope reads."""
 
 from litestar import Controller, get, post
-from litestar.datastructures import State
-from litestar.di import NamedDependency, Provide
+from litestar.di import NamedDependency
 from litestar.params import FromPath, RawBody
 
-from sync_server.config import Settings
 from sync_server.controllers.openapi import BEARER, errors
-from sync_server.services import ServiceContainer, Session
+from sync_server.services import Session
 from sync_server.services.break_glass import (
     BreakGlassGrantResponse,
     BreakGlassReview,
@@ -15,21 +13,11 @@ from sync_server.services.break_glass import (
 )
 
 
-def provide_break_glass(state: State) -> BreakGlassService:
-    """Return the break-glass service over the app's services and settings."""
-    services: ServiceContainer = state["services"]
-    settings: Settings = state["settings"]
-    return BreakGlassService(services.repository, services.audit, settings.break_glass_minutes)
-
-
 class BreakGlassController(Controller):
     """Break-glass grants and their review."""
 
     tags = ["break-glass"]  # noqa: RUF012
     security = BEARER
-    dependencies = {  # noqa: RUF012
-        "break_glass": Provide(provide_break_glass, sync_to_thread=False)
-    }
 
     @post("/cases/{case_id:str}/break-glass", status_code=201, responses=errors(400, 401, 403, 404))
     async def grant(

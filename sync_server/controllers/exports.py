@@ -1,7 +1,6 @@
 """Exports: chronology PDFs (same filters as the JSON chronology) and transfer packs."""
 
 from litestar import Controller, Response, get
-from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, SkipValidation
@@ -9,19 +8,13 @@ from litestar.params import FromPath, SkipValidation
 from shared.handover import TransferPack
 from sync_server.controllers.filters import provide_filters
 from sync_server.controllers.openapi import BEARER, errors
-from sync_server.services import ChronologyFilter, ServiceContainer, Session
+from sync_server.services import ChronologyFilter, Session
 from sync_server.services.exports import ExportService
 
 PDF = "application/pdf"
 _PDF_OK: dict[int, ResponseSpec] = {
     200: ResponseSpec(data_container=bytes, description="an A4 PDF", media_type=PDF)
 }
-
-
-def provide_exports(state: State) -> ExportService:
-    """Return the export service over the app's services."""
-    services: ServiceContainer = state["services"]
-    return ExportService(services.repository, services.chronology, services.alerts)
 
 
 def pdf(document: bytes, name: str) -> Response[bytes]:
@@ -36,10 +29,7 @@ class ChildExportsController(Controller):
     path = "/children"
     tags = ["exports"]  # noqa: RUF012
     security = BEARER
-    dependencies = {  # noqa: RUF012
-        "filters": Provide(provide_filters),
-        "exports": Provide(provide_exports, sync_to_thread=False),
-    }
+    dependencies = {"filters": Provide(provide_filters)}  # noqa: RUF012
 
     @get("/{child_id:str}/chronology.pdf", responses={**_PDF_OK, **errors(400, 401, 404)})
     async def chronology_pdf(
@@ -59,10 +49,7 @@ class CaseExportsController(Controller):
     path = "/cases"
     tags = ["exports"]  # noqa: RUF012
     security = BEARER
-    dependencies = {  # noqa: RUF012
-        "filters": Provide(provide_filters),
-        "exports": Provide(provide_exports, sync_to_thread=False),
-    }
+    dependencies = {"filters": Provide(provide_filters)}  # noqa: RUF012
 
     @get("/{case_id:str}/chronology.pdf", responses={**_PDF_OK, **errors(400, 401, 404)})
     async def chronology_pdf(

@@ -1,26 +1,15 @@
 """POST /cases/{case_id}/transfers: hand a case whole to a practitioner in another team."""
 
 from litestar import Controller, post
-from litestar.datastructures import State
-from litestar.di import NamedDependency, Provide
+from litestar.di import NamedDependency
 from litestar.params import FromPath, RawBody
 from litestar.types import ControllerRouterHandler
 
 from shared.handover import TransferResponse
-from sync_server.controllers.exports import (
-    CaseExportsController,
-    ChildExportsController,
-    provide_exports,
-)
+from sync_server.controllers.exports import CaseExportsController, ChildExportsController
 from sync_server.controllers.openapi import BEARER, errors
-from sync_server.services import ServiceContainer, Session
+from sync_server.services import Session
 from sync_server.services.transfers import TransferService
-
-
-def provide_transfers(state: State) -> TransferService:
-    """Return the transfer service over the app's services."""
-    services: ServiceContainer = state["services"]
-    return TransferService(services.repository, provide_exports(state), services.allocations)
 
 
 class TransfersController(Controller):
@@ -29,7 +18,6 @@ class TransfersController(Controller):
     path = "/cases"
     tags = ["transfers"]  # noqa: RUF012
     security = BEARER
-    dependencies = {"transfers": Provide(provide_transfers, sync_to_thread=False)}  # noqa: RUF012
 
     @post(
         "/{case_id:str}/transfers",

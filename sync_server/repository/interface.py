@@ -265,8 +265,14 @@ class Repository(BreakGlassQueries, TeamDeviceQueries, Protocol):
         ...
 
     def team_allocations(self, team: str) -> dict[str, str]:
-        """Return every case live-allocated to a member of the team: case id to an allocation
-        id that changes whenever the case has left the team's scope and come back."""
+        """Return every case live-allocated to a member of the team: case id to allocation id.
+
+        The id is that of the allocation that started the case's current unbroken stretch
+        of team holding (the team's allocations of the case in allocated_at order; a new
+        stretch starts at one made when none was live). Reallocating within the team keeps
+        it; it changes when the case left the team entirely and came back. A store that
+        keeps only each member's latest allocation may change it more often, never less.
+        """
         ...
 
     def team_ended_allocations(self, team: str) -> list[str]:

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 from shared.clock import iso, utc_now
 from shared.ids import is_id, new_id
 from shared.vocabulary import Role
-from sync_server.errors import ConfigError, Forbidden, NotFound, ValidationFailed
+from sync_server.errors import Forbidden, NotFound, ValidationFailed
 from sync_server.repository import Repository
 from sync_server.repository.break_glass import BreakGlassGrant
 from sync_server.services.audit import AuditAction, AuditTrail
@@ -86,13 +86,7 @@ class BreakGlassService:
         minutes: int = DEFAULT_BREAK_GLASS_MINUTES,
         clock: Callable[[], datetime] = utc_now,
     ) -> None:
-        """Build the service.
-
-        Raises:
-            ConfigError: minutes is below 1.
-        """
-        if minutes < 1:
-            raise ConfigError("break_glass_minutes: must be at least 1")
+        """Build the service; minutes is at least 1 (Settings refuses less)."""
         self._repository = repository
         self._audit = audit
         self._lifetime = timedelta(minutes=minutes)

@@ -8,14 +8,17 @@ from sync_server.services.alerts import AlertService
 from sync_server.services.allocations import AllocationService
 from sync_server.services.audit import AuditTrail
 from sync_server.services.auth import AuthService, SignInLimits
+from sync_server.services.break_glass import BreakGlassService
 from sync_server.services.chronology import ChronologyService
 from sync_server.services.dashboard import DashboardService
 from sync_server.services.demo import DemoService
+from sync_server.services.exports import ExportService
 from sync_server.services.history import HistoryService
 from sync_server.services.passwords import PasswordHasher
 from sync_server.services.review import ReviewService
 from sync_server.services.sync import SyncService
 from sync_server.services.timeliness_report import TimelinessService
+from sync_server.services.transfers import TransferService
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +37,9 @@ class ServiceContainer:
     timeliness: TimelinessService
     review: ReviewService
     dashboard: DashboardService
+    break_glass: BreakGlassService
+    exports: ExportService
+    transfers: TransferService
 
     @classmethod
     def build(cls, settings: Settings, repository: Repository) -> "ServiceContainer":
@@ -50,6 +56,7 @@ class ServiceContainer:
         allocations = AllocationService(repository, audit)
         alerts = AlertService(repository, audit, settings.rules)
         timeliness = TimelinessService(repository, audit, settings.rules)
+        exports = ExportService(repository, chronology, alerts)
         return cls(
             repository,
             audit,
@@ -63,4 +70,7 @@ class ServiceContainer:
             timeliness,
             ReviewService(repository, audit),
             DashboardService(repository, audit, settings.rules),
+            BreakGlassService(repository, audit, settings.break_glass_minutes),
+            exports,
+            TransferService(repository, exports, allocations),
         )

@@ -2,10 +2,12 @@
 
 An export takes case content off the server, so it is written to the audit log as an
 export (not only as the chronology read it starts with), with the pack's id when there is
-one. Scope is that of the chronology: a case (or child) not allocated to the caller is a
-404, its existence not revealed. A transfer pack is the lead practitioner's handover
-document, so only roles that hold cases may export one; a partner contributor, IG officer
-or administrator allocated the case is refused with a 403 (DOMAIN.md 7).
+one. Scope is what the caller holds: the cases allocated to them or, for a supervisor,
+their team's caseload; any other case (or child) is a 404, its existence not revealed. A
+break-glass grant lets its holder read a case, never export it: that too is a 404. A
+transfer pack is the lead practitioner's handover document, so only roles that hold cases
+may export one; a partner contributor, IG officer or administrator allocated the case is
+refused with a 403 (DOMAIN.md 7).
 """
 
 from collections.abc import Callable
@@ -106,7 +108,8 @@ class ExportService:
         """Return the child's filtered chronology as a PDF.
 
         Raises:
-            NotFound: the child is not in a case allocated to the caller (or does not exist).
+            NotFound: the child is not in a case the caller holds (see `case_chronology_pdf`)
+                or does not exist.
         """
         found = self._repository.child_case(child_id) if is_id(child_id) else None
         self._check_export(session, "child", child_id, found)
@@ -126,7 +129,9 @@ class ExportService:
         """Return the family's filtered chronology as a PDF.
 
         Raises:
-            NotFound: the case is not allocated to the caller (or does not exist).
+            NotFound: the caller does not hold the case (it is neither allocated to them nor,
+                for a supervisor, to their team; a break-glass grant does not count) or
+                it does not exist.
         """
         self._check_export(session, "case", case_id, case_id if is_id(case_id) else None)
         response = self._chronology.for_case(session, case_id, filters)
@@ -142,7 +147,9 @@ class ExportService:
         """Return the case's transfer pack, audited as an export with its pack id.
 
         Raises:
-            NotFound: the case is not allocated to the caller (or does not exist).
+            NotFound: the caller does not hold the case (it is neither allocated to them nor,
+                for a supervisor, to their team; a break-glass grant does not count) or
+                it does not exist.
             Forbidden: the caller's role does not hold cases (DOMAIN.md 7).
         """
         pack = self.pack_for(session, case_id, None)
@@ -153,7 +160,9 @@ class ExportService:
         """Return the case's transfer pack as a PDF, audited as an export.
 
         Raises:
-            NotFound: the case is not allocated to the caller (or does not exist).
+            NotFound: the caller does not hold the case (it is neither allocated to them nor,
+                for a supervisor, to their team; a break-glass grant does not count) or
+                it does not exist.
             Forbidden: the caller's role does not hold cases (DOMAIN.md 7).
         """
         pack = self.pack_for(session, case_id, None)
@@ -177,7 +186,9 @@ class ExportService:
         """Build (without auditing the export) the pack of a case the caller may export.
 
         Raises:
-            NotFound: the case is not allocated to the caller (or does not exist).
+            NotFound: the caller does not hold the case (it is neither allocated to them nor,
+                for a supervisor, to their team; a break-glass grant does not count) or
+                it does not exist.
             Forbidden: the caller's role does not hold cases.
         """
         self._check_export(session, "case", case_id, case_id if is_id(case_id) else None)
@@ -193,7 +204,8 @@ class ExportService:
 
         Raises:
             Forbidden: the case is the caller's but their role does not hold cases.
-            NotFound: the caller does not hold the case (or it does not exist).
+            NotFound: the caller does not hold the case (a break-glass grant does not
+                count) or it does not exist.
         """
         held = caller_scope(self._repository, session.practitioner).holds(case_id)
         if held and session.practitioner.role in CASE_HOLDING_ROLES:

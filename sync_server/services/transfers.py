@@ -2,13 +2,14 @@
 
 Who may: a social worker (the lead practitioner, who holds the master chronology) holding
 the case, or a supervisor whose team's caseload includes it (DOMAIN.md 7: social workers
-start transfers; supervisors read and manage the team caseload). The receiver must be a
-practitioner who can hold cases, in a different team from the sender. The receiver is
-allocated; every allocation of the case in the sender's team then ends, so those devices
-get the "left scope" marker on their next pull, while other teams' allocations (e.g. a
-school nurse's) stay. The pack is built first, from what the sender sees, and its id is
-audited with the transfer. The receiver's first pull brings every version of the case:
-nothing is copied, the allocation gives access.
+start transfers; supervisors read and manage the team caseload). A caller who does not
+hold the case, a break-glass grantee included, gets a 404; one who holds it in another
+role, a 403. The receiver must be a practitioner who can hold cases, in a different team
+from the sender. The receiver is allocated; every allocation of the case in the sender's
+team then ends, so those devices get the "left scope" marker on their next pull, while
+other teams' allocations (e.g. a school nurse's) stay. The pack is built first, from what
+the sender sees, and its id is audited with the transfer. The receiver's first pull brings
+every version of the case: nothing is copied, the allocation gives access.
 """
 
 from pydantic import TypeAdapter
@@ -61,7 +62,9 @@ class TransferService:
         """Transfer the case to request.to_username, audited; return what changed.
 
         Raises:
-            NotFound: the case is not allocated to the caller (or does not exist).
+            NotFound: the caller does not hold the case (it is neither allocated to them nor,
+                for a supervisor, to their team; a break-glass grant does not count) or
+                it does not exist.
             Forbidden: the caller is neither a social worker nor a supervisor.
             ValidationFailed: to_username names nobody, someone in the caller's own team,
                 or someone whose role cannot hold cases.

@@ -1,6 +1,7 @@
 """Break-glass (issue 7): a reason is required, the grant is read-only and time limited, the
 audit log and the caller's supervisor (GET /review/break-glass) are told."""
 
+import dataclasses
 import logging
 import sqlite3
 from datetime import datetime, timedelta
@@ -13,12 +14,14 @@ from litestar.testing import AsyncTestClient
 from shared.clock import utc_now
 from shared.ids import new_id
 from shared.vocabulary import Agency, Role
+from sync_server.app import create_app
+from sync_server.config import Settings
 from sync_server.errors import ConfigError
 from sync_server.repository.break_glass import BreakGlassGrant
 from sync_server.services import AuditAction, DemoSeed, ServiceContainer, Session
 from sync_server.services.break_glass import BreakGlassRequest, BreakGlassService
 from tests.sync_server.role_builders import SOUTH, add_person, person_headers
-from tests.sync_server.server_builders import entry, push, sign_in
+from tests.sync_server.server_builders import entry, fast_settings, push, sign_in
 from tests.sync_server.test_server_pull import pull_all
 
 Headers = dict[str, str]
@@ -225,9 +228,21 @@ async def test_only_supervisors_review(
     assert (response.status_code, response.json()["code"]) == (403, "forbidden")
 
 
-def test_a_grant_must_last_at_least_a_minute(services: ServiceContainer) -> None:
+async def test_a_grant_lasts_the_configured_minutes(tmp_path: Path) -> None:
+    settings = dataclasses.replace(fast_settings(tmp_path / "x.db"), break_glass_minutes=5)
+    async with AsyncTestClient(app=create_app(settings)) as client:
+        demo: DemoSeed = client.app.state["demo"]
+        headers = await sign_in(client, "demo-hv2")
+        body = (await break_glass(client, headers, demo.cases[0].family_id)).json()
+    lifetime = datetime.fromisoformat(body["expires_at"]) - datetime.fromisoformat(
+        body["granted_at"]
+    )
+    assert lifetime == timedelta(minutes=5)
+
+
+def test_a_grant_must_last_at_least_a_minute() -> None:
     with pytest.raises(ConfigError, match="break_glass_minutes"):
-        BreakGlassService(services.repository, services.audit, 0)
+        Settings(break_glass_minutes=0)
 
 
 async def test_a_grant_does_not_allow_a_transfer(

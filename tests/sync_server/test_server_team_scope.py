@@ -1,15 +1,18 @@
 """A supervisor's scope is their team's caseload: pull, chronology and history all cover every
 case allocated to anyone in the team, and a case leaving the team is a left-scope marker."""
 
+from collections.abc import Iterator
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
 from litestar.testing import AsyncTestClient
 
+from shared.clock import utc_now
 from shared.ids import new_id
 from shared.models import Practitioner
 from shared.vocabulary import Agency, Role
-from sync_server.services import DemoSeed, ServiceContainer
+from sync_server.services import AllocationService, DemoSeed, ServiceContainer
 from tests.sync_server.server_builders import PASSWORD, sign_in
 from tests.sync_server.test_server_pull import PULL, pull_all
 
@@ -31,6 +34,17 @@ async def south_sup(client: AsyncTestClient[Any], services: ServiceContainer) ->
     """A supervisor of South Oxon (demo-hv2's team) with no allocation of their own."""
     add_person(services, "south-sup", Role.SUPERVISOR, SOUTH)
     return await sign_in(client, "south-sup")
+
+
+@pytest.fixture
+def ticking(services: ServiceContainer) -> AllocationService:
+    """Allocations on a clock that moves on a second per change, some on a whole second."""
+    start = utc_now().replace(microsecond=0) + timedelta(minutes=1)
+    # a whole second (isoformat drops ".000000") next to fractions: text order is not time's
+    moments: Iterator[datetime] = (
+        start + timedelta(seconds=n // 2, microseconds=n % 2 * 500_000) for n in range(1000)
+    )
+    return AllocationService(services.repository, services.audit, lambda: next(moments))
 
 
 async def scope_of(client: AsyncTestClient[Any], headers: Headers) -> Any:
@@ -126,3 +140,48 @@ async def test_other_roles_see_only_their_own_allocations(
     assert await scope_of(client, hv2) == ({}, [])
     child = demo.cases[0].child_ids[0]
     assert (await client.get(f"/children/{child}/chronology", headers=hv2)).status_code == 404
+
+
+async def test_reallocating_within_the_team_keeps_the_supervisors_allocation_id(
+    client: AsyncTestClient[Any],
+    south_sup: Headers,
+    demo: DemoSeed,
+    services: ServiceContainer,
+    ticking: AllocationService,
+) -> None:
+    """Regression: ending the earliest holder's allocation made the supervisor's device
+    treat the case as new to its scope and download it all again."""
+    fam1 = demo.cases[0].family_id
+    add_person(services, "south-hv", Role.HEALTH_VISITOR, SOUTH)
+    ticking.allocate("demo-hv2", fam1)
+    first, _ = await scope_of(client, south_sup)
+    ticking.allocate("south-hv", fam1)
+    ticking.deallocate("demo-hv2", fam1)  # the first holder goes; south-hv still holds it
+    assert await scope_of(client, south_sup) == (first, [])
+    south_sw = add_person(services, "south-sw", Role.SOCIAL_WORKER, SOUTH)
+    ticking.allocate("south-sw", fam1)
+    ticking.deallocate("south-hv", fam1)
+    assert await scope_of(client, south_sup) == (first, [])
+    assert services.repository.allocations(south_sw.id)[fam1] != first[fam1]
+
+
+async def test_leaving_the_team_and_coming_back_changes_the_supervisors_allocation_id(
+    client: AsyncTestClient[Any],
+    south_sup: Headers,
+    demo: DemoSeed,
+    services: ServiceContainer,
+    ticking: AllocationService,
+) -> None:
+    fam1 = demo.cases[0].family_id
+    add_person(services, "south-hv", Role.HEALTH_VISITOR, SOUTH)
+    ticking.allocate("south-hv", fam1)
+    first, _ = await scope_of(client, south_sup)
+    ticking.deallocate("south-hv", fam1)  # out of the team altogether
+    assert await scope_of(client, south_sup) == ({}, [fam1])
+    ticking.allocate("demo-hv2", fam1)  # back, to another member
+    back, left = await scope_of(client, south_sup)
+    assert (set(back), left) == ({fam1}, [])
+    assert back[fam1] != first[fam1], "the supervisor's device must fetch the history again"
+    ticking.allocate("south-hv", fam1)  # a later holder joins the stretch: no change
+    ticking.deallocate("demo-hv2", fam1)
+    assert await scope_of(client, south_sup) == (back, [])
