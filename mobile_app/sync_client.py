@@ -36,8 +36,10 @@ from shared.protocol import (
     PushRequest,
     PushResponse,
 )
+from shared.supervision.dashboard import TeamDashboardResponse
 
 _Answer = TypeVar("_Answer", bound=BaseModel)
+
 
 DEFAULT_TIMEOUT_S = 30.0
 REVOKED_CODE = "device_revoked"
@@ -133,6 +135,10 @@ class SyncClient:
     def chronology(self, child_id: str) -> ChronologyResponse:
         """Fetch a child's merged chronology from the server."""
         return self._call("GET", f"/children/{child_id}/chronology", ChronologyResponse)
+
+    def dashboard(self) -> TeamDashboardResponse:
+        """Fetch the team dashboard (supervisors only; others are refused with 403)."""
+        return self._call("GET", "/review/dashboard", TeamDashboardResponse)
 
     def _call(
         self,

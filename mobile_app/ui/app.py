@@ -18,6 +18,7 @@ from mobile_app.ui.state import (
     CASELOAD,
     CHILD,
     CHRONOLOGY,
+    DASHBOARD,
     DECISION,
     MEETING,
     PLAN,
@@ -35,6 +36,7 @@ from mobile_app.ui.state import (
 from mobile_app.ui.views.caseload import caseload_view
 from mobile_app.ui.views.child_summary import child_summary_view
 from mobile_app.ui.views.chronology import chronology_view
+from mobile_app.ui.views.dashboard import dashboard_view
 from mobile_app.ui.views.decision import decision_view
 from mobile_app.ui.views.meeting import meeting_view
 from mobile_app.ui.views.plan_outcomes import plan_outcomes_view
@@ -65,6 +67,7 @@ SCREENS: dict[str, Callable[[AppState, Flows], ft.View]] = {
     DECISION: decision_view,
     PLAN: plan_outcomes_view,
     MEETING: meeting_view,
+    DASHBOARD: dashboard_view,
 }
 
 

@@ -1,17 +1,19 @@
 """Supervision as the screens see it: the caseload badge, the review queue and its three
-decisions, the records returned to their author, and a child's trends."""
+decisions, the records returned to their author, a child's trends, and the team dashboard."""
 
+import asyncio
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from mobile_app.diagnostics import log_failure
 from mobile_app.errors import MobileError
 from mobile_app.services.account import AccountService
+from mobile_app.services.dashboard import DashboardService, fetch_dashboard
 from mobile_app.services.overview import Overview
 from mobile_app.services.review import ReviewService
 from mobile_app.services.trends import child_trends
 from mobile_app.ui.controller import AppController
-from mobile_app.ui.state import ReviewScreen, TrendsScreen
+from mobile_app.ui.state import DashboardScreen, ReviewScreen, TrendsScreen
 
 log = logging.getLogger(__name__)
 
@@ -103,3 +105,26 @@ class ReviewFlow:
             self._app.state.say("That child is no longer on this device.")
             return
         self._app.state.open_trends(TrendsScreen(row, child_trends(self._app.store, child_id)))
+
+    async def dashboard(self) -> None:
+        """Show the team dashboard: fetched from the server, or why it cannot be shown."""
+        app = self._app
+        client = AccountService(app.store, app.config.transport).client()
+        app.state.working("Fetching the team dashboard…")
+        # The network call runs off the UI thread; the store is read back on it.
+        answer = await asyncio.to_thread(fetch_dashboard, client)
+        if not app.device.unlocked:
+            return  # locked while waiting: the answer must not reach the screen
+        overview = app.state.overview
+        names = (
+            {c.child_id: c.name for f in overview.families for c in f.children} if overview else {}
+        )
+        board = DashboardService(app.store).view(answer, app.config.clock(), names)
+        app.state.open_dashboard(DashboardScreen(board))
+
+    def dashboard_figure(self, key: str) -> None:
+        """Open the list behind one figure (or close it when it is already open)."""
+        shown = self._app.state.dashboard
+        if shown is not None:
+            chosen = "" if shown.open_figure == key else key
+            self._app.state.open_dashboard(replace(shown, open_figure=chosen))

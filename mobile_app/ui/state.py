@@ -7,6 +7,7 @@ import flet as ft
 from mobile_app.services.background_sync import SyncOutcome
 from mobile_app.services.child_summary import ChildSummary
 from mobile_app.services.chronology import TimelineItem
+from mobile_app.services.dashboard import TeamDashboardView
 from mobile_app.services.decisions import DecisionEntry, PendingDecision
 from mobile_app.services.drafts import VisitDraft
 from mobile_app.services.history import RecordHistory
@@ -33,6 +34,7 @@ RECORD_HISTORY = "/record-history"
 DECISION = "/decision"
 PLAN = "/plan"
 MEETING = "/meeting"
+DASHBOARD = "/dashboard"
 
 
 @dataclass
@@ -90,6 +92,14 @@ class ReviewScreen:
     rows: list[ReviewRow]
     returned: list[ReturnedItem]
     supervisor: bool
+
+
+@dataclass
+class DashboardScreen:
+    """The team dashboard (supervisors), and the figure whose list is open ("" for none)."""
+
+    board: TeamDashboardView
+    open_figure: str = ""
 
 
 @dataclass
@@ -167,6 +177,7 @@ class AppState(ft.Observable):
     decision: DecisionScreen | None = None
     plan: PlanScreen | None = None
     meeting: MeetingScreen | None = None
+    dashboard: DashboardScreen | None = None
     # The keystore has no secret for this data folder: it can never be opened here again.
     key_missing: bool = False
     revision: int = 0
@@ -199,6 +210,7 @@ class AppState(ft.Observable):
         self.decision = None
         self.plan = None
         self.meeting = None
+        self.dashboard = None
 
     def locked(self, message: str = "") -> None:
         """Forget everything about cases and show the lock screen."""
@@ -277,6 +289,11 @@ class AppState(ft.Observable):
         """Show the review queue and the records returned to me."""
         self.review = screen
         self.go(REVIEW)
+
+    def open_dashboard(self, screen: DashboardScreen) -> None:
+        """Show the team dashboard."""
+        self.dashboard = screen
+        self.go(DASHBOARD)
 
     def open_trends(self, screen: TrendsScreen) -> None:
         """Show a child's trends."""

@@ -106,6 +106,34 @@ class TeamDashboard(_Input):
         return next(f for f in self.figures if f.key == key)
 
 
+class FigureView(_Input):
+    """One figure as the server sends it: its count and the list behind it, or why the
+    server cannot know it (drafts stay on devices until they are finalised)."""
+
+    key: FigureKey
+    known_to_server: bool
+    count: int | None
+    items: list[FigureItem]
+    note: str | None = None
+
+
+class TeamDashboardResponse(_Input):
+    """GET /review/dashboard: every figure of the supervisor's team."""
+
+    as_of: AwareDatetime
+    team: str
+    figures: list[FigureView]
+    paperwork: PaperworkFigure
+
+
+class DashboardFigureResponse(_Input):
+    """GET /review/dashboard?figure=KEY: one figure and the list behind it."""
+
+    as_of: AwareDatetime
+    team: str
+    figure: FigureView
+
+
 def _figure(key: FigureKey, items: Iterable[FigureItem]) -> Figure:
     unique = sorted(set(items), key=lambda i: (i.child_ids, i.record_ids, i.detail))
     return Figure(key=key, count=len(unique), items=tuple(unique))

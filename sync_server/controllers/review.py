@@ -6,13 +6,10 @@ from litestar import get
 from litestar.di import NamedDependency
 from litestar.params import FromPath, QueryParameter
 
+from shared.supervision.dashboard import DashboardFigureResponse, TeamDashboardResponse
 from sync_server.controllers.openapi import BEARER, errors
 from sync_server.services import Session
-from sync_server.services.dashboard import (
-    DashboardFigureResponse,
-    DashboardService,
-    TeamDashboardResponse,
-)
+from sync_server.services.dashboard import DashboardService
 from sync_server.services.review import RecordReviewsResponse, ReviewQueueResponse, ReviewService
 
 _SINCE = "your last review (ISO time with offset); default: your latest review decision"

@@ -10,19 +10,18 @@ server last saw it.
 from collections.abc import Callable
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict
-
 from shared.clock import utc_now
 from shared.rules import RuleSettings
 from shared.rules.bank_holidays import england_calendar
 from shared.rules.calendar import local_date
 from shared.supervision.dashboard import (
+    DashboardFigureResponse,
     DashboardSettings,
     DeviceSyncInput,
     Figure,
-    FigureItem,
     FigureKey,
-    PaperworkFigure,
+    FigureView,
+    TeamDashboardResponse,
     team_dashboard,
 )
 from sync_server.errors import ValidationFailed
@@ -38,37 +37,6 @@ NOT_KNOWN_TO_SERVER = {
     FigureKey.STALE_DRAFTS: "Drafts stay on the device until finalised; the server holds none. "
     "See each device's own dashboard.",
 }
-
-
-class _View(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class FigureView(_View):
-    """One figure: its count and the list behind it, or why the server cannot know it."""
-
-    key: FigureKey
-    known_to_server: bool
-    count: int | None
-    items: list[FigureItem]
-    note: str | None = None
-
-
-class TeamDashboardResponse(_View):
-    """GET /review/dashboard: every figure of the supervisor's team."""
-
-    as_of: datetime
-    team: str
-    figures: list[FigureView]
-    paperwork: PaperworkFigure
-
-
-class DashboardFigureResponse(_View):
-    """GET /review/dashboard?figure=KEY: one figure and the list behind it."""
-
-    as_of: datetime
-    team: str
-    figure: FigureView
 
 
 def _view(figure: Figure) -> FigureView:

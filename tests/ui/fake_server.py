@@ -40,6 +40,9 @@ class FakeServer:
         self.push_gate: threading.Event | None = None  # when set, a push waits for it
         self.pull_gate: threading.Event | None = None  # when set, a pull waits for it
         self.seq = 100
+        # GET /review/dashboard answers this JSON; None answers 403 as to a non-supervisor.
+        self.dashboard: str | None = None
+        self.dashboard_gate: threading.Event | None = None  # when set, the answer waits for it
 
     def transport(self) -> httpx.MockTransport:
         """The transport to hand to SyncClient."""
@@ -60,7 +63,12 @@ class FakeServer:
         if self.mode == "revoked" and request.url.path != "/auth/login":
             error = {"code": "unauthorised", "message": "This device's sign-in was withdrawn."}
             return httpx.Response(401, json=error)
-        routes = {"/auth/login": self._login, "/sync/push": self._push, "/sync/pull": self._pull}
+        routes = {
+            "/auth/login": self._login,
+            "/sync/push": self._push,
+            "/sync/pull": self._pull,
+            "/review/dashboard": self._dashboard,
+        }
         route = routes.get(request.url.path)
         if route is None:
             return httpx.Response(404, json={"code": "not_found", "message": "No such path."})
@@ -102,6 +110,14 @@ class FakeServer:
         next_cursor = max([cursor, *(v.server_seq for v in items)])
         page = PullResponse(items=items, next_cursor=next_cursor, has_more=False)
         return httpx.Response(200, text=page.model_dump_json())
+
+    def _dashboard(self, request: httpx.Request) -> httpx.Response:
+        if self.dashboard_gate is not None:
+            assert self.dashboard_gate.wait(10), "the test never released the dashboard"
+        if self.dashboard is None:
+            error = {"code": "forbidden", "message": "Only a team supervisor sees the dashboard."}
+            return httpx.Response(403, json=error)
+        return httpx.Response(200, text=self.dashboard)
 
 
 def pulled(

@@ -121,6 +121,8 @@ def review_queue_view(state: AppState, flows: Flows) -> ft.View:
         body.append(note("Nothing to review.", key="review.none"))
     else:
         if review.supervisor:
+            board = app.act(flows.review.dashboard)
+            body.append(buttons(button("Team dashboard", "review.dashboard", board)))
             body += _queue(review.rows, form, flows)
         body.append(heading("Returned to you"))
         body += [_returned(i) for i in review.returned] or [
@@ -137,7 +139,13 @@ def supervision_banner(state: AppState, flows: Flows) -> list[ft.Control]:
     open_review = flows.app.act(flows.review.open)
     out: list[ft.Control] = []
     if badge.queue is not None:
-        out.append(buttons(button(f"Review queue ({badge.queue})", "caseload.review", open_review)))
+        board = flows.app.act(flows.review.dashboard)
+        out.append(
+            buttons(
+                button(f"Review queue ({badge.queue})", "caseload.review", open_review),
+                button("Team dashboard", "caseload.dashboard", board),
+            )
+        )
     if badge.returned:
         out.append(
             ft.Semantics(
