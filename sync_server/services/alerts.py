@@ -212,23 +212,13 @@ class AlertService:
         scope = caller_scope(self._repository, session.practitioner)
         if case_id is not None and scope.covers(case_id):
             return case_id
-        self._audit.record(
-            AuditAction.CHRONOLOGY_READ_REFUSED,
-            session.practitioner.id,
-            session.device_id,
-            subject_type=subject_type,
-            subject_id=subject_id if is_id(subject_id) else None,
+        self._audit.for_session(
+            AuditAction.CHRONOLOGY_READ_REFUSED, session, subject_type, subject_id
         )
         raise NotFound()
 
     def _audit_read(self, session: Session, subject_type: str, subject_id: str) -> None:
-        self._audit.record(
-            AuditAction.CHRONOLOGY_READ,
-            session.practitioner.id,
-            session.device_id,
-            subject_type=subject_type,
-            subject_id=subject_id,
-        )
+        self._audit.for_session(AuditAction.CHRONOLOGY_READ, session, subject_type, subject_id)
 
 
 def _check_role(session: Session) -> None:

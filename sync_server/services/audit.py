@@ -4,8 +4,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import Protocol
 
 from shared.clock import iso, utc_now
+from shared.ids import is_id
+from shared.models import Practitioner
 from sync_server.repository import AuditEvent, IngestBatch, Repository
 from sync_server.repository.interface import AUDIT_GENESIS_HASH, AuditRow, audit_row_hash
 
@@ -41,6 +44,16 @@ class AuditAction(StrEnum):
     BREAK_GLASS_GRANTED = "break_glass_granted"
     BREAK_GLASS_REFUSED = "break_glass_refused"
     BREAK_GLASS_REVIEWED = "break_glass_reviewed"
+
+
+class SignedIn(Protocol):
+    """Who is asking: a signed-in practitioner on a device (services.auth.Session)."""
+
+    @property
+    def practitioner(self) -> Practitioner: ...
+
+    @property
+    def device_id(self) -> str | None: ...
 
 
 class AuditTrail:
@@ -79,6 +92,19 @@ class AuditTrail:
             action, actor_id, device_id, subject_type=subject_type, subject_id=subject_id
         )
         (batch or self._repository).add_audit(event)
+
+    def for_session(
+        self, action: AuditAction, session: SignedIn | None, subject_type: str, subject_id: str
+    ) -> None:
+        """Append one row for a signed-in caller; a subject id that is not a well-formed id
+        (a guess, a typo) is left out rather than written."""
+        self.record(
+            action,
+            session.practitioner.id if session else None,
+            session.device_id if session else None,
+            subject_type=subject_type,
+            subject_id=subject_id if is_id(subject_id) else None,
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -156,23 +156,13 @@ class ChronologyService:
     ) -> None:
         if scope.covers(case_id):
             return
-        self._audit.record(
-            AuditAction.CHRONOLOGY_READ_REFUSED,
-            session.practitioner.id,
-            session.device_id,
-            subject_type=subject_type,
-            subject_id=subject_id if is_id(subject_id) else None,
+        self._audit.for_session(
+            AuditAction.CHRONOLOGY_READ_REFUSED, session, subject_type, subject_id
         )
         raise NotFound()
 
     def _read(self, session: Session, subject_type: str, subject_id: str) -> None:
-        self._audit.record(
-            AuditAction.CHRONOLOGY_READ,
-            session.practitioner.id,
-            session.device_id,
-            subject_type=subject_type,
-            subject_id=subject_id,
-        )
+        self._audit.for_session(AuditAction.CHRONOLOGY_READ, session, subject_type, subject_id)
 
     def _visible(self, session: Session, heads: Sequence[ChronologyHead]) -> list[ChronologyHead]:
         """Leave out the restricted entries the caller may not read, as if they did not exist."""

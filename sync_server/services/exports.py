@@ -42,25 +42,6 @@ CASE_HOLDING_ROLES = frozenset(
 )
 
 
-class ExportAudit:
-    """Append export and transfer rows to the audit log for a session: ids only, never content."""
-
-    def __init__(self, repository: Repository, clock: Callable[[], datetime] = utc_now) -> None:
-        self._trail = AuditTrail(repository, clock)
-
-    def record(
-        self, action: AuditAction, session: Session | None, subject_type: str, subject_id: str
-    ) -> None:
-        """Append one row; a subject id that is not a well-formed id is left out."""
-        self._trail.record(
-            action,
-            session.practitioner.id if session else None,
-            session.device_id if session else None,
-            subject_type=subject_type,
-            subject_id=subject_id if is_id(subject_id) else None,
-        )
-
-
 def describe_filters(filters: ChronologyFilter) -> str:
     """Return, in words, which entries a filtered chronology shows."""
     parts = []
@@ -99,7 +80,7 @@ class ExportService:
         self._chronology = chronology
         self._alerts = alerts
         self._clock = clock
-        self._audit = ExportAudit(repository, clock)
+        self._audit = AuditTrail(repository, clock)
         self.builder = TransferPackBuilder(repository, clock)
 
     def child_chronology_pdf(
@@ -120,7 +101,7 @@ class ExportService:
         lines = [chronology_line(item) for item in response.entries]
         stamp = stamp_for(session, self._clock())
         document = chronology_pdf(f"Chronology of {name}", describe_filters(filters), lines, stamp)
-        self._audit.record(AuditAction.CHRONOLOGY_EXPORTED, session, "child", child_id)
+        self._audit.for_session(AuditAction.CHRONOLOGY_EXPORTED, session, "child", child_id)
         return document
 
     def case_chronology_pdf(
@@ -140,7 +121,7 @@ class ExportService:
         lines = [chronology_line(item) for item in response.entries]
         stamp = stamp_for(session, self._clock())
         document = chronology_pdf(f"Chronology of {name}", describe_filters(filters), lines, stamp)
-        self._audit.record(AuditAction.CHRONOLOGY_EXPORTED, session, "case", case_id)
+        self._audit.for_session(AuditAction.CHRONOLOGY_EXPORTED, session, "case", case_id)
         return document
 
     def transfer_pack(self, session: Session, case_id: str) -> TransferPack:
@@ -172,8 +153,8 @@ class ExportService:
 
     def _audit_pack(self, session: Session, pack: TransferPack) -> None:
         case_id = pack.family.case_id
-        self._audit.record(AuditAction.TRANSFER_PACK_EXPORTED, session, "case", case_id)
-        self._audit.record(
+        self._audit.for_session(AuditAction.TRANSFER_PACK_EXPORTED, session, "case", case_id)
+        self._audit.for_session(
             AuditAction.TRANSFER_PACK_EXPORTED, session, "transfer_pack", pack.pack_id
         )
 
@@ -210,7 +191,7 @@ class ExportService:
         held = caller_scope(self._repository, session.practitioner).holds(case_id)
         if held and session.practitioner.role in CASE_HOLDING_ROLES:
             return
-        self._audit.record(AuditAction.EXPORT_REFUSED, session, subject_type, subject_id)
+        self._audit.for_session(AuditAction.EXPORT_REFUSED, session, subject_type, subject_id)
         raise Forbidden() if held else NotFound()
 
     def _open_alerts(self, session: Session, pack: TransferPack) -> list[PackAlert]:

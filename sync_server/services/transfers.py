@@ -21,12 +21,11 @@ from shared.vocabulary import Role
 from sync_server.errors import Forbidden, NotFound, ValidationFailed
 from sync_server.repository import Repository
 from sync_server.services.allocations import AllocationService
-from sync_server.services.audit import AuditAction
+from sync_server.services.audit import AuditAction, AuditTrail
 from sync_server.services.auth import Session
 from sync_server.services.bodies import decode
 from sync_server.services.exports import (
     CASE_HOLDING_ROLES,
-    ExportAudit,
     ExportService,
 )
 from sync_server.services.scope import caller_scope
@@ -45,7 +44,7 @@ class TransferService:
         self._repository = repository
         self._exports = exports
         self._allocations = allocations
-        self._audit = ExportAudit(repository)
+        self._audit = AuditTrail(repository)
 
     def transfer_json(self, session: Session, case_id: str, body: bytes) -> TransferResponse:
         """Check a TransferRequest body, then transfer the case.
@@ -71,10 +70,10 @@ class TransferService:
         """
         me = session.practitioner
         if not is_id(case_id) or not caller_scope(self._repository, me).holds(case_id):
-            self._audit.record(AuditAction.CASE_TRANSFER_REFUSED, session, "case", case_id)
+            self._audit.for_session(AuditAction.CASE_TRANSFER_REFUSED, session, "case", case_id)
             raise NotFound()
         if me.role not in TRANSFERRING_ROLES:
-            self._audit.record(AuditAction.CASE_TRANSFER_REFUSED, session, "case", case_id)
+            self._audit.for_session(AuditAction.CASE_TRANSFER_REFUSED, session, "case", case_id)
             raise Forbidden("Only a social worker or a supervisor can transfer a case.")
         receiver = self._receiver(me, request.to_username)
         details = TransferDetails(receiver, request.reason, request.housing_provider_informed)
@@ -88,10 +87,10 @@ class TransferService:
             self._allocations.allocate(receiver.username, case_id, actor_id=me.id)
             for holder in leaving:
                 self._allocations.deallocate(holder.username, case_id, actor_id=me.id)
-            self._audit.record(AuditAction.CASE_TRANSFERRED, session, "case", case_id)
-            self._audit.record(AuditAction.CASE_TRANSFERRED, session, "practitioner",
+            self._audit.for_session(AuditAction.CASE_TRANSFERRED, session, "case", case_id)
+            self._audit.for_session(AuditAction.CASE_TRANSFERRED, session, "practitioner",
                                receiver.id)  # fmt: skip
-            self._audit.record(AuditAction.CASE_TRANSFERRED, session, "transfer_pack",
+            self._audit.for_session(AuditAction.CASE_TRANSFERRED, session, "transfer_pack",
                                pack.pack_id)  # fmt: skip
         return TransferResponse(
             case_id=case_id,

@@ -1,60 +1,25 @@
 """HTTPS: the real server process serves TLS with a certificate made here, and HSTS with it."""
 
-import ipaddress
 import os
 import subprocess
 import sys
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
 import pytest
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
 
 from sync_server.config import Settings
 from sync_server.errors import ConfigError
 from tests.e2e.conftest import ROOT, ServerProcess
-
-
-def _self_signed(folder: Path) -> tuple[Path, Path]:
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "doorstep-test")])
-    now = datetime.now(UTC)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - timedelta(minutes=5))
-        .not_valid_after(now + timedelta(days=1))
-        .add_extension(
-            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
-            critical=False,
-        )
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .sign(key, hashes.SHA256())
-    )
-    cert_path, key_path = folder / "cert.pem", folder / "key.pem"
-    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-    )
-    return cert_path, key_path
+from tests.tls_identity import make_identity
 
 
 @pytest.fixture(scope="module")
 def https_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
     folder = tmp_path_factory.mktemp("https")
-    cert, key = _self_signed(folder)
+    identity = make_identity(folder)
+    cert, key = identity.cert, identity.key
     server = ServerProcess(
         folder / "server.db",
         extra_args=("--tls-cert", str(cert), "--tls-key", str(key)),
@@ -97,14 +62,14 @@ def _run_server(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_the_server_refuses_to_start_with_only_a_certificate(tmp_path: Path) -> None:
-    cert, _ = _self_signed(tmp_path)
+    cert = make_identity(tmp_path).cert
     done = _run_server("--db", str(tmp_path / "s.db"), "--tls-cert", str(cert))
     assert done.returncode == 2
     assert "tls_cert, tls_key: give both" in done.stderr
 
 
 def test_the_server_refuses_a_missing_key_file(tmp_path: Path) -> None:
-    cert, _ = _self_signed(tmp_path)
+    cert = make_identity(tmp_path).cert
     missing = tmp_path / "absent-key.pem"
     done = _run_server("--db", str(tmp_path / "s.db"), "--tls-cert", str(cert), "--tls-key",
                        str(missing))  # fmt: skip
