@@ -31,12 +31,13 @@ from mobile_app.services.account import AccountService
 from mobile_app.services.issues import sync_issues
 from mobile_app.services.lock import Clock, InactivityLock
 from mobile_app.services.offline_window import OfflineWindow
-from mobile_app.services.overview import device_overview
+from mobile_app.services.overview import ChildRow, device_overview
 from mobile_app.services.passphrase import passphrase_strength
 from mobile_app.services.session import DeviceSession
 from mobile_app.store import DeviceStore
 from mobile_app.ui.state import CASELOAD, SETUP, SIGN_IN, UNLOCK, AppState
 from shared.clock import utc_now
+from shared.models import Practitioner
 
 log = logging.getLogger(__name__)
 
@@ -280,6 +281,18 @@ class AppController:
         now = self.config.clock()
         overview = device_overview(self.store, now.date(), now=now)
         self.state.show_overview(overview, sync_issues(self.store))
+
+    def me(self) -> Practitioner:
+        """The signed-in practitioner on this device."""
+        return AccountService(self.store).session().practitioner
+
+    def child_row(self, child_id: str) -> ChildRow | None:
+        """The child's caseload row; None, with a plain message, once it has left the device."""
+        overview = self.state.overview
+        row = overview.child(child_id) if overview else None
+        if row is None:
+            self.state.say("That child is no longer on this device.")
+        return row
 
     def show_caseload(self, message: str = "") -> None:
         """Show the caseload, freshly read."""

@@ -26,7 +26,6 @@ from mobile_app.ui.state import (
 )
 from mobile_app.ui.sync_flow import SyncFlow
 from mobile_app.ui.visit_flow import VisitFlow
-from shared.models import Practitioner
 from shared.opinion_words import opinion_word_warnings
 from shared.rules import DecisionOption
 from shared.vocabulary import Lifecycle, Role
@@ -40,17 +39,12 @@ class ChronologyFlow:
     def __init__(self, app: AppController) -> None:
         self._app = app
 
-    def _me(self) -> Practitioner:
-        return AccountService(self._app.store).session().practitioner
-
     def open(self, child_id: str) -> None:
         """Show the child's chronology, newest first, unfiltered."""
-        overview = self._app.state.overview
-        row = overview.child(child_id) if overview else None
+        row = self._app.child_row(child_id)
         if row is None:
-            self._app.state.say("That child is no longer on this device.")
             return
-        me = self._me()
+        me = self._app.me()
         service = ChronologyService(self._app.store, me.id)
         self._app.state.open_chronology(
             ChronologyScreen(
@@ -100,7 +94,7 @@ class ChronologyFlow:
         return service.for_child(screen.child.child_id, filters)
 
     def _reload(self, screen: ChronologyScreen) -> None:
-        me = self._me()
+        me = self._app.me()
         filters = TimelineFilter.of(
             self._app.config.clock().date(),
             screen.period,
@@ -119,7 +113,7 @@ class ChronologyFlow:
         screen = self._app.state.chronology
         if screen is None:
             return
-        SameEventService(self._app.store, self._me()).link(
+        SameEventService(self._app.store, self._app.me()).link(
             screen.child.child_id, (first_id, second_id)
         )
         self._reload(screen)
@@ -133,16 +127,13 @@ class HistoryFlow:
         self._app = app
         self._chronology = chronology
 
-    def _me(self) -> Practitioner:
-        return AccountService(self._app.store).session().practitioner
-
     def open(self, record_id: str) -> None:
         """Show the record's history, with its current text ready to change."""
         chronology = self._app.state.chronology
         if chronology is None:
             self._app.state.say("Open a child's chronology first.")
             return
-        me = self._me()
+        me = self._app.me()
         history = HistoryService(self._app.store, me.id).for_record(record_id)
         heads = history.heads
         mine = EntryRevisions(self._app.store, me).may_change(record_id)
@@ -182,7 +173,7 @@ class HistoryFlow:
     def amend(self) -> None:
         """Save the changed text as a new version, with the reason."""
         screen = self._screen()
-        EntryRevisions(self._app.store, self._me()).amend(
+        EntryRevisions(self._app.store, self._app.me()).amend(
             screen.history.record_id, screen.text, screen.reason
         )
         # V6 never blocks: the saved message repeats any opinion-word warning.
@@ -193,7 +184,7 @@ class HistoryFlow:
     def take_back(self, lifecycle: Lifecycle) -> None:
         """Mark the entry withdrawn or entered in error, with the reason."""
         screen = self._screen()
-        EntryRevisions(self._app.store, self._me()).take_back(
+        EntryRevisions(self._app.store, self._app.me()).take_back(
             screen.history.record_id, lifecycle, screen.reason
         )
         self._done(screen, f"Marked {label(lifecycle).lower()}. It will sync with your records.")
@@ -201,13 +192,13 @@ class HistoryFlow:
     def resolve(self) -> None:
         """Save one version, with the chosen text, that replaces every competing version."""
         screen = self._screen()
-        EntryRevisions(self._app.store, self._me()).resolve(
+        EntryRevisions(self._app.store, self._app.me()).resolve(
             screen.history.record_id, screen.text, screen.reason, screen.base_id
         )
         self._done(screen, "Conflict resolved. The resolution will sync with your records.")
 
     def _done(self, screen: HistoryScreen, message: str) -> None:
-        history = HistoryService(self._app.store, self._me().id).for_record(
+        history = HistoryService(self._app.store, self._app.me().id).for_record(
             screen.history.record_id
         )
         head = history.heads[0]
@@ -234,13 +225,11 @@ class SummaryFlow:
 
     def open(self, child_id: str) -> None:
         """Show what is new since my last visit, open actions and the known men."""
-        overview = self._app.state.overview
-        row = overview.child(child_id) if overview else None
+        row = self._app.child_row(child_id)
         if row is None:
-            self._app.state.say("That child is no longer on this device.")
             return
         store = self._app.store
-        me = AccountService(store).session().practitioner
+        me = self._app.me()
         today = self._app.config.clock().date()
         summary = child_summary(store, child_id, row.case_id, me.id, today)
         self._app.state.open_summary(SummaryScreen(row, summary))
@@ -254,19 +243,17 @@ class DecisionFlow:
 
     def _service(self) -> DecisionService:
         store = self._app.store
-        me = AccountService(store).session().practitioner
+        me = self._app.me()
         return DecisionService(store, me, self._app.config.clock)
 
     def open(self, child_id: str, message: str = "") -> None:
         """Show the child's pending decisions, read afresh from the device."""
         self._app.refresh()
-        overview = self._app.state.overview
-        row = overview.child(child_id) if overview else None
+        row = self._app.child_row(child_id)
         if row is None:
-            self._app.state.say("That child is no longer on this device.")
             return
         service = self._service()
-        role = AccountService(self._app.store).session().practitioner.role
+        role = self._app.me().role
         prompts = [p for p in service.pending(row.case_id) if child_id in p.child_ids]
         waiting = [d for d in service.awaiting_countersignature() if child_id in d.record.child_ids]
         screen = DecisionScreen(
@@ -315,14 +302,12 @@ class PlanFlow:
 
     def _service(self) -> PlanService:
         store = self._app.store
-        return PlanService(store, AccountService(store).session().practitioner)
+        return PlanService(store, self._app.me())
 
     def open(self, child_id: str, message: str = "") -> None:
         """Show the plans naming the child, read afresh, with no form open."""
-        overview = self._app.state.overview
-        row = overview.child(child_id) if overview else None
+        row = self._app.child_row(child_id)
         if row is None:
-            self._app.state.say("That child is no longer on this device.")
             return
         self._app.state.open_plan(PlanScreen(row, self._service().for_child(child_id)))
         if message:
@@ -376,15 +361,13 @@ class MeetingFlow:
 
     def _service(self) -> MeetingService:
         store = self._app.store
-        me = AccountService(store).session().practitioner
+        me = self._app.me()
         return MeetingService(store, me, self._app.config.clock)
 
     def open(self, child_id: str) -> None:
         """Show an empty form for the child's family."""
-        overview = self._app.state.overview
-        row = overview.child(child_id) if overview else None
+        row = self._app.child_row(child_id)
         if row is None:
-            self._app.state.say("That child is no longer on this device.")
             return
         service = self._service()
         screen = MeetingScreen(row, service.chairs(row.case_id), service.can_record)

@@ -38,7 +38,7 @@ class ReviewFlow:
 
     def _service(self) -> ReviewService:
         store = self._app.store
-        return ReviewService(store, AccountService(store).session().practitioner)
+        return ReviewService(store, self._app.me())
 
     def badge(self, overview: Overview | None) -> ReviewBadge:
         """Return the caseload's supervision figures, read again whenever the caseload is."""
@@ -99,10 +99,8 @@ class ReviewFlow:
 
     def trends(self, child_id: str) -> None:
         """Show a child's safety scale and checklist concerns over time."""
-        overview = self._app.state.overview
-        row = overview.child(child_id) if overview else None
+        row = self._app.child_row(child_id)
         if row is None:
-            self._app.state.say("That child is no longer on this device.")
             return
         self._app.state.open_trends(TrendsScreen(row, child_trends(self._app.store, child_id)))
 
