@@ -25,7 +25,7 @@ def person(role: Role, username: str) -> Practitioner:
     return Practitioner(
         id=new_id(),
         username=username,
-        display_name=f"Test {role.value}",
+        display_name=f"Test {role.value.replace('_', ' ')}",
         role=role,
         agency=Agency.HEALTH_VISITING if role == Role.HEALTH_VISITOR else Agency.CSC,
         team="North",

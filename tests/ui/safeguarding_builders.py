@@ -9,24 +9,14 @@ import httpx
 from shared.ids import new_id
 from shared.models import ChronologyEntry, Practitioner
 from shared.protocol import LoginResponse, PulledVersion
-from shared.vocabulary import Agency, EventType, InformationSource, Role, Significance
+from shared.vocabulary import Role
+from tests.mobile_app.safeguarding_builders import injury as device_injury
+from tests.mobile_app.safeguarding_builders import person as practitioner
 from tests.ui.fake_server import FakeServer, pulled
 
 # Thursday 26 November 2026, 09:00 UTC; the injury was seen the day before.
 TODAY = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
 INJURY_SEEN = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
-
-
-def practitioner(role: Role, username: str) -> Practitioner:
-    """A synthetic practitioner with this role."""
-    return Practitioner(
-        id=new_id(),
-        username=username,
-        display_name=f"Test {role.value.replace('_', ' ')}",
-        role=role,
-        agency=Agency.HEALTH_VISITING if role == Role.HEALTH_VISITOR else Agency.CSC,
-        team="North",
-    )
 
 
 SOCIAL_WORKER = practitioner(Role.SOCIAL_WORKER, "sw-test")
@@ -49,18 +39,7 @@ class RoleServer(FakeServer):
 
 def injury(child_id: str) -> ChronologyEntry:
     """A health visitor's injury entry about the child, seen yesterday."""
-    return ChronologyEntry(
-        child_ids=(child_id,),
-        event_datetime=INJURY_SEEN,
-        source_agency=Agency.HEALTH_VISITING,
-        information_source=InformationSource.DIRECT_OBSERVATION,
-        author_id=new_id(),
-        author_role=Role.HEALTH_VISITOR,
-        event_type=EventType.INJURY,
-        summary="Bruise seen on the left forearm; mother gave no explanation.",
-        action_taken="Told the social worker.",
-        significance=Significance.SERIOUS,
-    )
+    return device_injury(child_id, INJURY_SEEN)
 
 
 def arrived(case_id: str, record_id: str, payload: object, seq: int, at: datetime) -> PulledVersion:
