@@ -144,6 +144,13 @@ class PullResponse(_Message):
     `left_scope` marks cases whose allocation to the caller has ended: a device removes what
     it holds of them (except its own unsynced versions). Leaving scope is not a deletion:
     the server keeps every version.
+
+    `withdrawn` names records the caller could read before but may not now (a later version
+    restricted them): a device removes what it holds of each (except its own unsynced
+    versions). It never names a record the caller could not read at some point.
+    `read_rules` is the server's read-rules generation (None from servers before it): a
+    device that last pulled under another one removes everything it holds from the server
+    and pulls again from cursor 0, so nothing read under older rules stays.
     """
 
     protocol_version: Literal[1] = 1
@@ -152,6 +159,8 @@ class PullResponse(_Message):
     has_more: bool
     scope: list[ScopeCase] | None = None
     left_scope: list[str] = Field(default_factory=list)
+    withdrawn: list[str] = Field(default_factory=list)
+    read_rules: int | None = None
 
 
 class LoginRequest(_Message):

@@ -13,6 +13,7 @@ from pydantic import ValidationError
 
 from mobile_app.errors import MobileError
 from mobile_app.services.records import RecordService
+from mobile_app.services.review_wording import describe
 from mobile_app.services.wording import label
 from mobile_app.store import DeviceStore, StoredVersion, SyncState
 from shared.models import ChronologyEntry, Practitioner
@@ -35,11 +36,11 @@ def author_label(version: RecordVersion, me_id: str | None) -> str:
 
 
 def version_text(version: RecordVersion) -> str:
-    """What a version says, in one line: an entry's summary, else its kind of record."""
+    """What a version says, in one line: an entry's summary, else what the record is."""
     payload = version.payload
     if isinstance(payload, ChronologyEntry):
         return payload.summary
-    return label(payload.record_type)
+    return describe(payload)
 
 
 @dataclass(frozen=True)
@@ -246,9 +247,12 @@ class EntryRevisions:
         return entry
 
     def may_change(self, record_id: str) -> bool:
-        """True when this entry is mine to amend or take back (resolving is open to anyone)."""
-        heads = self._store.records.head_ids(record_id)
-        return any(self._entry(head).author_id == self._me.id for head in heads)
+        """True when this entry is mine to amend, take back or resolve: I made its first version
+        (the server refuses anyone else's change)."""
+        first = [
+            r for r in self._store.records.rows(record_id=record_id) if not r.replaces_version_id
+        ]
+        return bool(first) and self._entry(first[0].version_id).author_id == self._me.id
 
     def _single_head(self, record_id: str) -> str:
         heads = self._store.records.head_ids(record_id)
@@ -290,7 +294,8 @@ class EntryRevisions:
         `base_id` is the competing version whose other details the resolution keeps.
 
         Raises:
-            MobileError: no reason, empty text, no conflict, or base_id is not a head.
+            MobileError: no reason, empty text, no conflict, base_id is not a head, or the
+                entry is not mine.
         """
         why = _checked_reason(reason)
         heads = self._store.records.head_ids(record_id)
@@ -298,5 +303,9 @@ class EntryRevisions:
             raise MobileError("This entry has no conflict to resolve: it was resolved already.")
         if base_id not in heads:
             raise MobileError("Pick one of the competing versions to start from.")
+        if not self.may_change(record_id):
+            raise MobileError(
+                "Only the person who wrote this entry can resolve it: add a new entry instead."
+            )
         payload = _signed(self._entry(base_id), self._me, summary)
         return self._records.resolve(record_id, payload, reason=why)

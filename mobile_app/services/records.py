@@ -117,12 +117,13 @@ class RecordService:
         replaced = {
             replaced_id
             for row in self._store.records.rows()
+            if not row.refused_change
             for replaced_id in (row.replaces_version_id, *row.also_replaces)
         }
         return [
             self._store.records.get(row.version_id)
             for row in self._store.records.rows(record_type=record_type)
-            if row.version_id not in replaced
+            if row.version_id not in replaced and not row.refused_change
         ]
 
     def caseload(self) -> list[CaseSummary]:

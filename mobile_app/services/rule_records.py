@@ -58,7 +58,9 @@ def current_records(store: DeviceStore) -> list[DeviceRecord]:
     A version that fails its integrity check is left out: it cannot be read, and the sync
     issues screen already reports it.
     """
-    stored = [s for s in store.records.read_all() if isinstance(s, StoredVersion)]
+    stored = [
+        s for s in store.records.read_all() if isinstance(s, StoredVersion) and not s.refused_change
+    ]
     replaced = {
         r for s in stored for r in (s.version.replaces_version_id, *s.version.also_replaces)
     }

@@ -13,7 +13,16 @@ their allocation. A case that left is removed from the device (its own unsynced 
 versions stay). A case that entered (or came back under a new allocation) needs its whole
 history, older than the cursor: the cursor goes back to 0 in the same transaction that records
 the new scope, and the pull runs again from there. Merging is idempotent, so this costs only
-time, and an interrupted re-pull resumes from wherever its stored cursor got to.
+time, and an interrupted re-pull resumes from wherever its stored cursor got to. A case that
+came back under a new allocation is removed first: something hidden from the user while it was
+away would otherwise stay.
+
+Withdrawal: each page names the records that became hidden from the user (a later version
+restricted them); they are removed in the page's own transaction, except versions the server
+does not hold (a pending amendment is pushed, refused as unknown, and kept as a sync issue).
+When the server's read-rules generation differs from the one stored here, everything the
+server holds is removed and the pull starts again from 0, so nothing read under older rules
+stays on the device.
 """
 
 from collections.abc import Callable
@@ -28,6 +37,7 @@ from shared.protocol import ItemStatus, PullResponse, PushItemResult, PushReques
 PUSH_BATCH = 500
 PULL_PAGE = 1000
 LAST_SYNC_SETTING = "last_sync_at"
+READ_RULES_SETTING = "read_rules_generation"
 _STATE_FOR = {
     ItemStatus.ACCEPTED: SyncState.SYNCED,
     ItemStatus.DUPLICATE: SyncState.SYNCED,
@@ -48,6 +58,8 @@ class SyncReport:
     pulled: int = 0
     left_scope: list[str] = field(default_factory=list)
     entered_scope: list[str] = field(default_factory=list)
+    withdrawn: list[str] = field(default_factory=list)  # records removed: hidden from the user
+    read_rules_changed: bool = False  # the device dropped server copies and pulled again
 
 
 Progress = Callable[[str, int, int], None]
@@ -109,11 +121,13 @@ class SyncService:
             page = self._client.pull(cursor, PULL_PAGE)
             if not scope_checked:
                 scope_checked = True
-                if self._apply_scope(page, cursor, report):
+                rewound = self._apply_scope(page, cursor, report)
+                if self._apply_read_rules(page, cursor, report) or rewound:
                     continue  # the cursor went back to 0: pull the page again from there
             with self._store.atomic():
                 report.pulled += self._store.records.merge_pulled(page.items)
                 self._store.outbox.discard(v.version_id for v in page.items)
+                report.withdrawn += self._withdraw(page.withdrawn)
                 self._store.cursor.set(page.next_cursor)
             if progress:
                 progress("pull", report.pulled, report.pulled)
@@ -131,8 +145,9 @@ class SyncService:
             case: allocation for case, allocation in now.items() if held.get(case) != allocation
         }
         reset = bool(entered) and cursor > 0
+        returned = [case for case in entered if case in held]
         with self._store.atomic():
-            for case_id in left:
+            for case_id in (*left, *returned):
                 self._store.records.purge_case(case_id)
             self._store.scope.remove(left)
             self._store.scope.put(entered)
@@ -141,3 +156,22 @@ class SyncService:
         report.left_scope += [c for c in left if c in held]
         report.entered_scope += sorted(entered)
         return reset
+
+    def _apply_read_rules(self, page: PullResponse, cursor: int, report: SyncReport) -> bool:
+        """Drop server copies when the read rules changed. True when the cursor was reset."""
+        if page.read_rules is None or self._store.settings.get(READ_RULES_SETTING) == (
+            page.read_rules
+        ):
+            return False  # a server from before generations, or nothing changed
+        reset = cursor > 0
+        with self._store.atomic():
+            purged = self._store.records.purge_synced()
+            self._store.settings.put(READ_RULES_SETTING, page.read_rules)
+            if reset:
+                self._store.cursor.rewind()
+        report.read_rules_changed = purged > 0
+        return reset
+
+    def _withdraw(self, record_ids: list[str]) -> list[str]:
+        """Remove records hidden from the user; return those this device held."""
+        return [r for r in record_ids if self._store.records.purge_record(r)]

@@ -33,6 +33,17 @@ class StoredVersion:
     state: SyncState
     server_seq: int | None
 
+    @property
+    def refused_change(self) -> bool:
+        """True for a change the server refused (see VersionRow.refused_change)."""
+        return _refused_change(
+            self.state, self.version.replaces_version_id, self.version.also_replaces
+        )
+
+
+def _refused_change(state: SyncState, replaces: str | None, also: tuple[str, ...]) -> bool:
+    return state == SyncState.REJECTED and bool(replaces or also)
+
 
 @dataclass(frozen=True)
 class VersionRow:
@@ -46,6 +57,12 @@ class VersionRow:
     also_replaces: tuple[str, ...]
     state: SyncState
     server_seq: int | None
+
+    @property
+    def refused_change(self) -> bool:
+        """True for a change to an existing record that the server refused: the record stays as
+        it was, so this version neither replaces another nor counts as current."""
+        return _refused_change(self.state, self.replaces_version_id, self.also_replaces)
 
 
 _COLUMNS = (
@@ -122,6 +139,31 @@ class RecordStore:
             cursor = self._db.execute(
                 f"DELETE FROM versions WHERE version_id IN ({doomed})", [case_id]
             )
+        return int(cursor.rowcount)
+
+    def purge_record(self, record_id: str) -> int:
+        """Remove a record that became hidden from this device's user; return how many
+        versions went.
+
+        As purge_case: versions the server does not hold (in the outbox, or rejected) stay,
+        so a pending amendment of the record is still pushed, refused as unknown, and kept
+        as a sync issue; nothing else of the record is left to show.
+        """
+        return self._purge_server_copies("record_id = ?", [record_id])
+
+    def purge_synced(self) -> int:
+        """Remove every version the server holds (the read rules changed: it is pulled again
+        under the new ones); return how many went. Unsynced and rejected versions stay."""
+        return self._purge_server_copies("1 = 1", [])
+
+    def _purge_server_copies(self, where: str, args: list[str]) -> int:
+        doomed = (
+            f"SELECT version_id FROM versions WHERE {where} AND state != 'rejected'"
+            " AND version_id NOT IN (SELECT version_id FROM outbox)"
+        )
+        with self._db.atomic():
+            self._db.execute(f"DELETE FROM sync_issues WHERE version_id IN ({doomed})", args)
+            cursor = self._db.execute(f"DELETE FROM versions WHERE version_id IN ({doomed})", args)
         return int(cursor.rowcount)
 
     def existing_ids(self, version_ids: Iterable[str]) -> set[str]:
@@ -208,6 +250,6 @@ class RecordStore:
 
     def head_ids(self, record_id: str) -> list[str]:
         """Return the versions of a record that no other stored version replaces."""
-        rows = self.rows(record_id=record_id)
+        rows = [row for row in self.rows(record_id=record_id) if not row.refused_change]
         replaced = {r for row in rows for r in (row.replaces_version_id, *row.also_replaces)}
         return [row.version_id for row in rows if row.version_id not in replaced]

@@ -15,6 +15,7 @@ from typing import NamedTuple, Protocol
 from shared.models import Practitioner
 from sync_server.repository.break_glass import BreakGlassQueries
 from sync_server.repository.device_queries import TeamDeviceQueries
+from sync_server.repository.security_queries import SecurityQueries
 
 
 class NewVersion(NamedTuple):
@@ -64,10 +65,26 @@ class RestrictionRow(NamedTuple):
 
 
 class Viewer(NamedTuple):
-    """Who reads, as restriction sees them: their agency and their role."""
+    """Who reads, as restriction sees them: their agency and their role.
+
+    A reader limited to some kinds of record (a partner contributor) also names them: the
+    record types they read whole, and those they read only when a practitioner of their own
+    agency made the record's first version. `whole_types` None means no such limit.
+    """
 
     agency: str
     role: str
+    whole_types: frozenset[str] | None = None
+    own_types: frozenset[str] = frozenset()
+
+
+class WithdrawalCandidate(NamedTuple):
+    """A record hidden from a reader now that was readable before: the first restricted
+    version the reader fails (its record, case and receipt time) came after an earlier one."""
+
+    record_id: str
+    case_id: str
+    hidden_at: str
 
 
 class KnownVersion(NamedTuple):
@@ -233,6 +250,28 @@ class IngestBatch(Protocol):
         """Return (record type, case id) of each stored record among these ids."""
         ...
 
+    def original_authors(self, record_ids: Collection[str]) -> dict[str, str]:
+        """Return who pushed the first version (the one replacing nothing) of each stored
+        record among these ids."""
+        ...
+
+    def record_origins(self, record_ids: Collection[str]) -> dict[str, tuple[str, str]]:
+        """Return (record type, agency of whoever pushed its first version) of each stored
+        record among these ids."""
+        ...
+
+    def plan_leads(self, plan_ids: Collection[str]) -> dict[str, tuple[str, frozenset[str]]]:
+        """Return, per stored cp_plan among these record ids, its case id and the
+        lead_practitioner_id each of its current (head) versions names."""
+        ...
+
+    def practitioner_cases(
+        self, practitioner_ids: Collection[str]
+    ) -> dict[str, tuple[str, frozenset[str]]]:
+        """Return, per known practitioner among these ids, their role and the cases allocated
+        to them now (ended allocations left out)."""
+        ...
+
     def add_audit(self, event: AuditEvent) -> None:
         """Append one audit row in this transaction."""
         ...
@@ -242,7 +281,7 @@ class IngestBatch(Protocol):
         ...
 
 
-class Repository(BreakGlassQueries, TeamDeviceQueries, Protocol):
+class Repository(BreakGlassQueries, TeamDeviceQueries, SecurityQueries, Protocol):
     """Everything the server stores: people, devices, allocations, versions and audit."""
 
     def transaction(self) -> AbstractContextManager[None]:
@@ -262,6 +301,24 @@ class Repository(BreakGlassQueries, TeamDeviceQueries, Protocol):
 
     def restrictions(self, record_ids: Collection[str]) -> dict[str, list[RestrictionRow]]:
         """Return the restriction rows of each restricted record among these ids."""
+        ...
+
+    def withdrawal_candidates(
+        self, case_ids: Collection[str], after: int, upto: int, viewer: Viewer
+    ) -> list[WithdrawalCandidate]:
+        """Return the records in these cases hidden from the viewer whose first restricted
+        version the viewer fails has after < server_seq <= upto, when an earlier version of
+        the record exists (and, for a viewer limited to some kinds of record, it is of one of
+        them)."""
+        ...
+
+    def allocation_starts(self, allocation_ids: Collection[str]) -> dict[str, str]:
+        """Return when each of these allocations began (allocation id to allocated_at)."""
+        ...
+
+    def record_origins(self, record_ids: Collection[str]) -> dict[str, tuple[str, str]]:
+        """Return (record type, agency of whoever pushed its first version) of each stored
+        record among these ids."""
         ...
 
     def team_allocations(self, team: str) -> dict[str, str]:

@@ -27,9 +27,12 @@ from sync_server.repository.sqlite_schema import (
 from sync_server.repository.sqlite_scope import (
     HIDDEN_FROM_VIEWER,
     INSERT_RESTRICTION_SQL,
+    SEES_KIND,
     SqliteScopeQueries,
     has_hidden_records,
+    kind_params,
     restriction_params,
+    select_origins,
     select_restrictions,
     viewer_params,
 )
@@ -55,16 +58,27 @@ ORDER BY 3
 """
 _PULL_SQL = (
     "SELECT server_seq, author_id, author_agency, recorded_at, payload_json"
-    f" FROM versions WHERE case_id IN {IDS} AND server_seq > ?{{hidden}}"
+    f" FROM versions WHERE case_id IN {IDS} AND server_seq > ?{{hidden}}{{kinds}}"
     " ORDER BY server_seq LIMIT ?"
 )
-_PULL_ALL_SQL = _PULL_SQL.format(hidden="")
+_PULL_ALL_SQL = _PULL_SQL.format(hidden="", kinds="")
 # Only when the caller's cases hold a record hidden from them: a key probe per row (measured
 # cheaper than NOT IN over the hidden ids).
-_PULL_SHOWN_SQL = _PULL_SQL.format(hidden=f" AND NOT {HIDDEN_FROM_VIEWER}")
+_NOT_HIDDEN = f" AND NOT {HIDDEN_FROM_VIEWER}"
+_PULL_SHOWN_SQL = _PULL_SQL.format(hidden=_NOT_HIDDEN, kinds="")
+# Only for a reader limited to some kinds of record (a partner contributor).
+_PULL_KINDS_SQL = _PULL_SQL.format(hidden="", kinds=f" AND {SEES_KIND}")
+_PULL_SHOWN_KINDS_SQL = _PULL_SQL.format(hidden=_NOT_HIDDEN, kinds=f" AND {SEES_KIND}")
 _HEADS_SQL = (
     f"SELECT v.record_id, v.version_id FROM versions v WHERE v.record_id IN {IDS}"
     f" AND {IS_HEAD} ORDER BY v.server_seq"
+)
+
+# One index probe per record, stopping at its oldest version (the first, which replaces
+# nothing): a third of the time of reading every version of each record to find it.
+_ORIGINAL_AUTHORS_SQL = (
+    "SELECT value, (SELECT author_id FROM versions WHERE record_id = value"
+    " AND replaces_version_id IS NULL ORDER BY server_seq LIMIT 1) FROM json_each(?)"
 )
 
 
@@ -184,6 +198,58 @@ class SqliteIngestBatch:
         )
         return {record_id: (kind, case_id) for record_id, kind, case_id in rows}
 
+    def original_authors(self, record_ids: Collection[str]) -> dict[str, str]:
+        """Return who pushed the first version (the one replacing nothing) of each stored
+        record among these ids."""
+        if not record_ids:
+            return {}
+        rows = self._conn.execute(_ORIGINAL_AUTHORS_SQL, (ids_json(record_ids),))
+        return {record_id: author for record_id, author in rows if author is not None}
+
+    def record_origins(self, record_ids: Collection[str]) -> dict[str, tuple[str, str]]:
+        """Return (record type, agency of whoever pushed its first version) of each stored
+        record among these ids."""
+        return select_origins(self._conn, record_ids)
+
+    # Push rules for plans and professionals-only meetings (DOMAIN.md 3.6, 3.7, 7): one
+    # statement each per batch, and only for batches holding plans, outcomes or approvals.
+    def plan_leads(self, plan_ids: Collection[str]) -> dict[str, tuple[str, frozenset[str]]]:
+        """Return, per stored cp_plan among these record ids, its case id and the
+        lead_practitioner_id each of its current (head) versions names."""
+        out: dict[str, tuple[str, frozenset[str]]] = {}
+        if not plan_ids:
+            return out
+        rows = self._conn.execute(
+            "SELECT v.record_id, v.case_id,"
+            " json_extract(v.payload_json, '$.payload.lead_practitioner_id') FROM versions v"
+            f" WHERE v.record_id IN {IDS} AND v.record_type = 'cp_plan' AND {IS_HEAD}",
+            (ids_json(plan_ids),),
+        )
+        for plan_id, case_id, lead in rows:
+            leads = out[plan_id][1] if plan_id in out else frozenset()
+            out[plan_id] = (case_id, leads | {lead})
+        return out
+
+    def practitioner_cases(
+        self, practitioner_ids: Collection[str]
+    ) -> dict[str, tuple[str, frozenset[str]]]:
+        """Return, per known practitioner among these ids, their role and the cases allocated
+        to them now (ended allocations left out)."""
+        found: dict[str, tuple[str, set[str]]] = {}
+        if not practitioner_ids:
+            return {}
+        rows = self._conn.execute(
+            "SELECT p.id, p.role, a.case_id FROM practitioners p LEFT JOIN allocations a"
+            " ON a.practitioner_id = p.id AND a.ended_at IS NULL"
+            f" WHERE p.id IN {IDS}",
+            (ids_json(practitioner_ids),),
+        )
+        for person_id, role, case_id in rows:
+            cases = found.setdefault(person_id, (role, set()))[1]
+            if case_id is not None:
+                cases.add(case_id)
+        return {person: (role, frozenset(cases)) for person, (role, cases) in found.items()}
+
     def add_audit(self, event: AuditEvent) -> None:
         """Append one audit row in this transaction."""
         self._conn.execute(
@@ -206,15 +272,20 @@ class SqliteVersionQueries(SqliteScopeQueries):
         self, case_ids: Collection[str], cursor: int, limit: int, viewer: Viewer | None = None
     ) -> list[StoredVersion]:
         """Return up to `limit` versions in these cases with server_seq > cursor, ascending,
-        leaving out restricted records the viewer may not read (all of them for no viewer)."""
+        leaving out restricted records the viewer may not read (all of them for no viewer)
+        and, for a viewer limited to some kinds of record, the records outside them."""
         if not case_ids:
             return []
         cases = ids_json(case_ids)
         reader = viewer_params(viewer)
-        if has_hidden_records(self._conn, cases, reader):
-            rows = self._conn.execute(_PULL_SHOWN_SQL, (cases, cursor, *reader, limit))
+        hidden = has_hidden_records(self._conn, cases, reader)
+        params: tuple[str | int, ...] = (cases, cursor, *reader) if hidden else (cases, cursor)
+        if viewer is not None and viewer.whole_types is not None:
+            sql = _PULL_SHOWN_KINDS_SQL if hidden else _PULL_KINDS_SQL
+            params += kind_params(viewer)
         else:
-            rows = self._conn.execute(_PULL_ALL_SQL, (cases, cursor, limit))
+            sql = _PULL_SHOWN_SQL if hidden else _PULL_ALL_SQL
+        rows = self._conn.execute(sql, (*params, limit))
         return [StoredVersion(*row) for row in rows]
 
     def heads(self, record_ids: Collection[str]) -> dict[str, list[str]]:

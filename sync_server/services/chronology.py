@@ -4,7 +4,8 @@ The chronology is a view over immutable versions, never an overwritten row. An e
 two or more current versions (an unresolved conflict) shows them all, flagged; a withdrawn
 or entered-in-error entry is still shown, flagged by its lifecycle. Each entry lists the
 entries a current same-event link joins it with. The caller sees their scope (a supervisor:
-their team's caseload) less the restricted entries they may not read. Every read, and every
+their team's caseload) less the entries they may not read (services/scope.readable: restricted
+entries, and for a partner every entry their agency did not make). Every read, and every
 refusal, is audited.
 """
 

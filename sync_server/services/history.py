@@ -3,8 +3,9 @@ each with the supervisors' review decisions that name it.
 
 Nothing is left out: amendments, withdrawals, entries marked in error, both sides of a
 conflict and the resolution that joined them. The caller's scope decides (a supervisor's is
-their team's caseload), and a restricted record they may not read is answered exactly like
-an unknown one. Every read, and every refusal, is audited.
+their team's caseload), and a record they may not read (restricted from them, or, for a
+partner, not of a kind their role reads) is answered exactly like an unknown one. Every
+read, and every refusal, is audited.
 """
 
 from shared.ids import is_id

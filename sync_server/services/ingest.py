@@ -3,8 +3,10 @@
 Versions are never overwritten. An edit names the version it replaces (and why); two edits of
 the same base are both kept and reported as a conflict for a person to resolve, with a new
 version that replaces every head (the first in replaces_version_id, the rest in also_replaces).
-Withdrawing a record or marking it entered in error is an ordinary version. A version id is
-stored once: an identical resubmission is a duplicate, a different one is refused.
+Withdrawing a record or marking it entered in error is an ordinary version. An entry or a visit
+is changed (amended, withdrawn, marked in error, resolved) only by who made its first version:
+the authors of the records a batch edits are looked up once per batch. A version id is stored
+once: an identical resubmission is a duplicate, a different one is refused.
 """
 
 import hashlib
@@ -12,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC
 
-from shared.models import ChronologyEntry, DecisionRecord, RecordPayload
+from shared.models import ChronologyEntry, CPPlan, DecisionRecord, RecordPayload
 from shared.models.link import SameEventLink
 from shared.models.review import ReviewDecision
 from shared.protocol import ItemStatus, RecordVersion
@@ -25,8 +27,22 @@ from sync_server.repository import (
 )
 from sync_server.repository.interface import RestrictionRow, Viewer
 from sync_server.services.outcomes import Outcome, rejected
-from sync_server.services.push_rules import Pusher, Refusal, check_permission, child_refs
-from sync_server.services.scope import may_read, viewer
+from sync_server.services.push_rules import (
+    HELD_TYPES,
+    PlanLeads,
+    PractitionerCases,
+    Pusher,
+    Refusal,
+    approver_of,
+    check_authorship,
+    check_chair_approval,
+    check_permission,
+    check_plan_holder,
+    child_refs,
+    is_own_account,
+    plan_of,
+)
+from sync_server.services.scope import may_read, sees_kind, viewer
 
 # model_dump_json() without its Python wrapper: bytes, ready to hash (a hot path)
 _to_json = RecordVersion.__pydantic_serializer__.to_json
@@ -47,6 +63,14 @@ class _Known:
     restrictions: dict[str, list[RestrictionRow]]
     # Each record a link names -> (type, case), or None while it is not stored.
     linked: dict[str, tuple[str, str] | None]
+    # Who made the first version of each entry or visit this batch edits.
+    original_authors: dict[str, str]
+    # (type, first pusher's agency) of records edited or named, looked up for a reader whose
+    # kinds of record are limited (a partner), so a hidden record answers like a missing one.
+    origins: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # The plans this batch's outcomes and plan edits name; the chairs its meetings name.
+    plans: dict[str, PlanLeads] = field(default_factory=dict)
+    approvers: dict[str, PractitionerCases] = field(default_factory=dict)
     new_index: dict[str, int] = field(default_factory=dict)  # version_id -> position in batch
     # Server order of every replacing version seen: (0, server_seq) stored, (1, position) new.
     replacer_order: dict[str, tuple[int, int]] = field(default_factory=dict)
@@ -92,7 +116,7 @@ def _check_lineage(version: RecordVersion, known: _Known, reader: Viewer) -> tup
         else:
             field, which = "also_replaces", f"version {position} named in also_replaces"
         base = known.versions.get(base_id)
-        hidden = not may_read(reader, known.restrictions.get(version.record_id, ()))
+        hidden = _hidden(reader, known, version.record_id)
         if base is None or hidden:
             raise Refusal(field, f"{which} is not on the server")
         if base.record_id != version.record_id or base.case_id != version.case_id:
@@ -135,9 +159,18 @@ def _check_link(version: RecordVersion, known: _Known, reader: Viewer) -> None:
         return
     for entry_id in payload.entry_record_ids:
         kind = known.linked.get(entry_id)
-        hidden = not may_read(reader, known.restrictions.get(entry_id, ()))
+        hidden = _hidden(reader, known, entry_id)
         if kind != ("chronology_entry", version.case_id) or hidden:
             raise Refusal("payload.entry_record_ids", "names an entry that is not in this case")
+
+
+def _hidden(reader: Viewer, known: _Known, record_id: str) -> bool:
+    """True when the pusher may not read this stored record (restricted, or of a kind or an
+    agency their role does not see)."""
+    origin = known.origins.get(record_id)
+    return not may_read(reader, known.restrictions.get(record_id, ())) or (
+        origin is not None and not sees_kind(reader, *origin)
+    )
 
 
 def _check_review(version: RecordVersion, known: _Known, reader: Viewer) -> None:
@@ -186,10 +219,11 @@ def _inherited_restrictions(version: RecordVersion, known: _Known) -> list[Restr
     ]
 
 
-def _look_up(batch: IngestBatch, versions: Sequence[RecordVersion]) -> _Known:
+def _look_up(batch: IngestBatch, versions: Sequence[RecordVersion], reader: Viewer) -> _Known:
     ids = {v.version_id for v in versions}
     edits = [v for v in versions if v.replaces_version_id is not None]
     edited = {v.record_id for v in edits}
+    own_accounts = {v.record_id for v in edits if is_own_account(v.payload.record_type)}
     bases = {base_id for v in edits for base_id in v.replaced_ids()}
     new_records = {v.record_id for v in versions if v.replaces_version_id is None}
     children = {c for v in versions for c in child_refs(v)[1]}
@@ -202,8 +236,12 @@ def _look_up(batch: IngestBatch, versions: Sequence[RecordVersion]) -> _Known:
     reviews = [v.payload for v in versions if isinstance(v.payload, ReviewDecision)]
     reviewed = {r.reviewed_version_id for r in reviews}
     named = {n for v in versions for n in _named_records(v.payload)}
-    # A batch of new entries only (the common push) costs no restriction or link query.
+    # A batch of new entries only (the common push) costs no restriction or link query, and
+    # no plan or practitioner query.
     restricted = edited | named
+    held = [v for v in versions if v.payload.record_type in HELD_TYPES]
+    plans = {plan_id for v in held if (plan_id := plan_of(v)) is not None}
+    approvers = {chair for v in held if (chair := approver_of(v)) is not None}
     stored: dict[str, KnownVersion | NewVersion] = dict(
         batch.known_versions(ids | bases | reviewed)
     )
@@ -218,6 +256,12 @@ def _look_up(batch: IngestBatch, versions: Sequence[RecordVersion]) -> _Known:
         heads=batch.heads(edited) if edited else {},
         restrictions=batch.restrictions(restricted) if restricted else {},
         linked={**dict.fromkeys(linked), **batch.record_kinds(linked)} if linked else {},
+        original_authors=batch.original_authors(own_accounts) if own_accounts else {},
+        origins=batch.record_origins(edited | linked)
+        if reader.whole_types is not None and (edited | linked)
+        else {},
+        plans=batch.plan_leads(plans) if plans else {},
+        approvers=batch.practitioner_cases(approvers) if approvers else {},
         replacer_order={vid: (0, seq) for found in replacing.values() for vid, seq in found},
     )
 
@@ -251,6 +295,9 @@ class _BatchIngest:
                 return
             check_permission(item, self.pusher)
             replaced = _check_lineage(item, known, self.reader)
+            check_authorship(item, known.original_authors.get(item.record_id), self.pusher)
+            if item.payload.record_type in HELD_TYPES:
+                self._check_holders(item)
             _check_children(item, known)
             _check_link(item, known, self.reader)
             _check_review(item, known, self.reader)
@@ -258,6 +305,13 @@ class _BatchIngest:
             self.answers.append(rejected(item.version_id, refusal.field, refusal.message))
             return
         self._store(item, replaced, canonical, content_hash)
+
+    def _check_holders(self, item: RecordVersion) -> None:
+        """Check who may change a plan or its outcomes, and a meeting's chair approval."""
+        plan_id, approver = plan_of(item), approver_of(item)
+        known = self.known
+        check_plan_holder(item, known.plans.get(plan_id) if plan_id else None, self.pusher)
+        check_chair_approval(item, known.approvers.get(approver) if approver else None)
 
     def _duplicate(
         self, version_id: str, stored: KnownVersion | NewVersion, content_hash: bytes
@@ -310,8 +364,15 @@ class _BatchIngest:
             known.heads[record_id] = [h for h in heads if h not in replaced] + [version_id]
         elif record_id in known.edited:  # created and edited in this one batch
             known.heads[record_id] = [version_id]
+            known.original_authors[record_id] = row.author_id
         if record_type == "child":
             known.child_cases[record_id] = item.case_id
+        elif isinstance(payload, CPPlan):  # an outcome later in this batch may name it
+            lead = frozenset({payload.lead_practitioner_id})
+            earlier = known.plans.get(record_id)
+            in_conflict = len(known.heads.get(record_id, ())) > 1
+            leads = earlier[1] | lead if earlier is not None and in_conflict else lead
+            known.plans[record_id] = (item.case_id, leads)
         if record_id in known.linked:  # a link later in this batch may name it
             known.linked[record_id] = (record_type, item.case_id)
 
@@ -345,7 +406,8 @@ def ingest(
 ) -> list[Outcome]:
     """Apply the ingest rules to items in order, store what passes, and answer each item."""
     versions = [item for item in items if isinstance(item, RecordVersion)]
-    decisions = _BatchIngest(_look_up(batch, versions), pusher, recorded_at)
+    reader = viewer(pusher.practitioner)
+    decisions = _BatchIngest(_look_up(batch, versions, reader), pusher, recorded_at)
     for item in items:
         if isinstance(item, Outcome):  # refused while decoding
             decisions.answers.append(item)

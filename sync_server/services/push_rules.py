@@ -2,7 +2,10 @@
 
 Each check is on one version on its own; the ingest checks its place in the record's history.
 A record a practitioner signs (author, assessor, decision maker, reviewer) must be signed
-with their own id when they make it: nobody records in another person's name.
+with their own id when they make it: nobody records in another person's name. A plan and its
+outcomes are changed only by the plan's lead practitioner or a conference chair of the case,
+and a meeting's chair approval must name a conference chair of the case (the ingest looks up
+plans and practitioners once per batch).
 """
 
 from dataclasses import dataclass
@@ -16,6 +19,7 @@ from shared.models import (
     Escalation,
     ExternalGCP2Reference,
     Meeting,
+    PlanOutcome,
     Practitioner,
     SignificantAdult,
     TransferOut,
@@ -49,7 +53,7 @@ _CREATORS: dict[str, tuple[frozenset[Role], str]] = {
     "review_decision": (_SUPERVISION, "only a supervisor may review records"),
     "supervision_note": (_SUPERVISION, "only a supervisor may write supervision notes"),
 }
-_SUPERVISION_TYPES = frozenset({"review_decision", "supervision_note"})
+_SUPERVISION_TYPES = frozenset({"review_decision", "supervision_note", "analysis_note"})
 # A partner agency contributes its own chronology entries and nothing else (DOMAIN.md 7).
 _PARTNER_TYPES = frozenset({"chronology_entry", "same_event_link"})
 
@@ -122,6 +126,47 @@ def _signer(version: RecordVersion) -> tuple[str, str] | None:
     return f"payload.{name}", str(getattr(version.payload, name))
 
 
+# A practitioner's own account (DOMAIN.md 3.4, 3.5; issue 6): only whoever made the record's
+# first version amends, withdraws, marks in error or resolves it; others add to it (a review,
+# a decision, an entry of their own). Record type -> (field a refusal names, message).
+_OWN_ACCOUNTS = {
+    "chronology_entry": (
+        "payload.author_id",
+        "only the entry's author may change it: add an entry of your own instead",
+    ),
+    "visit": (
+        "replaces_version_id",
+        "only the practitioner who recorded the visit may change it: add to it instead",
+    ),
+}
+
+
+def is_own_account(record_type: str) -> bool:
+    """True for records that only their original author may change (entries and visits)."""
+    return record_type in _OWN_ACCOUNTS
+
+
+def check_authorship(version: RecordVersion, original_author: str | None, pusher: Pusher) -> None:
+    """Refuse a new version of an entry or a visit from anyone but its original author.
+
+    A case moved to another worker changes nothing here: the new worker adds entries.
+
+    Args:
+        version: the pushed version, already checked against the record's history.
+        original_author: who made the record's first version (None if not known).
+        pusher: who pushes it.
+
+    Raises:
+        Refusal: the version replaces another's entry or visit (amends, withdraws, marks it
+            entered in error or resolves its conflict).
+    """
+    if version.replaces_version_id is None:
+        return
+    own = _OWN_ACCOUNTS.get(version.payload.record_type)
+    if own is not None and original_author != pusher.practitioner.id:
+        raise Refusal(*own)
+
+
 def check_permission(version: RecordVersion, pusher: Pusher) -> None:
     """Refuse a version its pusher may not make.
 
@@ -149,4 +194,74 @@ def check_permission(version: RecordVersion, pusher: Pusher) -> None:
     if countersigner is not None and (countersigner != me.id or me.role != Role.SUPERVISOR):
         raise Refusal(
             "payload.countersigned_by", "only a supervisor countersigns, in their own name"
+        )
+
+
+# A plan's current case and the leads its head versions name; a practitioner's role and cases.
+PlanLeads = tuple[str, frozenset[str]]
+PractitionerCases = tuple[str, frozenset[str]]
+# The record types `plan_of` and `approver_of` look at: the ingest skips the rest cheaply.
+HELD_TYPES = frozenset({"cp_plan", "plan_outcome", "meeting"})
+
+
+def plan_of(version: RecordVersion) -> str | None:
+    """The plan whose holder alone may make this version: an outcome's plan, an edited plan."""
+    payload = version.payload
+    if isinstance(payload, PlanOutcome):
+        return payload.plan_id
+    if isinstance(payload, CPPlan) and version.replaces_version_id is not None:
+        return version.record_id
+    return None
+
+
+def approver_of(version: RecordVersion) -> str | None:
+    """The chair a meeting names as approving it (V5), if any."""
+    payload = version.payload
+    return payload.chair_approved_by if isinstance(payload, Meeting) else None
+
+
+def check_plan_holder(version: RecordVersion, plan: PlanLeads | None, pusher: Pusher) -> None:
+    """Refuse an outcome, or an amended plan, from anyone but the plan's lead or a chair.
+
+    The app offers the change only to the plan's lead (mobile_app/services/plans.py); the
+    server also lets a conference chair of the case, who makes and reviews plans, change them.
+
+    Args:
+        version: the pushed version, its pusher's role and case already checked.
+        plan: the plan `plan_of` names, as stored or made earlier in this batch (None if not).
+        pusher: who pushes it.
+
+    Raises:
+        Refusal: an outcome names no plan of this case, or the pusher neither leads the plan
+            (in any of its current versions) nor chairs.
+    """
+    if isinstance(version.payload, PlanOutcome):
+        if plan is None or plan[0] != version.case_id:
+            raise Refusal("payload.plan_id", "is not a plan in this case")
+        field, what = "payload.plan_id", "add or change its outcomes"
+    elif plan_of(version) is not None:
+        field, what = "payload.lead_practitioner_id", "change the plan"
+    else:
+        return
+    me = pusher.practitioner
+    if me.role != Role.CP_CHAIR and (plan is None or me.id not in plan[1]):
+        raise Refusal(field, f"only the plan's lead practitioner or a conference chair may {what}")
+
+
+def check_chair_approval(version: RecordVersion, approver: PractitionerCases | None) -> None:
+    """Refuse a meeting whose chair_approved_by is not a conference chair of its case.
+
+    Whoever records the meeting (its chair, or a social worker naming the chair) names a
+    practitioner who answers for the approval: one the server knows as a conference chair
+    and who is allocated to this case now, so they see the meeting made in their name.
+
+    Raises:
+        Refusal: the approver is unknown, not a conference chair, or not allocated here.
+    """
+    if approver_of(version) is None:
+        return
+    if approver is None or approver[0] != Role.CP_CHAIR or version.case_id not in approver[1]:
+        raise Refusal(
+            "payload.chair_approved_by",
+            "must be the practitioner id of a conference chair allocated to this case",
         )

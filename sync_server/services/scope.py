@@ -19,17 +19,37 @@ is per record and sticky: once any version of a record is restricted, every vers
 earlier and later, is restricted, and a later version can narrow the named roles but never
 widen them (a reader must pass every restricted version). A record the caller may not read
 is treated exactly like one that does not exist.
+
+A partner contributor (school, housing, police liaison) reads, within their scope, only
+what DOMAIN.md 7 gives them, "own entries plus plan summary", no visit detail: the child and
+family records they need to add an entry, the plan (cp_plan, plan_outcome), and the
+chronology entries and same-event links their own agency made (the agency of the record's
+first version; every later version of such a record comes with it). `viewer()` carries that
+limit to every reader: `readable()` checks it with `sees_kind`, and pull (and so every view
+built on `current_records`) with its SQL twin, so no read path can forget it.
+
+Hiding reaches back to devices. A record that becomes hidden from a caller (a later version
+restricts it or narrows its roles) while they could read it is "withdrawn" on their next
+pull: `withdrawn_records` names it, and only it, so a record the caller could never read
+(restricted from its first version, or hidden before their allocation began) is never
+named. A change of the read rules themselves (as when partners were narrowed) bumps
+READ_RULES_GENERATION: a device that last pulled under another generation drops what it
+holds from the server and pulls again, so nothing read under the older rules stays.
 """
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 
 from shared.clock import iso, utc_now
 from shared.models import Practitioner
 from shared.vocabulary import Role
 from sync_server.repository import Repository
 from sync_server.repository.interface import RestrictionRow, Viewer
+
+# Bump when a read rule narrows (what some role may read shrinks): every device then
+# re-downloads what it may read now. 1: partner contributors limited to DOMAIN.md 7.
+READ_RULES_GENERATION = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +77,11 @@ class CallerScope:
 
 # DOMAIN.md 7: IG officers work only through a SAR task; administrators see no case content.
 NO_CASE_ROLES = frozenset({Role.IG_OFFICER, Role.SYS_ADMIN})
+# DOMAIN.md 7: a partner reads their own agency's entries plus the plan summary. The child
+# and family records are given whole: the app needs them to add an entry, and a trimmed copy
+# would no longer be the stored version (its content hash, the model's own validation).
+PARTNER_WHOLE_TYPES = frozenset({"child", "family", "cp_plan", "plan_outcome"})
+PARTNER_OWN_TYPES = frozenset({"chronology_entry", "same_event_link"})
 
 
 def caller_scope(
@@ -95,8 +120,11 @@ def push_scope(
 
 
 def viewer(practitioner: Practitioner) -> Viewer:
-    """Return the practitioner as restriction checks see them."""
-    return Viewer(practitioner.agency.value, practitioner.role.value)
+    """Return the practitioner as read checks see them (with a partner's kinds of record)."""
+    agency, role = practitioner.agency.value, practitioner.role.value
+    if practitioner.role == Role.PARTNER_CONTRIBUTOR:
+        return Viewer(agency, role, PARTNER_WHOLE_TYPES, PARTNER_OWN_TYPES)
+    return Viewer(agency, role)
 
 
 def may_read(reader: Viewer, rows: Iterable[RestrictionRow]) -> bool:
@@ -104,15 +132,63 @@ def may_read(reader: Viewer, rows: Iterable[RestrictionRow]) -> bool:
     return all(row.owner_agency == reader.agency or reader.role in row.roles for row in rows)
 
 
+def sees_kind(reader: Viewer, record_type: str, first_agency: str) -> bool:
+    """Return True when the reader's kinds of record admit this one (no limit: True).
+
+    `first_agency` is the agency of whoever pushed the record's first version. The SQL twin
+    of this predicate is repository.sqlite_scope.SEES_KIND: change both together.
+    """
+    if reader.whole_types is None:
+        return True
+    if record_type in reader.whole_types:
+        return True
+    return record_type in reader.own_types and first_agency == reader.agency
+
+
 def readable(
     repository: Repository, practitioner: Practitioner, record_ids: Iterable[str]
 ) -> set[str]:
-    """Return the record ids among these the practitioner may read, restriction-wise."""
+    """Return the record ids among these the practitioner may read: restriction-wise, and
+    for a partner, by kind of record (an unknown id is then left out too)."""
     ids = set(record_ids)
     reader = viewer(practitioner)
+    if reader.whole_types is not None:
+        origins = repository.record_origins(ids)
+        ids = {i for i in ids if i in origins and sees_kind(reader, *origins[i])}
     hidden = {
         record_id
         for record_id, rows in repository.restrictions(ids).items()
         if not may_read(reader, rows)
     }
     return ids - hidden
+
+
+def withdrawn_records(
+    repository: Repository,
+    scope: CallerScope,
+    reader: Viewer,
+    after: int,
+    upto: int,
+) -> list[str]:
+    """Return the ids of records in the caller's cases that became hidden from them between
+    server_seq `after` (exclusive) and `upto`, and that they could read before.
+
+    "Could read before" means the record had a version before the first restricted one the
+    reader fails, and that version came while the case was in the caller's current
+    allocation: a record hidden before their allocation began is never named.
+    """
+    candidates = repository.withdrawal_candidates(scope.cases.keys(), after, upto, reader)
+    if not candidates:
+        return []
+    starts = repository.allocation_starts({scope.cases[c.case_id] for c in candidates})
+    out: list[str] = []
+    for candidate in candidates:
+        began = starts.get(scope.cases[candidate.case_id])
+        if began is not None and _moment(candidate.hidden_at) > _moment(began):
+            out.append(candidate.record_id)
+    return out
+
+
+def _moment(text: str) -> datetime:
+    moment = datetime.fromisoformat(text)
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)

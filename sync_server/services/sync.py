@@ -19,9 +19,16 @@ from sync_server.services.bodies import decode_push
 from sync_server.services.ingest import ingest
 from sync_server.services.outcomes import Outcome, push_response_json, to_result
 from sync_server.services.push_rules import Pusher
-from sync_server.services.scope import caller_scope, push_scope, viewer
+from sync_server.services.scope import (
+    READ_RULES_GENERATION,
+    caller_scope,
+    push_scope,
+    viewer,
+    withdrawn_records,
+)
 
 DEFAULT_PULL_LIMIT = 500
+_NO_END = 2**63 - 1  # the largest server_seq SQLite can hold
 
 
 class SyncService:
@@ -76,7 +83,11 @@ class SyncService:
         """Return the PullResponse JSON: the caller's versions after cursor, oldest first.
 
         The caller's scope (a supervisor's is their team's caseload) decides the cases;
-        restricted records the caller may not read are left out as if they did not exist.
+        records the caller may not read (restricted from them, or, for a partner, not of a
+        kind their role reads: services/scope.viewer) are left out as if they did not exist.
+        `withdrawn` names the records that became hidden from the caller in the page's range
+        after they could read them (scope.withdrawn_records); `read_rules` is the server's
+        READ_RULES_GENERATION.
 
         Raises:
             ValidationFailed: cursor is negative, or limit is outside 1..MAX_PULL_LIMIT.
@@ -87,9 +98,8 @@ class SyncService:
             raise ValidationFailed.on("limit", f"must be between 1 and {MAX_PULL_LIMIT}")
         me = session.practitioner.id
         scope = caller_scope(self._repository, session.practitioner)
-        rows = self._repository.pull(
-            scope.cases.keys(), cursor, limit + 1, viewer(session.practitioner)
-        )
+        reader = viewer(session.practitioner)
+        rows = self._repository.pull(scope.cases.keys(), cursor, limit + 1, reader)
         has_more = len(rows) > limit
         rows = rows[:limit]
         # Each stored JSON object is a RecordVersion; close it with the server's own fields.
@@ -101,12 +111,18 @@ class SyncService:
             for row in rows
         )
         next_cursor = rows[-1].server_seq if rows else cursor
+        # The page covers (cursor, next_cursor]; the last page covers everything after the
+        # cursor, so the pages of a pull together name every record hidden since it.
+        upto = next_cursor if has_more else _NO_END
+        withdrawn = withdrawn_records(self._repository, scope, reader, cursor, upto)
         self._audit.record(AuditAction.SYNC_PULL, me, session.device_id)
         return (
             f'{{"protocol_version":1,"items":[{items}],'
             f'"next_cursor":{next_cursor},"has_more":{"true" if has_more else "false"},'
             f'"scope":{_scope_json(scope.cases)},'
-            f'"left_scope":{json.dumps(scope.left)}}}'
+            f'"left_scope":{json.dumps(scope.left)},'
+            f'"withdrawn":{json.dumps(withdrawn)},'
+            f'"read_rules":{READ_RULES_GENERATION}}}'
         ).encode()
 
 

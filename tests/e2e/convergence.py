@@ -33,9 +33,10 @@ def history_agrees(view: ServerView, record_id: str, made: list[RecordVersion]) 
 def device_agrees(phone: SyncDevice, as_user: ServerView) -> None:
     """Every record of the device's cases has the same heads here as on the server.
 
-    `as_user` reads as the device's practitioner, so it sees exactly their scope.
+    `as_user` reads as the device's practitioner, so it sees exactly their scope. Versions
+    the server refused are left out: the device keeps them, the server never had them.
     """
-    held = {r: set(heads) for r, heads in phone.all_heads().items()}
+    held = {r: set(heads) for r, heads in phone.all_heads(with_refused=False).items()}
     in_scope = heads_by_record(as_user.all_versions(), cases=phone.children)
     assert held == in_scope, f"{phone.name} disagrees with the server on current versions"
     for case_id in phone.children:
@@ -46,12 +47,16 @@ def chronology_agrees(phone: SyncDevice, as_user: ServerView, case_id: str) -> N
     """The family's chronology on the server lists what the device's RecordService calls current.
 
     Same current versions, same entries in conflict, same lifecycle (withdrawn, in error).
+    Entries holding a version the server refused are left out on both sides: the app counts
+    a refused amendment as replacing the version it names, so it shows it as current (or,
+    once the author amends, as a conflict) where the server has only the author's versions.
     """
-    entries = as_user.case_chronology(case_id).entries
+    refused = set(phone.refused().values())
+    entries = [e for e in as_user.case_chronology(case_id).entries if e.record_id not in refused]
     current = [
         stored.version
         for stored in RecordService(phone.store).current("chronology_entry")
-        if stored.version.case_id == case_id
+        if stored.version.case_id == case_id and stored.version.record_id not in refused
     ]
     assert sorted(e.version_id for e in entries) == sorted(v.version_id for v in current)
     heads_per_record = Counter(v.record_id for v in current)

@@ -130,9 +130,17 @@ class SyncDevice:
         """The record's current versions on this device (two or more: a conflict)."""
         return self.store.records.head_ids(record_id)
 
-    def all_heads(self, record_type: str | None = None) -> dict[str, list[str]]:
-        """Every record (of this type, if given) on the device, with its current versions."""
+    def all_heads(
+        self, record_type: str | None = None, *, with_refused: bool = True
+    ) -> dict[str, list[str]]:
+        """Every record (of this type, if given) on the device, with its current versions.
+
+        `with_refused=False` leaves out versions the server refused, as if never made: what
+        the device holds in common with the server.
+        """
         rows = self.store.records.rows(record_type=record_type)
+        if not with_refused:
+            rows = [row for row in rows if row.state != SyncState.REJECTED]
         replaced = {r for row in rows for r in (row.replaces_version_id, *row.also_replaces)}
         heads: dict[str, list[str]] = {}
         for row in rows:
@@ -144,6 +152,11 @@ class SyncDevice:
     def version_ids(self) -> list[str]:
         """Every version stored on the device, in storage order."""
         return [row.version_id for row in self.store.records.rows()]
+
+    def refused(self) -> dict[str, str]:
+        """Versions the server refused, each with the record it belongs to."""
+        rows = self.store.records.rows()
+        return {row.version_id: row.record_id for row in rows if row.state == SyncState.REJECTED}
 
     def pending(self) -> set[str]:
         """Versions the device still believes the server has not acknowledged."""

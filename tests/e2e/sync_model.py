@@ -1,14 +1,16 @@
 """The state machine behind test_model_based_sync: three phones, one server, one proxy.
 
 Rules drive in-process devices (demo-hv on two phones, demo-sw on one; both hold families 1
-and 2) against the real server process: entries made offline, amended, amended twice from the
-same head (a conflict), resolved, withdrawn or marked entered in error; syncs that succeed,
-syncs cut mid-push or mid-pull by a TCP proxy, and a server killed with SIGKILL during a big
-push, then restarted on the same file and port.
+and 2) against the real server process: entries made offline, amended by their author, amended
+twice from the same head on the author's two phones (a conflict), resolved, withdrawn or marked
+entered in error; another practitioner's attempt to change an entry, which the server refuses
+(issue 6); syncs that succeed, syncs cut mid-push or mid-pull by a TCP proxy, and a server
+killed with SIGKILL during a big push, then restarted on the same file and port.
 
-The model is the set of versions each device made and the subset the server acknowledged.
-After every step: the server still holds every acknowledged version, unchanged, once; each
-device still holds everything it made, and its outbox holds exactly its unacknowledged ones.
+The model is the set of versions each device made, the subset the server acknowledged and the
+ones it refused. After every step: the server still holds every acknowledged version,
+unchanged, once, and nothing refused; each device still holds everything it made, and its
+outbox holds exactly its unacknowledged ones.
 At the end everyone syncs twice, and every device's heads and conflicts equal the server's
 history and chronology, and the heads the model predicts.
 """
@@ -32,7 +34,9 @@ from hypothesis.stateful import (
 )
 
 from mobile_app.errors import ServerFault, ServerUnreachable
+from mobile_app.services.issues import sync_issues
 from mobile_app.services.sync import PUSH_BATCH
+from mobile_app.store import SyncState
 from shared.protocol import PushRequest, RecordVersion
 from shared.vocabulary import Lifecycle
 from tests.e2e.convergence import device_agrees, history_agrees, predicted_heads
@@ -43,6 +47,7 @@ from tests.e2e.tcp_proxy import Direction, Fault, TcpProxy
 
 PHONES = (("hv-phone-1", "demo-hv"), ("hv-phone-2", "demo-hv"), ("sw-phone", "demo-sw"))
 NAMES = st.sampled_from([name for name, _ in PHONES])
+USER_OF = dict(PHONES)
 BIG_BATCH = 150
 # Below the smallest request (headers alone) and the smallest answer the server sends, so a
 # planned cut always lands inside the stream it targets.
@@ -75,6 +80,8 @@ class SyncModel(RuleBasedStateMachine):
         self.made: dict[str, RecordVersion] = {}  # every version made in this example
         self.made_by: dict[str, list[str]] = {name: [] for name, _ in PHONES}
         self.acknowledged: set[str] = set()
+        self.author_of: dict[str, str] = {}  # record id -> username of its first version's maker
+        self.refused: dict[str, RecordVersion] = {}  # by version id: kept on the device only
         self.kills = 0
         self.numbers = itertools.count(1)
         self._heads: dict[str, dict[str, list[str]]] | None = None
@@ -87,12 +94,16 @@ class SyncModel(RuleBasedStateMachine):
         for version in versions:
             self.made[version.version_id] = version
             self.made_by[device].append(version.version_id)
+            if version.replaces_version_id is None:
+                self.author_of[version.record_id] = USER_OF[device]
 
     def _settle(self, device: str) -> None:
         """After a sync attempt: what the device no longer holds as pending was acknowledged."""
         self._heads = None
         pending = self.devices[device].pending()
-        self.acknowledged.update(v for v in self.made_by[device] if v not in pending)
+        self.acknowledged.update(
+            v for v in self.made_by[device] if v not in pending and v not in self.refused
+        )
 
     def _summary(self, device: str, what: str) -> str:
         return f"{what} {next(self.numbers)} on {device}: home visit, child seen and settled."
@@ -114,20 +125,32 @@ class SyncModel(RuleBasedStateMachine):
                 self._heads[name] = {r: held[r] for r in self._records() if r in held}
         return self._heads
 
-    def _with_heads(self, wanted: range) -> list[tuple[str, str]]:
+    def _with_heads(self, wanted: range, *, authors: bool = True) -> list[tuple[str, str]]:
+        """(device, record) pairs with this many heads there, on the devices of the record's
+        author (or, with authors=False, of anyone else), leaving out records the device holds
+        a refused version of."""
         return [
             (name, record_id)
             for name, records in self._device_heads().items()
             for record_id, heads in records.items()
             if len(heads) in wanted
+            and (USER_OF[name] == self.author_of[record_id]) == authors
+            and record_id not in self._refused_records(name)
         ]
 
+    def _refused_records(self, device: str) -> set[str]:
+        return {v.record_id for v in self.refused.values() if v.version_id in self.made_by[device]}
+
     def _shared_heads(self) -> list[tuple[str, str, str]]:
+        """(device, device, record): the author's two phones holding the same single head."""
         held = self._device_heads()
         pairs = []
         for first, second in itertools.combinations(self.devices, 2):
+            if USER_OF[first] != USER_OF[second]:
+                continue
             for record_id, heads in held[first].items():
-                if len(heads) == 1 and heads == held[second].get(record_id):
+                mine = USER_OF[first] == self.author_of[record_id]
+                if mine and len(heads) == 1 and heads == held[second].get(record_id):
                     pairs.append((first, second, record_id))
         return pairs
 
@@ -144,11 +167,12 @@ class SyncModel(RuleBasedStateMachine):
 
     @initialize()
     def start_with_a_conflict(self) -> None:
-        """Each example starts with an entry two phones amended from the same head, synced.
+        """Each example starts with an entry its author's two phones amended from the same
+        head, synced.
 
         So every run has a conflict to resolve early, whatever the random steps are.
         """
-        first, second = "sw-phone", "hv-phone-1"
+        first, second = "hv-phone-1", "hv-phone-2"
         hv = self.devices[second]
         case_id = next(iter(hv.children))
         summary = self._summary(first, "Entry")
@@ -176,7 +200,8 @@ class SyncModel(RuleBasedStateMachine):
     @precondition(lambda self: bool(self._with_heads(range(1, 2))))
     @rule(pick=st.integers(0, 999), lifecycle=st.sampled_from(list(Lifecycle)))
     def amend_offline(self, pick: int, lifecycle: Lifecycle) -> None:
-        """Amend a current head with a reason; or withdraw it, or mark it entered in error."""
+        """The author amends a current head with a reason; or withdraws it, or marks it
+        entered in error."""
         candidates = self._with_heads(range(1, 2))
         device, record_id = candidates[pick % len(candidates)]
         summary = self._summary(device, "Amended")
@@ -186,7 +211,7 @@ class SyncModel(RuleBasedStateMachine):
     @precondition(lambda self: bool(self._shared_heads()))
     @rule(pick=st.integers(0, 999))
     def amend_same_head_on_two_devices(self, pick: int) -> None:
-        """Two devices amend the same head before either syncs: a conflict for a person."""
+        """The author's two phones amend the same head before either syncs: a conflict."""
         first, second, record_id = self._shared_heads()[pick % len(self._shared_heads())]
         for device in (first, second):
             summary = self._summary(device, "Concurrent amendment")
@@ -196,12 +221,41 @@ class SyncModel(RuleBasedStateMachine):
     @precondition(lambda self: bool(self._with_heads(range(2, 99))))
     @rule(pick=st.integers(0, 999))
     def resolve_conflict(self, pick: int) -> None:
-        """One version naming every head this device sees."""
+        """The author resolves: one version naming every head this device sees."""
         candidates = self._with_heads(range(2, 99))
         device, record_id = candidates[pick % len(candidates)]
         summary = self._summary(device, "Resolved")
         self._made(device, [self.devices[device].resolve(record_id, summary)])
         self.tally["conflicts resolved"] += 1
+
+    @precondition(lambda self: bool(self._with_heads(range(1, 99), authors=False)))
+    @rule(pick=st.integers(0, 999), lifecycle=st.sampled_from(list(Lifecycle)))
+    def change_by_non_author_is_refused(self, pick: int, lifecycle: Lifecycle) -> None:
+        """Someone else amends, takes back or resolves an entry (as an app that skips its own
+        check would): the server refuses it and stores nothing; the device keeps it, refused,
+        with a sync issue naming the field, out of its outbox (issue 6)."""
+        candidates = self._with_heads(range(1, 99), authors=False)
+        device, record_id = candidates[pick % len(candidates)]
+        phone = self.devices[device]
+        summary = self._summary(device, "Not mine to change")
+        if len(phone.heads(record_id)) > 1:
+            attempt, what = phone.resolve(record_id, summary), "resolution"
+        else:
+            attempt, what = phone.amend(record_id, summary, lifecycle), lifecycle.value
+        self._heads = None
+        self.refused[attempt.version_id] = attempt
+        self.made_by[device].append(attempt.version_id)
+        report = phone.sync()
+        assert report.rejected == [attempt.version_id]
+        self.tally["conflicts reported by the server"] += len(report.conflicts)
+        self._settle(device)
+        assert attempt.version_id not in self._server_ids(), "a refused version was stored"
+        assert phone.store.records.get(attempt.version_id).state == SyncState.REJECTED
+        assert attempt.version_id not in phone.outbox()
+        issue = {i.version_id: i for i in sync_issues(phone.store)}[attempt.version_id]
+        assert issue.detail.startswith("payload.author_id: ")
+        self.tally["non-author changes refused"] += 1
+        self.tally[f"non-author change refused ({what})"] += 1
 
     @rule(device=NAMES)
     def sync(self, device: str) -> None:
@@ -211,7 +265,7 @@ class SyncModel(RuleBasedStateMachine):
         self.tally["conflicts reported by the server"] += len(report.conflicts)
         self.tally["duplicates answered on retry"] += report.duplicates
         self._settle(device)
-        assert set(self.made_by[device]) <= self.acknowledged
+        assert set(self.made_by[device]) - set(self.refused) <= self.acknowledged
 
     @rule()
     def everyone_comes_online(self) -> None:
@@ -338,6 +392,7 @@ class SyncModel(RuleBasedStateMachine):
         assert len({v.server_seq for v in versions}) == len(versions)
         missing = (self.acknowledged | self.acknowledged_before) - set(ids)
         assert not missing, f"{len(missing)} acknowledged version(s) missing from the server"
+        assert not set(self.refused) & set(ids), "a refused version is on the server"
         for version in versions:
             if version.version_id in self.made:
                 assert as_made(version) == self.made[version.version_id]

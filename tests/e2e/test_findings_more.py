@@ -30,12 +30,13 @@ from mobile_app.services.review_wording import REASONS
 from mobile_app.services.sync import SyncReport
 from shared.clock import utc_now
 from shared.ids import new_id
-from shared.models import ChronologyEntry, CPPlan, Meeting
+from shared.models import ChronologyEntry, CPPlan, Meeting, Practitioner
 from shared.models.review import ReviewAction
 from shared.protocol import ChronologyResponse
 from shared.rules import PeriodTimeliness
 from shared.supervision import QueueReason
 from shared.vocabulary import (
+    Agency,
     CPCategory,
     EventType,
     InformationSource,
@@ -43,8 +44,10 @@ from shared.vocabulary import (
     NeglectType,
     PlanCompliance,
     ProfessionalsOnlyReason,
+    Role,
     Significance,
 )
+from sync_server.repository import open_sqlite_repository
 from tests.e2e.conftest import ServerProcess
 from tests.e2e.server_view import ServerView
 from tests.e2e.sync_devices import SyncDevice, transport
@@ -96,6 +99,23 @@ def get_as(
     return answer.model_validate_json(response.content)
 
 
+def add_chair(server: ServerProcess, case_id: str) -> str:
+    """Store a conference chair allocated to the case in the running server's database (an
+    administrator's act); return their practitioner id."""
+    chair = Practitioner(
+        id=new_id(), username=f"chair-{new_id()}", display_name="Test conference chair",
+        role=Role.CP_CHAIR, agency=Agency.CSC, team="North Oxon",
+    )  # fmt: skip
+    repository = open_sqlite_repository(server.db)
+    try:
+        now = utc_now().isoformat()
+        repository.add_practitioner(chair, "no-password-this-chair-never-signs-in", now)
+        repository.allocate(chair.id, case_id, now)
+    finally:
+        repository.close()
+    return chair.id
+
+
 class _QueueEntry(BaseModel):
     record_id: str
     version_id: str
@@ -121,8 +141,9 @@ def test_finding_5_professionals_only_meeting_needs_a_reason_a_chair_and_a_count
     case_id = sorted(sw.children)[0]
     children = tuple(sw.children[case_id])
 
-    # The case's initial conference names its chair: the chair who can approve later meetings.
-    chair_id = new_id()
+    # The case's initial conference names its chair: the chair who can approve later meetings
+    # (the server accepts only a conference chair allocated to the case).
+    chair_id = add_chair(server, case_id)
     icpc = Meeting(
         meeting_type=MeetingType.ICPC,
         child_ids=children,

@@ -66,6 +66,7 @@ EXERCISED = (
     "conflicts reported by the server",
     "conflicts resolved",
     "duplicates answered on retry",
+    "non-author changes refused",
     "server killed after committing",
     "server killed while receiving",
     "server killed while working",
@@ -103,6 +104,7 @@ def test_every_fault_in_one_fixed_walk_loses_nothing(bound_model: type[SyncModel
         step(machine.sync_cut_mid_pull, "sw-phone", "pull request", 50, False)
         step(machine.sync_cut_mid_pull, "hv-phone-2", "pull answer", 100, True)
         step(machine.everyone_comes_online)
+        step(machine.change_by_non_author_is_refused, 0, Lifecycle.ENTERED_IN_ERROR)
         step(machine.amend_same_head_on_two_devices, 0)
         step(machine.amend_offline, 0, Lifecycle.WITHDRAWN)
         for moment in ("while receiving", "while working", "after committing"):

@@ -125,13 +125,27 @@ async def test_a_supervisor_reviews_any_team_case_but_records_only_on_their_own(
         "reviewer_id": found[0].id,
         "decided_at": WHEN.isoformat(),
     }
+    analysis = {
+        "record_type": "analysis_note",
+        "child_ids": [family.child_id],
+        "period_from": "2025-01-01",
+        "period_to": "2025-03-01",
+        "analysis": "Three missed health appointments in two months, each after a move.",
+        "author_id": found[0].id,
+        "author_role": "supervisor",
+    }
     own_entry = version(family.case_id, entry_payload(found[0].id, [family.child_id]))
 
-    results = await push(client, sup, [version(family.case_id, review), own_entry])
+    results = await push(
+        client,
+        sup,
+        [version(family.case_id, review), version(family.case_id, analysis), own_entry],
+    )
 
     assert results[0]["status"] == "accepted", results[0]
-    assert results[1]["status"] == "rejected"
-    assert results[1]["field"] == "case_id"
+    assert results[1]["status"] == "accepted", results[1]  # analysis at supervision (DOMAIN 6)
+    assert results[2]["status"] == "rejected"
+    assert results[2]["field"] == "case_id"
 
 
 async def test_a_new_record_type_may_not_name_a_child_of_another_case(

@@ -8,9 +8,12 @@ from typing import Any
 from litestar.testing import AsyncTestClient
 
 from shared.ids import new_id
+from shared.vocabulary import Role
 from sync_server.services import AuditAction, DemoSeed, ServiceContainer
+from sync_server.services.scope import READ_RULES_GENERATION
+from tests.sync_server.role_builders import person_headers
 from tests.sync_server.server_builders import edit, entry, push, sign_in, version
-from tests.sync_server.test_server_pull import pull_all
+from tests.sync_server.test_server_pull import PULL, pull_all
 
 Headers = dict[str, str]
 HV_ENTRY = {"author_role": "health_visitor", "source_agency": "health_visiting"}
@@ -183,3 +186,124 @@ async def test_a_review_of_a_restricted_entry_is_hidden_alike(
     assert of_secret["version_id"] not in await pulled_ids(client, hv)
     assert of_plain["version_id"] in await pulled_ids(client, hv)
     assert of_secret["version_id"] in await pulled_ids(client, sw)
+
+
+async def pull_from(client: AsyncTestClient[Any], headers: Headers, cursor: int) -> list[Any]:
+    """Pull page by page from a cursor to the end, small pages; return the pages."""
+    pages = []
+    for _ in range(1000):
+        response = await client.get(f"/sync/pull?cursor={cursor}&limit=3", headers=headers)
+        assert response.status_code == 200, response.text
+        pages.append(PULL.validate_json(response.content))
+        cursor = pages[-1].next_cursor
+        if not pages[-1].has_more:
+            return pages
+    raise AssertionError("pull never finished")
+
+
+def withdrawn(pages: list[Any]) -> list[str]:
+    return [record_id for page in pages for record_id in page.withdrawn]
+
+
+async def test_an_entry_restricted_after_the_hv_pulled_it_is_withdrawn_on_her_next_pull(
+    client: AsyncTestClient[Any], sw: Headers, hv: Headers, demo: DemoSeed
+) -> None:
+    """Issue 7: restriction reaches back to a device that pulled the unrestricted version."""
+    case, sw_id = demo.cases[0], demo.practitioners["demo-sw"].id
+    plain = entry(case.family_id, sw_id, [case.child_ids[0]])
+    await push(client, sw, [plain])
+    held = await pull_from(client, hv, 0)
+    assert plain["version_id"] in {i.version_id for p in held for i in p.items}
+    assert withdrawn(held) == []
+    hv_cursor, sw_cursor = held[-1].next_cursor, (await pull_from(client, sw, 0))[-1].next_cursor
+
+    restricted = edit(plain, restricted=True, reason="Disclosure: CSC only.")
+    assert (await push(client, sw, [restricted]))[0]["status"] == "accepted"
+    later = entry(case.family_id, sw_id, [case.child_ids[0]], hours=2)
+    await push(client, sw, [later])
+
+    after = await pull_from(client, hv, hv_cursor)
+    assert withdrawn(after) == [plain["record_id"]]
+    assert [i.version_id for p in after for i in p.items] == [later["version_id"]]
+    assert withdrawn(await pull_from(client, sw, sw_cursor)) == [], "the author still reads it"
+    assert withdrawn(await pull_from(client, hv, after[-1].next_cursor)) == []
+
+
+async def test_a_record_restricted_from_its_first_version_is_never_named(
+    client: AsyncTestClient[Any], sw: Headers, hv: Headers, demo: DemoSeed
+) -> None:
+    """Withdrawal leaks nothing new: a record the HV could never read is never named, not even
+    after it is amended or on a pull from cursor 0."""
+    case, sw_id = demo.cases[0], demo.practitioners["demo-sw"].id
+    cursor = (await pull_from(client, hv, 0))[-1].next_cursor
+    secret = entry(case.family_id, sw_id, [case.child_ids[0]], restricted=True)
+    await push(client, sw, [secret])
+    await push(client, sw, [edit(secret, summary="Reworded.")])
+    for start in (0, cursor):
+        pages = await pull_from(client, hv, start)
+        assert withdrawn(pages) == []
+        assert secret["record_id"] not in {i.record_id for p in pages for i in p.items}
+
+
+async def test_a_record_hidden_before_the_callers_allocation_began_is_never_named(
+    client: AsyncTestClient[Any], sw: Headers, demo: DemoSeed, services: ServiceContainer
+) -> None:
+    """A practitioner allocated the family later could never read the entry: not named."""
+    case, sw_id = demo.cases[0], demo.practitioners["demo-sw"].id
+    plain = entry(case.family_id, sw_id, [case.child_ids[0]])
+    await push(client, sw, [plain])
+    await push(client, sw, [edit(plain, restricted=True)])
+    services.allocations.allocate("demo-hv2", case.family_id)
+    hv2 = await sign_in(client, "demo-hv2")
+    pages = await pull_from(client, hv2, 0)
+    assert case.family_id in {i.case_id for p in pages for i in p.items}
+    assert withdrawn(pages) == []
+
+
+async def test_narrowing_the_named_roles_withdraws_the_record_from_the_role_dropped(
+    client: AsyncTestClient[Any], sw: Headers, hv: Headers, demo: DemoSeed
+) -> None:
+    case, hv_id = demo.cases[0], demo.practitioners["demo-hv"].id
+    secret = entry(case.family_id, hv_id, [case.child_ids[0]], restricted=True,
+                   restricted_roles=["social_worker", "supervisor"], **HV_ENTRY)  # fmt: skip
+    await push(client, hv, [secret])
+    cursor = (await pull_from(client, sw, 0))[-1].next_cursor
+    await push(client, hv, [edit(secret, restricted_roles=["supervisor"])])
+    assert withdrawn(await pull_from(client, sw, cursor)) == [secret["record_id"]]
+    sup = await sign_in(client, "demo-sup")
+    assert withdrawn(await pull_from(client, sup, 0)) == []
+
+
+async def test_a_withdrawal_is_named_on_the_page_whose_range_holds_the_restriction(
+    client: AsyncTestClient[Any], sw: Headers, hv: Headers, demo: DemoSeed
+) -> None:
+    """Pages of three: the restriction lands mid-pull, and exactly one page names it, the
+    one whose (cursor, next_cursor] holds it (the last page holds everything after)."""
+    case, sw_id = demo.cases[0], demo.practitioners["demo-sw"].id
+    plain = entry(case.family_id, sw_id, [case.child_ids[0]])
+    await push(client, sw, [plain])
+    cursor = (await pull_from(client, hv, 0))[-1].next_cursor
+    before = [entry(case.family_id, sw_id, [case.child_ids[0]], hours=h) for h in range(1, 5)]
+    await push(client, sw, before)
+    [result] = await push(client, sw, [edit(plain, restricted=True)])
+    after = [entry(case.family_id, sw_id, [case.child_ids[0]], hours=h) for h in range(5, 10)]
+    await push(client, sw, after)
+
+    pages = await pull_from(client, hv, cursor)
+    naming = [p for p in pages if p.withdrawn]
+    assert [p.withdrawn for p in naming] == [[plain["record_id"]]]
+    start = ([cursor] + [p.next_cursor for p in pages])[pages.index(naming[0])]
+    assert start < result["server_seq"] <= naming[0].next_cursor
+
+
+async def test_every_pull_page_carries_the_read_rules_generation(
+    client: AsyncTestClient[Any], demo: DemoSeed, services: ServiceContainer, hv: Headers
+) -> None:
+    """A partner's device (whose read rules were narrowed) learns the generation on every
+    page, so one that pulled under older rules drops them and pulls again."""
+    partner = await person_headers(
+        client, services, Role.PARTNER_CONTRIBUTOR, cases=(demo.cases[0].family_id,)
+    )
+    for headers in (partner, hv):
+        pages = await pull_from(client, headers, 0)
+        assert {p.read_rules for p in pages} == {READ_RULES_GENERATION}

@@ -27,10 +27,11 @@ def entry_head(app: Driver, summary: str) -> PulledVersion:
 
 
 def rival(base: PulledVersion, text: str, seq: int, agency: Agency) -> PulledVersion:
-    """An amendment of base made on another device, as the server sends it."""
+    """An amendment of base made by its author on another of their devices, as the server
+    sends it (only an entry's author may change it)."""
     entry = base.payload
     assert isinstance(entry, ChronologyEntry)
-    author = new_id()
+    author = entry.author_id
     when = datetime(2026, 11, 2, 9, 0, tzinfo=UTC) + timedelta(minutes=seq)
     return PulledVersion(
         version_id=new_id(),
@@ -48,11 +49,11 @@ def rival(base: PulledVersion, text: str, seq: int, agency: Agency) -> PulledVer
 
 
 async def in_conflict(app: Driver, seeded: FamilyIds) -> tuple[PulledVersion, ...]:
-    """Two officers amended the police entry apart; the device pulls both, then shows the
+    """I amended my entry on two other phones apart; this device pulls both, then shows the
     child's chronology."""
-    base = entry_head(app, POLICE_TEXT)
-    one = rival(base, "Police called at 2am; no arrest.", 20, Agency.POLICE)
-    two = rival(base, "Police called at 3am; father left.", 21, Agency.CSC)
+    base = await my_entry(app)
+    one = rival(base, "Police called at 2am; no arrest.", 20, PRACTITIONER.agency)
+    two = rival(base, "Police called at 3am; father left.", 21, PRACTITIONER.agency)
     await receive(app, [one, two])
     await app.fc.tap(key=f"child.{seeded.baby_id}.chronology")
     return base, one, two
@@ -100,8 +101,8 @@ async def test_a_conflict_shows_flagged_with_both_versions(app: Driver, seeded: 
         key = f"chron.entry.{base.record_id}.{version.version_id}"
         assert fc.has(f"{key}.conflict")
         assert fc.find(text=version.payload.summary)  # type: ignore[union-attr]
-    assert not fc.find(text=POLICE_TEXT)  # replaced by both sides
-    assert fc.value("chron.count") == "4 entries, newest first"
+    assert not fc.find(text=MY_TEXT)  # replaced by both sides
+    assert fc.value("chron.count") == "5 entries, newest first"
 
 
 async def test_resolving_makes_one_version_naming_both_heads(

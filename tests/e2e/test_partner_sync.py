@@ -1,0 +1,143 @@
+"""A partner contributor's phone, over the real server process (DOMAIN.md 7, issue 7).
+
+School and police staff allocated to the demo family on a CP plan sync with the app's own
+services and client: each phone receives the family, the child, the plan and its outcomes,
+and its own agency's entries, never the visits, adults or other agencies' entries the
+family's workers recorded. A school entry reaches the school colleague's phone, not the
+police officer's.
+"""
+
+import subprocess
+import sys
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from shared.ids import new_id
+from shared.models import Practitioner
+from shared.vocabulary import Agency, Role
+from sync_server.repository import open_sqlite_repository
+from sync_server.services.passwords import PasswordHasher
+from tests.e2e.conftest import DEMO_PASSWORD, ROOT, ServerProcess
+from tests.e2e.sync_devices import SyncDevice, transport
+
+pytestmark = pytest.mark.e2e
+
+PARTNERS = {
+    "school-dsl": Agency.SCHOOL,
+    "school-deputy": Agency.SCHOOL,
+    "police-liaison": Agency.POLICE,
+}
+WHOLE_TYPES = {"family", "child", "cp_plan", "plan_outcome"}  # read whole by partners
+
+
+def add_partner(server: ServerProcess, username: str, agency: Agency) -> None:
+    """Store a partner contributor in the running server's database (an administrator's act:
+    there is no sign-up), with the demo password at the cheapest hashing cost."""
+    person = Practitioner(
+        id=new_id(), username=username, display_name=f"Test {agency.value} partner",
+        role=Role.PARTNER_CONTRIBUTOR, agency=agency, team="North Oxon",
+    )  # fmt: skip
+    repository = open_sqlite_repository(server.db)
+    try:
+        password_hash = PasswordHasher(memory_kib=64, iterations=1).hash(DEMO_PASSWORD)
+        repository.add_practitioner(person, password_hash, datetime.now(UTC).isoformat())
+    finally:
+        repository.close()
+
+
+def allocate(server: ServerProcess, username: str, case_id: str) -> None:
+    """Allocate the case with the administrator's command, as an administrator would."""
+    command = [sys.executable, "-m", "sync_server", "allocate", "--db", str(server.db)]
+    done = subprocess.run(
+        [*command, username, case_id],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+
+
+def planned_family(server: ServerProcess) -> dict[str, dict[str, Any]]:
+    """As demo-sw: record a visit to the demo family on a CP plan; return its records."""
+    with httpx.Client(base_url=server.url, transport=transport(), timeout=30) as sw:
+        body = {"username": "demo-sw", "password": DEMO_PASSWORD, "device_name": "e2e script"}
+        login = sw.post("/auth/login", json=body)
+        assert login.status_code == 200, login.text
+        sw.headers["Authorization"] = f"Bearer {login.json()['token']}"
+        sw_id = login.json()["practitioner"]["id"]
+        items = sw.get("/sync/pull", params={"limit": 2000}).json()["items"]
+        [case_id] = {i["case_id"] for i in items if i["payload"]["record_type"] == "cp_plan"}
+        child_id = next(
+            i["record_id"]
+            for i in items
+            if i["case_id"] == case_id and i["payload"]["record_type"] == "child"
+        )
+        start = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
+        visit = {
+            "version_id": new_id(), "record_id": new_id(), "case_id": case_id,
+            "device_time": (start + timedelta(hours=2)).isoformat(),
+            "payload": {
+                "record_type": "visit", "child_ids": [child_id], "visit_type": "statutory_CP",
+                "start": start.isoformat(), "end": (start + timedelta(hours=1)).isoformat(),
+                "persons_present": [{"person_id": sw_id}], "child_seen": True,
+                "seen_alone": True, "bedroom_seen": True,
+                "father_or_male_carer": {"not_known_reason": "Mother declined to say."},
+            },
+        }  # fmt: skip
+        pushed = sw.post("/sync/push", json={"items": [visit]}).json()["results"]
+        assert [r["status"] for r in pushed] == ["accepted"], pushed
+        family = [i for i in items if i["case_id"] == case_id]
+        return {i["record_id"]: i for i in [*family, visit]}
+
+
+@pytest.fixture
+def devices(server: ServerProcess) -> Iterator[dict[str, SyncDevice]]:
+    """The partners' accounts; the test signs in a phone for each and adds it here."""
+    for username, agency in PARTNERS.items():
+        add_partner(server, username, agency)
+    phones: dict[str, SyncDevice] = {}
+    yield phones
+    for phone in phones.values():
+        phone.close()
+
+
+def _held(device: SyncDevice, case_id: str) -> dict[str, str]:
+    """The records of the case on the phone: record id -> record type."""
+    return {r.record_id: r.record_type for r in device.store.records.rows(case_id=case_id)}
+
+
+def test_partner_phones_hold_the_plan_summary_and_their_own_agencys_entries_only(
+    server: ServerProcess, tmp_path: Path, devices: dict[str, SyncDevice]
+) -> None:
+    family = planned_family(server)
+    case_id = next(iter(family.values()))["case_id"]
+    for username in PARTNERS:
+        allocate(server, username, case_id)
+        devices[username] = SyncDevice.sign_in(username, tmp_path / username, server.url, username)
+    school, deputy, police = devices.values()
+
+    child_id = school.children[case_id][0]
+    [written] = school.record_entries(case_id, child_id, ["Arrived hungry; breakfast club."])
+    school.sync()
+    deputy.sync()
+    police.sync()
+
+    kinds = {record_id: r["payload"]["record_type"] for record_id, r in family.items()}
+    assert {"visit", "significant_adult", "chronology_entry"} <= set(kinds.values())
+    summary = {record_id for record_id, kind in kinds.items() if kind in WHOLE_TYPES}
+    withheld = set(kinds) - summary  # the visit, the adults and the social worker's entries
+    assert (school.pending(), school.refused()) == (set(), {})
+    for phone in (school, deputy, police):
+        held = _held(phone, case_id)
+        assert set(held.values()) <= {*WHOLE_TYPES, "chronology_entry"}, phone.name
+        assert summary <= set(held), phone.name
+        assert withheld.isdisjoint(held), phone.name
+    assert written.record_id in _held(deputy, case_id), "a school colleague's phone has it"
+    assert written.record_id not in _held(police, case_id), "another agency's phone does not"
