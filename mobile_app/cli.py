@@ -31,6 +31,7 @@ from mobile_app.services.status import device_status
 from mobile_app.services.sync import SyncService
 from mobile_app.services.visits import VisitService
 from mobile_app.services.wipe import WITHDRAWN
+from mobile_app.services.withdrawal import NOT_TOLD, TOLD, confirm_wipe, note_withdrawal
 from mobile_app.store import DeviceStore, StoredVersion
 from mobile_app.sync_client import pinned_transport
 
@@ -102,8 +103,11 @@ def cmd_sync(args: argparse.Namespace) -> int:
         print(f"Offline: {exc}", file=sys.stderr)
         return 3
     except DeviceRevoked:
+        withdrawal = note_withdrawal(store)  # the session is sealed in the store: read it first
         store.close()
         print(_session(args).wipe(WITHDRAWN), file=sys.stderr)
+        told = confirm_wipe(withdrawal, pinned_transport(args.profile))
+        print(TOLD if told else NOT_TOLD, file=sys.stderr)
         return 4
     finally:
         store.close()
@@ -116,6 +120,10 @@ def cmd_sync(args: argparse.Namespace) -> int:
         print(f"  rejected: {version_id}", file=sys.stderr)
     for case_id in report.left_scope:
         print(f"  left your caseload (removed from this device): {case_id}", file=sys.stderr)
+    for record_id in report.withdrawn:
+        print(f"  no longer yours to see (removed from this device): {record_id}", file=sys.stderr)
+    if report.read_rules_changed:
+        print("  what you may see changed: this device fetched your records again", file=sys.stderr)
     return 0
 
 

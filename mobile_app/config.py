@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError, field_validator
 
 from mobile_app.errors import ConfigError
+from shared.rules import RuleSettings
 
 DEFAULT_PROFILE = Path(__file__).resolve().parent.parent / "flet.toml"
 
@@ -26,6 +27,10 @@ class AppProfile(BaseModel):
     offline_window_days: int = Field(ge=1, le=90)
     tls_pin: str = ""
     max_failed_unlocks: int = Field(default=10, ge=3, le=50)
+    # DOMAIN.md 8 forbids copying records out; a partnership may allow it for typed text.
+    allow_copy: bool = False
+    # The thresholds of alerts A1-A12 on this device ([doorstep.rules]); spec defaults.
+    rules: RuleSettings = Field(default_factory=RuleSettings)
 
     @field_validator("tls_pin")
     @classmethod
@@ -33,6 +38,19 @@ class AppProfile(BaseModel):
         if pin and len(pin_digest(pin)) != 32:
             raise ValueError("must be the base64 SHA-256 of the server's public key")
         return pin
+
+
+def misordered_window(rules: RuleSettings) -> str | None:
+    """Name the first time window (a tuple setting) with a negative bound or its start after
+    its end; None when every one is sound. RuleSettings bounds its single numbers only."""
+    for name, value in rules:
+        if not isinstance(value, tuple):
+            continue
+        if any(bound < 0 for bound in value):
+            return name
+        if len(value) == 2 and value[0] > value[1]:
+            return name
+    return None
 
 
 def pin_digest(pin: str) -> bytes:
@@ -66,7 +84,7 @@ def is_loopback(host: str | None) -> bool:
 
 
 def load_profile(path: Path | None = None) -> AppProfile:
-    """Read and validate the [doorstep] table of flet.toml.
+    """Read and validate the [doorstep] table of flet.toml, its [doorstep.rules] included.
 
     Raises:
         ConfigError: the file is missing, unreadable, or a setting is invalid.
@@ -84,6 +102,12 @@ def load_profile(path: Path | None = None) -> AppProfile:
         first = exc.errors()[0]
         field = ".".join(str(p) for p in first["loc"]) or "doorstep"
         raise ConfigError(f"{path}: setting '{field}': {first['msg']}") from exc
+    bad_rule = misordered_window(profile.rules)
+    if bad_rule:
+        raise ConfigError(
+            f"{path}: setting 'rules.{bad_rule}': must be whole numbers of 0 or more, "
+            "each window's start no later than its end"
+        )
     if not allowed_server_url(str(profile.server_url)):
         raise ConfigError(
             f"{path}: setting 'server_url': plain http is allowed only for this machine "

@@ -27,6 +27,7 @@ from mobile_app.errors import (
     ServerRefused,
     ServerUnreachable,
 )
+from shared.device_wipe import WipeConfirmation, WipeConfirmed
 from shared.protocol import (
     ChronologyResponse,
     ErrorBody,
@@ -139,6 +140,16 @@ class SyncClient:
     def dashboard(self) -> TeamDashboardResponse:
         """Fetch the team dashboard (supervisors only; others are refused with 403)."""
         return self._call("GET", "/review/dashboard", TeamDashboardResponse)
+
+    def confirm_wipe(self, device_id: str, lost: WipeConfirmation) -> WipeConfirmed:
+        """Tell the server this (withdrawn) device destroyed its keys and data, and how much
+        unsynced work went with them; the revoked token is accepted for this call only."""
+        return self._call(
+            "POST",
+            f"/devices/{device_id}/wipe-confirmation",
+            WipeConfirmed,
+            content=lost.model_dump_json(),
+        )
 
     def _call(
         self,

@@ -1,6 +1,8 @@
 """`python -m sync_server [--db PATH] [--host H] [--port N] [--demo]` runs the sync server.
 
-`--tls-cert FILE --tls-key FILE` serves HTTPS (both or neither).
+`--tls-cert FILE --tls-key FILE` serves HTTPS (both or neither). Behind a reverse proxy,
+`--trusted-proxy ADDRESS_OR_NETWORK` (repeatable; or DOORSTEP_TRUSTED_PROXIES, comma-separated)
+lets sign-in limits read the client's address from the proxy's X-Forwarded-For.
 
 Administrator commands (allocate, deallocate, revoke-device, revoke-user, list-devices,
 verify-audit) are in sync_server/admin_cli.py: `python -m sync_server revoke-device --help`.
@@ -18,7 +20,7 @@ import uvicorn
 
 from sync_server.admin_cli import ADMIN_COMMANDS, admin_command
 from sync_server.app import create_app
-from sync_server.config import Settings, load_settings
+from sync_server.config import Settings, load_settings, parse_trusted_proxies
 from sync_server.errors import ConfigError, ServerError
 
 READY_POLL_SECONDS = 0.05
@@ -34,6 +36,12 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--demo", action="store_true", help="seed synthetic demo data once")
     parser.add_argument("--tls-cert", type=Path, help="PEM certificate: serve HTTPS")
     parser.add_argument("--tls-key", type=Path, help="PEM private key of --tls-cert")
+    parser.add_argument(
+        "--trusted-proxy",
+        action="append",
+        metavar="ADDRESS_OR_NETWORK",
+        help="a reverse proxy whose X-Forwarded-For names the client (repeatable)",
+    )
     return parser.parse_args(argv)
 
 
@@ -45,6 +53,7 @@ def _settings(args: argparse.Namespace) -> tuple[Settings, str | None]:
         demo=True if args.demo else None,
         tls_cert=args.tls_cert,
         tls_key=args.tls_key,
+        trusted_proxies=parse_trusted_proxies(args.trusted_proxy) if args.trusted_proxy else None,
     )
     for name, path in (("tls_cert", settings.tls_cert), ("tls_key", settings.tls_key)):
         if path is not None and not path.is_file():
@@ -91,6 +100,9 @@ def main(argv: list[str] | None = None) -> int:
         http="httptools",
         workers=1,
         access_log=False,  # request lines could carry ids of children; keep them out of logs
+        # uvicorn would rewrite the client address from X-Forwarded-For sent via 127.0.0.1;
+        # only the trusted_proxies setting decides that (sync_server/services/client_address.py)
+        proxy_headers=False,
         log_level=settings.log_level,
         ssl_certfile=settings.tls_cert,
         ssl_keyfile=settings.tls_key,

@@ -3,7 +3,7 @@
     python -m sync_server allocate|deallocate [--db PATH] USERNAME CASE_ID
     python -m sync_server revoke-device [--db PATH] DEVICE_ID
     python -m sync_server revoke-user [--db PATH] USERNAME
-    python -m sync_server list-devices [--db PATH] [USERNAME]
+    python -m sync_server list-devices [--db PATH] [USERNAME]   (revoked, wipe confirmed at)
     python -m sync_server verify-audit [--db PATH]
 
 They work on the database file directly, so they take effect on a running server at once:
@@ -60,11 +60,19 @@ def _revoke_user(repository: Repository, args: argparse.Namespace) -> int:
 
 
 def _list_devices(repository: Repository, args: argparse.Namespace) -> int:
-    devices = _auth(repository).devices(args.username)
-    print("device_id\tusername\tname\tcreated_at\tlast_seen_at\trevoked_at")
+    auth = _auth(repository)
+    devices = auth.devices(args.username)
+    wipes = auth.wipes([device.id for device in devices])
+    print(
+        "device_id\tusername\tname\tcreated_at\tlast_seen_at\trevoked_at"
+        "\twipe_confirmed_at\tunsynced_lost\tdrafts_lost"
+    )
     for device in devices:
+        wipe = wipes.get(device.id)
+        lost = (str(wipe.unsynced_records), str(wipe.unfinished_drafts)) if wipe else ("-", "-")
         fields = (device.id, device.username, device.name, device.created_at,
-                  device.last_seen_at or "-", device.revoked_at or "-")  # fmt: skip
+                  device.last_seen_at or "-", device.revoked_at or "-",
+                  wipe.confirmed_at if wipe else "-", *lost)  # fmt: skip
         print("\t".join(fields))
     return 0
 

@@ -1,9 +1,10 @@
 """Server settings: one frozen object, read from DOORSTEP_* environment variables."""
 
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cache
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,26 @@ ENV_PREFIX = "DOORSTEP_"
 DEFAULT_DB_PATH = Path("data/doorstep-server.db")
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
+
+ProxyNetwork = IPv4Network | IPv6Network
+
+
+def parse_trusted_proxies(entries: Iterable[str]) -> tuple[ProxyNetwork, ...]:
+    """Return the networks of the reverse proxies to trust: each entry an address or network.
+
+    Raises:
+        ConfigError: an entry is neither (the message names the setting, not the entry).
+    """
+    networks: list[ProxyNetwork] = []
+    for entry in entries:
+        try:
+            networks.append(ip_network(entry.strip(), strict=False))
+        except ValueError as exc:
+            raise ConfigError(
+                "trusted_proxies: each entry must be an IP address or network, "
+                "such as 10.0.0.5 or 10.0.0.0/24"
+            ) from exc
+    return tuple(networks)
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +60,9 @@ class Settings:
     signin_lockout_seconds: int = 900
     tls_cert: Path | None = None
     tls_key: Path | None = None
+    # Reverse proxies whose X-Forwarded-For names the client (sign-in limits per address);
+    # empty: the header is never read, every request is from its direct peer.
+    trusted_proxies: tuple[ProxyNetwork, ...] = ()
     # Break-glass (DOMAIN.md 7): how long a grant to read a case outside one's scope lasts.
     break_glass_minutes: int = 60
     # Alert thresholds (DOMAIN.md 5): the spec's defaults; a partnership overrides in code.
@@ -108,8 +132,17 @@ def _path(env: Mapping[str, str], name: str) -> Path | None:
     return Path(raw) if raw else None
 
 
+def _list(env: Mapping[str, str], name: str) -> list[str]:
+    """A comma- or space-separated list (empty when unset)."""
+    return env.get(ENV_PREFIX + name, "").replace(",", " ").split()
+
+
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
-    """Read settings from the environment (DOORSTEP_DB, DOORSTEP_PORT, ...)."""
+    """Read settings from the environment (DOORSTEP_DB, DOORSTEP_PORT, ...).
+
+    Raises:
+        ConfigError: a setting is malformed; the message names it, never its value.
+    """
     env = os.environ if env is None else env
     defaults = Settings()
     return Settings(
@@ -137,6 +170,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         signin_lockout_seconds=_int(env, "SIGNIN_LOCKOUT_SECONDS", defaults.signin_lockout_seconds),
         tls_cert=_path(env, "TLS_CERT"),
         tls_key=_path(env, "TLS_KEY"),
+        trusted_proxies=parse_trusted_proxies(_list(env, "TRUSTED_PROXIES")),
         break_glass_minutes=_int(env, "BREAK_GLASS_MINUTES", defaults.break_glass_minutes),
     )
 

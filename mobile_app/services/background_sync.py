@@ -3,7 +3,8 @@
 Being offline is a state, not an error: ServerUnreachable becomes an "offline" outcome.
 Whatever happens, drafts and the outbox stay in the store; a failed sync only means "later" -
 except when the server says the organisation withdrew this device: then its keys and data are
-destroyed at once (DeviceSession.wipe) and the outcome says so.
+destroyed at once (DeviceSession.wipe), the server is told so (services.withdrawal, one try)
+and the outcome says both.
 """
 
 from dataclasses import dataclass
@@ -23,6 +24,14 @@ from mobile_app.services.account import AccountService
 from mobile_app.services.session import DeviceSession
 from mobile_app.services.sync import Progress, SyncReport, SyncService
 from mobile_app.services.wipe import WITHDRAWN
+from mobile_app.services.withdrawal import (
+    CONFIRM_TIMEOUT_S,
+    NOT_TOLD,
+    TOLD,
+    Withdrawal,
+    confirm_wipe,
+    note_withdrawal,
+)
 from mobile_app.store import DeviceStore
 from mobile_app.sync_client import DEFAULT_TIMEOUT_S, SyncClient
 
@@ -65,15 +74,17 @@ class BackgroundSync:
         """Sync once; never raises for the server's or the network's failures."""
         try:
             return self._outcome(progress)
-        except DeviceRevoked:
+        except _Withdrawn as withdrawn:
             # Only now is the worker's connection closed: the files can go with the keys.
-            return SyncOutcome("failed", self._device.wipe(WITHDRAWN))
+            message = self._device.wipe(WITHDRAWN)
+            timeout_s = min(self._timeout_s, CONFIRM_TIMEOUT_S)
+            told = confirm_wipe(withdrawn.withdrawal, self._transport, timeout_s)
+            return SyncOutcome("failed", f"{message} {TOLD if told else NOT_TOLD}")
 
     def _outcome(self, progress: Progress | None) -> SyncOutcome:
+        # _Withdrawn is no SyncError: it passes these handlers on to run(), which erases.
         try:
             report = self._device.in_worker(lambda store: self._sync(store, progress))
-        except DeviceRevoked:
-            raise  # not a failed sync: run() erases the device
         except ServerUnreachable as exc:
             return SyncOutcome("offline", str(exc))
         except NotSignedIn:
@@ -97,4 +108,15 @@ class BackgroundSync:
         with SyncClient(
             session.server_url, session.token, self._timeout_s, self._transport
         ) as client:
-            return SyncService(store, client).sync(progress)
+            try:
+                return SyncService(store, client).sync(progress)
+            except DeviceRevoked as exc:
+                raise _Withdrawn(note_withdrawal(store)) from exc
+
+
+class _Withdrawn(Exception):
+    """The server withdrew this device; carries what confirming its wipe will need."""
+
+    def __init__(self, withdrawal: Withdrawal | None) -> None:
+        super().__init__("withdrawn")
+        self.withdrawal = withdrawal

@@ -15,6 +15,7 @@ from pydantic import ValidationError
 
 from mobile_app.errors import MobileError
 from mobile_app.services.alerts import DeviceAlertService
+from mobile_app.services.form_errors import form_error_text
 from mobile_app.services.records import NewRecord, RecordService
 from mobile_app.services.review import ReviewRefused, ReviewService
 from mobile_app.services.rule_records import current_records
@@ -25,8 +26,8 @@ from shared.models.review import ReviewDecision
 from shared.protocol import RecordVersion
 from shared.rules import AlertCode, DecisionInput, DecisionOption, Severity, offered_options
 from shared.rules.calendar import local_date
+from shared.rules.settings import RuleSettings
 from shared.supervision.queue import countersigned
-from shared.validation import field_errors
 from shared.vocabulary import Role
 
 DECIDERS = frozenset({Role.SOCIAL_WORKER, Role.SUPERVISOR})
@@ -72,18 +73,23 @@ def _unsigned(
 
 
 def _refused(exc: ValidationError) -> DecisionRefused:
-    return DecisionRefused("; ".join(f"{e.field}: {e.message}" for e in field_errors(exc)))
+    return DecisionRefused(form_error_text(exc))
 
 
 class DecisionService:
     """Read the decision prompts, record a decision, countersign a "no action"."""
 
     def __init__(
-        self, store: DeviceStore, me: Practitioner, clock: Callable[[], datetime] = utc_now
+        self,
+        store: DeviceStore,
+        me: Practitioner,
+        clock: Callable[[], datetime] = utc_now,
+        rules: RuleSettings | None = None,
     ) -> None:
         self._store = store
         self._me = me
         self._clock = clock
+        self._rules = rules
 
     def pending(self, case_id: str | None = None) -> list[PendingDecision]:
         """Return the incidents waiting for a decision, soonest due first (one per entry)."""
@@ -101,7 +107,7 @@ class DecisionService:
             and r.payload.countersigned_by is None
         }
         found: dict[str, PendingDecision] = {}
-        alerts = DeviceAlertService(self._store, clock=self._clock).caseload()
+        alerts = DeviceAlertService(self._store, self._rules, clock=self._clock).caseload()
         for child in alerts.values():
             for alert in child.alerts:
                 if alert.code != AlertCode.A6:

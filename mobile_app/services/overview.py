@@ -19,6 +19,7 @@ from mobile_app.services.visit_due import (
 from mobile_app.services.wording import age_text, label
 from mobile_app.store import DeviceStore
 from shared.models import Child, SignificantAdult
+from shared.rules import RuleSettings
 from shared.vocabulary import Relationship
 
 
@@ -117,11 +118,17 @@ def _child_row(
     )
 
 
-def device_overview(store: DeviceStore, today: date, now: datetime | None = None) -> Overview:
+def device_overview(
+    store: DeviceStore,
+    today: date,
+    now: datetime | None = None,
+    rules: RuleSettings | None = None,
+) -> Overview:
     """Read the caseload, drafts, alerts and sync state; overdue visits first, in each family
-    and across. Alerts are as of `now` (midday today, UTC, when not given)."""
+    and across. Alerts are as of `now` (midday today, UTC, when not given), with the profile's
+    `rules` (the spec's defaults when not given)."""
     moment = now or datetime.combine(today, time(12), tzinfo=UTC)
-    alerts = DeviceAlertService(store, clock=lambda: moment).caseload()
+    alerts = DeviceAlertService(store, rules, clock=lambda: moment).caseload()
     drafts = DraftService(store).all()
     draft_for = {d.child_id: d.draft_id for d in drafts}
     visited = last_visits(store)
@@ -136,7 +143,10 @@ def device_overview(store: DeviceStore, today: date, now: datetime | None = None
                 child,
                 draft_id=draft_for.get(child_id),
                 due=visit_due(
-                    child.status, visited.get(child_id), plan_every_days=every.get(child_id)
+                    child.status,
+                    visited.get(child_id),
+                    plan_every_days=every.get(child_id),
+                    settings=rules,
                 ),
                 today=today,
                 alerts=alerts.get(child_id, ChildAlerts(child_id)),

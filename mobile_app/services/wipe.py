@@ -12,6 +12,8 @@ import contextlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlite_utils import Database
+
 from mobile_app.store.database import database_exists, database_files, open_database
 from mobile_app.store.device_secret import DeviceSecretStore
 from mobile_app.store.keyring import destroy_keyring
@@ -52,16 +54,21 @@ def _were(report: WipeReport) -> str:
     return "was" if report.unsynced + report.drafts == 1 else "were"
 
 
+def count_unsynced(db: Database) -> WipeReport:
+    """Count the work that has not reached the server (rows only: no key is needed)."""
+    return WipeReport(
+        unsynced=db.execute("SELECT count(*) FROM outbox").fetchone()[0],
+        drafts=db.execute("SELECT count(*) FROM drafts").fetchone()[0],
+    )
+
+
 def wipe_device(data_dir: Path, secrets: DeviceSecretStore) -> WipeReport:
     """Destroy the device secret, the wrapped key and the data in data_dir; say what was lost."""
     if not database_exists(data_dir):
         return WipeReport()
     db = open_database(data_dir)
     try:
-        report = WipeReport(
-            unsynced=db.execute("SELECT count(*) FROM outbox").fetchone()[0],
-            drafts=db.execute("SELECT count(*) FROM drafts").fetchone()[0],
-        )
+        report = count_unsynced(db)
         destroy_keyring(db, secrets)
         with db.atomic():
             for table in _CONTENT_TABLES:

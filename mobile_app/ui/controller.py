@@ -279,7 +279,7 @@ class AppController:
     def refresh(self) -> None:
         """Re-read the caseload and sync figures from the store."""
         now = self.config.clock()
-        overview = device_overview(self.store, now.date(), now=now)
+        overview = device_overview(self.store, now.date(), now=now, rules=self.config.profile.rules)
         self.state.show_overview(overview, sync_issues(self.store))
 
     def me(self) -> Practitioner:

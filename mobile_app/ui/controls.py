@@ -4,6 +4,7 @@ announces, a touch target of at least 48 px, and text that wraps at twice the te
 import functools
 import logging
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any, ParamSpec, TypeVar
 
 import flet as ft
@@ -23,6 +24,24 @@ RENDER_FAILED = (
 _PAD = ft.Padding.symmetric(vertical=14, horizontal=20)
 Handler = Callable[[Any], Any]
 Options = Sequence[tuple[str, str]]
+
+
+@dataclass
+class CopyPolicy:
+    """Whether typed text may be selected and copied out of the app (flet.toml `allow_copy`).
+
+    Process-wide because the profile is: every session reads the same flet.toml.
+    """
+
+    allowed: bool = False
+
+
+COPY = CopyPolicy()
+
+
+def allow_copy(allowed: bool) -> None:
+    """Set whether text boxes offer selection and the copy toolbar (the app calls this at start)."""
+    COPY.allowed = allowed
 
 
 def use_form(**initial: str) -> dict[str, str]:
@@ -71,8 +90,16 @@ def text_field(
     on_submit: Handler | None = None,
     error: str | None = None,
     keyboard: ft.KeyboardType | None = None,
+    child_data: bool = True,
 ) -> ft.Control:
-    """A labelled text box; multiline boxes grow with what is typed; errors wrap."""
+    """A labelled text box; multiline boxes grow with what is typed; errors wrap.
+
+    What is typed is a child's record: no selection or copy toolbar unless the profile allows
+    copying, and the keyboard does not learn its words. Flutter then also stops the caret
+    being moved by a tap, so a box that never holds a child's details (a server address, a
+    username) passes `child_data=False` and keeps both. A passphrase box is hidden, which
+    already stops copying, so it keeps them too.
+    """
     return ft.TextField(
         label=label,
         key=key,
@@ -88,6 +115,8 @@ def text_field(
         error=error,
         error_max_lines=4,
         keyboard_type=keyboard or ft.KeyboardType.TEXT,
+        enable_interactive_selection=password or not child_data or COPY.allowed,
+        enable_ime_personalized_learning=False,
     )
 
 

@@ -8,6 +8,7 @@ from sync_server.controllers.break_glass import BreakGlassController
 from sync_server.controllers.caller import provide_caller
 from sync_server.controllers.cases import CasesController
 from sync_server.controllers.children import ChildrenController
+from sync_server.controllers.devices import confirm_wipe
 from sync_server.controllers.health import health
 from sync_server.controllers.links import LinksController
 from sync_server.controllers.me import me
@@ -20,6 +21,7 @@ ROUTE_HANDLERS: list[ControllerRouterHandler] = [
     health,
     me,
     AuthController,
+    confirm_wipe,
     SyncController,
     ChildrenController,
     CasesController,

@@ -7,8 +7,10 @@ from litestar.di import NamedDependency
 from litestar.params import RawBody
 
 from shared.protocol import LoginResponse
+from sync_server.config import Settings
 from sync_server.controllers.openapi import errors
 from sync_server.services import AuthService
+from sync_server.services.client_address import client_address
 
 
 class AuthController(Controller):
@@ -22,5 +24,8 @@ class AuthController(Controller):
         self, request: Request[Any, Any, Any], body: RawBody, auth: NamedDependency[AuthService]
     ) -> LoginResponse:
         """Sign in with a LoginRequest body; the token is shown once."""
-        address = request.client.host if request.client else None
+        settings: Settings = request.app.state["settings"]
+        peer = request.client.host if request.client else None
+        forwarded = request.headers.getall("x-forwarded-for", [])
+        address = client_address(peer, forwarded, settings.trusted_proxies)
         return await auth.login(body, address)

@@ -16,6 +16,7 @@ from sync_server.repository.sqlite_chronology import SqliteChronologyQueries
 from sync_server.repository.sqlite_devices import SqliteDeviceQueries
 from sync_server.repository.sqlite_people import SqlitePeopleQueries
 from sync_server.repository.sqlite_schema import connect
+from sync_server.repository.sqlite_security import SqliteSecurityQueries
 from sync_server.repository.sqlite_versions import SqliteIngestBatch, SqliteVersionQueries
 
 
@@ -25,6 +26,7 @@ class SqliteRepository(
     SqlitePeopleQueries,
     SqliteBreakGlassQueries,
     SqliteDeviceQueries,
+    SqliteSecurityQueries,
 ):
     """The Repository on one SQLite database file (or ":memory:")."""
 

@@ -249,6 +249,32 @@ def _break_glass(db: Database) -> None:
         db.execute(statement)
 
 
+@migrations(name="0008_signin_limits_and_wipes")
+def _signin_limits_and_wipes(db: Database) -> None:
+    # Sign-in counters survive a restart. Keys are hashes; times fixed-width UTC stamps.
+    # (key, at) serves one key's window; (at) the pruning of expired failures.
+    db.execute(
+        """CREATE TABLE signin_failures (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            key TEXT NOT NULL,
+            at TEXT NOT NULL
+        )"""
+    )
+    db.execute("CREATE INDEX signin_failures_key ON signin_failures (key, at)")
+    db.execute("CREATE INDEX signin_failures_at ON signin_failures (at)")
+    db.execute(
+        """CREATE TABLE signin_locks (
+            user_key TEXT PRIMARY KEY,
+            consecutive INTEGER NOT NULL,
+            locked_until TEXT
+        ) WITHOUT ROWID"""
+    )
+    # A withdrawn device's confirmation that its keys and data are gone: counts, no content.
+    db.execute("ALTER TABLE devices ADD COLUMN wipe_confirmed_at TEXT")
+    db.execute("ALTER TABLE devices ADD COLUMN wipe_unsynced_records INTEGER")
+    db.execute("ALTER TABLE devices ADD COLUMN wipe_unfinished_drafts INTEGER")
+
+
 def connect(path: Path | str) -> Database:
     """Open (creating if needed) the database at path, in WAL mode, with the schema applied."""
     in_memory = str(path) == ":memory:"

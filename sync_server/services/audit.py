@@ -44,6 +44,7 @@ class AuditAction(StrEnum):
     BREAK_GLASS_GRANTED = "break_glass_granted"
     BREAK_GLASS_REFUSED = "break_glass_refused"
     BREAK_GLASS_REVIEWED = "break_glass_reviewed"
+    DEVICE_WIPE_CONFIRMED = "device_wipe_confirmed"
 
 
 class SignedIn(Protocol):

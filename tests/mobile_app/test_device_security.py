@@ -1,11 +1,12 @@
 """A lost phone gives nothing away: the device secret, backoff on wrong passphrases, and the
 crypto-shred that follows too many of them."""
 
+import json
 import shutil
 import stat
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -23,14 +24,18 @@ from mobile_app.errors import (
     UnlockDelayed,
     WrongPassphrase,
 )
+from mobile_app.services.account import ServerSession
 from mobile_app.services.lock import UnlockBackoff
 from mobile_app.services.session import DeviceSession
+from mobile_app.services.wipe import WipeReport
+from mobile_app.services.withdrawal import Withdrawal, confirm_wipe, note_withdrawal
 from mobile_app.store import DeviceStore
 from mobile_app.store.database import DB_FILENAME, open_database
 from mobile_app.store.device_secret import FileSecretStore, MemorySecretStore, file_secret_store
 from mobile_app.sync_client import SyncClient
 from shared.clock import utc_now
 from shared.ids import new_id
+from shared.models import Practitioner
 from tests.e2e.conftest import ROOT, CliDevice, ServerProcess
 from tests.mobile_app.conftest import PASSPHRASE
 
@@ -329,3 +334,90 @@ def test_a_withdrawn_cli_device_erases_itself_on_its_next_sync(
     assert "unsynced record" in out
     assert not (device.data / DB_FILENAME).exists()
     assert not list(keystore.iterdir())
+
+
+# -- 4. the withdrawn device confirms its wipe ------------------------------------------------
+
+CONFIRMED = {
+    "device_id": "device-1",
+    "confirmed_at": "2026-11-26T09:00:00Z",
+    "unsynced_records": 2,
+    "unfinished_drafts": 1,
+}
+
+
+def _withdrawal() -> Withdrawal:
+    return Withdrawal("http://127.0.0.1:1", "device-1", "revoked-token", WipeReport(2, 1))
+
+
+def test_a_wipe_confirmation_sends_counts_only_with_the_devices_own_token() -> None:
+    seen: list[httpx.Request] = []
+
+    def server(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200, json=CONFIRMED)
+
+    assert confirm_wipe(_withdrawal(), httpx.MockTransport(server))
+
+    [request] = seen
+    assert (request.method, request.url.path) == ("POST", "/devices/device-1/wipe-confirmation")
+    assert request.headers["authorization"] == "Bearer revoked-token"
+    assert json.loads(request.content) == {"unsynced_records": 2, "unfinished_drafts": 1}
+
+
+def _dropped(request: httpx.Request) -> httpx.Response:
+    raise httpx.ConnectError("the network dropped", request=request)
+
+
+@pytest.mark.parametrize(
+    "server",
+    [
+        _dropped,
+        lambda _: httpx.Response(500, json={"code": "internal_error", "message": "x"}),
+        lambda _: httpx.Response(
+            401, json={"code": "not_authenticated", "message": "No.", "details": {}}
+        ),
+        lambda _: httpx.Response(200, content=b"not the answer"),
+    ],
+    ids=["network_dropped", "server_fault", "refused", "garbled"],
+)
+def test_a_confirmation_that_fails_is_given_up_after_one_try(
+    server: Callable[[httpx.Request], httpx.Response],
+) -> None:
+    calls: list[str] = []
+
+    def counting(request: httpx.Request) -> httpx.Response:
+        calls.append(request.url.path)
+        return server(request)
+
+    assert not confirm_wipe(_withdrawal(), httpx.MockTransport(counting))
+    assert len(calls) == 1
+
+
+def test_a_device_never_signed_in_has_no_wipe_to_confirm(store: DeviceStore) -> None:
+    assert note_withdrawal(store) is None
+    assert not confirm_wipe(None)
+
+
+def test_the_withdrawal_is_read_before_the_wipe_and_hides_its_token(
+    store: DeviceStore, practitioner: Practitioner
+) -> None:
+    session = ServerSession(
+        server_url="http://127.0.0.1:1",
+        device_id="device-1",
+        token="revoked-token",
+        practitioner=practitioner,
+    )
+    store.settings.put("session", session.model_dump(mode="json"))
+    store.drafts.put("draft-1", {"step": "notes"}, kind="visit")
+
+    withdrawal = note_withdrawal(store)
+
+    assert withdrawal is not None
+    assert (withdrawal.server_url, withdrawal.device_id, withdrawal.token) == (
+        "http://127.0.0.1:1",
+        "device-1",
+        "revoked-token",
+    )
+    assert withdrawal.lost == WipeReport(unsynced=0, drafts=1)
+    assert "revoked-token" not in repr(withdrawal)

@@ -15,6 +15,7 @@ import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
+from shared.ids import new_id
 from shared.vocabulary import Agency, Role
 from sync_server.services import DemoSeed, ServiceContainer
 from tests.sync_server.role_builders import ROLE_PEOPLE, person_headers
@@ -92,11 +93,18 @@ def _break_glass(world: World, kind: str) -> Request:
     return "POST", f"/cases/{world.case[kind]}/break-glass", {"reason": "too short"}
 
 
+def _wipe_confirmation(world: World, _: str) -> Request:
+    # A live token naming another device: refused like any bad token. Only a revoked device's
+    # own token is accepted (tests/sync_server/test_security_wipe_confirmation.py).
+    return "POST", f"/devices/{new_id()}/wipe-confirmation", {"unsynced_records": 0}
+
+
 # (method, route) -> how to call it.
 ENDPOINTS: dict[tuple[str, str], Build] = {
     ("GET", "/health"): _get("/health"),
     ("GET", "/me"): _get("/me"),
     ("POST", "/auth/login"): _login,
+    ("POST", "/devices/{device_id}/wipe-confirmation"): _wipe_confirmation,
     ("GET", "/sync/pull"): _get("/sync/pull"),
     ("POST", "/sync/push"): _push,
     ("GET", "/children/{child_id}/chronology"): _get("/children/{child}/chronology"),
@@ -168,12 +176,15 @@ MATRIX: dict[tuple[str, str], dict[Role, Row]] = {
     ("GET", "/health"): same(ALL_200),
     ("GET", "/me"): same(ALL_200),
     ("POST", "/auth/login"): same((401, 401, 401, 401)),  # a wrong password, for every role
+    ("POST", "/devices/{device_id}/wipe-confirmation"): same((401, 401, 401, 401)),
     ("GET", "/sync/pull"): same(ALL_200),  # scope and restriction: see test_pull_*
     ("POST", "/sync/push"): PUSH,
     ("GET", "/children/{child_id}/chronology"): CASE_READ,
     ("GET", "/cases/{case_id}/chronology"): CASE_READ,
+    # a partner reads only their own agency's entries (and the plan summary): the social
+    # worker's entry in their allocated case is unknown to them (test_partner_scope.py)
     ("GET", "/records/{record_id}/versions"): table(
-        hv=OWN_RECORD, sw=OWN, partner=OWN_RECORD, sup=TEAM, chair=OWN, ig=UNKNOWN
+        hv=OWN_RECORD, sw=OWN, partner=UNKNOWN, sup=TEAM, chair=OWN, ig=UNKNOWN
     ),
     ("GET", "/children/{child_id}/same-event-suggestions"): CASE_READ,
     ("GET", "/children/{child_id}/alerts"): ALERT_READ,
@@ -293,6 +304,8 @@ async def test_role_against_every_endpoint(
 ) -> None:
     world, headers = await build_world(client, services, demo, role)
     reads_restricted = world.agency == Agency.CSC  # the entry is CSC's, naming no roles
+    # every entry of the world is the social worker's: never shown to a partner (DOMAIN.md 7)
+    others_entries = set(world.record.values()) if role == PARTNER else set()
     wrong = []
     for key, rows in MATRIX.items():
         for kind, expected in zip(KINDS, rows[role], strict=True):
@@ -301,4 +314,5 @@ async def test_role_against_every_endpoint(
                 wrong.append(f"{key[0]} {key[1]} [{kind}]: {answer}, expected {expected}")
             if not reads_restricted:
                 assert world.restricted_record not in text, (key, kind)
+            assert not [r for r in others_entries if r in text], (key, kind)
     assert wrong == []

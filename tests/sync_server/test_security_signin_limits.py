@@ -1,7 +1,9 @@
-"""Sign-in rate limits and lockout: per username, per client address, reset by success."""
+"""Sign-in rate limits and lockout: per username, per client address, reset by success, and
+kept in the server's database so that a restart does not clear them."""
 
 import asyncio
 import json
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -15,8 +17,8 @@ from shared.vocabulary import Agency, Role
 from sync_server.errors import InvalidCredentials, TooManyRequests
 from sync_server.repository import Repository, open_sqlite_repository
 from sync_server.services import AuditAction, AuditTrail, AuthService, DemoSeed
-from sync_server.services.auth import SignInGuard, SignInLimits
 from sync_server.services.passwords import PasswordHasher
+from sync_server.services.signin_guard import SignInGuard, SignInLimits
 from tests.sync_server.server_builders import PASSWORD
 
 PERSON_ID = new_id()
@@ -48,8 +50,16 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-def guard(clock: FakeClock) -> SignInGuard:
-    return SignInGuard(LIMITS, clock)
+def counters(tmp_path: Path) -> Iterator[Repository]:
+    """A real SQLite file holding the counters."""
+    repository = open_sqlite_repository(tmp_path / "counters.db")
+    yield repository
+    repository.close()
+
+
+@pytest.fixture
+def guard(counters: Repository, clock: FakeClock) -> SignInGuard:
+    return SignInGuard(counters, LIMITS, clock)
 
 
 def test_failures_per_username_fill_the_window_then_refuse(

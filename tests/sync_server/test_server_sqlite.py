@@ -32,6 +32,7 @@ def test_wal_mode_and_each_migration_applied_once(seeded: Path) -> None:
             "0005_practitioner_revocation",
             "0006_scope",
             "0007_break_glass",
+            "0008_signin_limits_and_wipes",
         ]
     finally:
         again.close()

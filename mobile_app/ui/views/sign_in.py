@@ -33,8 +33,21 @@ def sign_in_view(state: AppState, flows: Flows) -> ft.View:
             "Sign in once on this device. Your caseload then downloads, and the app works "
             "without a signal until you next sync."
         ),
-        text_field("Server address", "signin.server", form["server"], keep(form, "server")),
-        text_field("Username", "signin.username", form["username"], keep(form, "username")),
+        # Neither box holds a child's details: both keep selection and the movable caret.
+        text_field(
+            "Server address",
+            "signin.server",
+            form["server"],
+            keep(form, "server"),
+            child_data=False,
+        ),
+        text_field(
+            "Username",
+            "signin.username",
+            form["username"],
+            keep(form, "username"),
+            child_data=False,
+        ),
         text_field(
             "Password",
             "signin.password",
