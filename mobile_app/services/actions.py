@@ -49,7 +49,7 @@ def due_problem(text: str, visit_day: date) -> str | None:
         return "write the due date as year-month-day, for example 2026-11-20."
     due = parse_due(text)
     if due is None:
-        return f"{text} is not a real date: check the month and the day."
+        return "that is not a real date: check the month and the day."
     if due < visit_day:
         return "the due date is before the visit: give a day from the visit onwards."
     return None

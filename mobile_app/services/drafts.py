@@ -70,6 +70,17 @@ class VisitDraft(BaseModel):
     scaling: list[ScaleDraft] = Field(default_factory=list)
     actions: list[ActionDraft] = Field(default_factory=list)
     late_entry_reason: str = ""
+    # Set only when the draft amends a finalised visit: the visit record, the version it
+    # replaces, why it is amended, and when the visit ended (an amendment keeps the end).
+    amends_record_id: str | None = None
+    amends_version_id: str | None = None
+    amend_reason: str = ""
+    ended_at: datetime | None = None
+
+    @property
+    def is_amendment(self) -> bool:
+        """True when finalising this draft makes a new version of a finalised visit."""
+        return self.amends_record_id is not None
 
 
 class DraftService:
@@ -103,10 +114,21 @@ class DraftService:
             return None
 
     def all(self) -> list[VisitDraft]:
-        """Return every readable draft, oldest first."""
+        """Return every readable draft of a new visit, oldest first.
+
+        An amendment in progress is not a visit in progress: it is found by `amendment_for`.
+        """
+        return [d for d in self._readable() if not d.is_amendment]
+
+    def _readable(self) -> list[VisitDraft]:
         draft_ids = self._store.drafts.keys()
         drafts = (self.get(draft_id) for draft_id in draft_ids)
         return [d for d in drafts if d is not None]
+
+    def amendment_for(self, record_id: str) -> VisitDraft | None:
+        """Return the amendment in progress of a finalised visit, if any."""
+        mine = [d for d in self._readable() if d.amends_record_id == record_id]
+        return mine[-1] if mine else None
 
     def for_child(self, child_id: str) -> VisitDraft | None:
         """Return the newest draft visit for a child, if any."""

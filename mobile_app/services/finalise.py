@@ -5,6 +5,10 @@ a second look without stopping anything. `FinaliseService.finalise` refuses whil
 missing; otherwise it builds the Visit (with its safety scale and actions), the checklist
 answers and any new adult, stores them through VisitService (one transaction, queued for
 sync), and only then deletes the draft.
+
+A draft that amends a finalised visit needs a reason instead of a late-entry reason, and is
+stored as a new version of that visit (and of its checklist answers, when they changed); the
+visit's chronology entry is left as it was, for its author to amend on its own.
 """
 
 from dataclasses import dataclass, field
@@ -12,10 +16,12 @@ from datetime import datetime, timedelta
 
 from pydantic import ValidationError
 
+from mobile_app.errors import MobileError
 from mobile_app.services.actions import action_problems, build_actions, follow_up_action
 from mobile_app.services.drafts import DraftService, VisitDraft
 from mobile_app.services.records import RecordService
 from mobile_app.services.scaling import build_scaling, scale_problems, scale_warnings
+from mobile_app.services.visit_amendment import VisitAmendments
 from mobile_app.services.visits import ChildObservation, FinalisedVisit, VisitService
 from mobile_app.services.wording import checklist_items, visit_summary
 from mobile_app.store import DeviceStore
@@ -37,6 +43,10 @@ from shared.vocabulary import ChecklistRating
 
 LATE_AFTER = timedelta(hours=24)
 FOLLOW_UP = "Follow-up: find out who the father or male carer is"
+REASON_MAX = 1000
+UNREADABLE_ANSWER = (
+    "An answer on this visit could not be read: go back over the checklist and who was present."
+)
 
 
 @dataclass
@@ -45,6 +55,8 @@ class FinaliseResult:
 
     problems: list[str] = field(default_factory=list)
     finalised: FinalisedVisit | None = None
+    # For an amendment: my chronology entries made from the visit, unchanged, to offer.
+    entry_ids: tuple[str, ...] = ()
 
 
 def is_infant(child: Child, on: datetime) -> bool:
@@ -53,8 +65,23 @@ def is_infant(child: Child, on: datetime) -> bool:
 
 
 def is_late(draft: VisitDraft, now: datetime) -> bool:
-    """True when the visit is being finalised more than 24 hours after it started (V1)."""
-    return now - draft.started_at > LATE_AFTER
+    """True when a new visit is being finalised more than 24 hours after it started (V1).
+
+    An amendment is never late: the visit was recorded when it was, and the amendment
+    carries its own reason.
+    """
+    return not draft.is_amendment and now - draft.started_at > LATE_AFTER
+
+
+def _amendment_problems(draft: VisitDraft) -> list[str]:
+    if not draft.is_amendment:
+        return []
+    reason = draft.amend_reason.strip()
+    if not reason:
+        return ["Say why you are amending this visit: the reason is kept with its history."]
+    if len(reason) > REASON_MAX:
+        return [f"Keep the reason for the amendment to {REASON_MAX:,} characters or fewer."]
+    return []
 
 
 def _seen_problems(draft: VisitDraft, child: Child) -> list[str]:
@@ -105,7 +132,7 @@ def visit_problems(draft: VisitDraft, child: Child, now: datetime) -> list[str]:
         problems.append(
             "This visit started more than 24 hours ago: say why it is being recorded late."
         )
-    return problems
+    return problems + _amendment_problems(draft)
 
 
 def visit_warnings(draft: VisitDraft) -> list[str]:
@@ -148,7 +175,7 @@ def build_visit(
         child_ids=(draft.child_id,),
         visit_type=draft.visit_type,
         start=draft.started_at,
-        end=max(end, draft.started_at),
+        end=draft.ended_at or max(end, draft.started_at),
         persons_present=_persons(draft, "present", draft.others_present),
         persons_expected_absent=_persons(draft, "absent", draft.others_absent),
         child_seen=bool(draft.child_seen),
@@ -199,8 +226,17 @@ class FinaliseService:
             visit, observation, new_adults = build_visit(draft, child, now, self._me)
         except ValidationError as exc:
             return FinaliseResult(problems=[f"{e.field}: {e.message}" for e in field_errors(exc)])
-        except ValueError as exc:
-            return FinaliseResult(problems=[str(exc)])
+        except ValueError:
+            # e.g. an unknown checklist rating: its message would repeat what was stored
+            return FinaliseResult(problems=[UNREADABLE_ANSWER])
+        if draft.is_amendment:
+            amendments = VisitAmendments(self._store, self._me)
+            try:
+                amended = amendments.store(draft, visit, observation, new_adults)
+            except MobileError as exc:
+                return FinaliseResult(problems=[str(exc)])
+            entry_ids = tuple(amendments.entries_of(amended.visit.record_id))
+            return FinaliseResult(finalised=amended, entry_ids=entry_ids)
         records = RecordService(self._store)
         # One transaction: a crash can leave the draft or the finalised visit, never both
         # (both would finalise the same visit twice under new ids).

@@ -13,6 +13,7 @@ from datetime import datetime
 from pydantic import ValidationError
 
 from mobile_app.errors import MobileError
+from mobile_app.services.form_errors import form_error_text
 from mobile_app.services.records import NewRecord, RecordService
 from mobile_app.services.rule_records import current_records
 from mobile_app.store import DeviceStore
@@ -20,7 +21,6 @@ from shared.clock import utc_now
 from shared.models import Meeting, Practitioner
 from shared.protocol import RecordVersion
 from shared.rules.inputs import CONFERENCES
-from shared.validation import field_errors
 from shared.vocabulary import MeetingType, ProfessionalsOnlyReason, Role
 
 MEETING_RECORDERS = frozenset({Role.SOCIAL_WORKER, Role.CP_CHAIR})
@@ -119,7 +119,5 @@ class MeetingService:
                 chair_approved_by=approved,
             )
         except ValidationError as exc:
-            raise MeetingRefused(
-                "; ".join(f"{e.field}: {e.message}" for e in field_errors(exc))
-            ) from exc
+            raise MeetingRefused(form_error_text(exc)) from exc
         return RecordService(self._store).record([NewRecord(case_id, meeting)])[0]

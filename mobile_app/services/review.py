@@ -87,6 +87,7 @@ class ReturnedItem:
     what: str
     comment: str
     decided_at: datetime
+    entry_child_id: str | None = None  # a returned chronology entry: whose chronology holds it
 
 
 def _reviewed(record_id: str, payload: RecordPayload) -> ReviewedRecord | None:
@@ -298,11 +299,16 @@ class ReviewService:
                 what=describe(mine[d.reviewed_version_id].version.payload),
                 comment=d.comment,
                 decided_at=d.decided_at,
+                entry_child_id=_entry_child(mine[d.reviewed_version_id].version.payload),
             )
             for d in _returns(self.decisions(), self._me.id)
             if d.reviewed_version_id in mine
         ]
         return sorted(out, key=lambda i: (i.decided_at, i.version_id), reverse=True)
+
+
+def _entry_child(payload: RecordPayload) -> str | None:
+    return payload.child_ids[0] if isinstance(payload, ChronologyEntry) else None
 
 
 def _returns(decisions: Iterable[ReviewDecision], author_id: str) -> list[ReviewDecision]:

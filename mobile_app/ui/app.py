@@ -12,8 +12,16 @@ from mobile_app.services.lock import UnlockBackoff
 from mobile_app.store import DeviceSecretStore
 from mobile_app.sync_client import pinned_transport
 from mobile_app.ui.controller import AppConfig
+from mobile_app.ui.controls import allow_copy
 from mobile_app.ui.device_keystore import device_keystore
 from mobile_app.ui.flows import Flows
+from mobile_app.ui.privacy import (
+    BACKGROUND_LOCK,
+    PrivacyCover,
+    cover_view,
+    locks_session,
+    no_transitions,
+)
 from mobile_app.ui.state import (
     CASELOAD,
     CHILD,
@@ -21,6 +29,7 @@ from mobile_app.ui.state import (
     DASHBOARD,
     DECISION,
     MEETING,
+    NOTES,
     PLAN,
     RECORD_HISTORY,
     REVIEW,
@@ -39,6 +48,7 @@ from mobile_app.ui.views.chronology import chronology_view
 from mobile_app.ui.views.dashboard import dashboard_view
 from mobile_app.ui.views.decision import decision_view
 from mobile_app.ui.views.meeting import meeting_view
+from mobile_app.ui.views.notes import notes_view
 from mobile_app.ui.views.plan_outcomes import plan_outcomes_view
 from mobile_app.ui.views.record_history import record_history_view
 from mobile_app.ui.views.review_queue import review_queue_view
@@ -67,19 +77,26 @@ SCREENS: dict[str, Callable[[AppState, Flows], ft.View]] = {
     DECISION: decision_view,
     PLAN: plan_outcomes_view,
     MEETING: meeting_view,
+    NOTES: notes_view,
     DASHBOARD: dashboard_view,
 }
 
 
 @ft.component
-def router(state: AppState, flows: Flows) -> list[ft.View]:
-    """Show the screen for the current route; anything unknown shows the lock screen."""
-    return [SCREENS.get(state.route, unlock_view)(state, flows)]
+def router(state: AppState, flows: Flows, cover: PrivacyCover) -> list[ft.View]:
+    """Show the screen for the current route (anything unknown shows the lock screen), under
+    the privacy cover while the app is not in front."""
+    shown = SCREENS.get(state.route, unlock_view)(state, flows)
+    return [shown, cover_view()] if cover.shown else [shown]
 
 
 def theme() -> ft.Theme:
     """High-contrast light theme with standard (not compact) touch targets."""
-    return ft.Theme(color_scheme_seed=ft.Colors.INDIGO, visual_density=ft.VisualDensity.STANDARD)
+    return ft.Theme(
+        color_scheme_seed=ft.Colors.INDIGO,
+        visual_density=ft.VisualDensity.STANDARD,
+        page_transitions=no_transitions(),
+    )
 
 
 def protect(page: ft.Page, flows: Flows, secrets: DeviceSecretStore | None = None) -> None:
@@ -112,7 +129,9 @@ def start(page: ft.Page, config: AppConfig, secrets: DeviceSecretStore | None = 
     page.title = "Doorstep"
     page.theme_mode = ft.ThemeMode.LIGHT
     page.theme = theme()
+    allow_copy(config.profile.allow_copy)
     flows = Flows(config)
+    cover = PrivacyCover()
     protect(page, flows, secrets)
     flows.app.start()
 
@@ -121,6 +140,9 @@ def start(page: ft.Page, config: AppConfig, secrets: DeviceSecretStore | None = 
         await flows.sync.connectivity(online)
 
     async def on_lifecycle(e: ft.AppLifecycleStateChangeEvent) -> None:
+        cover.follow(e.state)
+        if locks_session(e.state) and flows.app.device.unlocked:
+            flows.app.lock(BACKGROUND_LOCK)
         if e.state == ft.AppLifecycleState.RESUME:
             flows.app.check_idle()
             await flows.sync.run()
@@ -129,7 +151,7 @@ def start(page: ft.Page, config: AppConfig, secrets: DeviceSecretStore | None = 
     flows.connectivity = ft.Connectivity(on_change=on_connectivity)
     page.on_app_lifecycle_state_change = on_lifecycle
     page.on_close = lambda _: flows.app.close()
-    page.render_views(router, flows.state, flows)
+    page.render_views(router, flows.state, flows, cover)
     page.run_task(flows.app.tick_forever)
     return flows
 

@@ -11,8 +11,10 @@ from mobile_app.services.history import EntryRevisions, HistoryService
 from mobile_app.services.meetings import MeetingService
 from mobile_app.services.plans import PlanService, outcome_form
 from mobile_app.services.same_event import SameEventService
+from mobile_app.services.visit_amendment import VisitAmendments
 from mobile_app.services.wording import label
 from mobile_app.ui.controller import AppConfig, AppController
+from mobile_app.ui.notes_flow import NotesFlow
 from mobile_app.ui.review_flow import ReviewFlow
 from mobile_app.ui.state import (
     CHRONOLOGY,
@@ -26,6 +28,7 @@ from mobile_app.ui.state import (
 )
 from mobile_app.ui.sync_flow import SyncFlow
 from mobile_app.ui.visit_flow import VisitFlow
+from shared.models import ChronologyEntry
 from shared.opinion_words import opinion_word_warnings
 from shared.rules import DecisionOption
 from shared.vocabulary import Lifecycle, Role
@@ -134,9 +137,14 @@ class HistoryFlow:
             self._app.state.say("Open a child's chronology first.")
             return
         me = self._app.me()
-        history = HistoryService(self._app.store, me.id).for_record(record_id)
+        store = self._app.store
+        history = HistoryService(store, me.id).for_record(record_id)
         heads = history.heads
-        mine = EntryRevisions(self._app.store, me).may_change(record_id)
+        head = store.records.get(heads[0].version_id).version.payload
+        if history.record_type == "visit":
+            mine = VisitAmendments(store, me).may_amend(record_id)
+        else:
+            mine = EntryRevisions(store, me).may_change(record_id)
         self._app.state.open_history(
             HistoryScreen(
                 chronology.child,
@@ -144,6 +152,7 @@ class HistoryFlow:
                 text=heads[0].text,
                 base_id=heads[0].version_id,
                 mine=mine,
+                visit_id=(head.visit_id or "") if isinstance(head, ChronologyEntry) else "",
             )
         )
 
@@ -203,7 +212,13 @@ class HistoryFlow:
         )
         head = history.heads[0]
         self._app.state.open_history(
-            HistoryScreen(screen.child, history, text=head.text, base_id=head.version_id)
+            HistoryScreen(
+                screen.child,
+                history,
+                text=head.text,
+                base_id=head.version_id,
+                visit_id=screen.visit_id,
+            )
         )
         self._app.state.say(message)
 
@@ -244,7 +259,8 @@ class DecisionFlow:
     def _service(self) -> DecisionService:
         store = self._app.store
         me = self._app.me()
-        return DecisionService(store, me, self._app.config.clock)
+        config = self._app.config
+        return DecisionService(store, me, config.clock, config.profile.rules)
 
     def open(self, child_id: str, message: str = "") -> None:
         """Show the child's pending decisions, read afresh from the device."""
@@ -433,6 +449,7 @@ class Flows:
         self.decisions = DecisionFlow(self.app)
         self.plans = PlanFlow(self.app)
         self.meetings = MeetingFlow(self.app)
+        self.notes = NotesFlow(self.app)
         self.connectivity: object = None
 
     async def sign_in(self, server_url: str, username: str, password: str) -> None:

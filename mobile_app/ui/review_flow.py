@@ -12,6 +12,7 @@ from mobile_app.services.dashboard import DashboardService, fetch_dashboard
 from mobile_app.services.overview import Overview
 from mobile_app.services.review import ReviewService
 from mobile_app.services.trends import child_trends
+from mobile_app.services.visit_amendment import VisitAmendments
 from mobile_app.ui.controller import AppController
 from mobile_app.ui.state import DashboardScreen, ReviewScreen, TrendsScreen
 
@@ -33,7 +34,8 @@ class ReviewFlow:
 
     def __init__(self, app: AppController) -> None:
         self._app = app
-        self._badge_for: int | None = None
+        # The overview itself, not its id: a freed overview's id can be reused by the next.
+        self._badge_for: Overview | None = None
         self._badge = ReviewBadge(None, 0)
 
     def _service(self) -> ReviewService:
@@ -45,7 +47,7 @@ class ReviewFlow:
         # The caseload re-renders on every change; the store is read only for a new overview.
         if overview is None:
             return ReviewBadge(None, 0)
-        if self._badge_for != id(overview):
+        if self._badge_for is not overview:
             try:
                 service = self._service()
                 queue = service.queue(self._app.config.clock()) if service.is_supervisor else None
@@ -55,16 +57,19 @@ class ReviewFlow:
                 log_failure(log, "Reading the review figures", exc)
                 return ReviewBadge(None, 0)
             self._badge = ReviewBadge(None if queue is None else len(queue), returned)
-            self._badge_for = id(overview)
+            self._badge_for = overview
         return self._badge
 
     def open(self, message: str = "") -> None:
         """Show the review queue (for a supervisor) and the records returned to me."""
         service = self._service()
+        returned = service.returned_to_me()
+        visits = VisitAmendments(self._app.store, self._app.me())
         screen = ReviewScreen(
             rows=service.queue(self._app.config.clock()),
-            returned=service.returned_to_me(),
+            returned=returned,
             supervisor=service.is_supervisor,
+            amendable=frozenset(i.record_id for i in returned if visits.may_amend(i.record_id)),
         )
         self._app.state.open_review(screen)
         if message:

@@ -13,6 +13,8 @@ from mobile_app.services.drafts import VisitDraft
 from mobile_app.services.history import RecordHistory
 from mobile_app.services.issues import SyncIssue
 from mobile_app.services.meetings import ChairChoice, MeetingForm
+from mobile_app.services.note_drafts import AnalysisForm, SupervisionForm
+from mobile_app.services.note_lines import NoteLine
 from mobile_app.services.overview import ChildRow, KnownAdult, Overview
 from mobile_app.services.plans import PlanView
 from mobile_app.services.review import ReturnedItem, ReviewRow
@@ -35,6 +37,7 @@ DECISION = "/decision"
 PLAN = "/plan"
 MEETING = "/meeting"
 DASHBOARD = "/dashboard"
+NOTES = "/notes"
 
 
 @dataclass
@@ -75,6 +78,7 @@ class HistoryScreen:
     reason: str = ""
     base_id: str = ""  # the competing version a resolution starts from
     mine: bool = False  # only an entry's author amends or takes it back
+    visit_id: str = ""  # the visit an entry was made from ("" for none)
 
 
 @dataclass
@@ -92,6 +96,7 @@ class ReviewScreen:
     rows: list[ReviewRow]
     returned: list[ReturnedItem]
     supervisor: bool
+    amendable: frozenset[str] = frozenset()  # returned visits I may amend in the visit form
 
 
 @dataclass
@@ -145,6 +150,20 @@ class MeetingScreen:
 
 
 @dataclass
+class NotesScreen:
+    """A child's supervision and analysis notes, and the note being written ("" for none)."""
+
+    child: ChildRow
+    notes: list[NoteLine]
+    can_analyse: bool
+    can_supervise: bool
+    drafts: frozenset[str] = frozenset()  # kinds of note with a draft kept for this child
+    writing: str = ""  # "analysis", "supervision", or "" when no form is open
+    analysis: AnalysisForm = field(default_factory=AnalysisForm)
+    supervision: SupervisionForm = field(default_factory=SupervisionForm)
+
+
+@dataclass
 class SyncProgress:
     """Where a running sync is, and how the last one ended."""
 
@@ -177,6 +196,7 @@ class AppState(ft.Observable):
     decision: DecisionScreen | None = None
     plan: PlanScreen | None = None
     meeting: MeetingScreen | None = None
+    notes: NotesScreen | None = None
     dashboard: DashboardScreen | None = None
     # The keystore has no secret for this data folder: it can never be opened here again.
     key_missing: bool = False
@@ -210,6 +230,7 @@ class AppState(ft.Observable):
         self.decision = None
         self.plan = None
         self.meeting = None
+        self.notes = None
         self.dashboard = None
 
     def locked(self, message: str = "") -> None:
@@ -224,9 +245,11 @@ class AppState(ft.Observable):
         self.go(SYNC_NEEDED, message)
 
     def show_overview(self, overview: Overview, issues: list[SyncIssue]) -> None:
-        """Show fresh caseload and sync figures."""
+        """Show fresh caseload and sync figures (re-rendering even when no figure changed: a
+        review that arrived alone changes what the caseload's review banner says)."""
         self.overview = overview
         self.issues = issues
+        self.changed()
 
     def sync_started(self) -> None:
         """Mark a sync as running."""
@@ -274,6 +297,11 @@ class AppState(ft.Observable):
         """Show the professionals-only meeting form."""
         self.meeting = screen
         self.go(MEETING)
+
+    def open_notes(self, screen: NotesScreen) -> None:
+        """Show a child's supervision and analysis notes."""
+        self.notes = screen
+        self.go(NOTES)
 
     def open_decision(self, screen: DecisionScreen) -> None:
         """Show a child's decision prompts."""

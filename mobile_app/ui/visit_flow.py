@@ -1,4 +1,8 @@
-"""Recording a visit: open or resume its draft, save every change, step through, finalise."""
+"""Recording a visit: open or resume its draft, save every change, step through, finalise.
+
+The same form amends a finalised visit for its author: opened from the visit's current
+version, it needs a reason, and finalising stores a new version of the visit.
+"""
 
 from typing import Any, TypeVar
 
@@ -9,6 +13,7 @@ from mobile_app.services.drafts import STEPS, DraftService, ItemDraft, VisitDraf
 from mobile_app.services.finalise import FinaliseService
 from mobile_app.services.overview import known_adults
 from mobile_app.services.scaling import ScaleDraft
+from mobile_app.services.visit_amendment import VisitAmendments
 from mobile_app.services.wording import checklist_domains
 from mobile_app.ui.controller import AppController
 from mobile_app.ui.state import VisitScreen
@@ -58,6 +63,15 @@ class VisitFlow:
             _DEFAULT_TYPE.get(row.child.status, VisitType.TARGETED),
             self._app.config.clock(),
         )
+        adults = known_adults(self._app.store, row.case_id)
+        self._state.open_visit(VisitScreen(draft, row, adults))
+
+    def amend(self, record_id: str) -> None:
+        """Reopen a finalised visit of mine in the form, to amend it (resumed if started)."""
+        draft = VisitAmendments(self._app.store, self._app.me()).open(record_id)
+        row = self._app.child_row(draft.child_id)
+        if row is None:
+            return
         adults = known_adults(self._app.store, row.case_id)
         self._state.open_visit(VisitScreen(draft, row, adults))
 
@@ -177,7 +191,14 @@ class VisitFlow:
 
     def leave(self) -> None:
         """Back to the caseload; the draft stays on the device to resume."""
+        amending = self.draft.is_amendment
         self._state.close_visit()
+        if amending:
+            self._app.show_caseload(
+                "Amendment saved as a draft: resume it with Amend visit, from the visit's "
+                "history or the records returned to you."
+            )
+            return
         self._app.show_caseload("Visit saved as a draft: resume it from the caseload.")
 
     def finalise(self) -> None:
@@ -191,7 +212,17 @@ class VisitFlow:
             self.screen.problems = result.problems
             self._state.changed()
             return
+        amended = self.draft.is_amendment
         self._state.close_visit()
-        self._app.show_caseload(
-            f"Visit finalised. {store.outbox.count()} records are waiting to sync."
-        )
+        waiting = f"{store.outbox.count()} records are waiting to sync."
+        if not amended:
+            self._app.show_caseload(f"Visit finalised. {waiting}")
+            return
+        message = f"Visit amended: the new version goes back to your supervisor. {waiting}"
+        if result.entry_ids:
+            # The entry is its own record: changing it is the author's separate choice.
+            message += (
+                " Its chronology entry was not changed: to change it too, open the child's "
+                "chronology and choose History and changes on that entry."
+            )
+        self._app.show_caseload(message)

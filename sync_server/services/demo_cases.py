@@ -1,15 +1,27 @@
 """Three synthetic families, modelled on the case studies, as ordinary record versions.
 
 All names, addresses and NHS numbers come from shared.synthetic: none is a real person.
+The second family's children have a child protection plan with its outcomes, so a statutory
+visit to them waits for a supervisor's countersignature, as issue 6 asks.
 """
 
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from shared.ids import new_id
-from shared.models import Address, Child, ChronologyEntry, Family, SignificantAdult
+from shared.models import (
+    Address,
+    Child,
+    ChronologyEntry,
+    CoreGroupMember,
+    CPPlan,
+    Family,
+    PlanOutcome,
+    PlanVisitRule,
+    SignificantAdult,
+)
 from shared.models.people import Practitioner
 from shared.protocol import RecordVersion
 from shared.synthetic import fake_nhs_number, family_name, given_name, street_address
@@ -43,6 +55,18 @@ class DemoCase:
 class _Kid:
     sex: str
     age_days: int
+
+
+@dataclass(frozen=True, slots=True)
+class _Outcome:
+    """One plan outcome as the conference wrote it (V4: danger, goal, consequence)."""
+
+    danger: str
+    goal: str
+    consequence: str
+    measure: str
+    owner: str
+    due_in_days: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +141,46 @@ class _CaseBuilder:
                 child_ids=tuple(self.child_ids), relationship=relationship, name=name, **fields
             )
         )
+
+    def day(self, days_ago: int) -> date:
+        """Return the date `days_ago` days before now."""
+        return self.now.date() - timedelta(days=days_ago)
+
+    def plan(
+        self,
+        categories: Sequence[CPCategory],
+        icpc_days_ago: int,
+        visit_every_days: int,
+        outcomes: Sequence[_Outcome],
+    ) -> None:
+        """Add a child protection plan for every child, and its outcomes."""
+        plan_id = self._add(
+            CPPlan(
+                child_ids=tuple(self.child_ids),
+                categories=tuple(categories),
+                icpc_date=self.day(icpc_days_ago),
+                visit_frequency_days=visit_every_days,
+                seen_alone_rule=PlanVisitRule(every_n_visits=1),
+                core_group=(
+                    CoreGroupMember(person_id=self.author.id),
+                    CoreGroupMember(role=Role.HEALTH_VISITOR, agency=Agency.HEALTH_VISITING),
+                ),
+                contingency_plan="If the home conditions fall again, a strategy discussion.",
+                lead_practitioner_id=self.author.id,
+            )
+        )
+        for outcome in outcomes:
+            self._add(
+                PlanOutcome(
+                    plan_id=plan_id,
+                    danger_statement=outcome.danger,
+                    safety_goal=outcome.goal,
+                    consequence_if_not_achieved=outcome.consequence,
+                    measure=outcome.measure,
+                    owner=outcome.owner,
+                    due=self.day(icpc_days_ago) + timedelta(days=outcome.due_in_days),
+                )
+            )
 
     def events(self, events: Sequence[_Event]) -> None:
         """Add one chronology entry per event, about all the children or one."""
@@ -246,6 +310,22 @@ def _known_family(case: _CaseBuilder) -> None:
                 Significance.SERIOUS,
             ),
         ]
+    )
+    case.plan(
+        [CPCategory.NEGLECT, CPCategory.PHYSICAL],
+        icpc_days_ago=62,
+        visit_every_days=14,
+        outcomes=[
+            _Outcome(
+                "School is worried the children are left alone after school; if nothing "
+                "changes they will be hurt while nobody is watching.",
+                "A named adult collects the children from school every day.",
+                "If not achieved, a strategy discussion about who cares for the children.",
+                "School's collection log; the children say who was at home.",
+                "Mother, with the family support worker",
+                60,
+            ),
+        ],
     )
 
 

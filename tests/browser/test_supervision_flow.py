@@ -1,8 +1,9 @@
-"""Supervision end to end in a real browser (issue 6): a health visitor records a statutory
-visit with no signal and syncs; their supervisor syncs, finds the visit's chronology entry in
-the review queue and returns it with a comment; the health visitor syncs, sees the return,
-amends the entry with a reason and syncs; the supervisor countersigns the amended version; and
-the supervisor's history of that entry shows all of it, each decision on the version it names.
+"""Supervision end to end in a real browser (issue 6), the issue's flow exactly: a health
+visitor records a statutory visit on a child with a plan and syncs; their supervisor syncs,
+finds the VISIT in the review queue awaiting countersignature and returns it with a comment;
+the health visitor syncs, sees the return, amends the visit in the visit form with a reason and
+syncs; the supervisor countersigns the amended version; and the supervisor's history of the
+visit shows all of it, each decision on the version it names.
 
 Two devices (two app processes, each with its own data folder) against one real server
 process, every step through the app's accessibility tree, as in test_offline_visit.
@@ -16,23 +17,33 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from mobile_app.sync_client import SyncClient
+from shared.models import Child, CPPlan
 from tests.browser.processes import AppProcess, keep_log
 from tests.browser.test_offline_visit import first_run, record_visit, sync_now
-from tests.e2e.conftest import ServerProcess
+from tests.e2e.conftest import DEMO_PASSWORD, ServerProcess
 
 if TYPE_CHECKING:
     from tests.browser.driver import FletPage
 
-pytestmark = [pytest.mark.e2e, pytest.mark.browser, pytest.mark.timeout(240)]
+pytestmark = [pytest.mark.e2e, pytest.mark.browser, pytest.mark.timeout(300)]
 
 SLOW_MS = 45_000
 SYNC_TRIES = 3
 COMMENT = "Say who else was present and what the grandmother told you."
-AMENDED = "Home visit: baby seen alone, awake. Mother and maternal grandmother present; "
-REASON = "Named who was present, as my supervisor asked."
+REASON = "Named who else was present, as my supervisor asked."
 COMMENT_BOX = "Your comment (needed to return or escalate)"
-HV_LABEL = "Health visitor, Health visiting"
-SUP_LABEL = "Supervisor, Children's social care"
+VISIT = "Visit: Statutory child protection visit on"
+ON_PLAN = "Countersign: statutory visit on a plan"
+HV_LABEL = "Health visiting"
+VISIT_STEPS = (
+    "Seeing the child",
+    "What you observed",
+    "The child's voice",
+    "Father or male carer",
+    "Worries and next steps",
+    "Check and finalise",
+)
 
 
 def test_a_returned_visit_is_amended_countersigned_and_shown_in_its_history(
@@ -41,9 +52,9 @@ def test_a_returned_visit_is_amended_countersigned_and_shown_in_its_history(
     open_page: Callable[[AppProcess, str], Any],
 ) -> None:
     marker = f"check-in {uuid.uuid4().hex[:8]}"
-    amended = f"{AMENDED}grandmother says feeds are missed ({marker})."
     server = ServerProcess(tmp_path / "server.db").start()
     try:
+        child = child_on_a_plan(server)
         hv_app, sup_app = start_apps(server.url, "hv", "sup")
         sup = open_page(sup_app, "sup")
         first_run(sup, "demo-sup")
@@ -55,7 +66,6 @@ def test_a_returned_visit_is_amended_countersigned_and_shown_in_its_history(
 
         hv = open_page(hv_app, "hv")
         first_run(hv, "demo-hv")
-        child = hv.first_child()
         with hv.step("offline"):
             server.stop()
             sync_now(hv)
@@ -65,11 +75,11 @@ def test_a_returned_visit_is_amended_countersigned_and_shown_in_its_history(
             server = ServerProcess(server.db, port=server.port).start()
             synced(hv, re.compile(r"Sync finished: Sent [1-9]\d*, received \d+"))
 
-        with sup.step("entry-returned"):
+        with sup.step("visit-returned"):
             synced(sup, "Review queue (2)")  # the visit and its chronology entry
             open_queue(sup)
-            sup.see("Visit: Statutory child protection visit on")
-            item = queue_item(sup, "Home visit: ")
+            item = queue_item(sup, VISIT)
+            assert ON_PLAN in said(item)  # the child has a plan: it awaits a countersignature
             sup.fill_box(item.get_by_label(COMMENT_BOX, exact=True), COMMENT)
             item.get_by_role("button", name="Return to author", exact=True).click()
             sup.see("Returned to the author.")
@@ -80,49 +90,71 @@ def test_a_returned_visit_is_amended_countersigned_and_shown_in_its_history(
             synced(hv, "Returned to you (1)")
             hv.tap("See what to change")
             hv.see_announced(COMMENT)
-            hv.tap("Back to caseload")
-        with hv.step("entry-amended"):
-            open_entry_history(hv, child)
-            hv.see("Chronology entry: 1 version, oldest first.")
-            # The author's own history shows the return, on the version it names.
-            hv.see_announced(
-                re.compile(rf"Version 1, [\s\S]*Returned to the author by {SUP_LABEL}, .*{COMMENT}")
-            )
-            hv.fill("Entry text", amended)
-            hv.fill("Reason for the change", REASON)
-            hv.tap("Save amendment")
-            hv.see("Amendment saved.")
-            hv.see("Chronology entry: 2 versions, oldest first.")
-            hv.tap("Back to chronology")
-            hv.button("Back to caseload").first.click()
+        with hv.step("visit-amended"):
+            hv.tap("Amend visit")
+            hv.see("Amending a finalised visit")
+            hv.at_step("Who is here")
+            hv.fill("Someone else present (for example: mother)", "Maternal aunt")
+            hv.button("Add").first.click()
+            hv.button("Remove Maternal aunt").wait_for()
+            for title in VISIT_STEPS:
+                hv.next_step(title)
+            hv.fill("Why are you amending this visit?", REASON)
+            hv.tap("Save amended visit")
+            hv.see("My caseload")
+            hv.see("Visit amended: the new version goes back to your supervisor.")
+            hv.see("Its chronology entry was not changed")
             synced(hv, sent(1))
             hv.see(re.compile(r"\b0 records waiting to sync"))
 
         with sup.step("amendment-countersigned"):
-            synced(sup, "Review queue (2)")  # the amended entry is back, with the visit
+            synced(sup, "Review queue (2)")  # the amended visit is back, with the entry
             open_queue(sup)
-            item = queue_item(sup, f"Home visit: {AMENDED}")
+            item = queue_item(sup, VISIT)  # one visit item: the amended version
+            assert ON_PLAN in said(item)
             item.get_by_role("button", name="Countersign", exact=True).click()
             sup.see("Countersigned.")
             sup.tap("Back to caseload")
             synced(sup, sent(1))
 
         with sup.step("history-shows-every-step"):
-            open_entry_history(sup, child)
-            sup.see("Chronology entry: 2 versions, oldest first.")
+            open_visit_history(sup, child)
+            sup.see("Visit: 2 versions, oldest first.")
             first = sup.see_announced(re.compile(rf"Version 1, .* by {HV_LABEL}"))
             assert re.search(rf"Returned to the author by You, .*Comment: {COMMENT}", said(first))
             assert "Countersigned" not in said(first)
             second = sup.see_announced(re.compile(rf"Version 2, .* by {HV_LABEL}"))
             assert f"Replaces the version before. Reason: {REASON}" in said(second)
-            assert amended in said(second)
             assert re.search(r"Countersigned by You, \d\d \w{3} \d{4} \d\d:\d\d\.", said(second))
+            assert "Returned" not in said(second)
 
         for app in (hv_app, sup_app):
             assert app.failures() == [], app.log_text()
     finally:
         server.stop()
         keep_log(server.log, "server.log")
+
+
+def child_on_a_plan(server: ServerProcess) -> str:
+    """The name of a demo-hv child with a child protection plan, read from the server."""
+    with SyncClient(server.url) as anonymous:
+        token = anonymous.login("demo-hv", DEMO_PASSWORD, "browser-test-check").token
+    plans: list[str] = []
+    names: dict[str, str] = {}
+    cursor = 0
+    with SyncClient(server.url, token) as client:
+        while True:
+            page = client.pull(cursor)
+            for item in page.items:
+                if isinstance(item.payload, CPPlan):
+                    plans += item.payload.child_ids
+                if isinstance(item.payload, Child):
+                    names[item.record_id] = f"{item.payload.given_name} {item.payload.family_name}"
+            if not page.has_more:
+                break
+            cursor = page.next_cursor
+    assert plans, "the demo data gives demo-hv no child with a plan"
+    return names[plans[0]]
 
 
 def said(node: Any) -> str:
@@ -162,20 +194,22 @@ def open_queue(app: "FletPage") -> None:
     app.see(re.compile(r"\d+ records? waiting, oldest first"))
 
 
-def queue_item(app: "FletPage", what: str) -> Any:
-    """The one queue item whose record reads `what...`: its group holds its controls (the
+def queue_item(app: "FletPage", title: str) -> Any:
+    """The one queue item whose title starts with `title`: its group holds its controls (the
     group is announced by its details; the item's title is its first text)."""
     from playwright.sync_api import expect  # noqa: PLC0415 (optional until the browser runs)
 
-    title = re.compile(rf"^Chronology entry: {re.escape(what)}")
-    item = app.page.get_by_role("group").filter(has_text=title)
+    item = app.page.get_by_role("group").filter(has_text=re.compile(rf"^{re.escape(title)}"))
     expect(item).to_have_count(1)
     return item
 
 
-def open_entry_history(app: "FletPage", child: str) -> None:
-    """Open the child's chronology and the history of its newest entry (the visit's)."""
+def open_visit_history(app: "FletPage", child: str) -> None:
+    """Open the child's chronology, its newest entry's history (the visit's entry), and from
+    there the visit's own history."""
     app.tap_for_child(child, "Chronology")
     app.see(re.compile(r"\b\d+ entries, newest first"))
     app.button("History and changes").first.click()
     app.see(re.compile(r"Chronology entry: \d versions?, oldest first\."))
+    app.tap("The visit's history")
+    app.see(re.compile(r"Visit: \d versions?, oldest first\."))

@@ -5,6 +5,7 @@ import pytest
 
 from mobile_app.errors import StoreError
 from mobile_app.services.account import AccountService
+from mobile_app.services.note_drafts import AnalysisForm, NoteDraftStore
 from mobile_app.services.records import NewRecord, RecordService
 from mobile_app.store import DeviceStore
 from shared.ids import new_id
@@ -56,3 +57,10 @@ def test_another_user_cannot_sign_in_over_unsynced_work(
 def test_another_user_may_sign_in_once_nothing_waits(store: DeviceStore) -> None:
     sign_in(store, "hv-one")
     assert sign_in(store, "hv-two").username == "hv-two"
+
+
+def test_a_half_written_note_also_keeps_the_device_for_its_writer(store: DeviceStore) -> None:
+    writer = sign_in(store, "hv-one")
+    NoteDraftStore(store, writer.id).save(new_id(), AnalysisForm(analysis="Missed appointments"))
+    with pytest.raises(StoreError, match=r"1 unsynced item"):
+        sign_in(store, "hv-two")

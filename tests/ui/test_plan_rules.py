@@ -21,7 +21,7 @@ GOOD = {"action": "Weigh Poppy", "owner": "Health visitor", "due": "2026-11-12"}
             {"due": "12/11/2026"},
             "Action 1: write the due date as year-month-day, for example 2026-11-20.",
         ),
-        ({"due": "2026-02-30"}, "Action 1: 2026-02-30 is not a real date: check the month and"),
+        ({"due": "2026-02-30"}, "Action 1: that is not a real date: check the month and"),
         ({"due": "2026-11-04"}, "Action 1: the due date is before the visit"),
         ({"action": "x" * 201}, "Action 1: keep what needs to happen to 200 characters or fewer."),
         ({"owner": "x" * 201}, "Action 1: keep who will do it to 200 characters or fewer."),

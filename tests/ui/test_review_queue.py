@@ -191,9 +191,11 @@ async def test_a_returned_record_shows_on_the_authors_device_until_amended(
     assert not fc.has("review.count")  # not a supervisor: no queue
     assert fc.value(f"returned.{my_entry.version_id}.comment") == "Say who was in the home."
     assert not fc.has(f"returned.{colleague.version_id}")
+    await fc.tap(key=f"returned.{my_entry.version_id}.open")
+    assert fc.has("screen.history")
+    assert fc.has("history.amend")  # my entry: mine to amend
     RecordService(app.store).amend(my_entry.record_id, mine, reason="Added who was there.")
-    await fc.tap(key="nav.caseload")
-    app.flows.app.refresh()
+    app.flows.app.show_caseload()
     await fc.settle()
     assert not fc.has("caseload.returned")
 
@@ -237,3 +239,17 @@ def team_child(team: TeamRecords) -> str:
     visit = next(v for v in team.versions if v.version_id == team.visit_version)
     assert isinstance(visit.payload, Visit)
     return visit.payload.child_ids[0]
+
+
+async def test_a_return_arriving_alone_in_a_sync_still_shows_on_the_caseload(
+    app: Driver, seeded: FamilyIds
+) -> None:
+    """A sync that brings only a review changes no caseload figure; the banner still updates."""
+    mine = entry(seeded.baby_id, PRACTITIONER.id, "Home cold; heating off.", 18)
+    my_entry = pulled(seeded.case_id, new_id(), mine, 300, author_id=PRACTITIONER.id)
+    await receive(app, [my_entry])
+    assert not app.fc.has("caseload.returned")
+
+    await receive(app, [review_of(my_entry, ReviewAction.RETURN, "Say who was there.", 301)])
+
+    assert app.fc.value("caseload.returned").startswith("Returned to you (1)")

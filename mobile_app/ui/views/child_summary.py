@@ -1,4 +1,5 @@
-"""Before the visit: what is new since my last visit, open actions, and the known men."""
+"""Before the visit: what is new since my last visit, open actions, the known men, and the
+supervision and analysis notes (kept apart from the facts)."""
 
 from datetime import date
 
@@ -9,6 +10,7 @@ from mobile_app.services.child_summary import AdultLine, OpenAction
 from mobile_app.ui.controls import (
     button,
     buttons,
+    failed_part,
     failed_screen,
     guarded,
     heading,
@@ -65,6 +67,41 @@ def _adult(adult: AdultLine) -> ft.Control:
             padding=12,
         )
     )
+
+
+@guarded(failed_part)
+def _notes(view: SummaryScreen, flows: Flows) -> ft.Control:
+    """Supervision and analysis, kept apart from the facts: the last analysis and latest notes."""
+    child_id = view.child.child_id
+    notes = flows.notes.overview(child_id)
+    rows: list[ft.Control] = [heading("Supervision and analysis")]
+    if notes.last_analysis_at is None:
+        rows.append(note("No chronology analysis on this device yet.", key="summary.analysis"))
+    else:
+        written = _day(notes.last_analysis_at)
+        rows.append(note(f"Last chronology analysis written {written}.", key="summary.analysis"))
+    if notes.analysis_due and notes.next_rcpc is not None:
+        rows.append(
+            note(
+                f"An analysis is due before the review conference on {_day(notes.next_rcpc)}.",
+                key="summary.analysis_due",
+                strong=True,
+            )
+        )
+    rows += [
+        note(f"{line.title}, by {line.author}", key=f"summary.note.{i}")
+        for i, line in enumerate(notes.latest)
+    ]
+    rows.append(
+        buttons(
+            button(
+                "Supervision and analysis",
+                "summary.notes",
+                flows.app.act(lambda: flows.notes.open(child_id)),
+            )
+        )
+    )
+    return ft.Column(rows, spacing=16)
 
 
 def _news(view: SummaryScreen) -> list[ft.Control]:
@@ -133,6 +170,7 @@ def child_summary_view(state: AppState, flows: Flows) -> ft.View:
         ),
         *_alerts(view, flows),
         *_news(view),
+        _notes(view, flows),
         heading("Actions from earlier visits"),
     ]
     body += [_action(i, a) for i, a in enumerate(summary.actions)] or [

@@ -3,6 +3,8 @@
 An entry in conflict shows its competing versions; the person picks one (or writes new
 text), gives a reason, and resolves it with one version that names both. Otherwise they can
 amend the text, or mark the entry withdrawn or entered in error, always with a reason.
+An entry made at a visit links to the visit's history; a visit is amended by its author in
+the visit form.
 """
 
 import flet as ft
@@ -154,6 +156,29 @@ def _change_controls(view: HistoryScreen, flows: Flows) -> list[ft.Control]:
     ]
 
 
+def _visit_controls(view: HistoryScreen, flows: Flows) -> list[ft.Control]:
+    """A visit is changed in the visit form, by the practitioner who recorded it."""
+    if view.history.in_conflict:
+        return [note("This visit has competing versions: sync, then look again.")]
+    if not view.mine:
+        return [
+            note(
+                "Only the practitioner who recorded this visit can amend it. Add to it "
+                "instead: a review, or a new entry.",
+                key="history.not_yours",
+            )
+        ]
+    record_id = view.history.record_id
+    amend = flows.app.act(lambda: flows.visits.amend(record_id))
+    return [
+        note(
+            "Amending opens the visit form as it was finalised; your reason is kept with "
+            "the new version. Its chronology entry is amended on its own."
+        ),
+        buttons(button("Amend visit", "history.amend_visit", amend, primary=True)),
+    ]
+
+
 def _summary(history: RecordHistory) -> str:
     count = len(history.versions)
     kind = label(history.record_type)
@@ -180,6 +205,11 @@ def record_history_view(state: AppState, flows: Flows) -> ft.View:
         *(version_card(line, n) for n, line in enumerate(history.versions, start=1)),
     ]
     if history.record_type == "chronology_entry":
+        if view.visit_id:
+            to_visit = app.act(lambda: flows.history.open(view.visit_id))
+            body.append(buttons(button("The visit's history", "history.visit", to_visit)))
         body += _change_controls(view, flows)
+    elif history.record_type == "visit":
+        body += _visit_controls(view, flows)
     body.append(back)
     return screen("screen.history", RECORD_HISTORY, "History", body)

@@ -72,8 +72,42 @@ def _item(row: ReviewRow, form: dict[str, str], flows: Flows) -> ft.Control:
             )
         ),
     ]
-    # One group per item: each button is announced with the record it acts on. Not a Card: a
-    # card is one semantics node, and its comment box would take the card's words as its label.
+    return _group(lines)
+
+
+def _returned(item: ReturnedItem, amendable: bool, flows: Flows) -> ft.Control:
+    when = item.decided_at.astimezone().strftime("%d %b %Y %H:%M")
+    key = f"returned.{item.version_id}"
+    lines: list[ft.Control] = [
+        subheading(f"{item.kind}: {item.what}", key=key),
+        note(f"Returned {when}. Your supervisor asks:"),
+        note(item.comment, key=f"{key}.comment", strong=True),
+        note("Amend the record to answer: the amended version goes back to your supervisor."),
+    ]
+    if amendable:
+        amend = flows.app.act(lambda: flows.visits.amend(item.record_id))
+        lines.append(buttons(button("Amend visit", f"{key}.amend", amend, primary=True)))
+    elif item.entry_child_id is not None:
+        child_id = item.entry_child_id
+
+        def open_entry() -> None:
+            flows.chronology.open(child_id)
+            flows.history.open(item.record_id)
+
+        lines.append(
+            buttons(
+                button("Open the entry", f"{key}.open", flows.app.act(open_entry), primary=True)
+            )
+        )
+    return _group(lines)
+
+
+def _group(lines: list[ft.Control]) -> ft.Control:
+    """One item's lines in a bordered group, its buttons announced with the record they act on.
+
+    Not a Card: a card is one semantics node, and a box or button in it would take the card's
+    words as its label.
+    """
     return ft.Semantics(
         container=True,
         content=ft.Container(
@@ -83,17 +117,6 @@ def _item(row: ReviewRow, form: dict[str, str], flows: Flows) -> ft.Control:
             border_radius=12,
         ),
     )
-
-
-def _returned(item: ReturnedItem) -> ft.Control:
-    when = item.decided_at.astimezone().strftime("%d %b %Y %H:%M")
-    lines: list[ft.Control] = [
-        subheading(f"{item.kind}: {item.what}", key=f"returned.{item.version_id}"),
-        note(f"Returned {when}. Your supervisor asks:"),
-        note(item.comment, key=f"returned.{item.version_id}.comment", strong=True),
-        note("Amend the record to answer: the amended version goes back to your supervisor."),
-    ]
-    return ft.Card(ft.Container(ft.Column(lines, spacing=4), padding=12))
 
 
 def _queue(rows: list[ReviewRow], form: dict[str, str], flows: Flows) -> list[ft.Control]:
@@ -125,7 +148,7 @@ def review_queue_view(state: AppState, flows: Flows) -> ft.View:
             body.append(buttons(button("Team dashboard", "review.dashboard", board)))
             body += _queue(review.rows, form, flows)
         body.append(heading("Returned to you"))
-        body += [_returned(i) for i in review.returned] or [
+        body += [_returned(i, i.record_id in review.amendable, flows) for i in review.returned] or [
             note("None of your records has been returned.", key="returned.empty")
         ]
     body.append(buttons(button("Back to caseload", "nav.caseload", app.act(app.show_caseload))))

@@ -26,6 +26,7 @@ from mobile_app.ui.views.visit_steps.review import review_step
 from mobile_app.ui.views.visit_steps.seen import seen_step
 
 Step = Callable[[VisitScreen, Flows], ft.Control]
+AMENDING = "Amending a finalised visit: change what needs changing, then give your reason."
 STEP_SCREENS: dict[str, tuple[str, Step]] = {
     "people": ("Who is here", people_step),
     "seen": ("Seeing the child", seen_step),
@@ -57,8 +58,10 @@ def visit_view(state: AppState, flows: Flows) -> ft.View:
         )
     nav.append(button("Save and leave", "visit.leave", app.act(visits.leave)))
     steps = [(str(i), f"{i + 1}. {STEP_SCREENS[name][0]}") for i, name in enumerate(STEPS)]
+    amending = visit.draft.is_amendment
     body = [
         heading(f"{visit.child.name}, {visit.child.age}", key="visit.child"),
+        *([note(AMENDING, key="visit.amending", strong=True)] if amending else []),
         note(f"Step {step + 1} of {len(STEPS)}: {title}", key="visit.step", strong=True),
         dropdown(
             "Go to step",
@@ -71,4 +74,4 @@ def visit_view(state: AppState, flows: Flows) -> ft.View:
         step_view(visit, flows),
         buttons(*nav),
     ]
-    return screen("screen.visit", VISIT, "Visit", body)
+    return screen("screen.visit", VISIT, "Amend visit" if amending else "Visit", body)
