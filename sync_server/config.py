@@ -13,6 +13,15 @@ from sync_server.errors import ConfigError
 
 ENV_PREFIX = "DOORSTEP_"
 DEFAULT_DB_PATH = Path("data/doorstep-server.db")
+SIGNIN_KEY_ENV = "DOORSTEP_SIGNIN_KEY_FILE"
+
+
+def _default_signin_key_file() -> Path:
+    # Outside the data folder: a copied database must not carry the key to its digests.
+    found = os.environ.get(SIGNIN_KEY_ENV)
+    return Path(found) if found else Path.home() / ".config" / "doorstep-server" / "signin.key"
+
+
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 
@@ -58,6 +67,8 @@ class Settings:
     signin_max_failures_per_address: int = 20
     signin_lockout_after: int = 10
     signin_lockout_seconds: int = 900
+    # Keys the digests under which usernames and addresses are counted (never stored in clear).
+    signin_key_file: Path = field(default_factory=_default_signin_key_file)
     tls_cert: Path | None = None
     tls_key: Path | None = None
     # Reverse proxies whose X-Forwarded-For names the client (sign-in limits per address);
@@ -82,6 +93,8 @@ class Settings:
         self._check_signin_limits()
         if self.break_glass_minutes < 1:
             raise ConfigError("break_glass_minutes: must be at least 1")
+        if self.signin_key_file.resolve().parent == self.db_path.resolve().parent:
+            raise ConfigError("signin_key_file: keep it outside the database's folder")
         if (self.tls_cert is None) != (self.tls_key is None):
             raise ConfigError(
                 "tls_cert, tls_key: give both the certificate and its key, or neither"

@@ -14,3 +14,4 @@ logging.getLogger("flet").setLevel(logging.WARNING)
 def _keystore(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Device secrets of a test live in its own tmp folder (subprocesses inherit it)."""
     monkeypatch.setenv("DOORSTEP_KEYSTORE", str(tmp_path / "keystore"))
+    monkeypatch.setenv("DOORSTEP_SIGNIN_KEY_FILE", str(tmp_path / "server-keys" / "signin.key"))

@@ -260,6 +260,10 @@ class IngestBatch(Protocol):
         record among these ids."""
         ...
 
+    def outcome_plans(self, version_ids: Collection[str]) -> dict[str, str]:
+        """Return the plan_id each stored plan_outcome version among these ids names."""
+        ...
+
     def plan_leads(self, plan_ids: Collection[str]) -> dict[str, tuple[str, frozenset[str]]]:
         """Return, per stored cp_plan among these record ids, its case id and the
         lead_practitioner_id each of its current (head) versions names."""

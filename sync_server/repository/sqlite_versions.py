@@ -213,6 +213,17 @@ class SqliteIngestBatch:
 
     # Push rules for plans and professionals-only meetings (DOMAIN.md 3.6, 3.7, 7): one
     # statement each per batch, and only for batches holding plans, outcomes or approvals.
+    def outcome_plans(self, version_ids: Collection[str]) -> dict[str, str]:
+        """Return the plan_id each stored plan_outcome version among these ids names."""
+        if not version_ids:
+            return {}
+        rows = self._conn.execute(
+            "SELECT version_id, json_extract(payload_json, '$.payload.plan_id') FROM versions"
+            f" WHERE version_id IN {IDS} AND record_type = 'plan_outcome'",
+            (ids_json(version_ids),),
+        )
+        return dict(rows.fetchall())
+
     def plan_leads(self, plan_ids: Collection[str]) -> dict[str, tuple[str, frozenset[str]]]:
         """Return, per stored cp_plan among these record ids, its case id and the
         lead_practitioner_id each of its current (head) versions names."""

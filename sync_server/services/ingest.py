@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC
 
-from shared.models import ChronologyEntry, CPPlan, DecisionRecord, RecordPayload
+from shared.models import ChronologyEntry, CPPlan, DecisionRecord, PlanOutcome, RecordPayload
 from shared.models.link import SameEventLink
 from shared.models.review import ReviewDecision
 from shared.protocol import ItemStatus, RecordVersion
@@ -70,6 +70,8 @@ class _Known:
     origins: dict[str, tuple[str, str]] = field(default_factory=dict)
     # The plans this batch's outcomes and plan edits name; the chairs its meetings name.
     plans: dict[str, PlanLeads] = field(default_factory=dict)
+    # The plan each outcome version an outcome edit replaces names (stored, or new in the batch).
+    outcome_plans: dict[str, str] = field(default_factory=dict)
     approvers: dict[str, PractitionerCases] = field(default_factory=dict)
     new_index: dict[str, int] = field(default_factory=dict)  # version_id -> position in batch
     # Server order of every replacing version seen: (0, server_seq) stored, (1, position) new.
@@ -241,6 +243,9 @@ def _look_up(batch: IngestBatch, versions: Sequence[RecordVersion], reader: View
     restricted = edited | named
     held = [v for v in versions if v.payload.record_type in HELD_TYPES]
     plans = {plan_id for v in held if (plan_id := plan_of(v)) is not None}
+    outcome_bases = {
+        base_id for v in held if isinstance(v.payload, PlanOutcome) for base_id in v.replaced_ids()
+    }
     approvers = {chair for v in held if (chair := approver_of(v)) is not None}
     stored: dict[str, KnownVersion | NewVersion] = dict(
         batch.known_versions(ids | bases | reviewed)
@@ -261,6 +266,7 @@ def _look_up(batch: IngestBatch, versions: Sequence[RecordVersion], reader: View
         if reader.whole_types is not None and (edited | linked)
         else {},
         plans=batch.plan_leads(plans) if plans else {},
+        outcome_plans=batch.outcome_plans(outcome_bases) if outcome_bases else {},
         approvers=batch.practitioner_cases(approvers) if approvers else {},
         replacer_order={vid: (0, seq) for found in replacing.values() for vid, seq in found},
     )
@@ -310,6 +316,14 @@ class _BatchIngest:
         """Check who may change a plan or its outcomes, and a meeting's chair approval."""
         plan_id, approver = plan_of(item), approver_of(item)
         known = self.known
+        if isinstance(item.payload, PlanOutcome):
+            bases = {known.outcome_plans.get(base_id) for base_id in item.replaced_ids()}
+            if bases - {None, item.payload.plan_id}:
+                # else a plan's lead could take another plan's outcome over by moving it
+                raise Refusal(
+                    "payload.plan_id", "an outcome stays on its plan: add one to the other plan"
+                )
+            known.outcome_plans[item.version_id] = item.payload.plan_id
         check_plan_holder(item, known.plans.get(plan_id) if plan_id else None, self.pusher)
         check_chair_approval(item, known.approvers.get(approver) if approver else None)
 

@@ -27,8 +27,8 @@ from shared.models import (
 )
 from shared.models.review import SupervisionNote
 from shared.protocol import RecordVersion
-from shared.vocabulary import Role
-from sync_server.services.scope import NO_CASE_ROLES
+from shared.vocabulary import Lifecycle, Role
+from sync_server.services.scope import NO_CASE_ROLES, PARTNER_OWN_TYPES
 
 FAMILY_RECORD_TYPES = frozenset({"family", "child"})
 
@@ -55,7 +55,7 @@ _CREATORS: dict[str, tuple[frozenset[Role], str]] = {
 }
 _SUPERVISION_TYPES = frozenset({"review_decision", "supervision_note", "analysis_note"})
 # A partner agency contributes its own chronology entries and nothing else (DOMAIN.md 7).
-_PARTNER_TYPES = frozenset({"chronology_entry", "same_event_link"})
+_PARTNER_TYPES = PARTNER_OWN_TYPES  # what a partner creates is what they read as their own
 
 _NAMES_CHILDREN = (
     ChronologyEntry
@@ -138,11 +138,18 @@ _OWN_ACCOUNTS = {
         "replaces_version_id",
         "only the practitioner who recorded the visit may change it: add to it instead",
     ),
+    "checklist_response": (
+        "replaces_version_id",
+        "only the practitioner who made the checklist may change it: add to the visit instead",
+    ),
+    "analysis_note": ("payload.author_id", "only the note's author may change it"),
+    "supervision_note": ("payload.author_id", "only the note's author may change it"),
 }
 
 
 def is_own_account(record_type: str) -> bool:
-    """True for records that only their original author may change (entries and visits)."""
+    """True for records that are one practitioner's account, which only they may change
+    (entries, visits, checklists, analysis and supervision notes)."""
     return record_type in _OWN_ACCOUNTS
 
 
@@ -215,9 +222,12 @@ def plan_of(version: RecordVersion) -> str | None:
 
 
 def approver_of(version: RecordVersion) -> str | None:
-    """The chair a meeting names as approving it (V5), if any."""
+    """The chair a meeting names as approving it (V5), if any; taking a meeting back (withdrawn,
+    entered in error) approves nothing, so it stays possible after that chair left the case."""
     payload = version.payload
-    return payload.chair_approved_by if isinstance(payload, Meeting) else None
+    if not isinstance(payload, Meeting) or version.lifecycle != Lifecycle.CURRENT:
+        return None
+    return payload.chair_approved_by
 
 
 def check_plan_holder(version: RecordVersion, plan: PlanLeads | None, pusher: Pusher) -> None:

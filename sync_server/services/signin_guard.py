@@ -4,19 +4,23 @@ Failures are counted per username and per client address in a sliding window; a 
 failures in a row locks the username for a while. An attempt is counted *before* its slow
 password check (`admit`), inside one write transaction with the check, so attempts sent in
 parallel - or to two server processes over one database - cannot all slip past the limit.
-Usernames and addresses are kept only as their sha256: the typed text is never stored.
+Usernames and addresses are kept only as an HMAC-SHA256 under a key kept outside the database:
+the typed text (a password typed as a username, too) is never stored, and a copied database
+cannot be searched for a name or an address.
 """
 
 import hashlib
+import hmac
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from shared.clock import utc_now
 from sync_server.config import Settings
 from sync_server.errors import TooManyRequests
 from sync_server.repository.security_queries import SignInCounterQueries, SignInLock
+from sync_server.services.server_keys import load_or_create_key
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +32,7 @@ class SignInLimits:
     max_failures_per_address: int = 20
     lockout_after: int = 10
     lockout: timedelta = timedelta(minutes=15)
+    key: bytes = field(default=b"", repr=False)  # keys the stored digests
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "SignInLimits":
@@ -38,6 +43,7 @@ class SignInLimits:
             settings.signin_max_failures_per_address,
             settings.signin_lockout_after,
             timedelta(seconds=settings.signin_lockout_seconds),
+            load_or_create_key(settings.signin_key_file),
         )
 
 
@@ -50,10 +56,11 @@ def _seconds_until(moment: datetime, now: datetime) -> int:
     return math.ceil((moment - now).total_seconds())
 
 
-def _keys(username: str, address: str | None) -> tuple[str, str | None]:
-    user_key = "user:" + hashlib.sha256(username.encode()).hexdigest()
-    address_key = "addr:" + hashlib.sha256(address.encode()).hexdigest() if address else None
-    return user_key, address_key
+def _keys(key: bytes, username: str, address: str | None) -> tuple[str, str | None]:
+    def digest(text: str) -> str:
+        return hmac.new(key, text.encode(), hashlib.sha256).hexdigest()
+
+    return "user:" + digest(username), ("addr:" + digest(address) if address else None)
 
 
 class SignInGuard:
@@ -87,7 +94,7 @@ class SignInGuard:
             TooManyRequests: with the seconds to wait.
         """
         now = self._clock()
-        user_key, address_key = _keys(username, address)
+        user_key, address_key = _keys(self._limits.key, username, address)
         locked_until = self._counters.signin_lock(user_key).locked_until
         if locked_until is not None and datetime.fromisoformat(locked_until) > now:
             raise TooManyRequests(_seconds_until(datetime.fromisoformat(locked_until), now))
@@ -106,7 +113,7 @@ class SignInGuard:
         """Count one failed sign-in (or one about to be checked); lock the username after too
         many in a row. Return the id of the address's count, for `succeeded` to take back."""
         now = self._clock()
-        user_key, address_key = _keys(username, address)
+        user_key, address_key = _keys(self._limits.key, username, address)
         with self._counters.transaction():
             self._counters.prune_signin_failures(stamp(now - self._limits.window))
             self._counters.add_signin_failure(user_key, stamp(now))
@@ -126,7 +133,7 @@ class SignInGuard:
     ) -> None:
         """Forget the username's failures, and take back this attempt's count on the address
         (not the address's others: one good account must not reset an address trying many)."""
-        user_key, _ = _keys(username, address)
+        user_key, _ = _keys(self._limits.key, username, address)
         with self._counters.transaction():
             if address is not None and counted is not None:
                 self._counters.drop_signin_failure(counted)

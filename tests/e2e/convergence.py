@@ -46,17 +46,14 @@ def device_agrees(phone: SyncDevice, as_user: ServerView) -> None:
 def chronology_agrees(phone: SyncDevice, as_user: ServerView, case_id: str) -> None:
     """The family's chronology on the server lists what the device's RecordService calls current.
 
-    Same current versions, same entries in conflict, same lifecycle (withdrawn, in error).
-    Entries holding a version the server refused are left out on both sides: the app counts
-    a refused amendment as replacing the version it names, so it shows it as current (or,
-    once the author amends, as a conflict) where the server has only the author's versions.
+    Same current versions, same entries in conflict, same lifecycle (withdrawn, in error),
+    including entries a non-author's refused change named: a refused change is not current.
     """
-    refused = set(phone.refused().values())
-    entries = [e for e in as_user.case_chronology(case_id).entries if e.record_id not in refused]
+    entries = as_user.case_chronology(case_id).entries
     current = [
         stored.version
         for stored in RecordService(phone.store).current("chronology_entry")
-        if stored.version.case_id == case_id and stored.version.record_id not in refused
+        if stored.version.case_id == case_id
     ]
     assert sorted(e.version_id for e in entries) == sorted(v.version_id for v in current)
     heads_per_record = Counter(v.record_id for v in current)

@@ -1,6 +1,7 @@
 """Sign-in limits live in the server's SQLite file: a restart, a second connection or a second
 process over the same file sees the same counts and lockouts (issue 7)."""
 
+import hashlib
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -23,6 +24,7 @@ LIMITS = SignInLimits(
     max_failures_per_address=5,
     lockout_after=4,
     lockout=timedelta(minutes=15),
+    key=b"k" * 32,
 )
 START = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
 
@@ -158,6 +160,9 @@ def test_the_database_never_holds_the_typed_username_or_the_address(
     dump = repr(rows)
     assert "Jane" not in dump
     assert "192.0.2" not in dump
+    # nor a plain digest, which a copied database could be searched with
+    for typed in ("Jane Example", "192.0.2.44"):
+        assert hashlib.sha256(typed.encode()).hexdigest() not in dump
 
 
 def test_a_failure_counted_while_locked_does_not_lift_the_lockout(

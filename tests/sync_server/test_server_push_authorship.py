@@ -7,7 +7,6 @@ that are not one person's account (children, adults, plans) stay open to the rol
 """
 
 import hashlib
-from collections import Counter
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -17,11 +16,11 @@ from litestar.testing import AsyncTestClient
 from shared.clock import iso
 from shared.protocol import RecordVersion
 from shared.vocabulary import Agency, Role
-from sync_server.repository import IngestBatch, NewVersion
+from sync_server.repository import NewVersion
 from sync_server.services import ServiceContainer
-from sync_server.services.ingest import _to_json, ingest
-from sync_server.services.push_rules import Pusher
+from sync_server.services.ingest import _to_json
 from tests.sync_server.alert_builders import Family, cp_family
+from tests.sync_server.ingest_counting import ingest_counting
 from tests.sync_server.role_builders import add_person
 from tests.sync_server.server_builders import (
     Item,
@@ -264,39 +263,39 @@ async def test_the_original_author_is_who_made_the_first_version_not_the_latest(
     assert by_original[0]["status"] == "accepted", by_original
 
 
-class _CountingBatch:
-    """An ingest batch that counts the calls made to each of its queries."""
-
-    def __init__(self, batch: IngestBatch) -> None:
-        self._batch = batch
-        self.calls: Counter[str] = Counter()
-
-    def __getattr__(self, name: str) -> Any:
-        self.calls[name] += 1
-        return getattr(self._batch, name)
-
-
-def _ingest_counting(services: ServiceContainer, family: Family, items: list[Item]) -> Counter[str]:
-    found = services.repository.practitioner_login("demo-sw")
-    assert found is not None
-    pusher = Pusher(found[0], None, frozenset({family.case_id}))
-    versions = [RecordVersion.model_validate(item) for item in items]
-    with services.repository.ingest() as batch:
-        counting = _CountingBatch(batch)
-        outcomes = ingest(counting, pusher, versions, iso(WHEN))
-    assert {o.status for o in outcomes} == {"accepted"}, outcomes
-    return counting.calls
-
-
 async def test_original_authors_are_looked_up_once_per_batch_and_only_for_edits(
     client: AsyncTestClient[Any], services: ServiceContainer, sw: Headers, family: Family
 ) -> None:
     bases = [entry(family.case_id, family.author_id, [family.child_id]) for _ in range(30)]
-    new_only = _ingest_counting(services, family, bases)
+    new_only = ingest_counting(services, family, bases)
     edits = [edit(base) for base in bases]
     fresh = [entry(family.case_id, family.author_id, [family.child_id]) for _ in range(10)]
 
-    mixed = _ingest_counting(services, family, [*edits, *fresh, *(edit(e) for e in edits)])
+    mixed = ingest_counting(services, family, [*edits, *fresh, *(edit(e) for e in edits)])
 
     assert new_only["original_authors"] == 0
     assert mixed["original_authors"] == 1
+
+
+async def test_only_the_practitioner_who_made_a_checklist_changes_it(
+    client: AsyncTestClient[Any],
+    services: ServiceContainer,
+    sw: Headers,
+    hv: Headers,
+    family: Family,
+) -> None:
+    hv_id = _practitioner_id(services, "demo-hv")
+    checklist = version(family.case_id, {
+        "record_type": "checklist_response", "child_id": family.child_id,
+        "assessed_at": "2025-03-01T10:00:00+00:00", "assessor_id": hv_id, "age_band": "0-1",
+        "answers": [],
+    })  # fmt: skip
+    await push(client, hv, [checklist])
+
+    sw_id = _practitioner_id(services, "demo-sw")
+    by_other = await push(client, sw, [edit(checklist, reason="Seen again.", assessor_id=sw_id)])
+    by_maker = await push(client, hv, [edit(checklist, reason="Seen again.")])
+
+    assert (by_other[0]["status"], by_other[0]["field"]) == ("rejected", "replaces_version_id")
+    assert "made the checklist" in by_other[0]["message"]
+    assert by_maker[0]["status"] == "accepted", by_maker

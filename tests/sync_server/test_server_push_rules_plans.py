@@ -1,22 +1,18 @@
 """Who may change a plan and its outcomes, and who may approve a professionals-only meeting
 (DOMAIN.md 3.6, 3.7, 7; rule V5): a refusal names the field at fault."""
 
-from collections import Counter
 from typing import Any
 
 import pytest
 from litestar.testing import AsyncTestClient
 
 from shared.ids import new_id
-from shared.protocol import RecordVersion
 from shared.vocabulary import Agency, Role
-from sync_server.repository import IngestBatch
 from sync_server.services import ServiceContainer
-from sync_server.services.ingest import ingest
-from sync_server.services.push_rules import Pusher
 from tests.sync_server.alert_builders import Family, cp_family
+from tests.sync_server.ingest_counting import ingest_counting
 from tests.sync_server.role_builders import add_person
-from tests.sync_server.server_builders import edit, entry, push, sign_in, version
+from tests.sync_server.server_builders import edit, entry, push, sign_in, take_back, version
 
 Item = dict[str, Any]
 Headers = dict[str, str]
@@ -178,30 +174,6 @@ async def test_only_the_current_lead_or_a_chair_amends_a_plan(
     assert _status(outcome_by_new_lead[0]) == ("accepted", None)
 
 
-class _CountingBatch:
-    """An ingest batch that counts the calls made to each of its queries."""
-
-    def __init__(self, batch: IngestBatch) -> None:
-        self._batch = batch
-        self.calls: Counter[str] = Counter()
-
-    def __getattr__(self, name: str) -> Any:
-        self.calls[name] += 1
-        return getattr(self._batch, name)
-
-
-def _ingest_counting(services: ServiceContainer, family: Family, items: list[Item]) -> Counter[str]:
-    found = services.repository.practitioner_login("demo-sw")
-    assert found is not None
-    pusher = Pusher(found[0], None, frozenset({family.case_id}))
-    versions = [RecordVersion.model_validate(item) for item in items]
-    with services.repository.ingest() as batch:
-        counting = _CountingBatch(batch)
-        outcomes = ingest(counting, pusher, versions, "2025-03-11T09:00:00.000000Z")
-    assert {o.status for o in outcomes} == {"accepted"}, outcomes
-    return counting.calls
-
-
 async def test_plans_and_approvers_are_looked_up_once_per_batch_and_only_when_named(
     services: ServiceContainer, family: Family
 ) -> None:
@@ -209,8 +181,8 @@ async def test_plans_and_approvers_are_looked_up_once_per_batch_and_only_when_na
     chair_id = _id(services, "chair-here")
     entries = [entry(family.case_id, family.author_id, [family.child_id]) for _ in range(20)]
 
-    entries_only = _ingest_counting(services, family, entries)
-    mixed = _ingest_counting(
+    entries_only = ingest_counting(services, family, entries)
+    mixed = ingest_counting(
         services,
         family,
         [
@@ -223,3 +195,36 @@ async def test_plans_and_approvers_are_looked_up_once_per_batch_and_only_when_na
 
     assert entries_only["plan_leads"] == entries_only["practitioner_cases"] == 0
     assert mixed["plan_leads"] == mixed["practitioner_cases"] == 1
+
+
+async def test_an_outcome_stays_on_its_plan_so_another_plans_lead_cannot_take_it_over(
+    client: AsyncTestClient[Any], services: ServiceContainer, sw: Headers, family: Family
+) -> None:
+    other_id = _id(services, "other-sw")
+    other = await sign_in(client, "other-sw")
+    theirs, mine = _plan(family, other_id), _plan(family, family.author_id)
+    outcome = _outcome(family, theirs["record_id"])
+    assert {r["status"] for r in await push(client, other, [theirs, outcome])} == {"accepted"}
+    await push(client, sw, [mine])
+
+    moved = await push(client, sw, [edit(outcome, plan_id=mine["record_id"])])
+    kept_by_lead = await push(client, other, [edit(outcome, measure="Weighed fortnightly.")])
+
+    assert _status(moved[0]) == ("rejected", "payload.plan_id")
+    assert "stays on its plan" in moved[0]["message"]
+    assert _status(kept_by_lead[0]) == ("accepted", None)
+
+
+async def test_a_meeting_is_taken_back_after_its_approving_chair_left_the_case(
+    client: AsyncTestClient[Any], services: ServiceContainer, sw: Headers, family: Family
+) -> None:
+    chair_id = _id(services, "chair-here")
+    meeting = _professionals_only(family, chair_id)
+    await push(client, sw, [meeting])
+    services.repository.deallocate(chair_id, family.case_id, "2025-03-12T09:00:00.000000Z")
+
+    amended = await push(client, sw, [edit(meeting, decisions=["Share with the GP too."])])
+    withdrawn = await push(client, sw, [take_back(meeting, "entered_in_error")])
+
+    assert _status(amended[0]) == ("rejected", "payload.chair_approved_by")
+    assert _status(withdrawn[0]) == ("accepted", None)
