@@ -4,8 +4,9 @@ each with the supervisors' review decisions that name it.
 Nothing is left out: amendments, withdrawals, entries marked in error, both sides of a
 conflict and the resolution that joined them. The caller's scope decides (a supervisor's is
 their team's caseload), and a record they may not read (restricted from them, or, for a
-partner, not of a kind their role reads) is answered exactly like an unknown one. Every
-read, and every refusal, is audited.
+partner, not of a kind their role reads) is answered exactly like an unknown one; a partner
+reads a child or family record's versions reduced (services/partner_view). Every read, and
+every refusal, is audited.
 """
 
 from shared.ids import is_id
@@ -18,6 +19,7 @@ from sync_server.services.audit import AuditAction, AuditTrail
 from sync_server.services.auth import Session
 from sync_server.services.bodies import RECORD_VERSION
 from sync_server.services.chronology import author_labels
+from sync_server.services.partner_view import reads_reduced, reduced_payload
 from sync_server.services.rule_inputs import current_records
 from sync_server.services.scope import caller_scope, readable, viewer
 
@@ -87,6 +89,7 @@ class HistoryService:
         rows = self._repository.record_history(record_id)
         authors = self._repository.practitioners({row.author_id for row in rows})
         reviews = version_reviews(self._repository, session.practitioner, case_id, record_id)
+        reduce = reads_reduced(session.practitioner)
         versions = []
         for row in rows:
             version = RECORD_VERSION.validate_json(row.payload_json)
@@ -106,7 +109,7 @@ class HistoryService:
                     recorded_at=row.recorded_at,
                     device_time=version.device_time,
                     is_head=row.is_head,
-                    payload=version.payload,
+                    payload=reduced_payload(version.payload) if reduce else version.payload,
                     reviews=reviews.get(row.version_id, []),
                 )
             )

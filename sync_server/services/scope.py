@@ -22,11 +22,12 @@ is treated exactly like one that does not exist.
 
 A partner contributor (school, housing, police liaison) reads, within their scope, only
 what DOMAIN.md 7 gives them, "own entries plus plan summary", no visit detail: the child and
-family records they need to add an entry, the plan (cp_plan, plan_outcome), and the
-chronology entries and same-event links their own agency made (the agency of the record's
-first version; every later version of such a record comes with it). `viewer()` carries that
-limit to every reader: `readable()` checks it with `sees_kind`, and pull (and so every view
-built on `current_records`) with its SQL twin, so no read path can forget it.
+family records they need to add an entry (reduced: services/partner_view.py), the plan
+(cp_plan, plan_outcome), and the chronology entries and same-event links their own agency
+made (the agency of the record's first version; every later version of such a record comes
+with it). `viewer()` carries that limit to every reader: `readable()` checks it with
+`sees_kind`, and pull (and so every view built on `current_records`) with its SQL twin, so
+no read path can forget it.
 
 Hiding reaches back to devices. A record that becomes hidden from a caller (a later version
 restricts it or narrows its roles) while they could read it is "withdrawn" on their next
@@ -49,7 +50,8 @@ from sync_server.repository.interface import RestrictionRow, Viewer
 
 # Bump when a read rule narrows (what some role may read shrinks): every device then
 # re-downloads what it may read now. 1: partner contributors limited to DOMAIN.md 7.
-READ_RULES_GENERATION = 1
+# 2: partners given child and family records reduced (services/partner_view.py).
+READ_RULES_GENERATION = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,10 +79,12 @@ class CallerScope:
 
 # DOMAIN.md 7: IG officers work only through a SAR task; administrators see no case content.
 NO_CASE_ROLES = frozenset({Role.IG_OFFICER, Role.SYS_ADMIN})
-# DOMAIN.md 7: a partner reads their own agency's entries plus the plan summary. The child
-# and family records are given whole: the app needs them to add an entry, and a trimmed copy
-# would no longer be the stored version (its content hash, the model's own validation).
+# DOMAIN.md 7: a partner reads their own agency's entries plus the plan summary. They read
+# every child, family, plan and outcome record of their cases, but the child and family ones
+# only reduced to what names the child (services/partner_view.py): the app needs them to
+# show the child and add an entry, not the child's health or the adults' difficulties.
 PARTNER_WHOLE_TYPES = frozenset({"child", "family", "cp_plan", "plan_outcome"})
+PARTNER_REDUCED_TYPES = frozenset({"child", "family"})
 PARTNER_OWN_TYPES = frozenset({"chronology_entry", "same_event_link"})
 
 

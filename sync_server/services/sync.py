@@ -18,6 +18,7 @@ from sync_server.services.auth import Session
 from sync_server.services.bodies import decode_push
 from sync_server.services.ingest import ingest
 from sync_server.services.outcomes import Outcome, push_response_json, to_result
+from sync_server.services.partner_view import reads_reduced, reduced_version_json
 from sync_server.services.push_rules import Pusher
 from sync_server.services.scope import (
     READ_RULES_GENERATION,
@@ -85,6 +86,8 @@ class SyncService:
         The caller's scope (a supervisor's is their team's caseload) decides the cases;
         records the caller may not read (restricted from them, or, for a partner, not of a
         kind their role reads: services/scope.viewer) are left out as if they did not exist.
+        A partner is given child and family versions reduced (services/partner_view), each
+        with its own ids and server_seq; everyone else's page splices the stored JSON as is.
         `withdrawn` names the records that became hidden from the caller in the page's range
         after they could read them (scope.withdrawn_records); `read_rules` is the server's
         READ_RULES_GENERATION.
@@ -102,6 +105,10 @@ class SyncService:
         rows = self._repository.pull(scope.cases.keys(), cursor, limit + 1, reader)
         has_more = len(rows) > limit
         rows = rows[:limit]
+        if reads_reduced(session.practitioner):
+            rows = [
+                row._replace(payload_json=reduced_version_json(row.payload_json)) for row in rows
+            ]
         # Each stored JSON object is a RecordVersion; close it with the server's own fields.
         items = ",".join(
             f'{row.payload_json[:-1]},"server_seq":{row.server_seq},'

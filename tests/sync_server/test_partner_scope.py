@@ -17,13 +17,23 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from shared.ids import new_id
-from shared.models import Practitioner
+from shared.models import Child, Practitioner
+from shared.protocol import RecordVersion
 from shared.vocabulary import Agency, Role
 from sync_server.repository import Repository, StoredVersion
 from sync_server.services import DemoSeed, ServiceContainer
+from sync_server.services.partner_view import may_be_reduced, reduced_payload
 from sync_server.services.scope import readable, viewer
 from tests.sync_server.role_builders import add_person
-from tests.sync_server.server_builders import BASE_TIME, Item, entry, push, sign_in, version
+from tests.sync_server.server_builders import (
+    BASE_TIME,
+    Item,
+    edit,
+    entry,
+    push,
+    sign_in,
+    version,
+)
 
 Headers = dict[str, str]
 WHOLE_TYPES = {"family", "child", "cp_plan", "plan_outcome"}
@@ -363,3 +373,263 @@ async def test_a_partner_changing_or_linking_another_agencys_entry_is_answered_a
     assert [(r["field"], r["message"]) for r in hidden] == [
         (r["field"], r["message"]) for r in missing
     ]
+
+
+# --- Child and family records reach a partner reduced (services/partner_view.py) ---------
+
+CHILD_DETAIL = {
+    "aliases": ["Kit"],
+    "ethnicity": "White British",
+    "first_language": "English",
+    "interpreter_needed": False,
+    "address_history": [{"line1": "2 Old Row", "town": "Bicester", "postcode": "OX26 1AA"}],
+    "gp": "Banbury Cross Surgery",
+    "setting_or_school": "St Mary's Primary",
+    "threshold_level": "Level 4",
+}
+FAMILY_DETAIL = {
+    "think_family_flags": ["DA", "substance", "adult_MH"],
+    "agencies_involved": [{"agency": "police", "worker_name": "PC Example"}],
+    "tac_taf_members": [{"name": "Example Aunt", "agency": "CSC"}],
+}
+# What a partner keeps of each (beyond record_type and schema_version).
+CHILD_KEPT = {"given_name", "family_name", "dob", "edd", "status", "cp_categories"}
+FAMILY_KEPT = {"family_name", "address"}
+
+
+@dataclass(frozen=True)
+class Detailed:
+    """The world, after the social worker recorded the child and family in full detail."""
+
+    world: PartnerWorld
+    child: dict[str, Any]  # the child's new head, as the social worker pushed it
+    family: dict[str, Any]
+
+
+def _pulled_items(response_json: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    assert not response_json["has_more"]
+    return {item["record_id"]: item for item in response_json["items"]}
+
+
+@pytest.fixture
+async def detailed(client: AsyncTestClient[Any], world: PartnerWorld) -> Detailed:
+    sw = await sign_in(client, "demo-sw")
+    response = await client.get("/sync/pull", params={"limit": 2000}, headers=sw)
+    items = _pulled_items(response.json())
+    child = edit(items[world.child_id], reason="Details from the GP.", **CHILD_DETAIL)
+    family = items[world.case_id]
+    address = {**family["payload"]["address"], "from_date": "2019-04-01"}
+    family = edit(family, reason="Strategy meeting.", address=address, **FAMILY_DETAIL)
+    results = await push(client, sw, [child, family])
+    assert {r["status"] for r in results} == {"accepted"}, results
+    assert child["payload"]["nhs_number"] is not None  # the demo child has one
+    return Detailed(world, child, family)
+
+
+def _unkept(payload: dict[str, Any], kept: set[str]) -> dict[str, Any]:
+    return {k: v for k, v in payload.items() if k not in {*kept, "record_type", "schema_version"}}
+
+
+def test_a_reduced_child_keeps_its_names_and_dates_and_resets_every_other_field() -> None:
+    child = Child.model_validate(
+        {
+            **CHILD_DETAIL,
+            "given_name": "Ada",
+            "family_name": "Example",
+            "dob": "2019-02-03",
+            "nhs_number": "9434765919",
+            "sex": "female",
+            "status": "CP",
+            "cp_categories": ["neglect"],
+            "lead_practitioner_id": new_id(),
+        }
+    )
+
+    reduced = reduced_payload(child)
+
+    assert isinstance(reduced, Child)
+    for name, spec in Child.model_fields.items():
+        expected = getattr(child, name) if name in CHILD_KEPT else spec.get_default()
+        assert getattr(reduced, name) == expected, name
+    assert reduced.nhs_number is None
+    assert reduced.address_history == ()
+
+
+async def test_a_partner_pulls_the_child_and_family_reduced_under_their_own_ids(
+    client: AsyncTestClient[Any], detailed: Detailed
+) -> None:
+    world = detailed.world
+    school = await client.get(
+        "/sync/pull", params={"limit": 1000}, headers=world.headers["school-a"]
+    )
+    hv = await client.get("/sync/pull", params={"limit": 1000}, headers=world.headers["demo-hv"])
+    pulled, whole = _pulled_items(school.json()), _pulled_items(hv.json())
+
+    child, family = pulled[world.child_id], pulled[world.case_id]
+    for item in (child, family):
+        RecordVersion.model_validate(_version_fields(item))  # as the partner's app validates
+        same = whole[item["record_id"]]
+        assert {k: item[k] for k in _SERVER_KEYS} == {k: same[k] for k in _SERVER_KEYS}
+    sent = detailed.child["payload"]
+    assert {k: child["payload"][k] for k in CHILD_KEPT} == {k: sent[k] for k in CHILD_KEPT}
+    assert _unkept(child["payload"], CHILD_KEPT) == _unkept(_default_child(), CHILD_KEPT)
+    assert child["payload"]["nhs_number"] is None
+    assert (child["payload"]["ethnicity"], child["payload"]["gp"]) == (None, None)
+    assert child["payload"]["address_history"] == []
+    assert family["payload"]["think_family_flags"] == []
+    assert family["payload"]["agencies_involved"] == family["payload"]["tac_taf_members"] == []
+    assert family["payload"]["lead_practitioner_id"] is None
+    address = detailed.family["payload"]["address"]
+    assert family["payload"]["address"] == {**address, "from_date": None}
+    # every earlier version of the child (the demo's own) is reduced too
+    assert [
+        i["payload"]["nhs_number"]
+        for i in pulled.values()
+        if i["payload"]["record_type"] == "child"
+    ] == [None] * sum(i["payload"]["record_type"] == "child" for i in pulled.values())
+
+
+async def test_a_health_visitors_pull_of_the_child_and_family_is_whole_and_as_stored(
+    client: AsyncTestClient[Any], repository: Repository, detailed: Detailed
+) -> None:
+    world = detailed.world
+    response = await client.get(
+        "/sync/pull", params={"limit": 1000}, headers=world.headers["demo-hv"]
+    )
+
+    pulled = _pulled_items(response.json())
+    sent = Child.model_validate(detailed.child["payload"]).model_dump(mode="json")
+    assert pulled[world.child_id]["payload"] == sent
+    assert (
+        pulled[world.case_id]["payload"]["think_family_flags"]
+        == FAMILY_DETAIL["think_family_flags"]
+    )
+    # byte for byte, each stored version is spliced in as it was before partners were reduced
+    stored = [
+        row
+        for row in repository.pull([world.case_id], 0, 10_000)
+        if json.loads(row.payload_json)["payload"]["record_type"] in {"child", "family"}
+    ]
+    assert len(stored) >= 3
+    for row in stored:
+        assert f'{row.payload_json[:-1]},"server_seq":{row.server_seq},' in response.text
+
+
+async def test_a_partners_history_of_the_child_and_family_is_reduced_the_health_visitors_whole(
+    client: AsyncTestClient[Any], detailed: Detailed
+) -> None:
+    world = detailed.world
+    cleared: dict[str, tuple[str, Any]] = {
+        world.child_id: ("nhs_number", None),
+        world.case_id: ("agencies_involved", []),
+    }
+    for record_id, (name, default) in cleared.items():
+        url = f"/records/{record_id}/versions"
+        school = await client.get(url, headers=world.headers["school-a"])
+        hv = (await client.get(url, headers=world.headers["demo-hv"])).json()["versions"]
+        reduced = school.json()["versions"]
+
+        assert [v["version_id"] for v in reduced] == [v["version_id"] for v in hv]
+        assert hv[-1]["payload"][name]  # the health visitor reads the detail
+        assert [v["payload"][name] for v in reduced] == [default] * len(hv)
+        assert "Banbury Cross Surgery" not in school.text
+
+
+async def test_a_partner_cannot_base_a_child_or_family_version_on_the_reduced_copy(
+    client: AsyncTestClient[Any], repository: Repository, detailed: Detailed
+) -> None:
+    world = detailed.world
+    headers = world.headers["school-a"]
+    pulled = _pulled_items(
+        (await client.get("/sync/pull", params={"limit": 1000}, headers=headers)).json()
+    )
+    child, family = pulled[world.child_id], pulled[world.case_id]
+    edits = [
+        edit(child, reason="Our records say otherwise.", given_name="Changed"),
+        edit(family, reason="Our records say otherwise.", family_name="Changed"),
+    ]
+    heads_before = repository.heads([world.child_id, world.case_id])
+
+    resent = await push(client, headers, [_version_fields(child), _version_fields(family)])
+    edited = await push(client, headers, edits)
+
+    # the reduced copy is not the stored version: its id is not theirs to reuse
+    assert [(r["status"], r["field"]) for r in resent] == [("rejected", "version_id")] * 2
+    assert [(r["status"], r["field"]) for r in edited] == [("rejected", "payload.record_type")] * 2
+    assert repository.heads([world.child_id, world.case_id]) == heads_before
+
+
+async def test_a_partner_entry_quoting_a_record_type_is_pulled_as_stored(
+    client: AsyncTestClient[Any], repository: Repository, world: PartnerWorld
+) -> None:
+    """Only child and family versions are rebuilt; free text cannot make an entry one."""
+    text = 'Mum wrote "record_type":"child" on the form.'
+    item = entry(
+        world.case_id, world.school.id, [world.child_id], summary=text,
+        source_agency="school", author_role="partner_contributor",
+    )  # fmt: skip
+    [result] = await push(client, world.headers["school-a"], [item])
+    response = await client.get(
+        "/sync/pull", params={"limit": 1000}, headers=world.headers["school-a"]
+    )
+
+    [row] = [
+        r
+        for r in repository.pull([world.case_id], 0, 10_000)
+        if r.server_seq == result["server_seq"]
+    ]
+    assert f'{row.payload_json[:-1]},"server_seq":' in response.text
+    assert not may_be_reduced(row.payload_json)  # JSON escapes the quotes in the summary
+    kinds = {
+        r.payload_json: json.loads(r.payload_json)["payload"]["record_type"]
+        for r in repository.pull([world.case_id], 0, 10_000)
+    }
+    assert {k for k in kinds if may_be_reduced(k)} == {
+        k for k, kind in kinds.items() if kind in {"child", "family"}
+    }
+
+
+_SERVER_KEYS = ("version_id", "record_id", "case_id", "server_seq", "author_id", "recorded_at")
+
+
+def _version_fields(item: dict[str, Any]) -> dict[str, Any]:
+    """A pulled item without the server's own fields: the RecordVersion the device keeps."""
+    server = {"server_seq", "author_id", "author_agency", "recorded_at"}
+    return {k: v for k, v in item.items() if k not in server}
+
+
+def _default_child() -> dict[str, Any]:
+    """A child with only the fields the model requires, as JSON: every default."""
+    return Child(given_name="A", family_name="B", dob=BASE_TIME.date()).model_dump(mode="json")
+
+
+async def test_no_other_route_gives_a_partner_what_the_reduction_withholds(
+    client: AsyncTestClient[Any], detailed: Detailed
+) -> None:
+    """Chronologies, suggestions and alerts carry no child or family detail; exports (and so
+    transfer packs: tests/sync_server/test_server_exports.py) are refused to a partner."""
+    world, headers = detailed.world, detailed.world.headers["school-a"]
+    child, case = world.child_id, world.case_id
+    reads = [
+        f"/children/{child}/chronology",
+        f"/cases/{case}/chronology",
+        f"/children/{child}/same-event-suggestions",
+        f"/children/{child}/alerts",
+        "/me/alerts",
+        f"/cases/{case}/decisions/pending",
+    ]
+    exports = [f"/children/{child}/chronology.pdf", f"/cases/{case}/chronology.pdf"]
+    withheld = [
+        detailed.child["payload"]["nhs_number"],
+        *(str(v) for v in CHILD_DETAIL.values() if isinstance(v, str)),
+        "PC Example",
+        "Example Aunt",
+    ]
+
+    answers = {url: await client.get(url, headers=headers) for url in [*reads, *exports]}
+
+    leaks = {url: [w for w in withheld if w in r.text] for url, r in answers.items()}
+    assert leaks == {url: [] for url in answers}
+    assert {url: answers[url].status_code for url in exports} == dict.fromkeys(exports, 403)
+    answered = {url for url in reads if answers[url].status_code == 200}
+    assert {f"/children/{child}/chronology", f"/cases/{case}/chronology"} <= answered
