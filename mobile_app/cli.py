@@ -122,6 +122,11 @@ def cmd_sync(args: argparse.Namespace) -> int:
         print(f"  left your caseload (removed from this device): {case_id}", file=sys.stderr)
     for record_id in report.withdrawn:
         print(f"  no longer yours to see (removed from this device): {record_id}", file=sys.stderr)
+    if report.drafts_discarded:
+        print(
+            f"  unfinished drafts removed (you no longer have access): {report.drafts_discarded}",
+            file=sys.stderr,
+        )
     if report.read_rules_changed:
         print("  what you may see changed: this device fetched your records again", file=sys.stderr)
     return 0

@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError, fie
 
 from mobile_app.errors import ConfigError
 from shared.rules import RuleSettings
+from shared.rules.settings import WINDOW_ERROR, WINDOW_RULE
 
 DEFAULT_PROFILE = Path(__file__).resolve().parent.parent / "flet.toml"
 
@@ -38,19 +39,6 @@ class AppProfile(BaseModel):
         if pin and len(pin_digest(pin)) != 32:
             raise ValueError("must be the base64 SHA-256 of the server's public key")
         return pin
-
-
-def misordered_window(rules: RuleSettings) -> str | None:
-    """Name the first time window (a tuple setting) with a negative bound or its start after
-    its end; None when every one is sound. RuleSettings bounds its single numbers only."""
-    for name, value in rules:
-        if not isinstance(value, tuple):
-            continue
-        if any(bound < 0 for bound in value):
-            return name
-        if len(value) == 2 and value[0] > value[1]:
-            return name
-    return None
 
 
 def pin_digest(pin: str) -> bytes:
@@ -100,14 +88,12 @@ def load_profile(path: Path | None = None) -> AppProfile:
         profile = AppProfile.model_validate(table)
     except ValidationError as exc:
         first = exc.errors()[0]
-        field = ".".join(str(p) for p in first["loc"]) or "doorstep"
-        raise ConfigError(f"{path}: setting '{field}': {first['msg']}") from exc
-    bad_rule = misordered_window(profile.rules)
-    if bad_rule:
-        raise ConfigError(
-            f"{path}: setting 'rules.{bad_rule}': must be whole numbers of 0 or more, "
-            "each window's start no later than its end"
-        )
+        loc = [str(p) for p in first["loc"]]
+        message = first["msg"]
+        if first["type"] == WINDOW_ERROR:  # RuleSettings names the window in its context
+            loc, message = [*loc, str(first.get("ctx", {}).get("key", ""))], WINDOW_RULE
+        field = ".".join(loc) or "doorstep"
+        raise ConfigError(f"{path}: setting '{field}': {message}") from exc
     if not allowed_server_url(str(profile.server_url)):
         raise ConfigError(
             f"{path}: setting 'server_url': plain http is allowed only for this machine "

@@ -15,6 +15,9 @@ from shared.models import VisitAction
 SHORT_MAX = 200  # shared.models.base.ShortText
 DUE_HELP = "Year-month-day, for example 2026-11-20"
 FOLLOW_UP_ACTION = "Find out who the father or male carer is"
+# The line finalising adds to next steps for an unknown father (and an amendment strips again).
+FOLLOW_UP = "Follow-up: find out who the father or male carer is"
+FOLLOW_UP_LINE = f"{FOLLOW_UP}."
 # Child Q finding 4: an unknown father is a task with an owner, not a note: due in 5 working
 # days (England's bank holidays skipped, see working_days).
 FOLLOW_UP_WORKING_DAYS = 5

@@ -54,7 +54,14 @@ def _done_message(report: SyncReport) -> str:
         words.append(f"{len(report.conflicts)} in conflict")
     if report.rejected:
         words.append(f"{len(report.rejected)} refused")
-    return "Sync finished: " + ", ".join(words) + "."
+    message = "Sync finished: " + ", ".join(words) + "."
+    if report.drafts_discarded:
+        n = report.drafts_discarded
+        message += (
+            f" {n} unfinished draft{'s' if n != 1 else ''} about records you can no longer "
+            f"see {'were' if n != 1 else 'was'} removed: you no longer have access to them."
+        )
+    return message
 
 
 class BackgroundSync:

@@ -76,6 +76,10 @@ class VisitDraft(BaseModel):
     amends_version_id: str | None = None
     amend_reason: str = ""
     ended_at: datetime | None = None
+    # An amendment keeps what the one-child form does not show: the visit's other children,
+    # and every man it named as father or male carer (while the first one shown is kept).
+    sibling_ids: list[str] = Field(default_factory=list)
+    fathers_before: list[str] = Field(default_factory=list)
 
     @property
     def is_amendment(self) -> bool:

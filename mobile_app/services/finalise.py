@@ -17,7 +17,12 @@ from datetime import datetime, timedelta
 from pydantic import ValidationError
 
 from mobile_app.errors import MobileError
-from mobile_app.services.actions import action_problems, build_actions, follow_up_action
+from mobile_app.services.actions import (
+    FOLLOW_UP_LINE,
+    action_problems,
+    build_actions,
+    follow_up_action,
+)
 from mobile_app.services.drafts import DraftService, VisitDraft
 from mobile_app.services.records import RecordService
 from mobile_app.services.scaling import build_scaling, scale_problems, scale_warnings
@@ -42,7 +47,6 @@ from shared.validation import field_errors
 from shared.vocabulary import ChecklistRating
 
 LATE_AFTER = timedelta(hours=24)
-FOLLOW_UP = "Follow-up: find out who the father or male carer is"
 REASON_MAX = 1000
 UNREADABLE_ANSWER = (
     "An answer on this visit could not be read: go back over the checklist and who was present."
@@ -147,6 +151,8 @@ def _persons(draft: VisitDraft, attendance: str, others: list[str]) -> tuple[Per
 
 def _father(draft: VisitDraft) -> tuple[FatherQuestion, dict[str, SignificantAdult]]:
     if draft.father == "known" and draft.father_adult_id:
+        if draft.fathers_before[:1] == [draft.father_adult_id]:
+            return FatherQuestion(adult_ids=tuple(draft.fathers_before)), {}
         return FatherQuestion(adult_ids=(draft.father_adult_id,)), {}
     if draft.father == "new":
         adult_id = new_id()
@@ -168,11 +174,11 @@ def build_visit(
     next_steps = draft.next_steps.strip()
     actions = build_actions(draft.actions)
     if draft.father == "not_known":
-        next_steps = "\n".join(s for s in (next_steps, f"{FOLLOW_UP}.") if s)
+        next_steps = "\n".join(s for s in (next_steps, FOLLOW_UP_LINE) if s)
         actions += (follow_up_action(me.display_name, draft.started_at.date()),)
     seen_alone = bool(draft.child_seen and draft.seen_alone)
     visit = Visit(
-        child_ids=(draft.child_id,),
+        child_ids=(draft.child_id, *draft.sibling_ids),
         visit_type=draft.visit_type,
         start=draft.started_at,
         end=draft.ended_at or max(end, draft.started_at),

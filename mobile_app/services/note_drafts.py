@@ -16,7 +16,7 @@ from mobile_app.errors import StoreError
 from mobile_app.store import DeviceStore
 
 log = logging.getLogger(__name__)
-_PREFIX = "note_draft"
+NOTE_DRAFT_PREFIX = "note_draft"  # the clear settings name: note_draft/writer/child/kind
 
 
 class AnalysisForm(BaseModel):
@@ -41,7 +41,7 @@ F = TypeVar("F", AnalysisForm, SupervisionForm)
 
 def _key(writer_id: str, child_id: str, form_type: type[NoteForm]) -> str:
     kind = "analysis" if form_type is AnalysisForm else "supervision"
-    return f"{_PREFIX}/{writer_id}/{child_id}/{kind}"
+    return f"{NOTE_DRAFT_PREFIX}/{writer_id}/{child_id}/{kind}"
 
 
 class NoteDraftStore:
@@ -76,4 +76,17 @@ class NoteDraftStore:
 def note_draft_count(store: DeviceStore) -> int:
     """Return how many note drafts, of any writer, this device holds."""
     names = store.settings.keys()  # a sealed table, not a dict
-    return sum(1 for name in names if name.startswith(f"{_PREFIX}/"))
+    return sum(1 for name in names if name.startswith(f"{NOTE_DRAFT_PREFIX}/"))
+
+
+def drop_note_drafts_about(store: DeviceStore, child_ids: set[str]) -> int:
+    """Forget every writer's note drafts about these children; return how many went."""
+    names = store.settings.keys()  # a sealed table, not a dict
+    doomed = [
+        name
+        for name in names
+        if name.startswith(f"{NOTE_DRAFT_PREFIX}/") and name.split("/")[2] in child_ids
+    ]
+    for name in doomed:
+        store.settings.delete(name)
+    return len(doomed)

@@ -20,8 +20,10 @@ away would otherwise stay.
 Withdrawal: each page names the records that became hidden from the user (a later version
 restricted them); they are removed in the page's own transaction, except versions the server
 does not hold (a pending amendment is pushed, refused as unknown, and kept as a sync issue).
-When the server's read-rules generation differs from the one stored here, everything the
-server holds is removed and the pull starts again from 0, so nothing read under older rules
+Drafts about a case that left or a record withdrawn are removed with them and counted in the
+report (see orphaned_drafts). When the server's read-rules generation differs from the one
+stored here, everything the server holds is removed (except versions in conflict, whose prompt
+to resolve must stay) and the pull starts again from 0, so nothing read under older rules
 stays on the device.
 """
 
@@ -29,6 +31,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from mobile_app.errors import ServerFault, ServerRefused, StoreError
+from mobile_app.services.orphaned_drafts import discard_orphaned_drafts
 from mobile_app.store import DeviceStore, SyncState
 from mobile_app.sync_client import SyncClient
 from shared.clock import iso, utc_now
@@ -60,6 +63,7 @@ class SyncReport:
     entered_scope: list[str] = field(default_factory=list)
     withdrawn: list[str] = field(default_factory=list)  # records removed: hidden from the user
     read_rules_changed: bool = False  # the device dropped server copies and pulled again
+    drafts_discarded: int = 0  # unfinished drafts of cases or records no longer held here
 
 
 Progress = Callable[[str, int, int], None]
@@ -128,6 +132,9 @@ class SyncService:
                 report.pulled += self._store.records.merge_pulled(page.items)
                 self._store.outbox.discard(v.version_id for v in page.items)
                 report.withdrawn += self._withdraw(page.withdrawn)
+                report.drafts_discarded += discard_orphaned_drafts(
+                    self._store, set(), set(page.withdrawn)
+                )
                 self._store.cursor.set(page.next_cursor)
             if progress:
                 progress("pull", report.pulled, report.pulled)
@@ -146,9 +153,12 @@ class SyncService:
         }
         reset = bool(entered) and cursor > 0
         returned = [case for case in entered if case in held]
+        # Read before the purge: a note draft names its child, a record of the leaving case.
+        gone_records = {row.record_id for c in left for row in self._store.records.rows(case_id=c)}
         with self._store.atomic():
             for case_id in (*left, *returned):
                 self._store.records.purge_case(case_id)
+            report.drafts_discarded += discard_orphaned_drafts(self._store, set(left), gone_records)
             self._store.scope.remove(left)
             self._store.scope.put(entered)
             if reset:

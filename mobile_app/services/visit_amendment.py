@@ -6,8 +6,10 @@ history, so the author is offered their entries to amend separately (see `entrie
 A supervisor's review names the version it reviewed, so the new version goes back to them.
 """
 
+from dataclasses import dataclass
+
 from mobile_app.errors import MobileError
-from mobile_app.services.actions import FOLLOW_UP_ACTION, ActionDraft
+from mobile_app.services.actions import FOLLOW_UP_ACTION, FOLLOW_UP_LINE, ActionDraft
 from mobile_app.services.drafts import DraftService, ItemDraft, VisitDraft
 from mobile_app.services.records import NewRecord, RecordService
 from mobile_app.services.scaling import RATERS, ScaleDraft
@@ -22,10 +24,22 @@ from shared.models import (
 )
 from shared.protocol import PulledVersion, RecordVersion
 
-FOLLOW_UP_LINE = "Follow-up: find out who the father or male carer is."
 # Visit fields the form does not edit: an amendment keeps them as first recorded.
 KEPT_FIELDS = {"announced", "home_conditions", "child_presentation", "parent_views"}
 _RATERS = {key for key, _ in RATERS} - {"other"}
+SET_ASIDE = (
+    "This visit changed since you started amending it, so the form now shows its newest "
+    "version: your earlier changes were set aside. Check them again before finalising."
+)
+REASON_KEPT = " Your reason is kept in the form."
+
+
+@dataclass(frozen=True)
+class OpenedAmendment:
+    """The amendment draft to show, and what to tell the person about it (may be empty)."""
+
+    draft: VisitDraft
+    notice: str = ""
 
 
 def made_by(version: RecordVersion, me_id: str) -> str:
@@ -104,6 +118,8 @@ def draft_from_visit(
             "amends_record_id": visit.record_id,
             "amends_version_id": visit.version_id,
             "ended_at": payload.end,
+            "sibling_ids": list(payload.child_ids[1:]),
+            "fathers_before": list(payload.father_or_male_carer.adult_ids),
         }
     )
 
@@ -123,10 +139,18 @@ class VisitAmendments:
         stored = self._store.records.get(heads[0])
         return stored if isinstance(stored.version.payload, Visit) else None
 
+    def _author(self, record_id: str) -> str | None:
+        # The server's rule: the visit is its first version's author's, whoever amended it.
+        first = [
+            r for r in self._store.records.rows(record_id=record_id) if not r.replaces_version_id
+        ]
+        if not first:
+            return None
+        return made_by(self._store.records.get(first[0].version_id).version, self._me.id)
+
     def may_amend(self, record_id: str) -> bool:
-        """True when this is a visit I made, with one current version (no conflict)."""
-        head = self._head(record_id)
-        return head is not None and made_by(head.version, self._me.id) == self._me.id
+        """True when this is a visit I made first, with one current version (no conflict)."""
+        return self._head(record_id) is not None and self._author(record_id) == self._me.id
 
     def current(self, record_id: str) -> RecordVersion:
         """Return the visit's current version, when I may amend it.
@@ -140,18 +164,19 @@ class VisitAmendments:
                 "That visit is not on this device, or has competing versions: sync, then "
                 "look again."
             )
-        if made_by(head.version, self._me.id) != self._me.id:
+        if self._author(record_id) != self._me.id:
             raise MobileError(
                 "Only the practitioner who recorded this visit can amend it: add a review or "
                 "a new entry instead."
             )
         return head.version
 
-    def open(self, record_id: str) -> VisitDraft:
+    def open(self, record_id: str) -> OpenedAmendment:
         """Resume the amendment of this visit, or start one from its current version.
 
-        An amendment started from a version that has since been replaced is dropped: it would
-        hide the newer version's changes.
+        An amendment started from a version that has since been replaced is set aside, and the
+        notice says so: resumed, it would hide the newer version's changes. Its reason, which
+        still explains why the author is amending, is carried into the fresh draft.
 
         Raises:
             MobileError: the visit cannot be amended by me here.
@@ -160,9 +185,7 @@ class VisitAmendments:
         drafts = DraftService(self._store)
         held = drafts.amendment_for(record_id)
         if held is not None and held.amends_version_id == head.version_id:
-            return held
-        if held is not None:
-            drafts.delete(held.draft_id)
+            return OpenedAmendment(held)
         responses = [
             s.version.payload
             for s in self._records.current("checklist_response")
@@ -170,8 +193,15 @@ class VisitAmendments:
             and s.version.payload.visit_id == record_id
         ]
         draft = draft_from_visit(head, responses, head.case_id)
-        drafts.save(draft)
-        return draft
+        notice = ""
+        if held is not None:
+            draft.amend_reason = held.amend_reason
+            notice = SET_ASIDE + (REASON_KEPT if held.amend_reason.strip() else "")
+        with self._store.atomic():
+            if held is not None:
+                drafts.delete(held.draft_id)
+            drafts.save(draft)
+        return OpenedAmendment(draft, notice)
 
     def store(
         self,

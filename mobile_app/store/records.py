@@ -130,16 +130,7 @@ class RecordStore:
         be refused and stay visible as rejected) and those already rejected. Nothing the
         practitioner wrote here is lost; the server keeps everything else.
         """
-        doomed = (
-            "SELECT version_id FROM versions WHERE case_id = ? AND state != 'rejected'"
-            " AND version_id NOT IN (SELECT version_id FROM outbox)"
-        )
-        with self._db.atomic():
-            self._db.execute(f"DELETE FROM sync_issues WHERE version_id IN ({doomed})", [case_id])
-            cursor = self._db.execute(
-                f"DELETE FROM versions WHERE version_id IN ({doomed})", [case_id]
-            )
-        return int(cursor.rowcount)
+        return self._purge_server_copies("case_id = ?", [case_id])
 
     def purge_record(self, record_id: str) -> int:
         """Remove a record that became hidden from this device's user; return how many
@@ -153,8 +144,13 @@ class RecordStore:
 
     def purge_synced(self) -> int:
         """Remove every version the server holds (the read rules changed: it is pulled again
-        under the new ones); return how many went. Unsynced and rejected versions stay."""
-        return self._purge_server_copies("1 = 1", [])
+        under the new ones); return how many went.
+
+        Unsynced and rejected versions stay, and so do versions in conflict with their sync
+        issues: the prompt to resolve must outlive the re-pull (merge_pulled leaves a
+        conflict's state as it is).
+        """
+        return self._purge_server_copies("state != 'conflict'", [])
 
     def _purge_server_copies(self, where: str, args: list[str]) -> int:
         doomed = (

@@ -39,6 +39,9 @@ from mobile_app.ui.state import CASELOAD, SETUP, SIGN_IN, UNLOCK, AppState
 from shared.clock import utc_now
 from shared.models import Practitioner
 
+# Only visit and note drafts are sealed as they are typed; the lock forgets every other form
+# (plans, meetings, decisions, amendments in the history, review comments).
+KEPT_ON_LOCK = "Visits and notes being written are kept; other unsaved text was cleared."
 log = logging.getLogger(__name__)
 
 UNEXPECTED = (
@@ -128,7 +131,7 @@ class AppController:
 
     def _idle_message(self) -> str:
         minutes = self.config.profile.auto_lock_minutes
-        return f"Locked after {minutes} minutes without use. Your work is saved."
+        return f"Locked after {minutes} minutes without use. {KEPT_ON_LOCK}"
 
     def lock(self, message: str = "") -> None:
         """Close the store (the data key goes with it) and show the lock screen."""

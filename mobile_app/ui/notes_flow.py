@@ -74,7 +74,6 @@ class NotesFlow:
         drafts = self._drafts()
         if kind == "analysis":
             screen.analysis = drafts.get(child_id, AnalysisForm) or service.new_analysis(child_id)
-            drafts.save(child_id, screen.analysis)
         else:
             screen.supervision = drafts.get(child_id, SupervisionForm) or SupervisionForm()
         screen.writing = kind

@@ -10,11 +10,13 @@ from dataclasses import dataclass
 
 import flet as ft
 
+from mobile_app.ui.controller import KEPT_ON_LOCK
+
 LEAVING = frozenset(
     {ft.AppLifecycleState.INACTIVE, ft.AppLifecycleState.HIDE, ft.AppLifecycleState.PAUSE}
 )
 BACKGROUND = frozenset({ft.AppLifecycleState.HIDE, ft.AppLifecycleState.PAUSE})
-BACKGROUND_LOCK = "Locked when the app went into the background. Your work is saved."
+BACKGROUND_LOCK = f"Locked when the app went into the background. {KEPT_ON_LOCK}"
 COVER_ROUTE = "/cover"
 
 

@@ -3,6 +3,7 @@ decisions, the records returned to their author, a child's trends, and the team 
 
 import asyncio
 import logging
+import weakref
 from dataclasses import dataclass, replace
 
 from mobile_app.diagnostics import log_failure
@@ -34,8 +35,9 @@ class ReviewFlow:
 
     def __init__(self, app: AppController) -> None:
         self._app = app
-        # The overview itself, not its id: a freed overview's id can be reused by the next.
-        self._badge_for: Overview | None = None
+        # The overview itself, not its id (a freed overview's id can be reused by the next),
+        # but weakly: after a lock nothing here may keep the children's names in memory.
+        self._badge_for: weakref.ref[Overview] | None = None
         self._badge = ReviewBadge(None, 0)
 
     def _service(self) -> ReviewService:
@@ -47,7 +49,7 @@ class ReviewFlow:
         # The caseload re-renders on every change; the store is read only for a new overview.
         if overview is None:
             return ReviewBadge(None, 0)
-        if self._badge_for is not overview:
+        if self._badge_for is None or self._badge_for() is not overview:
             try:
                 service = self._service()
                 queue = service.queue(self._app.config.clock()) if service.is_supervisor else None
@@ -57,7 +59,7 @@ class ReviewFlow:
                 log_failure(log, "Reading the review figures", exc)
                 return ReviewBadge(None, 0)
             self._badge = ReviewBadge(None if queue is None else len(queue), returned)
-            self._badge_for = overview
+            self._badge_for = weakref.ref(overview)
         return self._badge
 
     def open(self, message: str = "") -> None:

@@ -68,12 +68,14 @@ class VisitFlow:
 
     def amend(self, record_id: str) -> None:
         """Reopen a finalised visit of mine in the form, to amend it (resumed if started)."""
-        draft = VisitAmendments(self._app.store, self._app.me()).open(record_id)
-        row = self._app.child_row(draft.child_id)
+        opened = VisitAmendments(self._app.store, self._app.me()).open(record_id)
+        row = self._app.child_row(opened.draft.child_id)
         if row is None:
             return
         adults = known_adults(self._app.store, row.case_id)
-        self._state.open_visit(VisitScreen(draft, row, adults))
+        self._state.open_visit(VisitScreen(opened.draft, row, adults))
+        if opened.notice:
+            self._state.say(opened.notice)
 
     def _save(self) -> None:
         DraftService(self._app.store).save(self.draft)

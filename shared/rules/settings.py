@@ -4,7 +4,14 @@ Local rules (visit frequency, recording deadlines, escalation steps) differ betw
 partnerships; a partnership overrides these values in its config, never in code.
 """
 
-from pydantic import BaseModel, ConfigDict, Field
+from typing import Self
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
+
+# The error type and wording of a time window out of order: a loader names the key with them.
+WINDOW_ERROR = "misordered_window"
+WINDOW_RULE = "must be whole numbers of 0 or more, each window's start no later than its end"
 
 
 class RuleSettings(BaseModel):
@@ -55,3 +62,14 @@ class RuleSettings(BaseModel):
     escalation_stage_working_days: tuple[int, int, int, int] = (2, 5, 2, 2)
     # Finding 4: a father or male carer counts as unseen after this many days
     father_unseen_days: int = Field(default=90, ge=1)
+
+    @model_validator(mode="after")
+    def _windows_in_order(self) -> Self:
+        """Refuse a time window (a tuple setting) with a negative bound or its start after its
+        end, naming the key (never the value): Field bounds cover single numbers only."""
+        for name, value in self:
+            if not isinstance(value, tuple):
+                continue
+            if any(bound < 0 for bound in value) or (len(value) == 2 and value[0] > value[1]):
+                raise PydanticCustomError(WINDOW_ERROR, "{key}: " + WINDOW_RULE, {"key": name})
+        return self

@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from mobile_app.sync_client import SyncClient
-from shared.models import Child, CPPlan
+from shared.models import Child, CPPlan, Visit
+from shared.protocol import PulledVersion
 from tests.browser.processes import AppProcess, keep_log
 from tests.browser.test_offline_visit import first_run, record_visit, sync_now
 from tests.e2e.conftest import DEMO_PASSWORD, ServerProcess
@@ -128,6 +129,23 @@ def test_a_returned_visit_is_amended_countersigned_and_shown_in_its_history(
             assert re.search(r"Countersigned by You, \d\d \w{3} \d{4} \d\d:\d\d\.", said(second))
             assert "Returned" not in said(second)
 
+        with hv.step("author-history-shows-the-return"):
+            open_visit_history(hv, child)
+            mine = hv.see_announced(re.compile(r"Version 1, .* by You"))
+            assert re.search(rf"Returned to the author by .*Comment: {COMMENT}", said(mine))
+
+        with sup.step("server-holds-the-amendment"):
+            first_version, head = visit_versions(server, child)
+            assert head.replaces_version_id == first_version.version_id
+            assert head.amend_reason == REASON
+            assert isinstance(head.payload, Visit)
+            present = [p.description for p in head.payload.persons_present]
+            assert "Maternal aunt" in present
+            assert isinstance(first_version.payload, Visit)
+            assert "Maternal aunt" not in [
+                p.description for p in first_version.payload.persons_present
+            ]
+
         for app in (hv_app, sup_app):
             assert app.failures() == [], app.log_text()
     finally:
@@ -157,6 +175,36 @@ def child_on_a_plan(server: ServerProcess) -> str:
     return names[plans[0]]
 
 
+def visit_versions(server: ServerProcess, child: str) -> tuple[PulledVersion, PulledVersion]:
+    """The amended visit of the child as the server holds it: its first version and its head."""
+    with SyncClient(server.url) as anonymous:
+        token = anonymous.login("demo-hv", DEMO_PASSWORD, "browser-test-amended").token
+    names: dict[str, str] = {}
+    visits: dict[str, list[PulledVersion]] = {}
+    cursor = 0
+    with SyncClient(server.url, token) as client:
+        while True:
+            page = client.pull(cursor)
+            for item in page.items:
+                if isinstance(item.payload, Child):
+                    names[item.record_id] = f"{item.payload.given_name} {item.payload.family_name}"
+                if isinstance(item.payload, Visit):
+                    visits.setdefault(item.record_id, []).append(item)
+            if not page.has_more:
+                break
+            cursor = page.next_cursor
+    about_child = {r for r, name in names.items() if name == child}
+    [amended] = [
+        v
+        for v in visits.values()
+        if len(v) == 2
+        and isinstance(v[0].payload, Visit)
+        and about_child & set(v[0].payload.child_ids)
+    ]
+    first, head = sorted(amended, key=lambda v: v.server_seq)
+    return first, head
+
+
 def said(node: Any) -> str:
     """What a screen reader announces for a node."""
     from tests.browser.driver import announced  # noqa: PLC0415 (needs Playwright)
@@ -175,11 +223,12 @@ def synced(app: "FletPage", until: str | re.Pattern[str]) -> None:
         # before the other device's records reached the server: sync again if so.
         sync_now(app)
         try:
-            app.see(until, timeout=SLOW_MS // SYNC_TRIES)
+            # Announced: a live card's lines are merged into its group's label.
+            app.see_announced(until, timeout=SLOW_MS // SYNC_TRIES)
             break
         except AssertionError:
             continue
-    app.see(until)
+    app.see_announced(until)
     app.see("Online: the server answered")
 
 

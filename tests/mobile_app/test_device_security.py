@@ -26,8 +26,9 @@ from mobile_app.errors import (
 )
 from mobile_app.services.account import ServerSession
 from mobile_app.services.lock import UnlockBackoff
+from mobile_app.services.note_drafts import AnalysisForm, NoteDraftStore
 from mobile_app.services.session import DeviceSession
-from mobile_app.services.wipe import WipeReport
+from mobile_app.services.wipe import WipeReport, wipe_device
 from mobile_app.services.withdrawal import Withdrawal, confirm_wipe, note_withdrawal
 from mobile_app.store import DeviceStore
 from mobile_app.store.database import DB_FILENAME, open_database
@@ -400,7 +401,7 @@ def test_a_device_never_signed_in_has_no_wipe_to_confirm(store: DeviceStore) -> 
 
 
 def test_the_withdrawal_is_read_before_the_wipe_and_hides_its_token(
-    store: DeviceStore, practitioner: Practitioner
+    store: DeviceStore, practitioner: Practitioner, data_dir: Path
 ) -> None:
     session = ServerSession(
         server_url="http://127.0.0.1:1",
@@ -410,14 +411,23 @@ def test_the_withdrawal_is_read_before_the_wipe_and_hides_its_token(
     )
     store.settings.put("session", session.model_dump(mode="json"))
     store.drafts.put("draft-1", {"step": "notes"}, kind="visit")
+    NoteDraftStore(store, practitioner.id).save(new_id(), AnalysisForm(analysis="Half typed."))
 
     withdrawal = note_withdrawal(store)
+    store_id = _store_id(data_dir)
+    store.close()
+    keystore = file_secret_store(data_dir)
+    wiped = wipe_device(data_dir, keystore)
 
+    # Read before the wipe: after it there is no session, key or draft left to read.
+    assert keystore.get(store_id) is None
+    assert not (data_dir / DB_FILENAME).exists()
+    assert wiped == WipeReport(unsynced=0, drafts=2)
     assert withdrawal is not None
     assert (withdrawal.server_url, withdrawal.device_id, withdrawal.token) == (
         "http://127.0.0.1:1",
         "device-1",
         "revoked-token",
     )
-    assert withdrawal.lost == WipeReport(unsynced=0, drafts=1)
+    assert withdrawal.lost == WipeReport(unsynced=0, drafts=2)  # a visit and a note
     assert "revoked-token" not in repr(withdrawal)

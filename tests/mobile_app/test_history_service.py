@@ -227,6 +227,23 @@ def test_amending_an_entry_in_conflict_is_refused_until_it_is_resolved(
     assert store.outbox.count() == 0
 
 
+def test_only_the_entrys_author_resolves_its_conflict(
+    store: DeviceStore, practitioner: Practitioner, ids: tuple[str, str, str]
+) -> None:
+    """The server takes a resolution only from the person who made the first version."""
+    case_id, child_id, record_id = ids
+    theirs = pulled_version(case_id, record_id, chronology_entry(child_id, author_id=new_id()), 1)
+    store.records.merge_pulled([theirs])
+    one, _ = rival_edits(store, theirs)
+    revisions = EntryRevisions(store, practitioner)
+
+    assert not revisions.may_change(record_id)
+    with pytest.raises(MobileError, match="can resolve it"):
+        revisions.resolve(record_id, "Home cold.", "Agreed with both.", one.version_id)
+    assert store.outbox.count() == 0
+    assert len(store.records.head_ids(record_id)) == 2
+
+
 def test_resolving_without_a_conflict_is_refused(
     store: DeviceStore, practitioner: Practitioner, base: PulledVersion
 ) -> None:

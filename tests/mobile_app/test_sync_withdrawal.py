@@ -5,18 +5,24 @@ makes the device drop every server copy and pull again (issue 7)."""
 from datetime import UTC, datetime
 from typing import cast
 
+from mobile_app.services.background_sync import _done_message
+from mobile_app.services.drafts import DraftService
+from mobile_app.services.note_drafts import AnalysisForm, NoteDraftStore, note_draft_count
 from mobile_app.services.sync import READ_RULES_SETTING, SyncReport, SyncService
 from mobile_app.store import DeviceStore, SyncState
 from mobile_app.sync_client import SyncClient
 from shared.ids import new_id
+from shared.models import Practitioner
 from shared.protocol import (
     ItemStatus,
+    PulledVersion,
     PullResponse,
     PushItemResult,
     PushRequest,
     PushResponse,
     RecordVersion,
 )
+from shared.vocabulary import VisitType
 from tests.mobile_app.test_sync_scope import FakeServer
 
 
@@ -200,3 +206,100 @@ def test_a_case_back_under_a_new_allocation_drops_what_was_hidden_while_away(
     report = sync(store, server)
     assert report.entered_scope == [case_id]
     assert child_records(store, case_id) == [kept]
+
+
+def test_a_generation_change_keeps_a_conflict_and_its_prompt_to_resolve(
+    store: DeviceStore,
+) -> None:
+    """The server holds a version in conflict, but dropping it would lose the prompt to
+    resolve: it stays, and pulling it again leaves it in conflict."""
+    server = HidingServer()
+    case_id = server.add_case(1)
+    sync(store, server)
+    [record_id] = child_records(store, case_id)
+    mine = amend_offline(store, record_id)
+    answer = PushItemResult(version_id=mine, status=ItemStatus.CONFLICT, server_seq=99)
+    with store.atomic():
+        store.outbox.discard([mine])
+        store.records.set_state(mine, SyncState.CONFLICT, 99)
+        store.sync_issues.put(mine, answer.model_dump(mode="json"), status=answer.status)
+    server.read_rules = 2
+
+    report = sync(store, server)
+
+    assert report.read_rules_changed
+    assert store.records.get(mine).state == SyncState.CONFLICT
+    assert store.sync_issues.get(mine)["status"] == "conflict"
+    mine_as_pulled = store.records.get(mine).version
+    store.records.merge_pulled(
+        [
+            PulledVersion(
+                **mine_as_pulled.model_dump(),
+                server_seq=99,
+                author_id=new_id(),
+                author_agency="health_visiting",
+                recorded_at=mine_as_pulled.device_time,
+            )
+        ]
+    )
+    assert store.records.get(mine).state == SyncState.CONFLICT
+
+
+def _drafts_held(store: DeviceStore) -> int:
+    """Every draft the sign-in check counts as another user's unsynced work."""
+    return len(store.drafts.keys()) + note_draft_count(store)
+
+
+def _leave_drafts(store: DeviceStore, me: Practitioner, case_id: str, child_id: str) -> None:
+    """A new visit, an amendment of a visit, and a note about the child, all unfinished."""
+    drafts = DraftService(store)
+    drafts.start(case_id, child_id, VisitType.STATUTORY_CP)
+    amendment = drafts.start(case_id, child_id, VisitType.STATUTORY_CP).model_copy(
+        update={"amends_record_id": child_id, "amends_version_id": new_id()}
+    )
+    drafts.save(amendment)
+    NoteDraftStore(store, me.id).save(child_id, AnalysisForm(analysis="Half typed."))
+
+
+def test_drafts_about_a_case_that_left_go_with_it_and_the_sync_says_so(
+    store: DeviceStore, practitioner: Practitioner
+) -> None:
+    server = HidingServer()
+    kept, moved = server.add_case(1), server.add_case(1)
+    sync(store, server)
+    [moved_child] = child_records(store, moved)
+    [kept_child] = child_records(store, kept)
+    _leave_drafts(store, practitioner, moved, moved_child)
+    DraftService(store).start(kept, kept_child, VisitType.TARGETED)
+    assert _drafts_held(store) == 4
+
+    server.deallocate(moved)
+    report = sync(store, server)
+
+    assert report.drafts_discarded == 3
+    assert [d.child_id for d in DraftService(store).all()] == [kept_child]
+    assert note_draft_count(store) == 0
+    assert _drafts_held(store) == 1
+    assert "3 unfinished drafts about records you can no longer see were removed" in (
+        _done_message(report)
+    )
+    assert sync(store, server).drafts_discarded == 0
+
+
+def test_drafts_about_a_withdrawn_record_go_with_it(
+    store: DeviceStore, practitioner: Practitioner
+) -> None:
+    server = HidingServer()
+    case_id = server.add_case(2)
+    sync(store, server)
+    gone, kept = child_records(store, case_id)
+    _leave_drafts(store, practitioner, case_id, gone)
+    NoteDraftStore(store, practitioner.id).save(kept, AnalysisForm(analysis="Still mine."))
+
+    server.withdrawn.add(gone)
+    report = sync(store, server)
+
+    assert report.drafts_discarded == 3
+    assert DraftService(store).all() == []
+    assert NoteDraftStore(store, practitioner.id).has(kept, AnalysisForm)
+    assert note_draft_count(store) == 1

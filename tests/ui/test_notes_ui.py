@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 
+from mobile_app.services.note_drafts import note_draft_count
 from mobile_app.services.rule_records import current_records
 from mobile_app.ui.controller import AppConfig
 from shared.ids import new_id
@@ -102,6 +103,17 @@ class TestSupervisor:
         )
         assert app.fc.has("notes.save"), "the form stays open with what was typed"
         assert app.store.outbox.count() == 0
+
+    async def test_opening_a_form_saves_nothing_until_something_is_typed(
+        self, app: Driver, seeded: FamilyIds
+    ) -> None:
+        """An untouched form is no unsynced work: it must not block another user's sign-in."""
+        await open_notes(app, seeded)
+        await app.fc.tap(key="notes.new_analysis")
+        assert app.fc.value("notes.period_to") == app.flows.app.config.clock().date().isoformat()
+        assert note_draft_count(app.store) == 0
+        await app.fc.enter_text("Cold home recurs.", key="notes.analysis")
+        assert note_draft_count(app.store) == 1
 
     async def test_an_analysis_due_before_a_planned_rcpc_is_shown(
         self, app: Driver, seeded: FamilyIds, clock: FakeClock

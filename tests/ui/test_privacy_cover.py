@@ -3,6 +3,8 @@ goes into the background, and no selecting or copying of record text unless the 
 it. Lifecycle events are sent as the Flutter client sends them."""
 
 import dataclasses
+import gc
+import weakref
 from collections.abc import AsyncIterator
 
 import flet as ft
@@ -87,10 +89,14 @@ async def test_a_call_or_system_dialog_covers_then_returns_to_the_same_screen_un
 async def test_going_into_the_background_locks_and_coming_back_shows_the_unlock_screen(
     app: Driver, seeded: FamilyIds, state: str
 ) -> None:
+    assert app.state.overview is not None
+    old_overview = weakref.ref(app.state.overview)
     await lifecycle(app, "inactive")
     await lifecycle(app, state)
     assert not app.flows.app.device.unlocked
     assert app.state.overview is None  # the cases are forgotten, not merely hidden
+    gc.collect()
+    assert old_overview() is None, "something still holds the children's names after the lock"
     assert top_view(app).key == "screen.cover"
     await lifecycle(app, "show")
     assert top_view(app).key == "screen.cover"  # shown is not yet in use

@@ -92,21 +92,36 @@ async def test_leaving_an_amendment_keeps_it_to_resume_and_not_as_a_new_visit(
 async def test_a_colleagues_returned_visit_offers_no_amendment(
     app: Driver, seeded: FamilyIds
 ) -> None:
+    """A colleague's visit stays theirs even when its current version is mine (a resolution
+    made on my other phone): returned to me, it is listed, but only its first author amends
+    it (the server's rule). My own returned visit and entry are listed beside it."""
     mine = _visit(seeded, PRACTITIONER.id, 300)
+    theirs = _visit(seeded, OTHER_WORKER_ID, 301)
+    my_version_of_theirs = theirs.model_copy(
+        update={
+            "version_id": new_id(),
+            "replaces_version_id": theirs.version_id,
+            "amend_reason": "Merged two edits.",
+            "server_seq": 302,
+            "author_id": PRACTITIONER.id,
+        }
+    )
     entry_version = pulled(
         seeded.case_id,
         new_id(),
         entry(seeded.baby_id, PRACTITIONER.id, "Home cold.", 18),
-        302,
+        303,
         author_id=PRACTITIONER.id,
     )
     returns = [
-        review_of(v, ReviewAction.RETURN, "Why?", 303 + n)
-        for n, v in enumerate((mine, entry_version))
+        review_of(v, ReviewAction.RETURN, "Why?", 304 + n)
+        for n, v in enumerate((mine, my_version_of_theirs, entry_version))
     ]
-    await receive(app, [mine, entry_version, *returns])
+    await receive(app, [mine, theirs, my_version_of_theirs, entry_version, *returns])
     await app.fc.tap(key="caseload.returned.open")
     assert app.fc.has(f"returned.{mine.version_id}.amend")
+    assert app.fc.has(f"returned.{my_version_of_theirs.version_id}")
+    assert not app.fc.has(f"returned.{my_version_of_theirs.version_id}.amend")
     # An entry is amended in its own history, not in the visit form.
     assert app.fc.has(f"returned.{entry_version.version_id}")
     assert not app.fc.has(f"returned.{entry_version.version_id}.amend")
