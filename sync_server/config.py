@@ -1,12 +1,15 @@
 """Server settings: one frozen object, read from DOORSTEP_* environment variables."""
 
 import os
+import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cache
 from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 from typing import Any
+
+from pydantic import ValidationError
 
 from shared.rules import RuleSettings
 from sync_server.errors import ConfigError
@@ -76,7 +79,8 @@ class Settings:
     trusted_proxies: tuple[ProxyNetwork, ...] = ()
     # Break-glass (DOMAIN.md 7): how long a grant to read a case outside one's scope lasts.
     break_glass_minutes: int = 60
-    # Alert thresholds (DOMAIN.md 5): the spec's defaults; a partnership overrides in code.
+    # Alert thresholds (DOMAIN.md 5): the spec's defaults, or the rules table of a TOML file
+    # (DOORSTEP_RULES_FILE: the app's flet.toml, so devices and server use the same values).
     rules: RuleSettings = field(default_factory=RuleSettings)
 
     def __post_init__(self) -> None:
@@ -150,6 +154,36 @@ def _list(env: Mapping[str, str], name: str) -> list[str]:
     return env.get(ENV_PREFIX + name, "").replace(",", " ").split()
 
 
+def rules_from_file(path: Path) -> RuleSettings:
+    """Read alert thresholds from a TOML file's [doorstep.rules] (flet.toml) or [rules] table;
+    a file with neither gives the spec's defaults.
+
+    Raises:
+        ConfigError: the file cannot be read, or a threshold is unknown or out of range; the
+            message names the setting, never its value.
+    """
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"rules_file: cannot read it as TOML ({type(exc).__name__})") from None
+    doorstep = data.get("doorstep")
+    table = doorstep.get("rules") if isinstance(doorstep, dict) else None
+    table = data.get("rules", {}) if table is None else table
+    try:
+        return RuleSettings.model_validate(table)
+    except ValidationError as exc:
+        first = exc.errors(include_input=False)[0]
+        where = ".".join(str(part) for part in first["loc"])
+        # a misordered window names its key in the message itself
+        message = f"rules.{where}: {first['msg']}" if where else f"rules.{first['msg']}"
+        raise ConfigError(message) from None
+
+
+def _rules(env: Mapping[str, str], default: RuleSettings) -> RuleSettings:
+    path = _path(env, "RULES_FILE")
+    return rules_from_file(path) if path else default
+
+
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     """Read settings from the environment (DOORSTEP_DB, DOORSTEP_PORT, ...).
 
@@ -185,6 +219,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         tls_key=_path(env, "TLS_KEY"),
         trusted_proxies=parse_trusted_proxies(_list(env, "TRUSTED_PROXIES")),
         break_glass_minutes=_int(env, "BREAK_GLASS_MINUTES", defaults.break_glass_minutes),
+        rules=_rules(env, defaults.rules),
     )
 
 
