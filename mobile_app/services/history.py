@@ -12,6 +12,7 @@ from datetime import datetime
 from pydantic import ValidationError
 
 from mobile_app.errors import MobileError
+from mobile_app.services.form_errors import form_error_text
 from mobile_app.services.records import RecordService
 from mobile_app.services.review_wording import describe
 from mobile_app.services.wording import label
@@ -217,10 +218,7 @@ def _signed(
     try:
         return ChronologyEntry.model_validate(data)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        field = ".".join(str(part) for part in first["loc"]) or "entry"
-        # The message names the field and the rule, never the text that was typed.
-        raise MobileError(f"{field}: {first['msg']}.") from None
+        raise MobileError(form_error_text(exc)) from None
 
 
 class EntryRevisions:

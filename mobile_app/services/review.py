@@ -14,6 +14,7 @@ from datetime import datetime
 from pydantic import ValidationError
 
 from mobile_app.errors import MobileError
+from mobile_app.services.form_errors import form_error_text
 from mobile_app.services.records import NewRecord, RecordService
 from mobile_app.services.review_wording import REASONS, describe, waited_text
 from mobile_app.services.wording import label
@@ -266,10 +267,7 @@ class ReviewService:
                 decided_at=now,
             )
         except ValidationError as exc:
-            # Name the field and the rule; the refused text is never repeated back.
-            error = exc.errors(include_input=False)[0]
-            field = ".".join(str(part) for part in error["loc"]) or "review"
-            raise ReviewRefused(f"{field}: {error['msg']}.") from None
+            raise ReviewRefused(form_error_text(exc)) from None
         record = NewRecord(case_id=target.version.case_id, payload=decision)
         return self._records.record([record])[0]
 
