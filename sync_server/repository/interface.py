@@ -54,7 +54,10 @@ class RestrictionRow(NamedTuple):
     """A restricted version: the agency owning its record's restriction and the roles named.
 
     A record is restricted once any version of it is; a reader must pass every row of it
-    (be of the owner agency, or hold a role the row names).
+    (be of the owner agency, or hold a role the row names). A record about a restricted entry
+    (a review, a decision, a same-event link) carries the entry's rows as its own: keyed by
+    its own version when pushed after the restriction, by the restricting version of the
+    entry when it was stored before.
     """
 
     record_id: str
@@ -246,6 +249,15 @@ class IngestBatch(Protocol):
         """Return the restriction rows of each restricted record among these ids."""
         ...
 
+    def inherit_restrictions(self, rows: Collection[RestrictionRow]) -> int:
+        """Give the stored records about each restricted record (reviews, decisions and
+        same-event links in its case, and records about those) its restriction rows, keyed
+        by the restricting version; return how many rows were written.
+
+        Call after `insert`: records stored earlier in the same batch are found too.
+        """
+        ...
+
     def record_kinds(self, record_ids: Collection[str]) -> dict[str, tuple[str, str]]:
         """Return (record type, case id) of each stored record among these ids."""
         ...
@@ -313,7 +325,12 @@ class Repository(BreakGlassQueries, TeamDeviceQueries, SecurityQueries, Protocol
         """Return the records in these cases hidden from the viewer whose first restricted
         version the viewer fails has after < server_seq <= upto, when an earlier version of
         the record exists (and, for a viewer limited to some kinds of record, it is of one of
-        them)."""
+        them), in the order they went hidden.
+
+        A record about a restricted entry is hidden by the version restricting the entry
+        (its rows are keyed by it, see `IngestBatch.inherit_restrictions`), so it is named
+        on the same page as the entry when it was stored before that version.
+        """
         ...
 
     def allocation_starts(self, allocation_ids: Collection[str]) -> dict[str, str]:

@@ -275,6 +275,14 @@ def _signin_limits_and_wipes(db: Database) -> None:
     db.execute("ALTER TABLE devices ADD COLUMN wipe_unfinished_drafts INTEGER")
 
 
+@migrations(name="0009_restrictions_by_version")
+def _restrictions_by_version(db: Database) -> None:
+    # A record about a restricted entry (a review, a decision, a link) stored before the
+    # entry was restricted gets a row keyed by the restricting version, not one of its own:
+    # withdrawal finds such rows from the versions a pull page holds, by version id.
+    db.execute("CREATE INDEX restricted_versions_version ON restricted_versions (version_id)")
+
+
 def connect(path: Path | str) -> Database:
     """Open (creating if needed) the database at path, in WAL mode, with the schema applied."""
     in_memory = str(path) == ":memory:"

@@ -13,6 +13,14 @@ A record that becomes hidden from a reader (a later version restricts it, or nar
 named roles) must leave the devices that pulled it before: `withdrawal_candidates` finds,
 from the same small table, the records whose first restricted version the reader fails lies
 in a pull page's range and which had a version before it (so were readable for a while).
+
+A record about a restricted entry (a review of it, a decision it triggered, a same-event link
+naming it) is hidden alike. One pushed after the restriction inherits its rows at ingest,
+keyed by its own version. One stored before gets, when a later version restricts the entry
+(or narrows its roles), rows keyed by that restricting version: `inherit_restrictions`
+writes them in one statement. Restriction being per record, such a row hides every version
+of the record about it; keyed by the restricting version, it also tells withdrawal when the
+record went hidden.
 """
 
 import json
@@ -60,14 +68,16 @@ _ORIGINS_SQL = (
     "SELECT record_id, record_type, author_agency FROM versions"
     f" WHERE record_id IN {_IDS} AND replaces_version_id IS NULL"
 )
-# The records with a restricted version the reader fails in the range (a key probe per
-# version in the range, which pull reads anyway), then, for those only, the first such
-# version: a record restricted from its first version is never a candidate (no earlier
-# version was ever readable), and one that went hidden before the range was named then.
+# The records with a restricted row the reader fails keyed by a version in the range (a key
+# probe per version in the range, which pull reads anyway; the row may be of another record,
+# one about the restricted entry), then, for those only, the first such version: a record
+# restricted from its first version is never a candidate (no earlier version was ever
+# readable), and one that went hidden before the range was named then. `versions` is the
+# record's first version, which must come before it went hidden.
 _WITHDRAWAL_SQL = f"""
 WITH recent AS (
-    SELECT DISTINCT v.record_id FROM versions v
-    JOIN restricted_versions r ON r.record_id = v.record_id AND r.version_id = v.version_id
+    SELECT DISTINCT r.record_id FROM versions v
+    JOIN restricted_versions r ON r.version_id = v.version_id
     WHERE v.case_id IN {_IDS} AND v.server_seq > ? AND v.server_seq <= ?
     AND r.owner_agency <> ? AND instr(r.roles, ?) = 0
 ), failing AS (
@@ -77,18 +87,45 @@ WITH recent AS (
     WHERE r.owner_agency <> ? AND instr(r.roles, ?) = 0
     GROUP BY r.record_id
 )
-SELECT versions.record_id, versions.case_id, versions.recorded_at FROM failing
-JOIN versions ON versions.server_seq = failing.first_seq
-WHERE failing.first_seq > ?
-AND EXISTS (SELECT 1 FROM versions e WHERE e.record_id = failing.record_id
-    AND e.server_seq < failing.first_seq){{kinds}}
-ORDER BY versions.server_seq
+SELECT failing.record_id, versions.case_id, hider.recorded_at FROM failing
+JOIN versions hider ON hider.server_seq = failing.first_seq
+JOIN versions ON versions.server_seq = (SELECT min(e.server_seq) FROM versions e
+    WHERE e.record_id = failing.record_id)
+WHERE failing.first_seq > ? AND versions.server_seq < failing.first_seq{{kinds}}
+ORDER BY failing.first_seq, failing.record_id
 """
 _WITHDRAWAL_ALL_SQL = _WITHDRAWAL_SQL.format(kinds="")
 _WITHDRAWAL_KINDS_SQL = _WITHDRAWAL_SQL.format(kinds=f" AND {SEES_KIND}")
 _ALLOCATION_STARTS_SQL = (
     f"SELECT allocation_id, allocated_at FROM allocations WHERE allocation_id IN {_IDS}"
 )
+# The records about each restricted record, and about those (a review of a decision on an
+# entry), stored in its case: each gets the restricting row with its own id. Which payload
+# fields name a record is the SQL twin of services.ingest._named_records: change both
+# together. A record is about the entry if any of its versions names it (its history shows
+# them all). Costs a scan of the case's versions per row: only a push restricting an
+# existing record runs it.
+_INHERIT_SQL = """
+WITH RECURSIVE hidden(record_id, version_id, case_id, owner_agency, roles, depth) AS (
+    SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'),
+        json_extract(value, '$[2]'), json_extract(value, '$[3]'),
+        json_extract(value, '$[4]'), 0
+    FROM json_each(?)
+    UNION
+    SELECT v.record_id, hidden.version_id, v.case_id, hidden.owner_agency, hidden.roles,
+        hidden.depth + 1
+    FROM hidden JOIN versions v ON v.case_id = hidden.case_id
+    WHERE hidden.depth < 8
+    AND v.record_type IN ('review_decision', 'decision_record', 'same_event_link')
+    AND (json_extract(v.payload_json, '$.payload.reviewed_record_id') = hidden.record_id
+        OR json_extract(v.payload_json, '$.payload.trigger_entry_id') = hidden.record_id
+        OR hidden.record_id IN (SELECT value FROM
+            json_each(v.payload_json, '$.payload.entry_record_ids')))
+)
+INSERT INTO restricted_versions (record_id, version_id, case_id, owner_agency, roles)
+SELECT DISTINCT record_id, version_id, case_id, owner_agency, roles FROM hidden
+WHERE depth > 0
+"""
 INSERT_RESTRICTION_SQL = (
     "INSERT INTO restricted_versions (record_id, version_id, case_id, owner_agency, roles)"
     " VALUES (?, ?, ?, ?, ?)"
@@ -103,6 +140,18 @@ def restriction_params(row: RestrictionRow) -> tuple[str, str, str, str, str]:
 def roles_text(roles: Collection[str]) -> str:
     """Return roles as the stored text: each in brackets, so `instr` finds whole roles only."""
     return "".join(f"[{role}]" for role in sorted(set(roles)))
+
+
+def inherit_restrictions(conn: sqlite3.Connection, rows: Collection[RestrictionRow]) -> int:
+    """Give the stored records about each restricted record (reviews, decisions, same-event
+    links, in its case) the restriction rows of the records they are about; return how many
+    rows were written."""
+    if not rows:
+        return 0
+    seeds = json.dumps([restriction_params(row) for row in rows])
+    before = conn.total_changes  # rowcount is -1 for a statement starting WITH
+    conn.execute(_INHERIT_SQL, (seeds,))
+    return conn.total_changes - before
 
 
 def select_restrictions(

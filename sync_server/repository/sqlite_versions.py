@@ -30,6 +30,7 @@ from sync_server.repository.sqlite_scope import (
     SEES_KIND,
     SqliteScopeQueries,
     has_hidden_records,
+    inherit_restrictions,
     kind_params,
     restriction_params,
     select_origins,
@@ -186,6 +187,12 @@ class SqliteIngestBatch:
     def restrictions(self, record_ids: Collection[str]) -> dict[str, list[RestrictionRow]]:
         """Return the restriction rows of each restricted record among these ids."""
         return select_restrictions(self._conn, record_ids)
+
+    def inherit_restrictions(self, rows: Collection[RestrictionRow]) -> int:
+        """Give the stored records about each restricted record (reviews, decisions and
+        same-event links in its case, and records about those) its restriction rows, keyed
+        by the restricting version; return how many rows were written."""
+        return inherit_restrictions(self._conn, rows)
 
     def record_kinds(self, record_ids: Collection[str]) -> dict[str, tuple[str, str]]:
         """Return (record type, case id) of each stored record among these ids."""

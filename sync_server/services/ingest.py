@@ -61,7 +61,7 @@ class _Known:
     heads: dict[str, list[str]]  # record id -> current heads, for records edited in this batch
     # Restriction rows of the records edited or linked in this batch (plus this batch's own).
     restrictions: dict[str, list[RestrictionRow]]
-    # Each record a link names -> (type, case), or None while it is not stored.
+    # Each record a link or a decision names -> (type, case), or None while it is not stored.
     linked: dict[str, tuple[str, str] | None]
     # Who made the first version of each entry or visit this batch edits.
     original_authors: dict[str, str]
@@ -166,6 +166,17 @@ def _check_link(version: RecordVersion, known: _Known, reader: Viewer) -> None:
             raise Refusal("payload.entry_record_ids", "names an entry that is not in this case")
 
 
+def _check_trigger(version: RecordVersion, known: _Known, reader: Viewer) -> None:
+    """Check a decision is about a readable chronology entry of its own case."""
+    payload = version.payload
+    if not isinstance(payload, DecisionRecord):
+        return
+    kind = known.linked.get(payload.trigger_entry_id)
+    hidden = _hidden(reader, known, payload.trigger_entry_id)
+    if kind != ("chronology_entry", version.case_id) or hidden:
+        raise Refusal("payload.trigger_entry_id", "names an entry that is not in this case")
+
+
 def _hidden(reader: Viewer, known: _Known, record_id: str) -> bool:
     """True when the pusher may not read this stored record (restricted, or of a kind or an
     agency their role does not see)."""
@@ -197,7 +208,10 @@ def _check_review(version: RecordVersion, known: _Known, reader: Viewer) -> None
 
 
 def _named_records(payload: RecordPayload) -> tuple[str, ...]:
-    """The records a record is about: a link's entries, a review's record, a decision's trigger."""
+    """The records a record is about: a link's entries, a review's record, a decision's trigger.
+
+    Its SQL twin is repository.sqlite_scope._INHERIT_SQL: change both together.
+    """
     if isinstance(payload, SameEventLink):
         return payload.entry_record_ids
     if isinstance(payload, ReviewDecision):
@@ -209,7 +223,11 @@ def _named_records(payload: RecordPayload) -> tuple[str, ...]:
 
 def _inherited_restrictions(version: RecordVersion, known: _Known) -> list[RestrictionRow]:
     """Return rows restricting a record as much as each restricted record it is about: a
-    review of a restricted entry (or a decision on one) describes it, so it is hidden alike."""
+    review of a restricted entry (or a decision on one) describes it, so it is hidden alike.
+
+    This covers a record pushed after the restriction; one stored before it gets the rows when
+    the restricting version is stored (`_BatchIngest.finish`, `inherit_restrictions`).
+    """
     rules = {
         (row.owner_agency, row.roles)
         for named_id in _named_records(version.payload)
@@ -234,7 +252,7 @@ def _look_up(batch: IngestBatch, versions: Sequence[RecordVersion], reader: View
         for v in versions
         if isinstance(v.payload, SameEventLink)
         for entry_id in v.payload.entry_record_ids
-    }
+    } | {v.payload.trigger_entry_id for v in versions if isinstance(v.payload, DecisionRecord)}
     reviews = [v.payload for v in versions if isinstance(v.payload, ReviewDecision)]
     reviewed = {r.reviewed_version_id for r in reviews}
     named = {n for v in versions for n in _named_records(v.payload)}
@@ -282,6 +300,8 @@ class _BatchIngest:
         self.index_rows: list[ChronologyIndexRow] = []
         self.also_rows: list[ReplacementRow] = []
         self.restricted_rows: list[RestrictionRow] = []
+        # Rows of edits that newly hide a stored record: passed on to the records about it.
+        self.hiding: list[RestrictionRow] = []
         self.reader = viewer(pusher.practitioner)
         # A finished outcome, or (status, row position, conflicting ids) until seqs are known.
         self.answers: list[Outcome | tuple[ItemStatus, int, list[str]]] = []
@@ -306,6 +326,7 @@ class _BatchIngest:
                 self._check_holders(item)
             _check_children(item, known)
             _check_link(item, known, self.reader)
+            _check_trigger(item, known, self.reader)
             _check_review(item, known, self.reader)
         except Refusal as refusal:
             self.answers.append(rejected(item.version_id, refusal.field, refusal.message))
@@ -358,7 +379,7 @@ class _BatchIngest:
             for child_id in dict.fromkeys(payload.child_ids):
                 self.index_rows.append(ChronologyIndexRow(child_id, version_id, when))
             if payload.restricted:
-                self._restrict(item, frozenset(payload.restricted_roles))
+                self._restrict(item, frozenset(payload.restricted_roles), replaced)
         else:
             rows = _inherited_restrictions(item, known)
             self.restricted_rows.extend(rows)
@@ -390,17 +411,26 @@ class _BatchIngest:
         if record_id in known.linked:  # a link later in this batch may name it
             known.linked[record_id] = (record_type, item.case_id)
 
-    def _restrict(self, item: RecordVersion, roles: frozenset[str]) -> None:
+    def _restrict(
+        self, item: RecordVersion, roles: frozenset[str], replaced: tuple[str, ...]
+    ) -> None:
         # The agency that first restricted the record keeps owning it, whoever amends it.
         earlier = self.known.restrictions.setdefault(item.record_id, [])
         owner = earlier[0].owner_agency if earlier else self.agency
         row = RestrictionRow(item.record_id, item.version_id, item.case_id, owner, roles)
+        # An edit that restricts the record, or narrows its roles, hides it from someone who
+        # read it until now: the records about it stored before must be hidden from them too.
+        # A row naming a subset of these roles already hides everyone this one would.
+        if replaced and not any(e.owner_agency == owner and e.roles <= roles for e in earlier):
+            self.hiding.append(row)
         earlier.append(row)
         self.restricted_rows.append(row)
 
     def finish(self, batch: IngestBatch) -> list[Outcome]:
         """Insert the queued rows and return every item's outcome, in push order."""
         seqs = batch.insert(self.rows, self.index_rows, self.also_rows, self.restricted_rows)
+        if self.hiding:  # after the insert, so records about it earlier in the batch count
+            batch.inherit_restrictions(self.hiding)
         rows = self.rows
         return [
             answer

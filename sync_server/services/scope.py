@@ -33,9 +33,13 @@ Hiding reaches back to devices. A record that becomes hidden from a caller (a la
 restricts it or narrows its roles) while they could read it is "withdrawn" on their next
 pull: `withdrawn_records` names it, and only it, so a record the caller could never read
 (restricted from its first version, or hidden before their allocation began) is never
-named. A change of the read rules themselves (as when partners were narrowed) bumps
-READ_RULES_GENERATION: a device that last pulled under another generation drops what it
-holds from the server and pulls again, so nothing read under the older rules stays.
+named. A review, decision or same-event link about an entry carries the entry's restriction
+(services/ingest.py writes its rows, whether it was stored before the restriction or after),
+so every read path hides it with the entry, and withdrawal names it with the entry when the
+caller could read it before. A change of the read rules themselves (as when partners were
+narrowed) bumps READ_RULES_GENERATION: a device that last pulled under another generation
+drops what it holds from the server and pulls again, so nothing read under the older rules
+stays.
 """
 
 from collections.abc import Callable, Iterable

@@ -1,7 +1,7 @@
 """A restricted entry, over the real server process: headless devices of its own agency
 receive it, a health visitor allocated the same family never does; a same-event link naming it
 is held back with it. An entry restricted after the health visitor's phone pulled it leaves
-that phone on its next sync (issue 7), and stays on its author's."""
+that phone on its next sync (issue 7), and stays on its author's; so does a review of it."""
 
 from datetime import UTC, datetime
 from pathlib import Path
@@ -126,6 +126,46 @@ def test_an_entry_restricted_after_the_hv_synced_leaves_her_phone_on_her_next_sy
         assert sw.heads(first.record_id) == [restricting], "the author's phone keeps it"
         assert first.version_id in sw.version_ids()
         assert hv.sync().withdrawn == [], "nothing more to let go of"
+    finally:
+        sw.close()
+        hv.close()
+
+
+def test_a_review_of_an_entry_restricted_later_leaves_the_hv_phone_with_it(
+    server: ServerProcess, tmp_path: Path
+) -> None:
+    """A supervisor's comment describes the entry it reviews: once the author restricts the
+    entry, the review the HV's phone already held leaves it on the same sync."""
+    sw = SyncDevice.sign_in("sw phone", tmp_path / "sw", server.url, "demo-sw")
+    hv = SyncDevice.sign_in("hv phone", tmp_path / "hv", server.url, "demo-hv")
+    try:
+        case_id = next(case for case in hv.children if case in sw.children)
+        child_id = sw.children[case_id][0]
+        [first] = sw.record_entries(case_id, child_id, ["Parent disclosed a new partner."])
+        sw.sync()
+        sup, sup_id = signed_in_client(server, "demo-sup")
+        review = versioned(case_id, {
+            "record_type": "review_decision", "reviewed_record_id": first.record_id,
+            "reviewed_version_id": first.version_id, "action": "return",
+            "comment": "Name the partner and say how the parent described him.",
+            "reviewer_id": sup_id, "decided_at": WHEN,
+        })  # fmt: skip
+        pushed = sup.post("/sync/push", json={"items": [review]})
+        sup.close()
+        assert [r["status"] for r in pushed.json()["results"]] == ["accepted"]
+        hv.sync()
+        assert hv.heads(review["record_id"]) == [review["version_id"]], "her phone holds it"
+
+        restrict_here(sw, first.record_id)
+        assert sw.sync().accepted == 1
+        report = hv.sync()
+
+        assert sorted(report.withdrawn) == sorted([first.record_id, review["record_id"]])
+        for record_id in (first.record_id, review["record_id"]):
+            assert hv.store.records.rows(record_id=record_id) == []
+        assert hv.sync().withdrawn == [], "nothing more to let go of"
+        sw.sync()
+        assert sw.heads(review["record_id"]) == [review["version_id"]], "the author keeps it"
     finally:
         sw.close()
         hv.close()

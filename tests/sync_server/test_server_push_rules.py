@@ -160,3 +160,19 @@ async def test_a_new_record_type_may_not_name_a_child_of_another_case(
 
     assert results[0]["status"] == "rejected"
     assert results[0]["field"] == "payload.child_ids"
+
+
+async def test_a_decision_must_be_about_an_entry_of_its_own_case(
+    client: AsyncTestClient[Any], services: ServiceContainer, sw: dict[str, str]
+) -> None:
+    family = await cp_family(client, services, sw)
+    other = await cp_family(client, services, sw, seed=2)
+    elsewhere, here = incident(other, WHEN), incident(family, WHEN)
+    await push(client, sw, [elsewhere])
+
+    results = await push(
+        client, sw, [decision(family, elsewhere, WHEN), here, decision(family, here, WHEN)]
+    )
+
+    assert (results[0]["status"], results[0]["field"]) == ("rejected", "payload.trigger_entry_id")
+    assert [r["status"] for r in results[1:]] == ["accepted", "accepted"]  # same batch is fine

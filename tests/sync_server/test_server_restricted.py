@@ -11,12 +11,14 @@ from shared.ids import new_id
 from shared.vocabulary import Role
 from sync_server.services import AuditAction, DemoSeed, ServiceContainer
 from sync_server.services.scope import READ_RULES_GENERATION
+from tests.sync_server.alert_builders import cp_family
+from tests.sync_server.ingest_counting import ingest_counting
 from tests.sync_server.role_builders import person_headers
-from tests.sync_server.server_builders import edit, entry, push, sign_in, version
+from tests.sync_server.server_builders import Item, edit, entry, push, sign_in, version
 from tests.sync_server.test_server_pull import PULL, pull_all
 
 Headers = dict[str, str]
-HV_ENTRY = {"author_role": "health_visitor", "source_agency": "health_visiting"}
+HV_ENTRY: dict[str, Any] = {"author_role": "health_visitor", "source_agency": "health_visiting"}
 
 
 async def pulled_ids(client: AsyncTestClient[Any], headers: Headers) -> set[str]:
@@ -307,3 +309,127 @@ async def test_every_pull_page_carries_the_read_rules_generation(
     for headers in (partner, hv):
         pages = await pull_from(client, headers, 0)
         assert {p.read_rules for p in pages} == {READ_RULES_GENERATION}
+
+
+def about(case: Any, demo: DemoSeed, of: Item, plain: Item) -> dict[str, Item]:
+    """Return a supervisor's review of `of`, the SW's decision on it and her same-event link
+    naming it (with `plain`): the records that describe an entry."""
+    sup_id, sw_id = demo.practitioners["demo-sup"].id, demo.practitioners["demo-sw"].id
+    review = version(case.family_id, {
+        "record_type": "review_decision", "reviewed_record_id": of["record_id"],
+        "reviewed_version_id": of["version_id"], "action": "return",
+        "comment": "Say which agency told you and when.", "reviewer_id": sup_id,
+        "decided_at": "2025-03-04T10:00:00+00:00",
+    })  # fmt: skip
+    decision = version(case.family_id, {
+        "record_type": "decision_record", "trigger_entry_id": of["record_id"],
+        "child_ids": [case.child_ids[0]], "question": "Does the injury need a strategy meeting?",
+        "options_considered": ["request_strategy_discussion", "no_action"],
+        "decision": "request_strategy_discussion", "rationale": "Weighed with the plan.",
+        "decided_by": sw_id, "decided_at": "2025-03-04T11:00:00+00:00",
+    })  # fmt: skip
+    link = version(case.family_id, {
+        "record_type": "same_event_link", "made_by": sw_id, "reason": "One incident.",
+        "entry_record_ids": [of["record_id"], plain["record_id"]],
+    })  # fmt: skip
+    return {"review": review, "decision": decision, "link": link}
+
+
+async def history_status(client: AsyncTestClient[Any], headers: Headers, record_id: str) -> int:
+    return (await client.get(f"/records/{record_id}/versions", headers=headers)).status_code
+
+
+async def test_records_about_an_entry_restricted_later_are_hidden_and_withdrawn_alike(
+    client: AsyncTestClient[Any], sw: Headers, hv: Headers, demo: DemoSeed, db_path: Path
+) -> None:
+    """A review, a decision and a link made while the entry was open describe it: once a later
+    version restricts it they are hidden with it, and leave the HV's device with it."""
+    case, sw_id = demo.cases[0], demo.practitioners["demo-sw"].id
+    first = entry(case.family_id, sw_id, [case.child_ids[0]])
+    plain = entry(case.family_id, sw_id, [case.child_ids[0]], hours=1)
+    await push(client, sw, [first, plain])
+    sup = await sign_in(client, "demo-sup")
+    made = about(case, demo, first, plain)
+    await push(client, sup, [made["review"]])
+    assert [r["status"] for r in await push(client, sw, [made["decision"], made["link"]])] == [
+        "accepted"
+    ] * 2
+    before = {v["version_id"] for v in made.values()}
+    held = await pull_from(client, hv, 0)
+    assert before <= {i.version_id for p in held for i in p.items}, "the HV read them all"
+
+    restricting = edit(first, restricted=True, reason="Disclosure: CSC only.")
+    assert (await push(client, sw, [restricting]))[0]["status"] == "accepted"
+
+    hidden = {first["record_id"], *(v["record_id"] for v in made.values())}
+    assert not before & await pulled_ids(client, hv)
+    assert before <= await pulled_ids(client, sw)
+    assert before <= await pulled_ids(client, sup)
+    url = f"/cases/{case.family_id}/chronology"
+    assert not hidden & await chronology_ids(client, hv, url)
+    for record_id in hidden:
+        assert await history_status(client, hv, record_id) == 404
+        assert await history_status(client, sw, record_id) == 200
+    reviews = await client.get(f"/records/{first['record_id']}/reviews", headers=sw)
+    found = [r["review_record_id"] for r in reviews.json()["reviews"]]
+    assert found == [made["review"]["record_id"]]
+    assert sorted(withdrawn(await pull_from(client, hv, held[-1].next_cursor))) == sorted(hidden)
+    sw_pages = await pull_from(client, sw, 0)
+    assert withdrawn(sw_pages) == [], "the author's agency still reads them"
+    inherited = {row[0] for row in restriction_rows(db_path) if row[1] == restricting["version_id"]}
+    assert inherited == hidden
+
+
+async def test_a_record_about_the_entry_made_after_it_was_hidden_is_never_named(
+    client: AsyncTestClient[Any], sw: Headers, hv: Headers, demo: DemoSeed
+) -> None:
+    """Withdrawal names only what the HV could read: a review pushed after the restriction
+    inherits it at push and never reached her, so it is not named even when roles narrow."""
+    case, sw_id = demo.cases[0], demo.practitioners["demo-sw"].id
+    first = entry(case.family_id, sw_id, [case.child_ids[0]])
+    plain = entry(case.family_id, sw_id, [case.child_ids[0]], hours=1)
+    await push(client, sw, [first, plain])
+    cursor = (await pull_from(client, hv, 0))[-1].next_cursor
+    restricting = edit(first, restricted=True, restricted_roles=["supervisor"])
+    await push(client, sw, [restricting])
+    sup = await sign_in(client, "demo-sup")
+    late = about(case, demo, restricting, plain)["review"]
+    assert (await push(client, sup, [late]))[0]["status"] == "accepted"
+    await push(client, sw, [edit(restricting, restricted_roles=[])])
+
+    assert withdrawn(await pull_from(client, hv, cursor)) == [first["record_id"]]
+    assert late["version_id"] not in await pulled_ids(client, hv)
+
+
+async def test_an_amendment_lifting_the_restriction_leaves_records_about_it_hidden(
+    client: AsyncTestClient[Any], sw: Headers, hv: Headers, demo: DemoSeed
+) -> None:
+    """As for the entry itself (restriction is sticky), restricted=False lifts nothing."""
+    case, sw_id = demo.cases[0], demo.practitioners["demo-sw"].id
+    first = entry(case.family_id, sw_id, [case.child_ids[0]])
+    plain = entry(case.family_id, sw_id, [case.child_ids[0]], hours=1)
+    await push(client, sw, [first, plain])
+    link = about(case, demo, first, plain)["link"]
+    await push(client, sw, [link])
+    restricting = edit(first, restricted=True)
+    await push(client, sw, [restricting])
+    lifted = edit(restricting, restricted=False, reason="Shared after the meeting.")
+    assert (await push(client, sw, [lifted]))[0]["status"] == "accepted"
+    assert not {lifted["version_id"], link["version_id"]} & await pulled_ids(client, hv)
+    assert {lifted["version_id"], link["version_id"]} <= await pulled_ids(client, sw)
+
+
+async def test_a_batch_restricting_an_existing_record_passes_it_on_with_one_query(
+    services: ServiceContainer, client: AsyncTestClient[Any], sw: Headers
+) -> None:
+    """The common push (new records, plain edits, a restriction kept as it was) never asks
+    for records about the entry; a restricting edit asks once, whatever the batch holds."""
+    family = await cp_family(client, services, sw, "demo-hv")
+    entries = [entry(family.case_id, family.author_id, [family.child_id]) for _ in range(3)]
+    fresh = ingest_counting(services, family, entries)
+    restricting = [edit(e, restricted=True) for e in entries]
+    another = entry(family.case_id, family.author_id, [family.child_id])
+    restricted = ingest_counting(services, family, [*restricting, another])
+    kept = ingest_counting(services, family, [edit(r, summary="Reworded.") for r in restricting])
+    assert fresh["inherit_restrictions"] == kept["inherit_restrictions"] == 0
+    assert restricted["inherit_restrictions"] == 1

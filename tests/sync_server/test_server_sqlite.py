@@ -33,6 +33,7 @@ def test_wal_mode_and_each_migration_applied_once(seeded: Path) -> None:
             "0006_scope",
             "0007_break_glass",
             "0008_signin_limits_and_wipes",
+            "0009_restrictions_by_version",
         ]
     finally:
         again.close()
