@@ -4,7 +4,7 @@ import httpx
 from pydantic import BaseModel, ConfigDict
 
 from mobile_app.errors import NotSignedIn, StoreError
-from mobile_app.services.note_drafts import note_draft_count
+from mobile_app.services.form_drafts import form_draft_count
 from mobile_app.store import DeviceStore
 from mobile_app.sync_client import SyncClient
 from shared.models import Practitioner
@@ -53,7 +53,7 @@ class AccountService:
         if stored is None:
             return
         previous = ServerSession.model_validate(stored).practitioner
-        drafts = len(self._store.drafts.keys()) + note_draft_count(self._store)
+        drafts = len(self._store.drafts.keys()) + form_draft_count(self._store)
         waiting = self._store.outbox.count() + drafts
         if previous.id != newcomer.id and waiting:
             raise StoreError(

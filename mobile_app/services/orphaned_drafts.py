@@ -7,18 +7,19 @@ record, and the sync says how many went (the practitioner has lost access to the
 """
 
 from mobile_app.services.drafts import DraftService
-from mobile_app.services.note_drafts import drop_note_drafts_about
+from mobile_app.services.form_drafts import drop_form_drafts_about
 from mobile_app.store import DeviceStore
 
 
 def discard_orphaned_drafts(store: DeviceStore, case_ids: set[str], record_ids: set[str]) -> int:
-    """Delete visit and note drafts about cases or records no longer held; return how many.
+    """Delete visit and form drafts about cases or records no longer held; return how many.
 
     Args:
         store: the unlocked device store.
         case_ids: cases that left this device's scope.
         record_ids: records gone from this device (every record of those cases, and any
-            withdrawn record), so a note about a child of a gone case goes too.
+            withdrawn record), so a form about a child of a gone case, or a review of a
+            withdrawn record, goes too.
     """
     if not case_ids and not record_ids:
         return 0  # the common sync: nothing left, so no draft is decrypted
@@ -36,4 +37,4 @@ def discard_orphaned_drafts(store: DeviceStore, case_ids: set[str], record_ids: 
     ]
     for draft_id in doomed:
         drafts.delete(draft_id)
-    return len(doomed) + drop_note_drafts_about(store, record_ids)
+    return len(doomed) + drop_form_drafts_about(store, record_ids)

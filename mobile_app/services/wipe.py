@@ -14,7 +14,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from mobile_app.services.note_drafts import NOTE_DRAFT_PREFIX
+from mobile_app.services.form_drafts import FORM_DRAFT_PREFIX
 from mobile_app.store.database import database_exists, database_files, open_database
 from mobile_app.store.device_secret import DeviceSecretStore
 from mobile_app.store.keyring import destroy_keyring
@@ -58,17 +58,18 @@ def _were(report: WipeReport) -> str:
 def count_unsynced(db: Database) -> WipeReport:
     """Count the work that has not reached the server (rows only: no key is needed).
 
-    Visits being written are rows of the drafts table; notes being written are settings rows
-    whose clear name starts with the note drafts' prefix.
+    Visits being written are rows of the drafts table; every other form being written (notes,
+    decisions, plan outcomes, meetings, amendments, review comments) is a settings row whose
+    clear name starts with the form drafts' prefix.
     """
     visits = db.execute("SELECT count(*) FROM drafts").fetchone()[0]
-    notes = db.execute(
+    forms = db.execute(
         "SELECT count(*) FROM settings WHERE substr(name, 1, ?) = ?",
-        [len(NOTE_DRAFT_PREFIX) + 1, f"{NOTE_DRAFT_PREFIX}/"],
+        [len(FORM_DRAFT_PREFIX) + 1, f"{FORM_DRAFT_PREFIX}/"],
     ).fetchone()[0]
     return WipeReport(
         unsynced=db.execute("SELECT count(*) FROM outbox").fetchone()[0],
-        drafts=int(visits) + int(notes),
+        drafts=int(visits) + int(forms),
     )
 
 

@@ -1,16 +1,31 @@
 """Flows of a case's safeguarding records: decisions after an incident, the plan's outcomes,
-and professionals-only meetings."""
+and professionals-only meetings. What is typed is sealed in the store at every keystroke (one
+draft per writer, form and child), so a lock loses nothing: reopening the child's screen shows it.
+"""
 
-from dataclasses import replace
+from dataclasses import asdict, replace
 
 from mobile_app.errors import MobileError
 from mobile_app.services.decisions import DECIDERS, DecisionService
-from mobile_app.services.meetings import MeetingService
+from mobile_app.services.form_drafts import (
+    DecisionDraft,
+    FormDraftStore,
+    MeetingDraft,
+    PlanOutcomeDraft,
+)
+from mobile_app.services.meetings import MeetingForm, MeetingService
 from mobile_app.services.plans import PlanService, outcome_form
 from mobile_app.ui.controller import AppController
 from mobile_app.ui.state import DecisionScreen, MeetingScreen, PlanScreen
 from shared.rules import DecisionOption
 from shared.vocabulary import Role
+
+DECISION, PLAN, MEETING = "decision", "plan_outcome", "meeting"
+
+
+def _drafts(app: AppController) -> FormDraftStore:
+    store = app.store
+    return FormDraftStore(store, app.me().id)
 
 
 class DecisionFlow:
@@ -35,21 +50,31 @@ class DecisionFlow:
         role = self._app.me().role
         prompts = [p for p in service.pending(row.case_id) if child_id in p.child_ids]
         waiting = [d for d in service.awaiting_countersignature() if child_id in d.record.child_ids]
+        drafts = _drafts(self._app)
+        draft = drafts.get(DECISION, child_id, DecisionDraft)
+        if draft is not None and all(p.awaiting_countersignature for p in prompts):
+            # Nothing is left to decide (decided elsewhere): the rationale has no form to go in.
+            drafts.drop(DECISION, child_id)
+            draft = None
         screen = DecisionScreen(
             row,
             prompts,
             waiting,
             can_decide=role in DECIDERS,
             can_countersign=role == Role.SUPERVISOR,
+            rationale=draft.rationale if draft else "",
+            kept=draft is not None,
         )
         self._app.state.open_decision(screen)
         if message:
             self._app.state.say(message)
 
     def type_rationale(self, text: str) -> None:
-        """Keep the rationale being written (no re-render while typing)."""
-        if self._app.state.decision is not None:
-            self._app.state.decision.rationale = text
+        """Keep the rationale being written, sealed in the store (no re-render while typing)."""
+        screen = self._app.state.decision
+        if screen is not None:
+            screen.rationale = text
+            _drafts(self._app).save(DECISION, screen.child.child_id, DecisionDraft(rationale=text))
 
     def decide(self, trigger_entry_id: str, option: DecisionOption) -> None:
         """Record the decision on one prompt with the rationale typed."""
@@ -62,6 +87,7 @@ class DecisionFlow:
         if screen is None or prompt is None:
             raise MobileError("That decision is no longer waiting: open the child again.")
         self._service().decide(prompt, option, screen.rationale)
+        _drafts(self._app).drop(DECISION, screen.child.child_id)
         self.open(screen.child.child_id, "Decision saved. It will sync with your records.")
 
     def countersign(self, decision_record_id: str) -> None:
@@ -88,7 +114,12 @@ class PlanFlow:
         row = self._app.child_row(child_id)
         if row is None:
             return
-        self._app.state.open_plan(PlanScreen(row, self._service().for_child(child_id)))
+        screen = PlanScreen(row, self._service().for_child(child_id))
+        draft = _drafts(self._app).get(PLAN, child_id, PlanOutcomeDraft)
+        if draft is not None and any(p.plan_id == draft.plan_id for p in screen.plans):
+            screen.plan_id, screen.editing = draft.plan_id, draft.editing
+            screen.form, screen.reason, screen.kept = dict(draft.fields), draft.reason, True
+        self._app.state.open_plan(screen)
         if message:
             self._app.state.say(message)
 
@@ -102,6 +133,7 @@ class PlanFlow:
         """Open an empty outcome form for the plan."""
         screen = self._screen()
         screen.plan_id, screen.editing, screen.form, screen.reason = plan_id, "", {}, ""
+        screen.kept = False
         self._app.state.changed()
 
     def edit(self, plan_id: str, outcome_id: str) -> None:
@@ -110,16 +142,22 @@ class PlanFlow:
         plan = next(v for v in screen.plans if v.plan_id == plan_id)
         line = next(o for o in plan.outcomes if o.record_id == outcome_id)
         screen.plan_id, screen.editing = plan_id, outcome_id
-        screen.form, screen.reason = outcome_form(line.outcome), ""
+        screen.form, screen.reason, screen.kept = outcome_form(line.outcome), "", False
         self._app.state.changed()
 
     def type(self, name: str, text: str) -> None:
         """Keep a field being typed (no re-render while typing)."""
         screen = self._screen()
+        if not screen.plan_id:
+            raise MobileError("No outcome is being written: choose a plan's outcome first.")
         if name == "reason":
             screen.reason = text
         else:
             screen.form[name] = text
+        draft = PlanOutcomeDraft(
+            plan_id=screen.plan_id, editing=screen.editing, fields=screen.form, reason=screen.reason
+        )
+        _drafts(self._app).save(PLAN, screen.child.child_id, draft)
 
     def save(self) -> None:
         """Save the outcome (new, or a new version with the reason), then show the plan."""
@@ -129,7 +167,14 @@ class PlanFlow:
             service.amend_outcome(screen.editing, screen.form, screen.reason)
         else:
             service.add_outcome(screen.plan_id, screen.form)
+        _drafts(self._app).drop(PLAN, screen.child.child_id)
         self.open(screen.child.child_id, "Outcome saved. It will sync with your records.")
+
+    def discard(self) -> None:
+        """Throw away the outcome being written and its kept draft."""
+        screen = self._screen()
+        _drafts(self._app).drop(PLAN, screen.child.child_id)
+        self.open(screen.child.child_id, "Outcome discarded.")
 
 
 class MeetingFlow:
@@ -144,19 +189,27 @@ class MeetingFlow:
         return MeetingService(store, me, self._app.config.clock)
 
     def open(self, child_id: str) -> None:
-        """Show an empty form for the child's family."""
+        """Show the form for the child's family: empty, or as kept from before."""
         row = self._app.child_row(child_id)
         if row is None:
             return
         service = self._service()
         screen = MeetingScreen(row, service.chairs(row.case_id), service.can_record)
+        draft = _drafts(self._app).get(MEETING, child_id, MeetingDraft)
+        if draft is not None and service.can_record:
+            screen.form, screen.kept = MeetingForm(**draft.model_dump()), True
         self._app.state.open_meeting(screen)
 
     def type(self, name: str, text: str) -> None:
-        """Keep a field being filled in (no re-render while typing)."""
+        """Keep a field being filled in, sealed in the store (no re-render while typing)."""
         screen = self._app.state.meeting
-        if screen is not None:
-            screen.form = replace(screen.form, **{name: text})
+        if screen is None:
+            return
+        if name not in MeetingDraft.model_fields:
+            raise MobileError("That field is not on the meeting form: open the form again.")
+        screen.form = replace(screen.form, **{name: text})
+        draft = MeetingDraft(**asdict(screen.form))
+        _drafts(self._app).save(MEETING, screen.child.child_id, draft)
 
     def record(self) -> None:
         """Record the meeting for the child, then show the child's summary."""
@@ -165,5 +218,15 @@ class MeetingFlow:
             raise MobileError("Open the meeting form from the child's screen.")
         child = screen.child
         self._service().record(child.case_id, (child.child_id,), screen.form)
+        _drafts(self._app).drop(MEETING, child.child_id)
         self._app.state.meeting = None
         self._app.show_caseload("Meeting recorded. It will sync with your records.")
+
+    def discard(self) -> None:
+        """Throw away the meeting being written and its kept draft, and show the caseload."""
+        screen = self._app.state.meeting
+        if screen is None:
+            raise MobileError("Open the meeting form from the child's screen.")
+        _drafts(self._app).drop(MEETING, screen.child.child_id)
+        self._app.state.meeting = None
+        self._app.show_caseload("Meeting discarded.")

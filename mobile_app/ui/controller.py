@@ -41,7 +41,7 @@ from shared.models import Practitioner
 
 # Only visit and note drafts are sealed as they are typed; the lock forgets every other form
 # (plans, meetings, decisions, amendments in the history, review comments).
-KEPT_ON_LOCK = "Visits and notes being written are kept; other unsaved text was cleared."
+KEPT_ON_LOCK = "What you were writing is kept."
 log = logging.getLogger(__name__)
 
 UNEXPECTED = (

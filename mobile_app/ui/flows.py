@@ -4,6 +4,7 @@ from mobile_app.errors import MobileError
 from mobile_app.services.account import AccountService
 from mobile_app.services.child_summary import child_summary
 from mobile_app.services.chronology import ChronologyService, TimelineFilter, TimelineItem
+from mobile_app.services.form_drafts import AmendmentDraft, FormDraftStore
 from mobile_app.services.history import EntryRevisions, HistoryService
 from mobile_app.services.same_event import SameEventService
 from mobile_app.services.visit_amendment import VisitAmendments
@@ -115,12 +116,23 @@ class ChronologyFlow:
         self._app.state.say("Linked as the same event. The link will sync with your records.")
 
 
+AMENDMENT = "amendment"  # the form drafts' kind: an entry's changed text and reason
+
+
 class HistoryFlow:
-    """Shows a record's versions and adds new ones: amend, take back, resolve a conflict."""
+    """Shows a record's versions and adds new ones: amend, take back, resolve a conflict.
+
+    The text and reason being written are sealed in the store at every keystroke (one draft
+    per writer and record), so a lock loses nothing: reopening the record shows them.
+    """
 
     def __init__(self, app: AppController, chronology: ChronologyFlow) -> None:
         self._app = app
         self._chronology = chronology
+
+    def _drafts(self) -> FormDraftStore:
+        store = self._app.store
+        return FormDraftStore(store, self._app.me().id)
 
     def open(self, record_id: str) -> None:
         """Show the record's history, with its current text ready to change."""
@@ -137,16 +149,20 @@ class HistoryFlow:
             mine = VisitAmendments(store, me).may_amend(record_id)
         else:
             mine = EntryRevisions(store, me).may_change(record_id)
-        self._app.state.open_history(
-            HistoryScreen(
-                chronology.child,
-                history,
-                text=heads[0].text,
-                base_id=heads[0].version_id,
-                mine=mine,
-                visit_id=(head.visit_id or "") if isinstance(head, ChronologyEntry) else "",
-            )
+        screen = HistoryScreen(
+            chronology.child,
+            history,
+            text=heads[0].text,
+            base_id=heads[0].version_id,
+            mine=mine,
+            visit_id=(head.visit_id or "") if isinstance(head, ChronologyEntry) else "",
         )
+        draft = self._drafts().get(AMENDMENT, record_id, AmendmentDraft)
+        if draft is not None and history.record_type == "chronology_entry":
+            screen.text, screen.reason, screen.kept = draft.text, draft.reason, True
+            if any(line.version_id == draft.base_id for line in heads):
+                screen.base_id = draft.base_id  # else the versions moved on: start from the head
+        self._app.state.open_history(screen)
 
     def _screen(self) -> HistoryScreen:
         screen = self._app.state.history
@@ -154,13 +170,21 @@ class HistoryFlow:
             raise MobileError("No record is open: open it from the chronology.")
         return screen
 
+    def _keep(self, screen: HistoryScreen) -> None:
+        draft = AmendmentDraft(text=screen.text, reason=screen.reason, base_id=screen.base_id)
+        self._drafts().save(AMENDMENT, screen.history.record_id, draft)
+
     def type_text(self, text: str) -> None:
-        """Keep the text being written (no re-render while typing)."""
-        self._screen().text = text
+        """Keep the text being written, sealed in the store (no re-render while typing)."""
+        screen = self._screen()
+        screen.text = text
+        self._keep(screen)
 
     def type_reason(self, reason: str) -> None:
-        """Keep the reason being written (no re-render while typing)."""
-        self._screen().reason = reason
+        """Keep the reason being written, sealed in the store (no re-render while typing)."""
+        screen = self._screen()
+        screen.reason = reason
+        self._keep(screen)
 
     def pick(self, version_id: str) -> None:
         """Start the resolution from one competing version: its text, its other details."""
@@ -169,6 +193,7 @@ class HistoryFlow:
         if line is None:
             raise MobileError("That version is no longer one of the competing versions.")
         screen.text, screen.base_id = line.text, version_id
+        self._keep(screen)
         self._app.state.changed()
 
     def amend(self) -> None:
@@ -198,7 +223,15 @@ class HistoryFlow:
         )
         self._done(screen, "Conflict resolved. The resolution will sync with your records.")
 
+    def discard(self) -> None:
+        """Throw away the change being written and its kept draft; show the record again."""
+        screen = self._screen()
+        self._drafts().drop(AMENDMENT, screen.history.record_id)
+        self.open(screen.history.record_id)
+        self._app.state.say("Your change was discarded.")
+
     def _done(self, screen: HistoryScreen, message: str) -> None:
+        self._drafts().drop(AMENDMENT, screen.history.record_id)
         history = HistoryService(self._app.store, self._app.me().id).for_record(
             screen.history.record_id
         )

@@ -1,5 +1,9 @@
 """Supervision as the screens see it: the caseload badge, the review queue and its three
-decisions, the records returned to their author, a child's trends, and the team dashboard."""
+decisions, the records returned to their author, a child's trends, and the team dashboard.
+
+A supervisor's comment and chosen stage are sealed in the store at every keystroke (one draft
+per supervisor and version), so a lock loses nothing: reopening the queue shows them.
+"""
 
 import asyncio
 import logging
@@ -10,8 +14,9 @@ from mobile_app.diagnostics import log_failure
 from mobile_app.errors import MobileError
 from mobile_app.services.account import AccountService
 from mobile_app.services.dashboard import DashboardService, fetch_dashboard
+from mobile_app.services.form_drafts import FormDraftStore, ReviewDraft
 from mobile_app.services.overview import Overview
-from mobile_app.services.review import ReviewService
+from mobile_app.services.review import ReviewRow, ReviewService
 from mobile_app.services.trends import child_trends
 from mobile_app.services.visit_amendment import VisitAmendments
 from mobile_app.ui.controller import AppController
@@ -20,6 +25,7 @@ from mobile_app.ui.state import DashboardScreen, ReviewScreen, TrendsScreen
 log = logging.getLogger(__name__)
 
 QUEUED = "It waits on this device and reaches the author's record at the next sync."
+REVIEW = "review"  # the form drafts' kind: a comment and stage on one version
 
 
 @dataclass(frozen=True)
@@ -62,47 +68,97 @@ class ReviewFlow:
             self._badge_for = weakref.ref(overview)
         return self._badge
 
+    def _drafts(self) -> FormDraftStore:
+        store = self._app.store
+        return FormDraftStore(store, self._app.me().id)
+
     def open(self, message: str = "") -> None:
-        """Show the review queue (for a supervisor) and the records returned to me."""
+        """Show the review queue (for a supervisor), with any comment kept, and my returns."""
         service = self._service()
         returned = service.returned_to_me()
         visits = VisitAmendments(self._app.store, self._app.me())
+        rows = service.queue(self._app.config.clock())
+        drafts = self._drafts()
+        waiting = {row.version_id for row in rows}
+        for record_id, version_id in drafts.kept(REVIEW):
+            if version_id not in waiting:
+                # Decided elsewhere or marked reviewed: an invisible draft would count as
+                # unsynced work for ever, refusing another user's sign-in.
+                drafts.drop(REVIEW, record_id, version_id)
+        kept = {
+            row.version_id: draft
+            for row in rows
+            if (draft := drafts.get(REVIEW, row.record_id, ReviewDraft, row.version_id))
+        }
         screen = ReviewScreen(
-            rows=service.queue(self._app.config.clock()),
+            rows=rows,
             returned=returned,
             supervisor=service.is_supervisor,
             amendable=frozenset(i.record_id for i in returned if visits.may_amend(i.record_id)),
+            forms=kept,
+            kept=frozenset(kept),
         )
         self._app.state.open_review(screen)
         if message:
             self._app.state.say(message)
 
-    def _done(self, message: str) -> None:
+    def _row(self, version_id: str) -> tuple[ReviewScreen, ReviewRow]:
+        screen = self._app.state.review
+        row = next((r for r in screen.rows if r.version_id == version_id), None) if screen else None
+        if screen is None or row is None:
+            raise MobileError("That record is no longer waiting for review: open the queue again.")
+        return screen, row
+
+    def type(self, version_id: str, name: str, text: str) -> None:
+        """Keep the comment or stage being chosen, sealed in the store (no re-render)."""
+        if name not in ReviewDraft.model_fields:
+            raise MobileError("That field is not on the review: open the queue again.")
+        screen, row = self._row(version_id)
+        form = screen.forms.setdefault(version_id, ReviewDraft())
+        setattr(form, name, text)
+        self._drafts().save(REVIEW, row.record_id, form, version_id)
+
+    def form(self, version_id: str) -> ReviewDraft:
+        """Return the comment and stage typed for one version so far."""
+        screen = self._app.state.review
+        found = screen.forms.get(version_id) if screen else None
+        return found or ReviewDraft()
+
+    def _done(self, version_id: str, message: str) -> None:
+        screen = self._app.state.review
+        row = next((r for r in screen.rows if r.version_id == version_id), None) if screen else None
+        if row is not None:
+            self._drafts().drop(REVIEW, row.record_id, version_id)
         self._app.refresh()  # the outbox grew: the caseload's figures change
         self.open(message)
 
-    def countersign(self, version_id: str, comment: str = "") -> None:
-        """Countersign one version, offline."""
+    def countersign(self, version_id: str) -> None:
+        """Countersign one version, offline, with the comment typed (if any)."""
+        comment = self.form(version_id).comment
         self._service().countersign(version_id, self._app.config.clock(), comment)
-        self._done(f"Countersigned. {QUEUED}")
+        self._done(version_id, f"Countersigned. {QUEUED}")
 
-    def return_to_author(self, version_id: str, comment: str) -> None:
-        """Return one version to its author with a comment, offline."""
+    def return_to_author(self, version_id: str) -> None:
+        """Return one version to its author with the comment typed, offline."""
+        comment = self.form(version_id).comment
         self._service().return_to_author(version_id, self._app.config.clock(), comment)
-        self._done(f"Returned to the author. {QUEUED}")
+        self._done(version_id, f"Returned to the author. {QUEUED}")
 
-    def escalate(self, version_id: str, comment: str, stage: str) -> None:
-        """Escalate one version to the chosen stage, offline."""
-        if not stage.isdigit():
+    def escalate(self, version_id: str) -> None:
+        """Escalate one version to the stage chosen, with the comment typed, offline."""
+        form = self.form(version_id)
+        if not form.stage.isdigit():
             self._app.state.say("escalation_stage: choose a stage from 1 to 4.")
             return
-        self._service().escalate(version_id, self._app.config.clock(), comment, int(stage))
-        self._done(f"Escalated to stage {stage}. {QUEUED}")
+        clock = self._app.config.clock()
+        self._service().escalate(version_id, clock, form.comment, int(form.stage))
+        self._done(version_id, f"Escalated to stage {form.stage}. {QUEUED}")
 
     def finish(self) -> None:
         """Mark the queue reviewed up to now: only newer records come back as new."""
         self._service().finish_review(self._app.config.clock())
-        self._done("Marked as reviewed. Records that reach you from now on show as new.")
+        self._app.refresh()
+        self.open("Marked as reviewed. Records that reach you from now on show as new.")
 
     def trends(self, child_id: str) -> None:
         """Show a child's safety scale and checklist concerns over time."""

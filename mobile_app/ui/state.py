@@ -10,6 +10,7 @@ from mobile_app.services.chronology import TimelineItem
 from mobile_app.services.dashboard import TeamDashboardView
 from mobile_app.services.decisions import DecisionEntry, PendingDecision
 from mobile_app.services.drafts import VisitDraft
+from mobile_app.services.form_drafts import ReviewDraft
 from mobile_app.services.history import RecordHistory
 from mobile_app.services.issues import SyncIssue
 from mobile_app.services.meetings import ChairChoice, MeetingForm
@@ -79,6 +80,7 @@ class HistoryScreen:
     base_id: str = ""  # the competing version a resolution starts from
     mine: bool = False  # only an entry's author amends or takes it back
     visit_id: str = ""  # the visit an entry was made from ("" for none)
+    kept: bool = False  # the text and reason come from a kept draft
 
 
 @dataclass
@@ -97,6 +99,8 @@ class ReviewScreen:
     returned: list[ReturnedItem]
     supervisor: bool
     amendable: frozenset[str] = frozenset()  # returned visits I may amend in the visit form
+    forms: dict[str, ReviewDraft] = field(default_factory=dict)  # by version id
+    kept: frozenset[str] = frozenset()  # versions whose comment comes from a kept draft
 
 
 @dataclass
@@ -125,6 +129,7 @@ class DecisionScreen:
     can_decide: bool
     can_countersign: bool
     rationale: str = ""
+    kept: bool = False  # the rationale comes from a kept draft
 
 
 @dataclass
@@ -137,6 +142,7 @@ class PlanScreen:
     editing: str = ""  # the outcome being changed ("" for a new outcome)
     form: dict[str, str] = field(default_factory=dict)
     reason: str = ""
+    kept: bool = False  # the open form comes from a kept draft
 
 
 @dataclass
@@ -147,6 +153,7 @@ class MeetingScreen:
     chairs: list[ChairChoice]
     can_record: bool
     form: MeetingForm = field(default_factory=MeetingForm)
+    kept: bool = False  # the form comes from a kept draft
 
 
 @dataclass

@@ -6,12 +6,19 @@ from datetime import timedelta
 
 import pytest
 
+from mobile_app.services.form_drafts import (
+    KEPT_NOTICE,
+    DecisionDraft,
+    FormDraftStore,
+    form_draft_count,
+)
 from mobile_app.services.rule_records import current_records
 from shared.ids import new_id
 from shared.models import DecisionRecord
 from shared.models.review import ReviewDecision
 from shared.rules import DecisionOption
 from tests.ui.conftest import Driver, FakeClock, FamilyIds, receive
+from tests.ui.kept_forms import lock_in_background_and_unlock, on_disk
 from tests.ui.safeguarding_builders import (
     INJURY_SEEN,
     SOCIAL_WORKER,
@@ -148,3 +155,60 @@ async def test_locking_forgets_the_decision_screen(app: Driver, seeded: FamilyId
     await app.fc.settle()
     assert app.state.decision is None
     assert app.fc.has("screen.unlock")
+
+
+RATIONALE = "Bruise on the cheek of a baby who does not crawl: a strategy discussion is needed."
+
+
+async def reopen_decisions(app: Driver, seeded: FamilyIds) -> None:
+    await app.fc.tap(key=f"child.{seeded.baby_id}.summary")
+    await app.fc.tap(key="summary.decisions")
+    assert app.fc.has("screen.decision")
+
+
+async def test_a_rationale_being_written_survives_the_lock_until_the_decision_is_saved(
+    app: Driver, seeded: FamilyIds
+) -> None:
+    entry_id = await open_decisions(app, seeded)
+    await app.fc.enter_text(RATIONALE, key="decision.rationale")
+    assert not app.fc.has("decision.kept")
+    assert form_draft_count(app.store) == 1
+    await lock_in_background_and_unlock(app)
+    assert app.state.decision is None
+    assert RATIONALE.encode() not in on_disk(app)
+    assert b"strategy discussion is needed" not in on_disk(app)
+
+    await reopen_decisions(app, seeded)
+    assert app.fc.value("decision.rationale") == RATIONALE
+    assert app.fc.value("decision.kept") == KEPT_NOTICE
+    view = app.state.decision
+    assert view is not None
+    i = next(n for n, p in enumerate(view.prompts) if p.trigger_entry_id == entry_id)
+    await app.fc.tap(key=f"decision.{i}.request_strategy_discussion")
+    assert app.state.message == "Decision saved. It will sync with your records."
+    (saved,) = decisions(app)
+    assert saved.rationale == RATIONALE
+    assert form_draft_count(app.store) == 0
+
+
+async def test_another_practitioners_rationale_is_not_shown(app: Driver, seeded: FamilyIds) -> None:
+    FormDraftStore(app.store, new_id()).save(
+        "decision", seeded.baby_id, DecisionDraft(rationale="Someone else's reasons.")
+    )
+    await open_decisions(app, seeded)
+    assert app.fc.value("decision.rationale") == ""
+    assert not app.fc.has("decision.kept")
+    assert "Someone else's reasons." not in app.fc.texts()
+
+
+async def test_a_rationale_with_nothing_left_to_decide_is_dropped(
+    app: Driver, seeded: FamilyIds
+) -> None:
+    """Decided on another device: kept unseen, it would count as unsynced work for ever."""
+    drafts = FormDraftStore(app.store, SOCIAL_WORKER.id)
+    drafts.save("decision", seeded.sibling_id, DecisionDraft(rationale="Too late."))
+    app.flows.decisions.open(seeded.sibling_id)  # no button: nothing waits for a decision
+    await app.fc.settle()
+    assert app.fc.has("decision.none")
+    assert not app.fc.has("decision.rationale")
+    assert form_draft_count(app.store) == 0

@@ -5,6 +5,12 @@ from datetime import UTC, datetime
 
 import pytest
 
+from mobile_app.services.form_drafts import (
+    KEPT_NOTICE,
+    FormDraftStore,
+    MeetingDraft,
+    form_draft_count,
+)
 from mobile_app.services.meetings import MeetingForm, MeetingRefused, MeetingService
 from mobile_app.services.rule_records import current_records
 from shared.ids import new_id
@@ -12,6 +18,7 @@ from shared.models import Meeting
 from shared.vocabulary import MeetingType, ProfessionalsOnlyReason, Role
 from tests.ui.conftest import Driver, FamilyIds, receive
 from tests.ui.fake_server import PRACTITIONER, pulled
+from tests.ui.kept_forms import lock_in_background_and_unlock, on_disk
 from tests.ui.safeguarding_builders import SOCIAL_WORKER, RoleServer, practitioner
 from tests.ui.test_accessibility import problems
 
@@ -127,3 +134,64 @@ class TestChair:
         (held,) = meetings(app)
         assert held.chair_approved_by == CHAIR.id
         assert held.reason_code == ProfessionalsOnlyReason.DRIFT_REVIEW
+
+    async def test_a_meeting_being_written_survives_the_lock_until_recorded(
+        self, app: Driver, seeded: FamilyIds
+    ) -> None:
+        await open_form(app, seeded)
+        drift = ProfessionalsOnlyReason.DRIFT_REVIEW.value
+        await app.fc.choose(drift, key="meeting.reason_code")
+        await app.fc.choose(CHAIR.id, key="meeting.chair_approved_by")
+        await app.fc.enter_text(DECISIONS, key="meeting.decisions")
+        await app.fc.enter_text(RATIONALE, key="meeting.rationale")
+        await lock_in_background_and_unlock(app)
+        assert app.state.meeting is None
+        assert RATIONALE.encode() not in on_disk(app)
+
+        await open_form(app, seeded)
+        assert app.fc.value("meeting.kept") == KEPT_NOTICE
+        assert app.fc.value("meeting.reason_code") == drift
+        assert app.fc.value("meeting.chair_approved_by") == CHAIR.id
+        assert app.fc.value("meeting.decisions") == DECISIONS
+        assert app.fc.value("meeting.rationale") == RATIONALE
+        await app.fc.tap(key="meeting.save")
+        assert app.state.message == "Meeting recorded. It will sync with your records."
+        (held,) = meetings(app)
+        assert held.decisions == ("Ask the police for their timeline.", "Meet again in a week.")
+        assert form_draft_count(app.store) == 0
+        await open_form(app, seeded)
+        assert not app.fc.has("meeting.kept")
+        assert app.fc.value("meeting.rationale") == ""
+
+
+DECISIONS = "Ask the police for their timeline.\nMeet again in a week."
+RATIONALE = "The father is under investigation for the injury."
+
+
+class TestSocialWorkerDrafts:
+    @pytest.fixture
+    def server(self) -> RoleServer:
+        return RoleServer(SOCIAL_WORKER)
+
+    async def test_a_kept_meeting_can_be_discarded(self, app: Driver, seeded: FamilyIds) -> None:
+        await open_form(app, seeded)
+        await app.fc.enter_text(RATIONALE, key="meeting.rationale")
+        await lock_in_background_and_unlock(app)
+        await open_form(app, seeded)
+        assert app.fc.value("meeting.rationale") == RATIONALE
+        await app.fc.tap(key="meeting.discard")
+        assert app.state.message == "Meeting discarded."
+        assert form_draft_count(app.store) == 0
+        await open_form(app, seeded)
+        assert app.fc.value("meeting.rationale") == ""
+        assert meetings(app) == []
+
+    async def test_another_practitioners_meeting_is_not_shown(
+        self, app: Driver, seeded: FamilyIds
+    ) -> None:
+        other = MeetingDraft(reason_code=POLICE, rationale="Someone else's rationale.")
+        FormDraftStore(app.store, new_id()).save("meeting", seeded.baby_id, other)
+        await open_form(app, seeded)
+        assert not app.fc.has("meeting.kept")
+        assert app.fc.value("meeting.rationale") == ""
+        assert app.fc.value("meeting.reason_code") == ""

@@ -5,13 +5,26 @@ from datetime import date
 
 import pytest
 
+from mobile_app.services.form_drafts import (
+    KEPT_NOTICE,
+    FormDraftStore,
+    PlanOutcomeDraft,
+    form_draft_count,
+)
 from mobile_app.services.plans import PlanRefused, PlanService
 from mobile_app.services.rule_records import current_records
+from mobile_app.ui.controller import AppConfig
 from shared.ids import new_id
 from shared.models import CPPlan, PlanOutcome
 from shared.vocabulary import CPCategory
-from tests.ui.conftest import Driver, FamilyIds, receive
+from tests.ui.conftest import Driver, FakeClock, FamilyIds, receive
 from tests.ui.fake_server import PRACTITIONER, pulled
+from tests.ui.kept_forms import (
+    lock_in_background_and_unlock,
+    lock_when_idle_and_unlock,
+    on_disk,
+    ticking,
+)
 from tests.ui.safeguarding_builders import SOCIAL_WORKER, RoleServer
 from tests.ui.test_accessibility import problems
 
@@ -136,3 +149,62 @@ class TestLeadSocialWorker:
         plan_id, _ = await open_plan(app, seeded, new_id())
         assert app.fc.has(f"plan.{plan_id}.read_only")
         assert not app.fc.has(f"plan.{plan_id}.add")
+
+    async def test_an_outcome_being_written_survives_the_auto_lock_until_saved(
+        self, seeded: FamilyIds, config: AppConfig, clock: FakeClock
+    ) -> None:
+        async with ticking(config) as driver:
+            plan_id, _ = await open_plan(driver, seeded, SOCIAL_WORKER.id)
+            await driver.fc.tap(key=f"plan.{plan_id}.add")
+            typed = ("danger_statement", "safety_goal")
+            for name in typed:
+                await driver.fc.enter_text(FILLED[name], key=f"plan.form.{name}")
+            await lock_when_idle_and_unlock(driver, clock)
+            assert driver.state.plan is None
+            assert FILLED["danger_statement"].encode() not in on_disk(driver)
+
+            await reopen_plan(driver, seeded)
+            assert driver.fc.value("plan.form.kept") == KEPT_NOTICE
+            for name in typed:
+                assert driver.fc.value(f"plan.form.{name}") == FILLED[name]
+            for name, value in FILLED.items():
+                if name not in typed:
+                    await driver.fc.enter_text(value, key=f"plan.form.{name}")
+            await driver.fc.tap(key="plan.form.save")
+            assert driver.state.message == "Outcome saved. It will sync with your records."
+            assert any(o.safety_goal == FILLED["safety_goal"] for o in outcomes(driver))
+            assert form_draft_count(driver.store) == 0
+            assert not driver.fc.has("plan.form")
+
+    async def test_a_change_kept_from_before_can_be_discarded(
+        self, app: Driver, seeded: FamilyIds
+    ) -> None:
+        plan_id, _ = await open_plan(app, seeded, SOCIAL_WORKER.id)
+        await app.fc.tap(key=f"plan.{plan_id}.outcome.0.edit")
+        await app.fc.enter_text("Grandmother", key="plan.form.owner")
+        await lock_in_background_and_unlock(app)
+        await reopen_plan(app, seeded)
+        assert app.fc.value("plan.form.owner") == "Grandmother"
+        assert app.fc.value("plan.form.reason") == "", "a change keeps its reason box"
+        await app.fc.tap(key="plan.form.discard")
+        assert app.state.message == "Outcome discarded."
+        assert not app.fc.has("plan.form")
+        assert form_draft_count(app.store) == 0
+        assert outcomes(app)[0].owner == "Parents"
+
+    async def test_another_practitioners_outcome_is_not_shown(
+        self, app: Driver, seeded: FamilyIds
+    ) -> None:
+        plan_id, _, versions = plan_records(seeded, SOCIAL_WORKER.id)
+        other = PlanOutcomeDraft(plan_id=plan_id, fields={"safety_goal": "Someone else's goal"})
+        FormDraftStore(app.store, new_id()).save("plan_outcome", seeded.baby_id, other)
+        await receive(app, versions)
+        await reopen_plan(app, seeded)
+        assert not app.fc.has("plan.form")
+        assert "Someone else's goal" not in app.fc.texts()
+
+
+async def reopen_plan(app: Driver, ids: FamilyIds) -> None:
+    await app.fc.tap(key=f"child.{ids.baby_id}.summary")
+    await app.fc.tap(key="summary.plan")
+    assert app.fc.has("screen.plan")

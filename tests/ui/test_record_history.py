@@ -2,15 +2,28 @@
 
 from datetime import UTC, datetime, timedelta
 
+from mobile_app.services.form_drafts import (
+    KEPT_NOTICE,
+    AmendmentDraft,
+    FormDraftStore,
+    form_draft_count,
+)
 from mobile_app.services.records import NewRecord, RecordService
 from mobile_app.store import SyncState
+from mobile_app.ui.controller import AppConfig
 from shared.ids import new_id
 from shared.models import ChronologyEntry
 from shared.models.review import ReviewAction, ReviewDecision
 from shared.protocol import PulledVersion, RecordVersion
 from shared.vocabulary import Agency, Lifecycle
-from tests.ui.conftest import Driver, FamilyIds, receive
+from tests.ui.conftest import Driver, FakeClock, FamilyIds, receive
 from tests.ui.fake_server import PRACTITIONER
+from tests.ui.kept_forms import (
+    lock_in_background_and_unlock,
+    lock_when_idle_and_unlock,
+    on_disk,
+    ticking,
+)
 from tests.ui.test_accessibility import problems
 
 POLICE_TEXT = "Police called at night."
@@ -337,3 +350,59 @@ async def test_a_review_made_here_shows_as_yours_until_it_syncs(
     line = app.fc.value("history.version.1.review.1")
     assert line.startswith("Escalated to stage 2 by You, ")
     assert line.endswith("(not synced yet). Comment: Third police call this month.")
+
+
+AMENDED = "Home visit: mother asleep at midday, baby in a wet nappy and hungry."
+WHY = "Added what the health visitor saw at the cot."
+
+
+async def reopen_my_entry(app: Driver, seeded: FamilyIds) -> None:
+    await app.fc.tap(key=f"child.{seeded.baby_id}.chronology")
+    await open_history(app, MY_TEXT)
+
+
+async def test_an_amendment_being_written_survives_the_auto_lock_until_saved(
+    seeded: FamilyIds, config: AppConfig, clock: FakeClock
+) -> None:
+    async with ticking(config) as driver:
+        fc = driver.fc
+        await my_entry(driver)
+        await reopen_my_entry(driver, seeded)
+        await fc.enter_text(AMENDED, key="history.text")
+        await fc.enter_text(WHY, key="history.reason")
+        await lock_when_idle_and_unlock(driver, clock)
+        assert driver.state.history is None
+        assert AMENDED.encode() not in on_disk(driver)
+        assert WHY.encode() not in on_disk(driver)
+
+        await reopen_my_entry(driver, seeded)
+        assert fc.value("history.kept") == KEPT_NOTICE
+        assert fc.value("history.text") == AMENDED
+        assert fc.value("history.reason") == WHY
+        await fc.tap(key="history.amend")
+        assert fc.value("message").startswith("Amendment saved.")
+        assert fc.value("history.version.2.text") == AMENDED
+        assert form_draft_count(driver.store) == 0
+        assert not fc.has("history.kept")
+
+
+async def test_a_kept_change_can_be_discarded(app: Driver, seeded: FamilyIds) -> None:
+    await my_entry(app)
+    await reopen_my_entry(app, seeded)
+    await app.fc.enter_text(AMENDED, key="history.text")
+    await lock_in_background_and_unlock(app)
+    await reopen_my_entry(app, seeded)
+    await app.fc.tap(key="history.discard")
+    assert app.fc.value("message") == "Your change was discarded."
+    assert app.fc.value("history.text") == MY_TEXT
+    assert form_draft_count(app.store) == 0
+
+
+async def test_another_practitioners_amendment_is_not_shown(app: Driver, seeded: FamilyIds) -> None:
+    mine = await my_entry(app)
+    other = AmendmentDraft(text="Someone else's words.", reason="Theirs.")
+    FormDraftStore(app.store, new_id()).save("amendment", mine.record_id, other)
+    await reopen_my_entry(app, seeded)
+    assert app.fc.value("history.text") == MY_TEXT
+    assert app.fc.value("history.reason") == ""
+    assert not app.fc.has("history.kept")

@@ -6,6 +6,12 @@ from datetime import timedelta
 
 import pytest
 
+from mobile_app.services.form_drafts import (
+    KEPT_NOTICE,
+    FormDraftStore,
+    ReviewDraft,
+    form_draft_count,
+)
 from mobile_app.services.records import RecordService
 from mobile_app.ui.controller import AppConfig
 from shared.ids import new_id
@@ -14,6 +20,7 @@ from shared.models.review import ReviewAction, ReviewDecision
 from tests.ui import fake_server
 from tests.ui.conftest import Driver, FakeClock, FamilyIds, launch, receive
 from tests.ui.fake_server import PRACTITIONER, FakeServer, pulled
+from tests.ui.kept_forms import lock_in_background_and_unlock, on_disk
 from tests.ui.review_builders import (
     OTHER_WORKER_ID,
     SUPERVISOR,
@@ -253,3 +260,53 @@ async def test_a_return_arriving_alone_in_a_sync_still_shows_on_the_caseload(
     await receive(app, [review_of(my_entry, ReviewAction.RETURN, "Say who was there.", 301)])
 
     assert app.fc.value("caseload.returned").startswith("Returned to you (1)")
+
+
+COMMENT = "The weight loss was not passed to the GP: say who will tell them."
+
+
+async def test_a_comment_being_written_survives_the_lock_until_decided(
+    sup: Driver, team: TeamRecords
+) -> None:
+    fc, vid = sup.fc, team.entry_version
+    await open_queue(sup)
+    await fc.enter_text(COMMENT, key=f"review.{vid}.comment")
+    await fc.choose("3", key=f"review.{vid}.stage")
+    await lock_in_background_and_unlock(sup)
+    assert sup.state.review is None
+    assert COMMENT.encode() not in on_disk(sup)
+    assert b"passed to the GP" not in on_disk(sup)
+
+    await open_queue(sup)
+    assert fc.value(f"review.{vid}.kept") == KEPT_NOTICE
+    assert not fc.has(f"review.{team.visit_version}.kept"), "only the version written on"
+    assert fc.value(f"review.{vid}.comment") == COMMENT
+    assert fc.value(f"review.{vid}.stage") == "3"
+    await fc.tap(key=f"review.{vid}.escalate")
+    [decision] = decisions_waiting(sup)
+    assert (decision.escalation_stage, decision.comment) == (3, COMMENT)
+    assert form_draft_count(sup.store) == 0
+
+
+async def test_another_supervisors_comment_is_not_shown(sup: Driver, team: TeamRecords) -> None:
+    vid = team.entry_version
+    record_id = sup.store.records.get(vid).version.record_id
+    other = ReviewDraft(comment="Someone else's comment.", stage="4")
+    FormDraftStore(sup.store, new_id()).save("review", record_id, other, vid)
+    await open_queue(sup)
+    assert sup.fc.value(f"review.{vid}.comment") == ""
+    assert not sup.fc.has(f"review.{vid}.kept")
+
+
+async def test_a_comment_on_a_version_no_longer_waiting_is_dropped(
+    sup: Driver, team: TeamRecords
+) -> None:
+    """Decided elsewhere: kept unseen, it would count as unsynced work for ever."""
+    drafts = FormDraftStore(sup.store, SUPERVISOR.id)
+    drafts.save("review", new_id(), ReviewDraft(comment="Gone."), new_id())
+    vid = team.entry_version
+    record_id = sup.store.records.get(vid).version.record_id
+    drafts.save("review", record_id, ReviewDraft(comment="Still waiting."), vid)
+    await open_queue(sup)
+    assert form_draft_count(sup.store) == 1
+    assert sup.fc.value(f"review.{vid}.comment") == "Still waiting."

@@ -3,6 +3,7 @@
 import flet as ft
 
 from mobile_app.services.decisions import DecisionEntry, PendingDecision
+from mobile_app.services.form_drafts import KEPT_NOTICE
 from mobile_app.services.wording import label
 from mobile_app.ui.controls import (
     button,
@@ -103,6 +104,8 @@ def decision_view(state: AppState, flows: Flows) -> ft.View:
         *status_line(state),
     ]
     if view.can_decide and any(not p.awaiting_countersignature for p in view.prompts):
+        if view.kept:
+            body.append(note(KEPT_NOTICE, key="decision.kept", strong=True))
         body.append(
             text_field(
                 "Rationale (required): why this decision",

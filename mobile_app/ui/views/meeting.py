@@ -2,6 +2,7 @@
 
 import flet as ft
 
+from mobile_app.services.form_drafts import KEPT_NOTICE
 from mobile_app.services.meetings import REASONS
 from mobile_app.ui.controls import (
     button,
@@ -48,6 +49,8 @@ def meeting_view(state: AppState, flows: Flows) -> ft.View:
         return screen("screen.meeting", MEETING, TITLE, body)
     form = view.form
     chairs = [(c.chair_id, c.label) for c in view.chairs]
+    if view.kept:
+        body.append(note(KEPT_NOTICE, key="meeting.kept", strong=True))
     body += [
         dropdown(
             "Why the family cannot be there",
@@ -90,6 +93,7 @@ def meeting_view(state: AppState, flows: Flows) -> ft.View:
         ),
         buttons(
             button("Record meeting", "meeting.save", app.act(flows.meetings.record), primary=True),
+            button("Discard", "meeting.discard", app.act(flows.meetings.discard)),
             back,
         ),
     ]

@@ -4,6 +4,7 @@ from collections.abc import Callable
 
 import flet as ft
 
+from mobile_app.services.form_drafts import KEPT_NOTICE
 from mobile_app.services.plans import OutcomeLine, PlanView
 from mobile_app.services.wording import label
 from mobile_app.ui.controls import (
@@ -67,6 +68,8 @@ def _form(view: PlanScreen, flows: Flows) -> list[ft.Control]:
     rows: list[ft.Control] = [
         subheading("Change the outcome" if view.editing else "New outcome", key="plan.form")
     ]
+    if view.kept:
+        rows.append(note(KEPT_NOTICE, key="plan.form.kept", strong=True))
     rows += [
         text_field(
             text,
@@ -88,7 +91,8 @@ def _form(view: PlanScreen, flows: Flows) -> list[ft.Control]:
         )
     rows.append(
         buttons(
-            button("Save outcome", "plan.form.save", flows.app.act(flows.plans.save), primary=True)
+            button("Save outcome", "plan.form.save", flows.app.act(flows.plans.save), primary=True),
+            button("Discard", "plan.form.discard", flows.app.act(flows.plans.discard)),
         )
     )
     return rows

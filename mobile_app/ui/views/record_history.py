@@ -9,6 +9,7 @@ the visit form.
 
 import flet as ft
 
+from mobile_app.services.form_drafts import KEPT_NOTICE
 from mobile_app.services.history import RecordHistory, ReviewLine, VersionLine
 from mobile_app.services.wording import label
 from mobile_app.store import SyncState
@@ -81,6 +82,13 @@ def version_card(line: VersionLine, number: int) -> ft.Control:
 
 def _change_controls(view: HistoryScreen, flows: Flows) -> list[ft.Control]:
     app, history = flows.app, view.history
+    kept: list[ft.Control] = []
+    if view.kept:
+        discard = app.act(flows.history.discard)
+        kept = [
+            note(KEPT_NOTICE, key="history.kept", strong=True),
+            buttons(button("Discard your change", "history.discard", discard)),
+        ]
     text = text_field(
         "Resolved text" if history.in_conflict else "Entry text",
         "history.text",
@@ -115,6 +123,7 @@ def _change_controls(view: HistoryScreen, flows: Flows) -> list[ft.Control]:
             subheading("Resolve the conflict", key="history.resolve.heading"),
             note("Pick one version's text, or write the text both should become."),
             buttons(*picks),
+            *kept,
             text,
             *opinions,
             reason,
@@ -137,6 +146,7 @@ def _change_controls(view: HistoryScreen, flows: Flows) -> list[ft.Control]:
         ]
     return [
         subheading("Change this entry", key="history.change.heading"),
+        *kept,
         text,
         *opinions,
         reason,

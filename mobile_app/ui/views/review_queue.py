@@ -2,6 +2,7 @@
 
 import flet as ft
 
+from mobile_app.services.form_drafts import KEPT_NOTICE
 from mobile_app.services.review import ReturnedItem, ReviewRow
 from mobile_app.ui.controls import (
     button,
@@ -11,55 +12,57 @@ from mobile_app.ui.controls import (
     guarded,
     heading,
     icon_button,
-    keep,
     note,
     screen,
     status_line,
     subheading,
     text_field,
-    use_form,
 )
 from mobile_app.ui.flows import Flows
-from mobile_app.ui.state import REVIEW, AppState
+from mobile_app.ui.state import REVIEW, AppState, ReviewScreen
 
 STAGES = [("", "Choose a stage"), *((str(n), f"Stage {n}") for n in range(1, 5))]
 
 
-def _item(row: ReviewRow, form: dict[str, str], flows: Flows) -> ft.Control:
-    act, review, vid = flows.app.act, flows.review, row.version_id
-    comment, stage = f"{vid}.comment", f"{vid}.stage"
+def _item(row: ReviewRow, kept: bool, flows: Flows) -> ft.Control:
+    app, review, vid = flows.app, flows.review, row.version_id
+    act, form = app.act, review.form(vid)
     lines: list[ft.Control] = [
         subheading(f"{row.kind}: {row.what}", key=f"review.item.{vid}"),
         note(f"About: {row.children or 'no child named'}"),
         note(row.waited, key=f"review.item.{vid}.waited", strong=row.needs_countersignature),
         note(". ".join(row.reasons) + ".", key=f"review.item.{vid}.reasons"),
+    ]
+    if kept:
+        lines.append(note(KEPT_NOTICE, key=f"review.{vid}.kept", strong=True))
+    lines += [
         text_field(
             "Your comment (needed to return or escalate)",
             f"review.{vid}.comment",
-            form.get(comment, ""),
-            keep(form, comment),
+            form.comment,
+            app.typed(lambda value: review.type(vid, "comment", value)),
             multiline=True,
         ),
         dropdown(
-            "Escalate to", f"review.{vid}.stage", STAGES, form.get(stage, ""), keep(form, stage)
+            "Escalate to",
+            f"review.{vid}.stage",
+            STAGES,
+            form.stage,
+            app.picked(lambda value: review.type(vid, "stage", value)),
         ),
         buttons(
             button(
                 "Countersign",
                 f"review.{vid}.countersign",
-                act(lambda: review.countersign(vid, form.get(comment, ""))),
+                act(lambda: review.countersign(vid)),
                 primary=row.needs_countersignature,
             ),
             button(
                 "Return to author",
                 f"review.{vid}.return",
-                act(lambda: review.return_to_author(vid, form.get(comment, ""))),
+                act(lambda: review.return_to_author(vid)),
             ),
-            button(
-                "Escalate",
-                f"review.{vid}.escalate",
-                act(lambda: review.escalate(vid, form.get(comment, ""), form.get(stage, ""))),
-            ),
+            button("Escalate", f"review.{vid}.escalate", act(lambda: review.escalate(vid))),
         ),
         buttons(
             *(
@@ -119,11 +122,11 @@ def _group(lines: list[ft.Control]) -> ft.Control:
     )
 
 
-def _queue(rows: list[ReviewRow], form: dict[str, str], flows: Flows) -> list[ft.Control]:
-    app = flows.app
+def _queue(view: ReviewScreen, flows: Flows) -> list[ft.Control]:
+    app, rows = flows.app, view.rows
     count = f"{len(rows)} record{'s' if len(rows) != 1 else ''} waiting, oldest first"
     out: list[ft.Control] = [heading("Review queue"), note(count, key="review.count")]
-    out += [_item(r, form, flows) for r in rows] or [
+    out += [_item(r, r.version_id in view.kept, flows) for r in rows] or [
         note("Nothing waits for your review on this device.", key="review.empty")
     ]
     out.append(
@@ -137,7 +140,6 @@ def _queue(rows: list[ReviewRow], form: dict[str, str], flows: Flows) -> list[ft
 def review_queue_view(state: AppState, flows: Flows) -> ft.View:
     """The queue for a supervisor, then anything returned to me, then the way back."""
     app = flows.app
-    form = use_form()
     review = state.review
     body: list[ft.Control] = [*status_line(state)]
     if review is None:
@@ -146,7 +148,7 @@ def review_queue_view(state: AppState, flows: Flows) -> ft.View:
         if review.supervisor:
             board = app.act(flows.review.dashboard)
             body.append(buttons(button("Team dashboard", "review.dashboard", board)))
-            body += _queue(review.rows, form, flows)
+            body += _queue(review, flows)
         body.append(heading("Returned to you"))
         body += [_returned(i, i.record_id in review.amendable, flows) for i in review.returned] or [
             note("None of your records has been returned.", key="returned.empty")
