@@ -89,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     demo = app.state.get("demo")
     if generated and demo is not None and demo.created:
-        print(f"Demo password (demo-hv, demo-sw, demo-sup, demo-hv2): {generated}", flush=True)
+        print(f"Demo password (every demo-* user): {generated}", flush=True)
     elif generated:
         print("Demo data already present; its password is unchanged.", flush=True)
     config = uvicorn.Config(

@@ -2,12 +2,15 @@
 
 All names, addresses and NHS numbers come from shared.synthetic: none is a real person.
 The second family's children have a child protection plan with its outcomes, so a statutory
-visit to them waits for a supervisor's countersignature, as issue 6 asks.
+visit to them waits for a supervisor's countersignature, as issue 6 asks. Its initial
+conference was chaired by the demo conference chair (who can then approve a professionals-only
+meeting, finding 5), and the school has added one entry of its own (DOMAIN.md 7: a partner
+reads its own agency's entries).
 """
 
 import random
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
 from shared.ids import new_id
@@ -18,6 +21,8 @@ from shared.models import (
     CoreGroupMember,
     CPPlan,
     Family,
+    Invitee,
+    Meeting,
     PlanOutcome,
     PlanVisitRule,
     SignificantAdult,
@@ -27,10 +32,12 @@ from shared.protocol import RecordVersion
 from shared.synthetic import fake_nhs_number, family_name, given_name, street_address
 from shared.vocabulary import (
     Agency,
+    Attendance,
     ChildStatus,
     CPCategory,
     EventType,
     InformationSource,
+    MeetingType,
     NeglectType,
     ParentalResponsibility,
     PRBasis,
@@ -44,11 +51,25 @@ from shared.vocabulary import (
 
 @dataclass(frozen=True, slots=True)
 class DemoCase:
-    """One seeded family: its case id, its children and every version that makes it up."""
+    """One seeded family: its case id, its children and every version that makes it up.
+
+    The lead social worker pushes every version except those `pushed_by` names (version id to
+    the practitioner who pushes it): a record signed by another person is pushed by them.
+    """
 
     family_id: str
     child_ids: tuple[str, ...]
     versions: tuple[RecordVersion, ...]
+    pushed_by: dict[str, Practitioner] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class DemoCast:
+    """Who the demo families' records name: the lead, the conference chair, the school."""
+
+    lead: Practitioner
+    chair: Practitioner
+    school: Practitioner
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,28 +102,32 @@ class _Event:
 
 
 class _CaseBuilder:
-    """Build one family's versions, all authored by one social worker."""
+    """Build one family's versions, authored by its lead social worker unless stated."""
 
-    def __init__(self, rng: random.Random, now: datetime, author: Practitioner) -> None:
-        self.rng, self.now, self.author = rng, now, author
+    def __init__(self, rng: random.Random, now: datetime, cast: DemoCast) -> None:
+        self.rng, self.now, self.cast, self.author = rng, now, cast, cast.lead
         self.family_id = new_id()
         self.surname = family_name(rng)
         self.versions: list[RecordVersion] = []
+        self.pushed_by: dict[str, Practitioner] = {}
         self.child_ids: list[str] = []
 
-    def _add(self, payload: object, record_id: str | None = None) -> str:
+    def _add(
+        self, payload: object, record_id: str | None = None, by: Practitioner | None = None
+    ) -> str:
         record_id = record_id or new_id()
-        self.versions.append(
-            RecordVersion.model_validate(
-                {
-                    "version_id": new_id(),
-                    "record_id": record_id,
-                    "case_id": self.family_id,
-                    "device_time": self.now,
-                    "payload": payload,
-                }
-            )
+        version = RecordVersion.model_validate(
+            {
+                "version_id": new_id(),
+                "record_id": record_id,
+                "case_id": self.family_id,
+                "device_time": self.now,
+                "payload": payload,
+            }
         )
+        self.versions.append(version)
+        if by is not None:
+            self.pushed_by[version.version_id] = by
         return record_id
 
     def family(self, flags: Sequence[ThinkFamilyFlag]) -> None:
@@ -206,9 +231,67 @@ class _CaseBuilder:
             )
             self._add(entry)
 
+    def at(self, days_ago: int, hour: int) -> datetime:
+        """Return `hour` o'clock (UTC) on the day `days_ago` days before now."""
+        return datetime.combine(self.day(days_ago), time(hour), UTC)
+
+    def conference(self, icpc_days_ago: int, core_group_days_ago: int) -> None:
+        """Add the initial conference, chaired by the demo chair with its paperwork sent in
+        time, and the first core group the lead chaired (so no timescale is overdue)."""
+        held = self.at(icpc_days_ago, 10)
+        self._add(
+            Meeting(
+                meeting_type=MeetingType.ICPC,
+                child_ids=tuple(self.child_ids),
+                held_at=held,
+                chair_id=self.cast.chair.id,
+                invitees=(
+                    Invitee(person_id=self.author.id, attendance=Attendance.ATTENDED),
+                    Invitee(
+                        person_id=self.cast.school.id,
+                        role=Role.PARTNER_CONTRIBUTOR,
+                        agency=Agency.SCHOOL,
+                        attendance=Attendance.ATTENDED,
+                    ),
+                ),
+                decisions=("Both children to be subject to a child protection plan.",),
+                invitations_sent_at=held - timedelta(days=5),
+                plan_distributed_at=held + timedelta(hours=6),
+                minutes_distributed_at=held + timedelta(days=10),
+            )
+        )
+        self._add(
+            Meeting(
+                meeting_type=MeetingType.CORE_GROUP,
+                child_ids=tuple(self.child_ids),
+                held_at=self.at(core_group_days_ago, 14),
+                chair_id=self.author.id,
+                decisions=("Family support worker to start after-school sessions.",),
+            )
+        )
+
+    def school_entry(self, days_ago: int, summary: str, action: str) -> None:
+        """Add one entry by the demo school about the eldest child, pushed by the school."""
+        school = self.cast.school
+        entry = ChronologyEntry(
+            child_ids=(self.child_ids[0],),
+            event_datetime=self.at(days_ago, 9),
+            source_agency=school.agency,
+            information_source=InformationSource.PROFESSIONAL_REPORT,
+            author_id=school.id,
+            author_role=school.role,
+            event_type=EventType.SCHOOL_ABSENCE_EXCLUSION,
+            summary=summary,
+            action_taken=action,
+            significance=Significance.SIGNIFICANT,
+        )
+        self._add(entry, by=school)
+
     def done(self) -> DemoCase:
         """Return the finished case."""
-        return DemoCase(self.family_id, tuple(self.child_ids), tuple(self.versions))
+        return DemoCase(
+            self.family_id, tuple(self.child_ids), tuple(self.versions), dict(self.pushed_by)
+        )
 
 
 def _young_family(case: _CaseBuilder) -> None:
@@ -327,6 +410,12 @@ def _known_family(case: _CaseBuilder) -> None:
             ),
         ],
     )
+    case.conference(icpc_days_ago=62, core_group_days_ago=55)
+    case.school_entry(
+        12,
+        "Eldest child absent from school for three days this week; no reason given by home.",
+        "Attendance officer phoned mother; absence reported to the lead social worker.",
+    )
 
 
 def _single_parent(case: _CaseBuilder) -> None:
@@ -368,11 +457,11 @@ def _single_parent(case: _CaseBuilder) -> None:
     )
 
 
-def build_cases(rng: random.Random, now: datetime, author: Practitioner) -> list[DemoCase]:
+def build_cases(rng: random.Random, now: datetime, cast: DemoCast) -> list[DemoCase]:
     """Return the three demo families, in a fixed order (1: young, 2: known, 3: single)."""
     out = []
     for fill in (_young_family, _known_family, _single_parent):
-        builder = _CaseBuilder(rng, now, author)
+        builder = _CaseBuilder(rng, now, cast)
         fill(builder)
         out.append(builder.done())
     return out

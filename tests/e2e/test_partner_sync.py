@@ -168,12 +168,18 @@ def test_partner_phones_hold_the_plan_summary_and_their_own_agencys_entries_only
     kinds = {record_id: r["payload"]["record_type"] for record_id, r in family.items()}
     assert {"visit", "significant_adult", "chronology_entry"} <= set(kinds.values())
     summary = {record_id for record_id, kind in kinds.items() if kind in WHOLE_TYPES}
-    withheld = set(kinds) - summary  # the visit, the adults and the social worker's entries
+    # Who pushed each record: demo-sw's visit and details above were pushed here, not pulled.
+    agency = {
+        record_id: r.get("author_agency", Agency.CSC.value) for record_id, r in family.items()
+    }
     assert (school.pending(), school.refused()) == (set(), {})
     for phone in (school, deputy, police):
         held = _held(phone, case_id)
+        # the demo school's own entry is the school phones' too; nothing else beyond the summary
+        own = {r for r in set(kinds) - summary if agency[r] == phone.me.agency.value}
+        withheld = set(kinds) - summary - own  # the visit, the adults, other agencies' entries
         assert set(held.values()) <= {*WHOLE_TYPES, "chronology_entry"}, phone.name
-        assert summary <= set(held), phone.name
+        assert summary | own <= set(held), phone.name
         assert withheld.isdisjoint(held), phone.name
     assert written.record_id in _held(deputy, case_id), "a school colleague's phone has it"
     assert written.record_id not in _held(police, case_id), "another agency's phone does not"

@@ -17,7 +17,7 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from shared.ids import new_id
-from shared.models import Child, Practitioner
+from shared.models import Child, ChronologyEntry, Practitioner
 from shared.protocol import RecordVersion
 from shared.vocabulary import Agency, Role
 from sync_server.repository import Repository, StoredVersion
@@ -152,7 +152,15 @@ async def world(
         assert {r["status"] for r in results} == {"accepted"}, results
 
     stored = _stored(services.repository, case_id)
-    school_ids = {item["record_id"] for item in (a, b, c, school_link)}
+    # the demo's own school (demo-school) is the same agency: its entry is the school's too
+    school_entries = {"a": a["record_id"], "b": b["record_id"], "c": c["record_id"]}
+    demo_school_id = demo.practitioners["demo-school"].id
+    school_entries |= {
+        f"demo school {v.record_id}": v.record_id
+        for v in fam.versions
+        if isinstance(v.payload, ChronologyEntry) and v.payload.author_id == demo_school_id
+    }
+    school_ids = {*school_entries.values(), school_link["record_id"]}
     hidden = {
         "police entry": p["record_id"],
         "health visitor's entry": hv_entry["record_id"],
@@ -175,7 +183,7 @@ async def world(
         police=police,
         headers=headers,
         whole={record_id for record_id, kind in stored.items() if kind in WHOLE_TYPES},
-        school_entries={"a": a["record_id"], "b": b["record_id"], "c": c["record_id"]},
+        school_entries=school_entries,
         school_link=school_link["record_id"],
         hidden=hidden,
     )
@@ -253,8 +261,8 @@ async def test_a_partners_chronology_shows_their_agencys_entries_and_links_only(
 
     assert response.status_code == 200, response.text
     entries = {e["record_id"]: e for e in response.json()["entries"]}
-    a, b, c = (world.school_entries[k] for k in "abc")
-    assert set(entries) == {a, b, c}
+    a, b = world.school_entries["a"], world.school_entries["b"]
+    assert set(entries) == set(world.school_entries.values())
     assert entries[a]["same_event"] == [b]  # the health visitor's link names nothing here
     assert [name for name, rid in world.hidden.items() if rid in response.text] == []
 
