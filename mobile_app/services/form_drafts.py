@@ -115,6 +115,7 @@ class PlanOutcomeDraft(BaseModel):
     editing: str = ""  # the outcome being changed ("" for a new outcome)
     fields: dict[str, str] = {}
     reason: str = ""
+    base: dict[str, str] = {}  # the outcome as it was when the change began
 
 
 class MeetingDraft(BaseModel):

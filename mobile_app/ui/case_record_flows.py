@@ -9,7 +9,6 @@ from mobile_app.errors import MobileError
 from mobile_app.services.decisions import DECIDERS, DecisionService
 from mobile_app.services.form_drafts import (
     DecisionDraft,
-    FormDraftStore,
     MeetingDraft,
     PlanOutcomeDraft,
 )
@@ -21,11 +20,6 @@ from shared.rules import DecisionOption
 from shared.vocabulary import Role
 
 DECISION, PLAN, MEETING = "decision", "plan_outcome", "meeting"
-
-
-def _drafts(app: AppController) -> FormDraftStore:
-    store = app.store
-    return FormDraftStore(store, app.me().id)
 
 
 class DecisionFlow:
@@ -50,7 +44,7 @@ class DecisionFlow:
         role = self._app.me().role
         prompts = [p for p in service.pending(row.case_id) if child_id in p.child_ids]
         waiting = [d for d in service.awaiting_countersignature() if child_id in d.record.child_ids]
-        drafts = _drafts(self._app)
+        drafts = self._app.form_drafts()
         draft = drafts.get(DECISION, child_id, DecisionDraft)
         if draft is not None and all(p.awaiting_countersignature for p in prompts):
             # Nothing is left to decide (decided elsewhere): the rationale has no form to go in.
@@ -74,7 +68,9 @@ class DecisionFlow:
         screen = self._app.state.decision
         if screen is not None:
             screen.rationale = text
-            _drafts(self._app).save(DECISION, screen.child.child_id, DecisionDraft(rationale=text))
+            self._app.form_drafts().save(
+                DECISION, screen.child.child_id, DecisionDraft(rationale=text)
+            )
 
     def decide(self, trigger_entry_id: str, option: DecisionOption) -> None:
         """Record the decision on one prompt with the rationale typed."""
@@ -87,7 +83,7 @@ class DecisionFlow:
         if screen is None or prompt is None:
             raise MobileError("That decision is no longer waiting: open the child again.")
         self._service().decide(prompt, option, screen.rationale)
-        _drafts(self._app).drop(DECISION, screen.child.child_id)
+        self._app.form_drafts().drop(DECISION, screen.child.child_id)
         self.open(screen.child.child_id, "Decision saved. It will sync with your records.")
 
     def countersign(self, decision_record_id: str) -> None:
@@ -115,10 +111,11 @@ class PlanFlow:
         if row is None:
             return
         screen = PlanScreen(row, self._service().for_child(child_id))
-        draft = _drafts(self._app).get(PLAN, child_id, PlanOutcomeDraft)
+        draft = self._app.form_drafts().get(PLAN, child_id, PlanOutcomeDraft)
         if draft is not None and any(p.plan_id == draft.plan_id for p in screen.plans):
             screen.plan_id, screen.editing = draft.plan_id, draft.editing
             screen.form, screen.reason, screen.kept = dict(draft.fields), draft.reason, True
+            screen.base = dict(draft.base)
         self._app.state.open_plan(screen)
         if message:
             self._app.state.say(message)
@@ -133,7 +130,7 @@ class PlanFlow:
         """Open an empty outcome form for the plan."""
         screen = self._screen()
         screen.plan_id, screen.editing, screen.form, screen.reason = plan_id, "", {}, ""
-        screen.kept = False
+        screen.kept, screen.base = False, {}
         self._app.state.changed()
 
     def edit(self, plan_id: str, outcome_id: str) -> None:
@@ -143,6 +140,7 @@ class PlanFlow:
         line = next(o for o in plan.outcomes if o.record_id == outcome_id)
         screen.plan_id, screen.editing = plan_id, outcome_id
         screen.form, screen.reason, screen.kept = outcome_form(line.outcome), "", False
+        screen.base = outcome_form(line.outcome)
         self._app.state.changed()
 
     def type(self, name: str, text: str) -> None:
@@ -154,26 +152,54 @@ class PlanFlow:
             screen.reason = text
         else:
             screen.form[name] = text
+        self._keep(screen)
+
+    def _keep(self, screen: PlanScreen) -> None:
         draft = PlanOutcomeDraft(
-            plan_id=screen.plan_id, editing=screen.editing, fields=screen.form, reason=screen.reason
+            plan_id=screen.plan_id,
+            editing=screen.editing,
+            fields=screen.form,
+            reason=screen.reason,
+            base=screen.base,
         )
-        _drafts(self._app).save(PLAN, screen.child.child_id, draft)
+        self._app.form_drafts().save(PLAN, screen.child.child_id, draft)
 
     def save(self) -> None:
         """Save the outcome (new, or a new version with the reason), then show the plan."""
         screen = self._screen()
         service = self._service()
         if screen.editing:
+            self._refuse_if_changed_meanwhile(screen)
             service.amend_outcome(screen.editing, screen.form, screen.reason)
         else:
             service.add_outcome(screen.plan_id, screen.form)
-        _drafts(self._app).drop(PLAN, screen.child.child_id)
+        self._app.form_drafts().drop(PLAN, screen.child.child_id)
         self.open(screen.child.child_id, "Outcome saved. It will sync with your records.")
+
+    def _refuse_if_changed_meanwhile(self, screen: PlanScreen) -> None:
+        # No last writer wins: a change begun on an older version must not undo a newer one.
+        now = [o for p in self._service().for_child(screen.child.child_id) for o in p.outcomes]
+        current = next((o for o in now if o.record_id == screen.editing), None)
+        if current is None or not screen.base or outcome_form(current.outcome) == screen.base:
+            return
+        newer = outcome_form(current.outcome)
+        # Three-way: what I changed stays mine; what I left alone takes the newer value.
+        screen.form = {
+            name: mine if mine != screen.base.get(name) else newer.get(name, mine)
+            for name, mine in {**newer, **screen.form}.items()
+        }
+        screen.base = newer
+        self._keep(screen)
+        self._app.state.changed()
+        raise MobileError(
+            "This outcome changed after you began (on another device, or by a chair): your "
+            "changes are kept and the rest now shows the newer version. Check it, then save again."
+        )
 
     def discard(self) -> None:
         """Throw away the outcome being written and its kept draft."""
         screen = self._screen()
-        _drafts(self._app).drop(PLAN, screen.child.child_id)
+        self._app.form_drafts().drop(PLAN, screen.child.child_id)
         self.open(screen.child.child_id, "Outcome discarded.")
 
 
@@ -195,7 +221,7 @@ class MeetingFlow:
             return
         service = self._service()
         screen = MeetingScreen(row, service.chairs(row.case_id), service.can_record)
-        draft = _drafts(self._app).get(MEETING, child_id, MeetingDraft)
+        draft = self._app.form_drafts().get(MEETING, child_id, MeetingDraft)
         if draft is not None and service.can_record:
             screen.form, screen.kept = MeetingForm(**draft.model_dump()), True
         self._app.state.open_meeting(screen)
@@ -209,7 +235,7 @@ class MeetingFlow:
             raise MobileError("That field is not on the meeting form: open the form again.")
         screen.form = replace(screen.form, **{name: text})
         draft = MeetingDraft(**asdict(screen.form))
-        _drafts(self._app).save(MEETING, screen.child.child_id, draft)
+        self._app.form_drafts().save(MEETING, screen.child.child_id, draft)
 
     def record(self) -> None:
         """Record the meeting for the child, then show the child's summary."""
@@ -218,7 +244,7 @@ class MeetingFlow:
             raise MobileError("Open the meeting form from the child's screen.")
         child = screen.child
         self._service().record(child.case_id, (child.child_id,), screen.form)
-        _drafts(self._app).drop(MEETING, child.child_id)
+        self._app.form_drafts().drop(MEETING, child.child_id)
         self._app.state.meeting = None
         self._app.show_caseload("Meeting recorded. It will sync with your records.")
 
@@ -227,6 +253,6 @@ class MeetingFlow:
         screen = self._app.state.meeting
         if screen is None:
             raise MobileError("Open the meeting form from the child's screen.")
-        _drafts(self._app).drop(MEETING, screen.child.child_id)
+        self._app.form_drafts().drop(MEETING, screen.child.child_id)
         self._app.state.meeting = None
         self._app.show_caseload("Meeting discarded.")

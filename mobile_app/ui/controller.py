@@ -28,6 +28,7 @@ from mobile_app.errors import (
     WrongPassphrase,
 )
 from mobile_app.services.account import AccountService
+from mobile_app.services.form_drafts import FormDraftStore
 from mobile_app.services.issues import sync_issues
 from mobile_app.services.lock import Clock, InactivityLock
 from mobile_app.services.offline_window import OfflineWindow
@@ -288,6 +289,10 @@ class AppController:
     def me(self) -> Practitioner:
         """The signed-in practitioner on this device."""
         return AccountService(self.store).session().practitioner
+
+    def form_drafts(self) -> FormDraftStore:
+        """The signed-in practitioner's kept forms (what they were writing, sealed)."""
+        return FormDraftStore(self.store, self.me().id)
 
     def child_row(self, child_id: str) -> ChildRow | None:
         """The child's caseload row; None, with a plain message, once it has left the device."""

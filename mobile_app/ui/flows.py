@@ -4,7 +4,7 @@ from mobile_app.errors import MobileError
 from mobile_app.services.account import AccountService
 from mobile_app.services.child_summary import child_summary
 from mobile_app.services.chronology import ChronologyService, TimelineFilter, TimelineItem
-from mobile_app.services.form_drafts import AmendmentDraft, FormDraftStore
+from mobile_app.services.form_drafts import AmendmentDraft
 from mobile_app.services.history import EntryRevisions, HistoryService
 from mobile_app.services.same_event import SameEventService
 from mobile_app.services.visit_amendment import VisitAmendments
@@ -130,10 +130,6 @@ class HistoryFlow:
         self._app = app
         self._chronology = chronology
 
-    def _drafts(self) -> FormDraftStore:
-        store = self._app.store
-        return FormDraftStore(store, self._app.me().id)
-
     def open(self, record_id: str) -> None:
         """Show the record's history, with its current text ready to change."""
         chronology = self._app.state.chronology
@@ -157,7 +153,7 @@ class HistoryFlow:
             mine=mine,
             visit_id=(head.visit_id or "") if isinstance(head, ChronologyEntry) else "",
         )
-        draft = self._drafts().get(AMENDMENT, record_id, AmendmentDraft)
+        draft = self._app.form_drafts().get(AMENDMENT, record_id, AmendmentDraft)
         if draft is not None and history.record_type == "chronology_entry":
             screen.text, screen.reason, screen.kept = draft.text, draft.reason, True
             if any(line.version_id == draft.base_id for line in heads):
@@ -172,7 +168,7 @@ class HistoryFlow:
 
     def _keep(self, screen: HistoryScreen) -> None:
         draft = AmendmentDraft(text=screen.text, reason=screen.reason, base_id=screen.base_id)
-        self._drafts().save(AMENDMENT, screen.history.record_id, draft)
+        self._app.form_drafts().save(AMENDMENT, screen.history.record_id, draft)
 
     def type_text(self, text: str) -> None:
         """Keep the text being written, sealed in the store (no re-render while typing)."""
@@ -226,12 +222,12 @@ class HistoryFlow:
     def discard(self) -> None:
         """Throw away the change being written and its kept draft; show the record again."""
         screen = self._screen()
-        self._drafts().drop(AMENDMENT, screen.history.record_id)
+        self._app.form_drafts().drop(AMENDMENT, screen.history.record_id)
         self.open(screen.history.record_id)
         self._app.state.say("Your change was discarded.")
 
     def _done(self, screen: HistoryScreen, message: str) -> None:
-        self._drafts().drop(AMENDMENT, screen.history.record_id)
+        self._app.form_drafts().drop(AMENDMENT, screen.history.record_id)
         history = HistoryService(self._app.store, self._app.me().id).for_record(
             screen.history.record_id
         )

@@ -14,7 +14,7 @@ from mobile_app.diagnostics import log_failure
 from mobile_app.errors import MobileError
 from mobile_app.services.account import AccountService
 from mobile_app.services.dashboard import DashboardService, fetch_dashboard
-from mobile_app.services.form_drafts import FormDraftStore, ReviewDraft
+from mobile_app.services.form_drafts import ReviewDraft
 from mobile_app.services.overview import Overview
 from mobile_app.services.review import ReviewRow, ReviewService
 from mobile_app.services.trends import child_trends
@@ -68,17 +68,13 @@ class ReviewFlow:
             self._badge_for = weakref.ref(overview)
         return self._badge
 
-    def _drafts(self) -> FormDraftStore:
-        store = self._app.store
-        return FormDraftStore(store, self._app.me().id)
-
     def open(self, message: str = "") -> None:
         """Show the review queue (for a supervisor), with any comment kept, and my returns."""
         service = self._service()
         returned = service.returned_to_me()
         visits = VisitAmendments(self._app.store, self._app.me())
         rows = service.queue(self._app.config.clock())
-        drafts = self._drafts()
+        drafts = self._app.form_drafts()
         waiting = {row.version_id for row in rows}
         for record_id, version_id in drafts.kept(REVIEW):
             if version_id not in waiting:
@@ -116,7 +112,7 @@ class ReviewFlow:
         screen, row = self._row(version_id)
         form = screen.forms.setdefault(version_id, ReviewDraft())
         setattr(form, name, text)
-        self._drafts().save(REVIEW, row.record_id, form, version_id)
+        self._app.form_drafts().save(REVIEW, row.record_id, form, version_id)
 
     def form(self, version_id: str) -> ReviewDraft:
         """Return the comment and stage typed for one version so far."""
@@ -128,7 +124,7 @@ class ReviewFlow:
         screen = self._app.state.review
         row = next((r for r in screen.rows if r.version_id == version_id), None) if screen else None
         if row is not None:
-            self._drafts().drop(REVIEW, row.record_id, version_id)
+            self._app.form_drafts().drop(REVIEW, row.record_id, version_id)
         self._app.refresh()  # the outbox grew: the caseload's figures change
         self.open(message)
 
@@ -156,9 +152,13 @@ class ReviewFlow:
 
     def finish(self) -> None:
         """Mark the queue reviewed up to now: only newer records come back as new."""
+        begun = len(self._app.form_drafts().kept(REVIEW))
         self._service().finish_review(self._app.config.clock())
         self._app.refresh()
-        self.open("Marked as reviewed. Records that reach you from now on show as new.")
+        message = "Marked as reviewed. Records that reach you from now on show as new."
+        self.open(message)
+        if gone := begun - len(self._app.form_drafts().kept(REVIEW)):
+            self._app.state.say(f"{message} {gone} comment(s) you had begun were discarded.")
 
     def trends(self, child_id: str) -> None:
         """Show a child's safety scale and checklist concerns over time."""

@@ -143,6 +143,7 @@ class PlanScreen:
     form: dict[str, str] = field(default_factory=dict)
     reason: str = ""
     kept: bool = False  # the open form comes from a kept draft
+    base: dict[str, str] = field(default_factory=dict)  # the outcome as it was when editing began
 
 
 @dataclass

@@ -11,6 +11,7 @@ from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
 from sync_server.repository.interface import AUDIT_GENESIS_HASH, AuditEvent, audit_row_hash
+from sync_server.repository.sqlite_scope import inherit_existing_restrictions
 
 # bench/sync_bench.py builds its raw-SQLite baseline from these same statements.
 VERSIONS_DDL = (
@@ -281,6 +282,8 @@ def _restrictions_by_version(db: Database) -> None:
     # entry was restricted gets a row keyed by the restricting version, not one of its own:
     # withdrawal finds such rows from the versions a pull page holds, by version id.
     db.execute("CREATE INDEX restricted_versions_version ON restricted_versions (version_id)")
+    # Entries restricted before this migration pass their rows to the records about them.
+    inherit_existing_restrictions(db.conn)
 
 
 def connect(path: Path | str) -> Database:

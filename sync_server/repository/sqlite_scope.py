@@ -105,7 +105,7 @@ _ALLOCATION_STARTS_SQL = (
 # together. A record is about the entry if any of its versions names it (its history shows
 # them all). Costs a scan of the case's versions per row: only a push restricting an
 # existing record runs it.
-_INHERIT_SQL = """
+INHERIT_SQL = """
 WITH RECURSIVE hidden(record_id, version_id, case_id, owner_agency, roles, depth) AS (
     SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'),
         json_extract(value, '$[2]'), json_extract(value, '$[3]'),
@@ -116,11 +116,14 @@ WITH RECURSIVE hidden(record_id, version_id, case_id, owner_agency, roles, depth
         hidden.depth + 1
     FROM hidden JOIN versions v ON v.case_id = hidden.case_id
     WHERE hidden.depth < 8
-    AND v.record_type IN ('review_decision', 'decision_record', 'same_event_link')
+    AND v.record_type IN ('review_decision', 'decision_record', 'same_event_link',
+        'analysis_note')
     AND (json_extract(v.payload_json, '$.payload.reviewed_record_id') = hidden.record_id
         OR json_extract(v.payload_json, '$.payload.trigger_entry_id') = hidden.record_id
         OR hidden.record_id IN (SELECT value FROM
-            json_each(v.payload_json, '$.payload.entry_record_ids')))
+            json_each(v.payload_json, '$.payload.entry_record_ids'))
+        OR hidden.record_id IN (SELECT value FROM
+            json_each(v.payload_json, '$.payload.entry_ids')))
 )
 INSERT INTO restricted_versions (record_id, version_id, case_id, owner_agency, roles)
 SELECT DISTINCT record_id, version_id, case_id, owner_agency, roles FROM hidden
@@ -150,7 +153,22 @@ def inherit_restrictions(conn: sqlite3.Connection, rows: Collection[RestrictionR
         return 0
     seeds = json.dumps([restriction_params(row) for row in rows])
     before = conn.total_changes  # rowcount is -1 for a statement starting WITH
-    conn.execute(_INHERIT_SQL, (seeds,))
+    conn.execute(INHERIT_SQL, (seeds,))
+    return conn.total_changes - before
+
+
+def inherit_existing_restrictions(conn: sqlite3.Connection) -> int:
+    """Give the records about every restricted chronology entry its restriction rows (for
+    entries restricted before restriction passed to records made earlier); return how many
+    rows were written. Run once, by migration 0009."""
+    seeds = conn.execute(
+        "SELECT json_group_array(json_array(r.record_id, r.version_id, r.case_id,"
+        " r.owner_agency, r.roles)) FROM restricted_versions r JOIN versions v"
+        " ON v.version_id = r.version_id AND v.record_id = r.record_id"
+        " WHERE v.record_type = 'chronology_entry'"
+    ).fetchone()[0]
+    before = conn.total_changes
+    conn.execute(INHERIT_SQL, (seeds,))
     return conn.total_changes - before
 
 

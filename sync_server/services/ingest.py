@@ -14,7 +14,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC
 
-from shared.models import ChronologyEntry, CPPlan, DecisionRecord, PlanOutcome, RecordPayload
+from shared.models import (
+    AnalysisNote,
+    ChronologyEntry,
+    CPPlan,
+    DecisionRecord,
+    PlanOutcome,
+    RecordPayload,
+)
 from shared.models.link import SameEventLink
 from shared.models.review import ReviewDecision
 from shared.protocol import ItemStatus, RecordVersion
@@ -208,9 +215,10 @@ def _check_review(version: RecordVersion, known: _Known, reader: Viewer) -> None
 
 
 def _named_records(payload: RecordPayload) -> tuple[str, ...]:
-    """The records a record is about: a link's entries, a review's record, a decision's trigger.
+    """The records a record is about: a link's entries, a review's record, a decision's trigger,
+    an analysis note's entries.
 
-    Its SQL twin is repository.sqlite_scope._INHERIT_SQL: change both together.
+    Its SQL twin is repository.sqlite_scope.INHERIT_SQL: change both together.
     """
     if isinstance(payload, SameEventLink):
         return payload.entry_record_ids
@@ -218,6 +226,8 @@ def _named_records(payload: RecordPayload) -> tuple[str, ...]:
         return (payload.reviewed_record_id,)
     if isinstance(payload, DecisionRecord):
         return (payload.trigger_entry_id,)
+    if isinstance(payload, AnalysisNote):
+        return payload.entry_ids
     return ()
 
 

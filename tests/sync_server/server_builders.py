@@ -145,3 +145,20 @@ def stored_rows(db_path: Path) -> dict[str, list[tuple[Any, ...]]]:
         }
     finally:
         conn.close()
+
+
+def statutory_visit(case_id: str, child_id: str, hours_ago: float) -> Item:
+    """Return a statutory visit on a plan child, seen alone, that ended an hour after it began."""
+    start = datetime.now(UTC) - timedelta(hours=hours_ago)
+    payload = {
+        "record_type": "visit",
+        "child_ids": [child_id],
+        "visit_type": "statutory_CP",
+        "start": start.isoformat(),
+        "end": (start + timedelta(hours=1)).isoformat(),
+        "persons_present": [{"description": "mother"}],
+        "child_seen": True,
+        "seen_alone": True,
+        "father_or_male_carer": {"not_known_reason": "Mother declined to say."},
+    }
+    return version(case_id, payload)

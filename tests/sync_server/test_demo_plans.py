@@ -1,7 +1,6 @@
 """The demo data's child protection plan (issue 6): a statutory visit by demo-hv on a child with
 the plan waits in demo-sup's queue for a countersignature."""
 
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from litestar.testing import AsyncTestClient
@@ -9,7 +8,7 @@ from litestar.testing import AsyncTestClient
 from shared.models import CPPlan, PlanOutcome
 from shared.vocabulary import CPCategory, PlanStatus
 from sync_server.services.demo import DemoSeed
-from tests.sync_server.server_builders import push, sign_in, version
+from tests.sync_server.server_builders import push, sign_in, statutory_visit
 
 
 def _plans(demo: DemoSeed) -> list[tuple[int, str, CPPlan]]:
@@ -45,19 +44,7 @@ async def test_a_statutory_visit_on_the_plan_child_awaits_demo_sups_countersigna
     client: AsyncTestClient[Any], demo: DemoSeed
 ) -> None:
     [(number, _, plan)] = _plans(demo)
-    start = datetime.now(UTC) - timedelta(hours=2)
-    visit = {
-        "record_type": "visit",
-        "child_ids": [plan.child_ids[0]],
-        "visit_type": "statutory_CP",
-        "start": start.isoformat(),
-        "end": (start + timedelta(hours=1)).isoformat(),
-        "persons_present": [{"description": "mother"}],
-        "child_seen": True,
-        "seen_alone": True,
-        "father_or_male_carer": {"not_known_reason": "Mother declined to say."},
-    }
-    item = version(demo.cases[number - 1].family_id, visit)
+    item = statutory_visit(demo.cases[number - 1].family_id, plan.child_ids[0], hours_ago=2)
     results = await push(client, await sign_in(client, "demo-hv"), [item])
     assert [r["status"] for r in results] == ["accepted"]
 

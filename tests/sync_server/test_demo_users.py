@@ -6,7 +6,7 @@ entry. demo-chair chaired family 2's initial conference, so the app's profession
 meeting form offers them as approver, and the server accepts a meeting naming them.
 """
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +21,7 @@ from shared.vocabulary import Agency, EventType, MeetingType, ProfessionalsOnlyR
 from sync_server.services import DemoSeed
 from sync_server.services.demo_cases import DemoCase
 from sync_server.services.partner_view import reduced_payload
-from tests.sync_server.server_builders import push, sign_in, version
+from tests.sync_server.server_builders import push, sign_in, statutory_visit, version
 from tests.sync_server.test_server_pull import pull_all
 
 Headers = dict[str, str]
@@ -42,19 +42,7 @@ def _school_entries(case: DemoCase, school_id: str) -> list[str]:
 
 
 async def _a_visit_by_demo_hv(client: AsyncTestClient[Any], case: DemoCase) -> str:
-    start = datetime.now(UTC) - timedelta(hours=3)
-    visit = {
-        "record_type": "visit",
-        "child_ids": [case.child_ids[0]],
-        "visit_type": "statutory_CP",
-        "start": start.isoformat(),
-        "end": (start + timedelta(hours=1)).isoformat(),
-        "persons_present": [{"description": "mother"}],
-        "child_seen": True,
-        "seen_alone": True,
-        "father_or_male_carer": {"not_known_reason": "Mother declined to say."},
-    }
-    item = version(case.family_id, visit)
+    item = statutory_visit(case.family_id, case.child_ids[0], hours_ago=3)
     results = await push(client, await sign_in(client, "demo-hv"), [item])
     assert [r["status"] for r in results] == ["accepted"], results
     return str(item["version_id"])

@@ -176,3 +176,7 @@ async def test_a_decision_must_be_about_an_entry_of_its_own_case(
 
     assert (results[0]["status"], results[0]["field"]) == ("rejected", "payload.trigger_entry_id")
     assert [r["status"] for r in results[1:]] == ["accepted", "accepted"]  # same batch is fine
+    about_the_child = decision(family, {"record_id": family.child_id}, WHEN)
+    not_an_entry = await push(client, sw, [about_the_child])
+    assert not_an_entry[0]["field"] == "payload.trigger_entry_id"
+    assert not_an_entry[0]["message"] == results[0]["message"]

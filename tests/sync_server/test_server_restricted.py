@@ -9,6 +9,7 @@ from litestar.testing import AsyncTestClient
 
 from shared.ids import new_id
 from shared.vocabulary import Role
+from sync_server.repository.sqlite_scope import inherit_existing_restrictions
 from sync_server.services import AuditAction, DemoSeed, ServiceContainer
 from sync_server.services.scope import READ_RULES_GENERATION
 from tests.sync_server.alert_builders import cp_family
@@ -312,8 +313,8 @@ async def test_every_pull_page_carries_the_read_rules_generation(
 
 
 def about(case: Any, demo: DemoSeed, of: Item, plain: Item) -> dict[str, Item]:
-    """Return a supervisor's review of `of`, the SW's decision on it and her same-event link
-    naming it (with `plain`): the records that describe an entry."""
+    """Return a supervisor's review of `of`, the SW's decision on it, her same-event link and
+    her chronology analysis naming it (with `plain`): the records that describe an entry."""
     sup_id, sw_id = demo.practitioners["demo-sup"].id, demo.practitioners["demo-sw"].id
     review = version(case.family_id, {
         "record_type": "review_decision", "reviewed_record_id": of["record_id"],
@@ -332,7 +333,14 @@ def about(case: Any, demo: DemoSeed, of: Item, plain: Item) -> dict[str, Item]:
         "record_type": "same_event_link", "made_by": sw_id, "reason": "One incident.",
         "entry_record_ids": [of["record_id"], plain["record_id"]],
     })  # fmt: skip
-    return {"review": review, "decision": decision, "link": link}
+    analysis = version(case.family_id, {
+        "record_type": "analysis_note", "child_ids": [case.child_ids[0]],
+        "period_from": "2025-01-01", "period_to": "2025-03-31",
+        "analysis": "Two accounts of one night; the pattern is escalating.",
+        "entry_ids": [of["record_id"], plain["record_id"]], "author_id": sw_id,
+        "author_role": "social_worker",
+    })  # fmt: skip
+    return {"review": review, "decision": decision, "link": link, "analysis": analysis}
 
 
 async def history_status(client: AsyncTestClient[Any], headers: Headers, record_id: str) -> int:
@@ -351,9 +359,8 @@ async def test_records_about_an_entry_restricted_later_are_hidden_and_withdrawn_
     sup = await sign_in(client, "demo-sup")
     made = about(case, demo, first, plain)
     await push(client, sup, [made["review"]])
-    assert [r["status"] for r in await push(client, sw, [made["decision"], made["link"]])] == [
-        "accepted"
-    ] * 2
+    by_sw = [made["decision"], made["link"], made["analysis"]]
+    assert [r["status"] for r in await push(client, sw, by_sw)] == ["accepted"] * 3
     before = {v["version_id"] for v in made.values()}
     held = await pull_from(client, hv, 0)
     assert before <= {i.version_id for p in held for i in p.items}, "the HV read them all"
@@ -433,3 +440,30 @@ async def test_a_batch_restricting_an_existing_record_passes_it_on_with_one_quer
     kept = ingest_counting(services, family, [edit(r, summary="Reworded.") for r in restricting])
     assert fresh["inherit_restrictions"] == kept["inherit_restrictions"] == 0
     assert restricted["inherit_restrictions"] == 1
+
+
+async def test_entries_restricted_before_the_upgrade_pass_it_on_to_the_records_about_them(
+    client: AsyncTestClient[Any], sw: Headers, hv: Headers, demo: DemoSeed, db_path: Path
+) -> None:
+    """Migration 0009's backfill: an entry whose restriction row was written before records
+    about it inherited restrictions gives its row to the review already made about it."""
+    case, sw_id = demo.cases[0], demo.practitioners["demo-sw"].id
+    first = entry(case.family_id, sw_id, [case.child_ids[0]])
+    plain = entry(case.family_id, sw_id, [case.child_ids[0]], hours=1)
+    await push(client, sw, [first, plain])
+    review = about(case, demo, first, plain)["review"]
+    await push(client, await sign_in(client, "demo-sup"), [review])
+    with sqlite3.connect(db_path) as conn:  # an old server's row: the entry alone restricted
+        conn.execute(
+            "INSERT INTO restricted_versions (record_id, version_id, case_id, owner_agency,"
+            " roles) VALUES (?, ?, ?, 'CSC', '')",
+            (first["record_id"], first["version_id"], case.family_id),
+        )
+    assert await history_status(client, hv, review["record_id"]) == 200
+
+    with sqlite3.connect(db_path) as conn:
+        written = inherit_existing_restrictions(conn)
+
+    assert written == 1
+    assert await history_status(client, hv, review["record_id"]) == 404
+    assert await history_status(client, sw, review["record_id"]) == 200

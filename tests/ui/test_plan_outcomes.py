@@ -203,6 +203,31 @@ class TestLeadSocialWorker:
         assert not app.fc.has("plan.form")
         assert "Someone else's goal" not in app.fc.texts()
 
+    async def test_a_change_begun_on_an_older_version_never_undoes_a_newer_one(
+        self, app: Driver, seeded: FamilyIds
+    ) -> None:
+        plan_id, outcome_id, versions = plan_records(seeded, SOCIAL_WORKER.id)
+        await receive(app, versions)
+        await reopen_plan(app, seeded)
+        await app.fc.tap(key=f"plan.{plan_id}.outcome.0.edit")
+        await app.fc.enter_text("Grandmother", key="plan.form.owner")
+        await app.fc.enter_text("Agreed at core group.", key="plan.form.reason")
+        newer = versions[1].payload.model_copy(update={"measure": "Weekly unannounced visits."})
+        amended = pulled(seeded.case_id, outcome_id, newer, 42).model_copy(
+            update={"replaces_version_id": versions[1].version_id, "amend_reason": "Core group."}
+        )
+        await receive(app, [amended])
+
+        await app.fc.tap(key="plan.form.save")
+        assert "changed after you began" in app.state.message
+        assert outcomes(app)[0].owner == "Parents", "nothing saved over the newer version"
+        assert app.fc.value("plan.form.owner") == "Grandmother", "my change is kept"
+        assert app.fc.value("plan.form.measure") == "Weekly unannounced visits."
+        await app.fc.tap(key="plan.form.save")
+
+        (changed,) = outcomes(app)
+        assert (changed.owner, changed.measure) == ("Grandmother", "Weekly unannounced visits.")
+
 
 async def reopen_plan(app: Driver, ids: FamilyIds) -> None:
     await app.fc.tap(key=f"child.{ids.baby_id}.summary")

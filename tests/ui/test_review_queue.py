@@ -165,6 +165,19 @@ async def test_mark_all_reviewed_leaves_what_needs_a_countersignature(
     assert sup.fc.one(key="caseload.review").content == "Review queue (1)"
 
 
+async def test_mark_all_reviewed_says_which_begun_comments_it_discarded(
+    sup: Driver, team: TeamRecords
+) -> None:
+    await open_queue(sup)
+    await sup.fc.enter_text("Say who else was there.", key=f"review.{team.entry_version}.comment")
+    await sup.fc.enter_text("Kept: it waits.", key=f"review.{team.visit_version}.comment")
+
+    await sup.fc.tap(key="review.finish")
+
+    assert sup.fc.value("message").endswith("1 comment(s) you had begun were discarded.")
+    assert sup.fc.value(f"review.{team.visit_version}.comment") == "Kept: it waits."
+
+
 async def test_a_practitioner_sees_no_queue(app: Driver) -> None:
     assert not app.fc.has("caseload.review")
     assert not app.fc.has("caseload.returned")
