@@ -10,6 +10,7 @@ from typing import Any, ParamSpec, TypeVar
 import flet as ft
 
 from mobile_app.diagnostics import log_failure
+from mobile_app.ui.controller import AppController
 from mobile_app.ui.state import AppState
 
 log = logging.getLogger(__name__)
@@ -261,6 +262,16 @@ def guarded(fallback: Callable[..., C]) -> Callable[[Callable[P, C]], Callable[P
     return wrap
 
 
+def back_to_caseload(app: AppController) -> ft.Control:
+    """The button every case screen ends with: back to the caseload, freshly read."""
+    return button("Back to caseload", "nav.caseload", app.act(app.show_caseload))
+
+
+def lock_action(app: AppController) -> ft.Control:
+    """The app bar's lock: every screen with case details offers it."""
+    return icon_button(ft.Icons.LOCK, "Lock the app", "nav.lock", app.act(app.lock))
+
+
 def failed_part(*_: Any) -> ft.Control:
     """What shows where part of a screen failed to render."""
     return note(RENDER_FAILED, key="render.error", strong=True)
@@ -272,7 +283,7 @@ def failed_screen(state: AppState, flows: Any) -> ft.View:
     body = [
         failed_part(),
         buttons(
-            button("Back to caseload", "nav.caseload", app.act(app.show_caseload)),
+            back_to_caseload(app),
             button("Lock the app", "nav.lock", app.act(app.lock)),
         ),
     ]

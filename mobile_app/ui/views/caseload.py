@@ -10,6 +10,7 @@ from mobile_app.ui.controls import (
     guarded,
     heading,
     icon_button,
+    lock_action,
     note,
     screen,
     status_line,
@@ -108,6 +109,6 @@ def caseload_view(state: AppState, flows: Flows) -> ft.View:
     )
     actions = [
         icon_button(ft.Icons.SYNC, "Sync now", "nav.sync", app.act(flows.sync.run)),
-        icon_button(ft.Icons.LOCK, "Lock the app", "nav.lock", app.act(app.lock)),
+        lock_action(app),
     ]
     return screen("screen.caseload", CASELOAD, "My caseload", body, actions)

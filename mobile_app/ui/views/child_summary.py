@@ -8,6 +8,7 @@ import flet as ft
 from mobile_app.services.alerts import SEVERITY_WORDS
 from mobile_app.services.child_summary import AdultLine, OpenAction
 from mobile_app.ui.controls import (
+    back_to_caseload,
     button,
     buttons,
     failed_part,
@@ -201,7 +202,7 @@ def child_summary_view(state: AppState, flows: Flows) -> ft.View:
                 "summary.meeting",
                 app.act(lambda: flows.meetings.open(child.child_id)),
             ),
-            button("Back to caseload", "nav.caseload", app.act(app.show_caseload)),
+            back_to_caseload(app),
         )
     )
     return screen("screen.summary", CHILD, TITLE, body)

@@ -10,6 +10,7 @@ from mobile_app.services.same_event import SameEventSuggestion
 from mobile_app.services.wording import label
 from mobile_app.ui.controls import (
     Handler,
+    back_to_caseload,
     button,
     buttons,
     dropdown,
@@ -208,5 +209,5 @@ def chronology_view(state: AppState, flows: Flows) -> ft.View:
     if chron.suggestions:
         body.append(subheading("Possibly the same event", key="chron.suggestions"))
         body += [suggestion_card(s, names, link(*s.entry_record_ids)) for s in chron.suggestions]
-    body.append(buttons(button("Back to caseload", "nav.caseload", app.act(app.show_caseload))))
+    body.append(buttons(back_to_caseload(app)))
     return screen("screen.chronology", CHRONOLOGY, "Chronology", body)

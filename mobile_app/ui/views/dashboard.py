@@ -11,12 +11,13 @@ import flet_charts as fch  # type: ignore[import-untyped]
 
 from mobile_app.services.dashboard import DashboardFigure, PaperworkSummary, TeamDashboardView
 from mobile_app.ui.controls import (
+    back_to_caseload,
     button,
     buttons,
     failed_screen,
     guarded,
     heading,
-    icon_button,
+    lock_action,
     note,
     screen,
     status_line,
@@ -166,8 +167,8 @@ def dashboard_view(state: AppState, flows: Flows) -> ft.View:
     body.append(
         buttons(
             button("Fetch again", "dashboard.refresh", app.act(flows.review.dashboard)),
-            button("Back to caseload", "nav.caseload", app.act(app.show_caseload)),
+            back_to_caseload(app),
         )
     )
-    lock = icon_button(ft.Icons.LOCK, "Lock the app", "nav.lock", app.act(app.lock))
+    lock = lock_action(app)
     return screen("screen.dashboard", DASHBOARD, "Dashboard", body, [lock])

@@ -6,6 +6,7 @@ from mobile_app.services.decisions import DecisionEntry, PendingDecision
 from mobile_app.services.form_drafts import KEPT_NOTICE
 from mobile_app.services.wording import label
 from mobile_app.ui.controls import (
+    back_to_caseload,
     button,
     buttons,
     failed_screen,
@@ -96,7 +97,7 @@ def decision_view(state: AppState, flows: Flows) -> ft.View:
     and (for a supervisor) the "no action" decisions to countersign."""
     app = flows.app
     view = state.decision
-    back = button("Back to caseload", "nav.caseload", app.act(app.show_caseload))
+    back = back_to_caseload(app)
     if view is None:
         return screen("screen.decision", DECISION, TITLE, [note("No child chosen."), back])
     body: list[ft.Control] = [

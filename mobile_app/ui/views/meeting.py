@@ -5,6 +5,7 @@ import flet as ft
 from mobile_app.services.form_drafts import KEPT_NOTICE
 from mobile_app.services.meetings import REASONS
 from mobile_app.ui.controls import (
+    back_to_caseload,
     button,
     buttons,
     dropdown,
@@ -28,7 +29,7 @@ def meeting_view(state: AppState, flows: Flows) -> ft.View:
     """The form: why the family is not there, who approved, what was decided."""
     app = flows.app
     view = state.meeting
-    back = button("Back to caseload", "nav.caseload", app.act(app.show_caseload))
+    back = back_to_caseload(app)
     if view is None:
         return screen("screen.meeting", MEETING, TITLE, [note("No child chosen."), back])
     body: list[ft.Control] = [

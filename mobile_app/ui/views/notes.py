@@ -6,6 +6,7 @@ from mobile_app.services.note_lines import NoteLine
 from mobile_app.services.notes import DATE_HELP
 from mobile_app.ui.controller import Handler
 from mobile_app.ui.controls import (
+    back_to_caseload,
     button,
     buttons,
     failed_screen,
@@ -110,7 +111,7 @@ def notes_view(state: AppState, flows: Flows) -> ft.View:
     """The child's notes, newest first, and the form of the note being written."""
     app = flows.app
     view = state.notes
-    caseload = button("Back to caseload", "nav.caseload", app.act(app.show_caseload))
+    caseload = back_to_caseload(app)
     if view is None:
         return screen("screen.notes", NOTES, TITLE, [note("No child chosen."), caseload])
     child_id = view.child.child_id

@@ -8,6 +8,7 @@ from mobile_app.services.form_drafts import KEPT_NOTICE
 from mobile_app.services.plans import OutcomeLine, PlanView
 from mobile_app.services.wording import label
 from mobile_app.ui.controls import (
+    back_to_caseload,
     button,
     buttons,
     failed_screen,
@@ -138,7 +139,7 @@ def plan_outcomes_view(state: AppState, flows: Flows) -> ft.View:
     """Each plan naming the child, its outcomes with the consequence if missed, and the form."""
     app = flows.app
     view = state.plan
-    back = button("Back to caseload", "nav.caseload", app.act(app.show_caseload))
+    back = back_to_caseload(app)
     if view is None:
         return screen("screen.plan", PLAN, TITLE, [note("No child chosen."), back])
     body: list[ft.Control] = [heading(view.child.name, key="plan.child"), *status_line(state)]

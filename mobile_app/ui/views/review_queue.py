@@ -5,13 +5,14 @@ import flet as ft
 from mobile_app.services.form_drafts import KEPT_NOTICE
 from mobile_app.services.review import ReturnedItem, ReviewRow
 from mobile_app.ui.controls import (
+    back_to_caseload,
     button,
     buttons,
     dropdown,
     failed_screen,
     guarded,
     heading,
-    icon_button,
+    lock_action,
     note,
     screen,
     status_line,
@@ -153,8 +154,8 @@ def review_queue_view(state: AppState, flows: Flows) -> ft.View:
         body += [_returned(i, i.record_id in review.amendable, flows) for i in review.returned] or [
             note("None of your records has been returned.", key="returned.empty")
         ]
-    body.append(buttons(button("Back to caseload", "nav.caseload", app.act(app.show_caseload))))
-    lock = icon_button(ft.Icons.LOCK, "Lock the app", "nav.lock", app.act(app.lock))
+    body.append(buttons(back_to_caseload(app)))
+    lock = lock_action(app)
     return screen("screen.review", REVIEW, "Supervision", body, [lock])
 
 

@@ -4,6 +4,7 @@ import flet as ft
 
 from mobile_app.services.issues import SyncIssue
 from mobile_app.ui.controls import (
+    back_to_caseload,
     button,
     buttons,
     failed_screen,
@@ -45,7 +46,7 @@ def sync_view(state: AppState, flows: Flows) -> ft.View:
                 app.act(flows.sync.run),
                 primary=True,
             ),
-            button("Back to caseload", "nav.caseload", app.act(app.show_caseload)),
+            back_to_caseload(app),
         ),
         heading("Needs your attention"),
     ]

@@ -14,12 +14,13 @@ from mobile_app.services.scaling import TEN_ANCHOR, ZERO_ANCHOR
 from mobile_app.services.trends import ChildTrends, ConcernPoint, ScalePoint
 from mobile_app.services.wording import label
 from mobile_app.ui.controls import (
+    back_to_caseload,
     button,
     buttons,
     failed_screen,
     guarded,
     heading,
-    icon_button,
+    lock_action,
     note,
     screen,
     status_line,
@@ -161,9 +162,9 @@ def trends_view(state: AppState, flows: Flows) -> ft.View:
     else:
         body.append(heading(f"{shown.child.name}, {shown.child.age}", key="trends.child"))
         body += [*_scale(shown.trends), *_concerns(shown.trends)]
-    back = [button("Back to caseload", "nav.caseload", app.act(app.show_caseload))]
+    back = [back_to_caseload(app)]
     if state.review is not None:
         back.insert(0, button("Back to review", "nav.review", app.act(flows.review.open)))
     body.append(buttons(*back))
-    lock = icon_button(ft.Icons.LOCK, "Lock the app", "nav.lock", app.act(app.lock))
+    lock = lock_action(app)
     return screen("screen.trends", TRENDS, "Trends", body, [lock])
