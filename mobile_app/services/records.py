@@ -4,7 +4,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from mobile_app.errors import StoreError
-from mobile_app.store import DeviceStore, StoredVersion, SyncState
+from mobile_app.store import DeviceStore, StoredVersion, SyncState, heads
 from shared.clock import utc_now
 from shared.ids import new_id
 from shared.models import Child, Family
@@ -114,16 +114,10 @@ class RecordService:
 
     def current(self, record_type: str) -> list[StoredVersion]:
         """Return the current version(s) of every record of a type (all heads if in conflict)."""
-        replaced = {
-            replaced_id
-            for row in self._store.records.rows()
-            if not row.refused_change
-            for replaced_id in (row.replaces_version_id, *row.also_replaces)
-        }
         return [
             self._store.records.get(row.version_id)
-            for row in self._store.records.rows(record_type=record_type)
-            if row.version_id not in replaced and not row.refused_change
+            for row in heads(self._store.records.rows())
+            if row.record_type == record_type
         ]
 
     def caseload(self) -> list[CaseSummary]:

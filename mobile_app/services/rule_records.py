@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from mobile_app.services.drafts import DraftService
-from mobile_app.store import DeviceStore, StoredVersion, SyncState
+from mobile_app.store import DeviceStore, StoredVersion, SyncState, heads
 from shared.models import Child, RecordPayload, Visit
 from shared.protocol import PulledVersion
 from shared.rules import CaseRecords, VisitProgress
@@ -61,9 +61,6 @@ def current_records(store: DeviceStore) -> list[DeviceRecord]:
     stored = [
         s for s in store.records.read_all() if isinstance(s, StoredVersion) and not s.refused_change
     ]
-    replaced = {
-        r for s in stored for r in (s.version.replaces_version_id, *s.version.also_replaces)
-    }
     first: dict[str, datetime] = {}
     for s in stored:
         made = _made_at(s)
@@ -77,8 +74,8 @@ def current_records(store: DeviceStore) -> list[DeviceRecord]:
             first[s.version.record_id],
             _submitted_at(s),
         )
-        for s in stored
-        if s.version.version_id not in replaced and s.version.lifecycle == Lifecycle.CURRENT
+        for s in heads(stored)
+        if s.version.lifecycle == Lifecycle.CURRENT
     ]
 
 

@@ -18,7 +18,7 @@ from mobile_app.store.database import database_exists, open_database
 from mobile_app.store.device_secret import DeviceSecretStore, file_secret_store
 from mobile_app.store.keyring import create_keyring, unlock_keyring
 from mobile_app.store.outbox import OutboxStore
-from mobile_app.store.records import RecordStore, StoredVersion, SyncState, VersionRow
+from mobile_app.store.records import RecordStore, StoredVersion, SyncState, VersionRow, heads
 from mobile_app.store.scope import ScopeStore
 from mobile_app.store.sealed import CursorStore, SealedValues
 
@@ -29,6 +29,7 @@ __all__ = [
     "StoredVersion",
     "SyncState",
     "VersionRow",
+    "heads",
 ]
 
 

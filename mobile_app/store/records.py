@@ -3,7 +3,7 @@
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from pydantic import TypeAdapter
 from sqlite_utils import Database
@@ -34,15 +34,19 @@ class StoredVersion:
     server_seq: int | None
 
     @property
+    def version_id(self) -> str:
+        """Return the version's id."""
+        return self.version.version_id
+
+    @property
+    def replaced_ids(self) -> tuple[str, ...]:
+        """Return the versions this one replaces (none for a record's first version)."""
+        return self.version.replaced_ids()
+
+    @property
     def refused_change(self) -> bool:
         """True for a change the server refused (see VersionRow.refused_change)."""
-        return _refused_change(
-            self.state, self.version.replaces_version_id, self.version.also_replaces
-        )
-
-
-def _refused_change(state: SyncState, replaces: str | None, also: tuple[str, ...]) -> bool:
-    return state == SyncState.REJECTED and bool(replaces or also)
+        return self.state == SyncState.REJECTED and bool(self.replaced_ids)
 
 
 @dataclass(frozen=True)
@@ -59,10 +63,36 @@ class VersionRow:
     server_seq: int | None
 
     @property
+    def replaced_ids(self) -> tuple[str, ...]:
+        """Return the versions this one replaces (none for a record's first version)."""
+        first = (self.replaces_version_id,) if self.replaces_version_id else ()
+        return (*first, *self.also_replaces)
+
+    @property
     def refused_change(self) -> bool:
         """True for a change to an existing record that the server refused: the record stays as
         it was, so this version neither replaces another nor counts as current."""
-        return _refused_change(self.state, self.replaces_version_id, self.also_replaces)
+        return self.state == SyncState.REJECTED and bool(self.replaced_ids)
+
+
+class _Versioned(Protocol):
+    @property
+    def version_id(self) -> str: ...
+    @property
+    def replaced_ids(self) -> tuple[str, ...]: ...
+    @property
+    def refused_change(self) -> bool: ...
+
+
+V = TypeVar("V", bound=_Versioned)
+
+
+def heads(versions: Iterable[V]) -> list[V]:
+    """Return the versions that no other version among them replaces: the current ones (both
+    sides of a conflict). A change the server refused neither replaces nor is current."""
+    kept = [v for v in versions if not v.refused_change]
+    replaced = {base for v in kept for base in v.replaced_ids}
+    return [v for v in kept if v.version_id not in replaced]
 
 
 _COLUMNS = (
@@ -246,6 +276,4 @@ class RecordStore:
 
     def head_ids(self, record_id: str) -> list[str]:
         """Return the versions of a record that no other stored version replaces."""
-        rows = [row for row in self.rows(record_id=record_id) if not row.refused_change]
-        replaced = {r for row in rows for r in (row.replaces_version_id, *row.also_replaces)}
-        return [row.version_id for row in rows if row.version_id not in replaced]
+        return [row.version_id for row in heads(self.rows(record_id=record_id))]
