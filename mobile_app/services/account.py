@@ -4,7 +4,7 @@ import httpx
 from pydantic import BaseModel, ConfigDict
 
 from mobile_app.errors import NotSignedIn, StoreError
-from mobile_app.services.form_drafts import form_draft_count
+from mobile_app.services.wipe import count_unsynced
 from mobile_app.store import DeviceStore
 from mobile_app.sync_client import SyncClient
 from shared.models import Practitioner
@@ -53,8 +53,8 @@ class AccountService:
         if stored is None:
             return
         previous = ServerSession.model_validate(stored).practitioner
-        drafts = len(self._store.drafts.keys()) + form_draft_count(self._store)
-        waiting = self._store.outbox.count() + drafts
+        work = count_unsynced(self._store.db)
+        waiting = work.unsynced + work.drafts
         if previous.id != newcomer.id and waiting:
             raise StoreError(
                 f"This device holds {waiting} unsynced item(s) of {previous.username}. "

@@ -7,7 +7,6 @@ from pydantic import BaseModel
 
 from mobile_app.services.form_drafts import (
     FormDraftStore,
-    drop_form_drafts_about,
     form_draft_count,
 )
 from mobile_app.store import DeviceStore
@@ -64,8 +63,3 @@ class NoteDraftStore:
 def note_draft_count(store: DeviceStore) -> int:
     """Return how many note drafts, of any writer, this device holds."""
     return form_draft_count(store, NOTE_KINDS)
-
-
-def drop_note_drafts_about(store: DeviceStore, child_ids: set[str]) -> int:
-    """Forget every writer's note drafts about these children; return how many went."""
-    return drop_form_drafts_about(store, child_ids, NOTE_KINDS)
