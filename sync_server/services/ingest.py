@@ -161,27 +161,20 @@ def _check_children(version: RecordVersion, known: _Known) -> None:
             raise Refusal(where, "names a child who is not in this case")
 
 
-def _check_link(version: RecordVersion, known: _Known, reader: Viewer) -> None:
-    """Check a same-event link names readable chronology entries of its own case."""
+def _check_named_entries(version: RecordVersion, known: _Known, reader: Viewer) -> None:
+    """Check a same-event link, or a decision, names readable chronology entries of its own
+    case (a record it may not read answers like one that is not there)."""
     payload = version.payload
-    if not isinstance(payload, SameEventLink):
+    if isinstance(payload, SameEventLink):
+        field, entry_ids = "payload.entry_record_ids", payload.entry_record_ids
+    elif isinstance(payload, DecisionRecord):
+        field, entry_ids = "payload.trigger_entry_id", (payload.trigger_entry_id,)
+    else:
         return
-    for entry_id in payload.entry_record_ids:
+    for entry_id in entry_ids:
         kind = known.linked.get(entry_id)
-        hidden = _hidden(reader, known, entry_id)
-        if kind != ("chronology_entry", version.case_id) or hidden:
-            raise Refusal("payload.entry_record_ids", "names an entry that is not in this case")
-
-
-def _check_trigger(version: RecordVersion, known: _Known, reader: Viewer) -> None:
-    """Check a decision is about a readable chronology entry of its own case."""
-    payload = version.payload
-    if not isinstance(payload, DecisionRecord):
-        return
-    kind = known.linked.get(payload.trigger_entry_id)
-    hidden = _hidden(reader, known, payload.trigger_entry_id)
-    if kind != ("chronology_entry", version.case_id) or hidden:
-        raise Refusal("payload.trigger_entry_id", "names an entry that is not in this case")
+        if kind != ("chronology_entry", version.case_id) or _hidden(reader, known, entry_id):
+            raise Refusal(field, "names an entry that is not in this case")
 
 
 def _hidden(reader: Viewer, known: _Known, record_id: str) -> bool:
@@ -335,8 +328,7 @@ class _BatchIngest:
             if item.payload.record_type in HELD_TYPES:
                 self._check_holders(item)
             _check_children(item, known)
-            _check_link(item, known, self.reader)
-            _check_trigger(item, known, self.reader)
+            _check_named_entries(item, known, self.reader)
             _check_review(item, known, self.reader)
         except Refusal as refusal:
             self.answers.append(rejected(item.version_id, refusal.field, refusal.message))
