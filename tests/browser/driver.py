@@ -27,6 +27,11 @@ SETTLE_S = 5  # at most this long for the screen to stop changing before a scree
 CHILD_LINE = re.compile(r"\b([A-Z][\w'-]+) ([A-Z][\w'-]+), \d+ (?:months?|years)\b")
 
 
+def _step_line(title: str) -> re.Pattern[str]:
+    """A visit step's heading line: "Step 2 of 7: Seeing the child"."""
+    return re.compile(rf"\bStep \d+ of \d+: {re.escape(title)}")
+
+
 class FletPage:
     """One browser tab on one app instance, with a numbered screenshot after each step."""
 
@@ -163,11 +168,16 @@ class FletPage:
 
     def at_step(self, title: str) -> Locator:
         """Wait until the visit shows the step with that title ("Step 2 of 7: Seeing...")."""
-        return self.see(re.compile(rf"\bStep \d+ of \d+: {re.escape(title)}"))
+        return self.see(_step_line(title))
 
     def next_step(self, title: str) -> Locator:
         """Tap Next and wait for the step with that title."""
+        step = self.text(_step_line(title)).first
         self.tap("Next")
+        try:
+            expect(step).to_be_visible(timeout=RETRY_MS)
+        except AssertionError:  # the tap landed while the screen was being redrawn
+            self.tap("Next")
         return self.at_step(title)
 
     # -- evidence ---------------------------------------------------------------------------
