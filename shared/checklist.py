@@ -10,22 +10,31 @@ from functools import cache
 from importlib import resources
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, model_validator
 
-from shared.vocabulary import NeglectType
+from shared.vocabulary import ChecklistRating, NeglectType
 
 AgeBand = Literal["0-1", "1-4", "5-11", "12+"]
-AGE_BANDS: tuple[AgeBand, ...] = ("0-1", "1-4", "5-11", "12+")
+
+
+AnswerWords = dict[ChecklistRating, str]
 
 
 class ChecklistItem(BaseModel):
-    """One thing to observe, with the age bands it applies to."""
+    """One thing to observe: its question (worded for the child's age where that matters),
+    the age bands it applies to, and which answer words fit the question."""
 
     model_config = ConfigDict(frozen=True)
 
     key: str
     prompt: str
     age_bands: tuple[str, ...]
+    answers: str = "yes"
+    prompt_for_band: dict[str, str] = {}
+
+    def prompt_for(self, age_band: str) -> str:
+        """Return the question as asked about a child in this age band."""
+        return self.prompt_for_band.get(age_band, self.prompt)
 
 
 class ChecklistDomain(BaseModel):
@@ -48,7 +57,26 @@ class ChecklistDefinition(BaseModel):
     version: int
     title: str
     age_bands: tuple[str, ...]
+    # The words each kind of question is answered with ("No sign" fits "any sign of ...?",
+    # "Meets needs" does not); every set names all four ratings, checked at load.
+    answer_sets: dict[str, AnswerWords]
     domains: tuple[ChecklistDomain, ...]
+
+    @model_validator(mode="after")
+    def _answers_defined(self) -> "ChecklistDefinition":
+        for name, words in self.answer_sets.items():
+            if set(words) != set(ChecklistRating):
+                raise ValueError(f"answer_sets: {name} must name all four ratings")
+        for domain in self.domains:
+            for item in domain.items:
+                if item.answers not in self.answer_sets:
+                    raise ValueError(f"answers: {item.key} uses an unknown answer set")
+        return self
+
+    def answer_words(self, item: ChecklistItem) -> AnswerWords:
+        """Return the answer words for an item, in the order of the ratings."""
+        words = self.answer_sets[item.answers]
+        return {rating: words[rating] for rating in ChecklistRating}
 
     def item_keys(self) -> frozenset[str]:
         """Return every item key in this checklist."""

@@ -155,6 +155,30 @@ class VisitType(StrEnum):
     NO_ACCESS = "no_access"
 
 
+class VisitAccess(StrEnum):
+    """Whether the practitioner got in: an attempted visit is still a visit on the record."""
+
+    GAINED = "gained"
+    NO_ANSWER = "no_answer"
+    REFUSED_ENTRY = "refused_entry"
+
+
+class AccessAttempt(StrEnum):
+    """What was tried when nobody answered or entry was refused."""
+
+    KNOCKED = "knocked"
+    PHONED = "phoned"
+    CARD_LEFT = "card_left"
+    NEIGHBOURS_ASKED = "neighbours_asked"
+
+
+class ChildSighting(StrEnum):
+    """On a visit without access: whether the child was glimpsed at all."""
+
+    THROUGH_WINDOW = "through_window"
+    NOT_SEEN = "not_seen"
+
+
 class NotSeenAloneReason(StrEnum):
     """Why a child was not seen alone on a visit."""
 

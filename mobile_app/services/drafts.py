@@ -17,10 +17,19 @@ from mobile_app.services.scaling import ScaleDraft
 from mobile_app.store import DeviceStore
 from shared.clock import utc_now
 from shared.ids import new_id
-from shared.vocabulary import NotSeenAloneReason, Relationship, VisitType
+from shared.vocabulary import (
+    AccessAttempt,
+    ChildSighting,
+    NotSeenAloneReason,
+    Relationship,
+    VisitAccess,
+    VisitType,
+)
 
 DRAFT_KIND = "visit"
 STEPS = ("people", "seen", "checklist", "voice", "father", "summary", "review")
+# A visit without access is a short path: what was tried and the next step, then the check.
+NO_ACCESS_STEPS = ("no_access", "review")
 FatherAnswer = Literal["known", "new", "not_known"]
 Attendance = Literal["present", "absent"]
 
@@ -45,6 +54,9 @@ class VisitDraft(BaseModel):
     started_at: datetime = Field(default_factory=utc_now)
     step: int = 0
     visit_type: VisitType = VisitType.TARGETED
+    access: VisitAccess = VisitAccess.GAINED
+    access_attempts: list[AccessAttempt] = Field(default_factory=list)
+    child_sighting: ChildSighting | None = None
     known_adults: dict[str, Attendance] = Field(default_factory=dict)
     others_present: list[str] = Field(default_factory=list)
     others_absent: list[str] = Field(default_factory=list)
@@ -80,6 +92,16 @@ class VisitDraft(BaseModel):
     # and every man it named as father or male carer (while the first one shown is kept).
     sibling_ids: list[str] = Field(default_factory=list)
     fathers_before: list[str] = Field(default_factory=list)
+
+    @property
+    def steps(self) -> tuple[str, ...]:
+        """The steps this visit goes through: all seven, or the no-access path."""
+        return STEPS if self.access == VisitAccess.GAINED else NO_ACCESS_STEPS
+
+    @property
+    def step_name(self) -> str:
+        """The name of the step on screen."""
+        return self.steps[max(0, min(self.step, len(self.steps) - 1))]
 
     @property
     def is_amendment(self) -> bool:

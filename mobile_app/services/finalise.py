@@ -17,16 +17,12 @@ from datetime import datetime, timedelta
 from pydantic import ValidationError
 
 from mobile_app.errors import MobileError
-from mobile_app.services.actions import (
-    FOLLOW_UP_LINE,
-    action_problems,
-    build_actions,
-    follow_up_action,
-)
+from mobile_app.services.actions import FOLLOW_UP_LINE, build_actions, follow_up_action
 from mobile_app.services.drafts import DraftService, VisitDraft
 from mobile_app.services.records import RecordService
-from mobile_app.services.scaling import build_scaling, scale_problems, scale_warnings
+from mobile_app.services.scaling import build_scaling, scale_warnings
 from mobile_app.services.visit_amendment import VisitAmendments
+from mobile_app.services.visit_gaps import visit_gaps
 from mobile_app.services.visits import ChildObservation, FinalisedVisit, VisitService
 from mobile_app.services.wording import checklist_items, visit_summary
 from mobile_app.store import DeviceStore
@@ -42,9 +38,8 @@ from shared.models import (
     SignificantAdult,
     Visit,
 )
-from shared.models.checklist_response import CONCERN_RATINGS
 from shared.validation import field_errors
-from shared.vocabulary import ChecklistRating
+from shared.vocabulary import ChecklistRating, NotSeenAloneReason, VisitAccess
 
 LATE_AFTER = timedelta(hours=24)
 REASON_MAX = 1000
@@ -61,11 +56,6 @@ class FinaliseResult:
     finalised: FinalisedVisit | None = None
     # For an amendment: my chronology entries made from the visit, unchanged, to offer.
     entry_ids: tuple[str, ...] = ()
-
-
-def is_infant(child: Child, on: datetime) -> bool:
-    """True for a child under 1 (or unborn) on the visit date."""
-    return age_band_on(child.dob, on.date()) == "0-1"
 
 
 def is_late(draft: VisitDraft, now: datetime) -> bool:
@@ -88,50 +78,9 @@ def _amendment_problems(draft: VisitDraft) -> list[str]:
     return []
 
 
-def _seen_problems(draft: VisitDraft, child: Child) -> list[str]:
-    out = []
-    if draft.child_seen is None:
-        out.append("Say whether you saw the child.")
-    elif draft.child_seen and draft.seen_alone is None:
-        out.append("Say whether you saw the child alone.")
-    not_alone = draft.child_seen is False or (draft.child_seen and draft.seen_alone is False)
-    if not_alone and draft.not_seen_alone_reason is None:
-        out.append("Say why the child was not seen alone.")
-    if is_infant(child, draft.started_at) and draft.seen_awake is None:
-        out.append("Say whether the baby was seen awake: this is needed for a child under 1.")
-    return out
-
-
-def _father_problems(draft: VisitDraft) -> list[str]:
-    if draft.father is None:
-        return [
-            "Answer the father or male carer question: pick him, add him, "
-            "or say why he is not known."
-        ]
-    if draft.father == "known" and not draft.father_adult_id:
-        return ["Pick which known adult is the father or male carer."]
-    if draft.father == "new" and not (
-        draft.new_adult_name.strip() or draft.new_adult_description.strip()
-    ):
-        return ["Give the new adult's name, or describe him if his name is not known."]
-    if draft.father == "not_known" and not draft.father_not_known_reason.strip():
-        return ["Say why the father or male carer is not known."]
-    return []
-
-
 def visit_problems(draft: VisitDraft, child: Child, now: datetime) -> list[str]:
     """Return what stops this visit being finalised (rule V3 and friends), in plain words."""
-    problems = _seen_problems(draft, child)
-    present = [k for k, v in draft.known_adults.items() if v == "present"]
-    if not present and not [p for p in draft.others_present if p.strip()]:
-        problems.append("Record at least one person who was present at the visit.")
-    problems += _father_problems(draft)
-    prompts = {item.key: item.prompt for item in checklist_items(child, draft.started_at)}
-    for key, item in draft.checklist.items():
-        if key in prompts and item.rating in CONCERN_RATINGS and not item.evidence.strip():
-            problems.append(f"Say what you saw for the concern: {prompts[key]}")
-    problems += scale_problems(draft.scaling)
-    problems += action_problems(draft.actions, draft.started_at.date())
+    problems = [gap.text for gap in visit_gaps(draft, child)]
     if is_late(draft, now) and not draft.late_entry_reason.strip():
         problems.append(
             "This visit started more than 24 hours ago: say why it is being recorded late."
@@ -141,7 +90,12 @@ def visit_problems(draft: VisitDraft, child: Child, now: datetime) -> list[str]:
 
 def visit_warnings(draft: VisitDraft) -> list[str]:
     """Return what is worth a second look but does not stop the visit being finalised."""
-    return scale_warnings(draft.scaling)
+    if draft.access != VisitAccess.GAINED:
+        return []
+    out = scale_warnings(draft.scaling)
+    if draft.child_seen and not draft.voice_of_child.strip():
+        out.append("Nothing is written for the child's voice: their words, or how they behaved.")
+    return out
 
 
 def _persons(draft: VisitDraft, attendance: str, others: list[str]) -> tuple[PersonPresent, ...]:
@@ -170,6 +124,9 @@ def build_visit(
     draft: VisitDraft, child: Child, end: datetime, me: Practitioner
 ) -> tuple[Visit, ChildObservation, dict[str, SignificantAdult]]:
     """Turn a complete draft into the Visit, its checklist answers and any new adult."""
+    band = age_band_on(child.dob, draft.started_at.date())
+    if draft.access != VisitAccess.GAINED:
+        return _no_access_visit(draft, end), ChildObservation(draft.child_id, band, ()), {}
     father, new_adults = _father(draft)
     next_steps = draft.next_steps.strip()
     actions = build_actions(draft.actions)
@@ -208,8 +165,27 @@ def build_visit(
         for item in items
         if item.key in draft.checklist and draft.checklist[item.key].rating
     )
-    band = age_band_on(child.dob, draft.started_at.date())
     return visit, ChildObservation(draft.child_id, band, answers), new_adults
+
+
+def _no_access_visit(draft: VisitDraft, end: datetime) -> Visit:
+    """The visit as it happened: what was tried, whether the child was glimpsed, what next."""
+    return Visit(
+        child_ids=(draft.child_id, *draft.sibling_ids),
+        visit_type=draft.visit_type,
+        start=draft.started_at,
+        end=draft.ended_at or max(end, draft.started_at),
+        access=draft.access,
+        access_attempts=tuple(dict.fromkeys(draft.access_attempts)),
+        child_sighting=draft.child_sighting,
+        persons_expected_absent=_persons(draft, "absent", draft.others_absent),
+        child_seen=False,
+        seen_alone=False,
+        not_seen_alone_reason=NotSeenAloneReason.CHILD_ABSENT,
+        next_steps=draft.next_steps.strip(),
+        actions=build_actions(draft.actions),
+        late_entry_reason=draft.late_entry_reason,
+    )
 
 
 class FinaliseService:
@@ -250,7 +226,7 @@ class FinaliseService:
             done = VisitService(records, self._me).finalise(
                 draft.case_id,
                 visit,
-                [observation],
+                [] if visit.attempted_only else [observation],
                 summary=visit_summary(visit, observation),
                 action_taken=visit.next_steps or "Visit recorded; next steps to be agreed.",
                 new_adults=new_adults,

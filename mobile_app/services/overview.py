@@ -59,6 +59,7 @@ class KnownAdult:
 
     adult_id: str
     label: str
+    father_or_male_carer: bool = False  # offered for the father question (never a mother)
 
 
 @dataclass(frozen=True)
@@ -132,6 +133,7 @@ def device_overview(
     drafts = DraftService(store).all()
     draft_for = {d.child_id: d.draft_id for d in drafts}
     visited = last_visits(store)
+    tried = last_visits(store, attempted=True)
     every = plan_frequencies(store)
     with_men = cases_with_men(store)
     families = []
@@ -147,6 +149,7 @@ def device_overview(
                     visited.get(child_id),
                     plan_every_days=every.get(child_id),
                     settings=rules,
+                    tried=tried.get(child_id),
                 ),
                 today=today,
                 alerts=alerts.get(child_id, ChildAlerts(child_id)),
@@ -187,7 +190,7 @@ def known_adults(store: DeviceStore, case_id: str) -> list[KnownAdult]:
         if stored.version.case_id == case_id and isinstance(adult, SignificantAdult):
             name = adult.name or adult.description_if_unidentified or "Unnamed adult"
             text = f"{name} ({label(adult.relationship)})"
-            out.append(KnownAdult(stored.version.record_id, text))
+            out.append(KnownAdult(stored.version.record_id, text, is_father_or_male_carer(adult)))
     return out
 
 

@@ -55,6 +55,8 @@ def _scale(rated_by: str, value: int) -> ScaleDraft:
 
 def _father_fields(visit: Visit) -> dict[str, object]:
     father = visit.father_or_male_carer
+    if father is None:  # a visit without access asks no father question
+        return {}
     if father.adult_ids:
         return {"father": "known", "father_adult_id": father.adult_ids[0]}
     return {"father": "not_known", "father_not_known_reason": father.not_known_reason}
@@ -78,7 +80,8 @@ def draft_from_visit(
     known = {p.person_id: "present" for p in payload.persons_present if p.person_id}
     known |= {p.person_id: "absent" for p in payload.persons_expected_absent if p.person_id}
     answers = next((r.answers for r in responses if r.child_id == child_id), ())
-    unknown_father = not payload.father_or_male_carer.adult_ids
+    fathers = payload.father_or_male_carer.adult_ids if payload.father_or_male_carer else ()
+    unknown_father = payload.father_or_male_carer is not None and not fathers
     next_steps = payload.next_steps
     if unknown_father:
         next_steps = "\n".join(
@@ -90,6 +93,9 @@ def draft_from_visit(
             "child_id": child_id,
             "started_at": payload.start,
             "visit_type": payload.visit_type,
+            "access": payload.access,
+            "access_attempts": list(payload.access_attempts),
+            "child_sighting": payload.child_sighting,
             "known_adults": known,
             "others_present": [p.description for p in payload.persons_present if p.description],
             "others_absent": [
@@ -119,7 +125,7 @@ def draft_from_visit(
             "amends_version_id": visit.version_id,
             "ended_at": payload.end,
             "sibling_ids": list(payload.child_ids[1:]),
-            "fathers_before": list(payload.father_or_male_carer.adult_ids),
+            "fathers_before": list(fathers),
         }
     )
 

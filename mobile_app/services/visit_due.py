@@ -29,6 +29,10 @@ class VisitDue:
 
     last_visit: date | None
     due: date | None
+    tried: date | None = None  # the latest visit without access since the last one
+
+    def _tried_text(self) -> str:
+        return f"; tried {self.tried:%a %d %b}, no access" if self.tried else ""
 
     def days_left(self, today: date) -> int | None:
         """Days until the visit is due (negative once overdue); None with no visit recorded."""
@@ -43,13 +47,13 @@ class VisitDue:
         """Say when the visit is due, in plain words."""
         left = self.days_left(today)
         if left is None or self.due is None:
-            return "No visit recorded"
+            return "No visit recorded" + self._tried_text()
         when = self.due.strftime("%a %d %b %Y")
         if left < 0:
-            return f"Visit overdue by {_days(-left)} (was due {when})"
+            return f"Visit overdue by {_days(-left)} (was due {when}){self._tried_text()}"
         if left == 0:
-            return f"Visit due today ({when})"
-        return f"Visit due in {_days(left)} ({when})"
+            return f"Visit due today ({when}){self._tried_text()}"
+        return f"Visit due in {_days(left)} ({when}){self._tried_text()}"
 
     def urgency(self, today: date) -> tuple[int, int]:
         """Sort key: most overdue first, then no visit recorded, then the soonest due."""
@@ -77,12 +81,14 @@ def plan_frequencies(store: DeviceStore) -> dict[str, int]:
     return out
 
 
-def last_visits(store: DeviceStore) -> dict[str, datetime]:
-    """Return, per child, when the latest finalised visit on this device started."""
+def last_visits(store: DeviceStore, *, attempted: bool = False) -> dict[str, datetime]:
+    """Return, per child, when the latest finalised visit on this device started: visits
+    that got in, or with `attempted` those without access (which never make a visit less due:
+    the child still has to be seen)."""
     latest: dict[str, datetime] = {}
     for stored in RecordService(store).current("visit"):
         visit = stored.version.payload
-        if not isinstance(visit, Visit):
+        if not isinstance(visit, Visit) or visit.attempted_only != attempted:
             continue
         for child_id in visit.child_ids:
             if child_id not in latest or visit.start > latest[child_id]:
@@ -96,16 +102,18 @@ def visit_due(
     *,
     plan_every_days: int | None = None,
     settings: RuleSettings | None = None,
+    tried: datetime | None = None,
 ) -> VisitDue:
     """When the next visit is due after the last one (None when there is none).
 
     A child on a plan: the plan's frequency, else the settings' default, in calendar days.
     Any other child: OTHER_INTERVAL_WORKING_DAYS working days.
     """
+    attempt = tried.date() if tried and (last is None or tried > last) else None
     if last is None:
-        return NO_VISIT
+        return VisitDue(None, None, attempt)
     day = last.date()
     if status == ChildStatus.CP:
         every = plan_every_days or (settings or RuleSettings()).default_visit_frequency_days
-        return VisitDue(day, day + timedelta(days=every))
-    return VisitDue(day, add_working_days(day, OTHER_INTERVAL_WORKING_DAYS))
+        return VisitDue(day, day + timedelta(days=every), attempt)
+    return VisitDue(day, add_working_days(day, OTHER_INTERVAL_WORKING_DAYS), attempt)

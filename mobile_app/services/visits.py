@@ -128,10 +128,13 @@ class VisitService:
             information_source=InformationSource.DIRECT_OBSERVATION,
             author_id=self._me.id,
             author_role=self._me.role,
-            event_type=EventType.HOME_VISIT,
+            # A visit without access is a missed contact (alert A5), and significant.
+            event_type=EventType.NO_ACCESS if visit.attempted_only else EventType.HOME_VISIT,
             summary=summary,
             action_taken=action_taken,
-            significance=significance_of(observations),
+            significance=(
+                Significance.SIGNIFICANT if visit.attempted_only else significance_of(observations)
+            ),
             neglect_types=neglect_types_of(observations),
             visit_id=visit_id,
             late_entry_reason=visit.late_entry_reason,

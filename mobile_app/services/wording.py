@@ -162,8 +162,35 @@ def _concerns(observation: ChildObservation) -> str:
     return "Concerns: " + "; ".join(parts) + "."
 
 
+ACCESS_WORDS = {
+    "no_answer": "nobody answered",
+    "refused_entry": "the family refused entry",
+    "knocked": "knocked",
+    "phoned": "phoned",
+    "card_left": "left a card",
+    "neighbours_asked": "asked neighbours",
+    "through_window": "Child seen through a window only.",
+    "not_seen": "Child not seen.",
+}
+
+
+def _no_access_summary(visit: Visit) -> str:
+    tried = ", ".join(ACCESS_WORDS[a] for a in visit.access_attempts)
+    sighting = ACCESS_WORDS[visit.child_sighting] if visit.child_sighting else ""
+    return (
+        f"No access ({label(visit.visit_type)}): {ACCESS_WORDS[visit.access]}. "
+        f"Tried: {tried}. {sighting}"
+    ).strip()
+
+
+def _clip(text: str) -> str:
+    return text if len(text) <= SUMMARY_MAX else text[: SUMMARY_MAX - 1] + "…"
+
+
 def visit_summary(visit: Visit, observation: ChildObservation) -> str:
     """Write the chronology summary of a visit: facts only, at most 1,000 characters."""
+    if visit.attempted_only:
+        return _clip(_no_access_summary(visit))
     parts = [f"Home visit: {label(visit.visit_type)}.", _seen(visit)]
     if visit.seen_awake is not None:
         parts.append("Seen awake." if visit.seen_awake else "Not seen awake.")
@@ -172,7 +199,8 @@ def visit_summary(visit: Visit, observation: ChildObservation) -> str:
     parts.append(_concerns(observation))
     father = visit.father_or_male_carer
     parts.append(
-        "Father or male carer recorded." if father.adult_ids else "Father or male carer not known."
+        "Father or male carer recorded."
+        if father and father.adult_ids
+        else "Father or male carer not known."
     )
-    text = " ".join(parts)
-    return text if len(text) <= SUMMARY_MAX else text[: SUMMARY_MAX - 1] + "…"
+    return _clip(" ".join(parts))

@@ -68,6 +68,28 @@ def button(text: str, key: str, on_click: Handler, *, primary: bool = False) -> 
     return ft.OutlinedButton(content=text, key=key, on_click=on_click, style=style)
 
 
+def number_button(
+    text: str, key: str, label: str, on_click: Handler, *, selected: bool = False
+) -> ft.Control:
+    """A short numbered button (a step, an area) announced by its full name, 48 px to touch."""
+    return ft.Semantics(
+        label=label,
+        button=True,
+        container=True,
+        exclude_semantics=True,
+        content=ft.TextButton(
+            content=text,
+            key=key,
+            on_click=on_click,
+            style=ft.ButtonStyle(
+                bgcolor=ft.Colors.SECONDARY_CONTAINER if selected else None,
+                padding=ft.Padding.symmetric(vertical=14, horizontal=12),
+                visual_density=ft.VisualDensity.STANDARD,
+            ),
+        ),
+    )
+
+
 def icon_button(icon: ft.IconData, label: str, key: str, on_click: Handler) -> ft.Control:
     """An icon button announced by its label (a tooltip alone is not its accessible name)."""
     return ft.IconButton(
@@ -129,11 +151,13 @@ def choice(
     on_change: Handler,
     *,
     option_width: int | None = None,
+    error: str | None = None,
 ) -> ft.Control:
     """A question answered by one of several radio buttons, announced with its question.
 
     Radios take the whole line unless given an `option_width`: short answers (0 to 10) then
-    sit several to a line, each still at least 48 px to touch.
+    sit several to a line, each still at least 48 px to touch. An `error` shows under the
+    question, in words as well as colour.
     """
     radios: list[ft.Control] = [
         ft.Radio(value=v, label=text, key=f"{key}.{v}", width=option_width) for v, text in options
@@ -145,15 +169,39 @@ def choice(
     question = ft.Semantics(
         exclude_semantics=True, content=ft.Text(label, weight=ft.FontWeight.W_600)
     )
+    parts: list[ft.Control] = [question, group]
+    if error:
+        parts.insert(1, field_error(error, f"{key}.error"))
+    return ft.Semantics(label=label, container=True, content=ft.Column(parts, spacing=2))
+
+
+def field_error(text: str, key: str) -> ft.Control:
+    """What is missing at a question: announced when it appears, marked by words and colour."""
     return ft.Semantics(
-        label=label, container=True, content=ft.Column([question, group], spacing=2)
+        live_region=True,
+        content=ft.Text(
+            f"Missing: {text}", key=key, color=ft.Colors.ERROR, weight=ft.FontWeight.W_600
+        ),
     )
 
 
-def yes_no(label: str, key: str, value: bool | None, on_change: Handler) -> ft.Control:
+def yes_no(
+    label: str, key: str, value: bool | None, on_change: Handler, *, error: str | None = None
+) -> ft.Control:
     """A yes / no question; unanswered shows neither chosen."""
     current = None if value is None else ("yes" if value else "no")
-    return choice(label, key, (("yes", "Yes"), ("no", "No")), current, on_change)
+    return choice(label, key, (("yes", "Yes"), ("no", "No")), current, on_change, error=error)
+
+
+def check_box(label: str, key: str, value: bool, on_change: Handler) -> ft.Control:
+    """One of several things that can all be true, ticked or not; the label is tappable too."""
+    return ft.Checkbox(
+        label=label,
+        key=key,
+        value=value,
+        on_change=on_change,
+        visual_density=ft.VisualDensity.STANDARD,
+    )
 
 
 def dropdown(label: str, key: str, options: Options, value: str, on_select: Handler) -> ft.Control:
@@ -231,18 +279,39 @@ def screen(
     title: str,
     body: list[ft.Control],
     actions: list[ft.Control] | None = None,
+    *,
+    bottom: ft.Control | None = None,
+    body_key: str | None = None,
 ) -> ft.View:
-    """A full screen: app bar, then a scrolling column of content."""
-    controls: list[ft.BaseControl] = list(body)
-    return ft.View(
-        route=route,
-        key=key,
-        appbar=ft.AppBar(title=ft.Text(title), actions=actions or []),
-        controls=controls,
-        scroll=ft.ScrollMode.AUTO,
-        padding=16,
-        spacing=16,
-    )
+    """A full screen: app bar, then a scrolling column of content.
+
+    `bottom` stays in view under the content (the thumb's reach). A new `body_key` starts the
+    content at its top (a new scroll position), as turning a page does.
+    """
+    appbar = ft.AppBar(title=ft.Text(title), actions=actions or [])
+    if bottom is None and body_key is None:
+        controls: list[ft.BaseControl] = list(body)
+        return ft.View(
+            route=route,
+            key=key,
+            appbar=appbar,
+            controls=controls,
+            scroll=ft.ScrollMode.AUTO,
+            padding=16,
+            spacing=16,
+        )
+    content = ft.Column(body, key=body_key, scroll=ft.ScrollMode.AUTO, expand=True, spacing=16)
+    parts: list[ft.BaseControl] = [content]
+    if bottom is not None:
+        # Not a BottomAppBar: its fixed height would cut the buttons off at large text sizes.
+        parts.append(
+            ft.Container(
+                bottom,
+                padding=ft.Padding.only(top=8),
+                border=ft.Border.only(top=ft.BorderSide(1, ft.Colors.OUTLINE_VARIANT)),
+            )
+        )
+    return ft.View(route=route, key=key, appbar=appbar, controls=parts, padding=16, spacing=8)
 
 
 def guarded(fallback: Callable[..., C]) -> Callable[[Callable[P, C]], Callable[P, C]]:

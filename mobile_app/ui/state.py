@@ -21,6 +21,7 @@ from mobile_app.services.plans import PlanView
 from mobile_app.services.review import ReturnedItem, ReviewRow
 from mobile_app.services.same_event import SameEventSuggestion
 from mobile_app.services.trends import ChildTrends
+from mobile_app.services.visit_gaps import gaps_on
 
 SETUP = "/setup"
 SIGN_IN = "/sign-in"
@@ -50,6 +51,15 @@ class VisitScreen:
     adults: list[KnownAdult]
     domain: int = 0
     problems: list[str] = field(default_factory=list)
+    flagged: str = ""  # the step whose unanswered questions are marked at the question
+    confirm_discard: bool = False  # asking "discard this draft?" before anything is lost
+
+    def error(self, key: str) -> str | None:
+        """What is missing at one question, once Next was tapped with it unanswered."""
+        if not self.flagged or self.flagged != self.draft.step_name:
+            return None
+        gaps = gaps_on(self.draft, self.child.child, self.flagged)
+        return next((g.text for g in gaps if g.field == key), None)
 
 
 @dataclass

@@ -4,23 +4,36 @@ The same form amends a finalised visit for its author: opened from the visit's c
 version, it needs a reason, and finalising stores a new version of the visit.
 """
 
+from datetime import timedelta
 from typing import Any, TypeVar
 
 from mobile_app.errors import MobileError
 from mobile_app.services.account import AccountService
 from mobile_app.services.actions import ActionDraft, due_error
-from mobile_app.services.drafts import STEPS, DraftService, ItemDraft, VisitDraft
+from mobile_app.services.drafts import DraftService, ItemDraft, VisitDraft
 from mobile_app.services.finalise import FinaliseService
 from mobile_app.services.overview import known_adults
 from mobile_app.services.scaling import ScaleDraft
 from mobile_app.services.visit_amendment import VisitAmendments
+from mobile_app.services.visit_gaps import gaps_on
 from mobile_app.services.wording import checklist_domains
 from mobile_app.ui.controller import AppController
 from mobile_app.ui.state import VisitScreen
-from shared.vocabulary import ChildStatus, VisitType
+from shared.vocabulary import (
+    AccessAttempt,
+    ChecklistRating,
+    ChildSighting,
+    ChildStatus,
+    VisitAccess,
+    VisitType,
+)
 
 _DEFAULT_TYPE = {ChildStatus.CP: VisitType.STATUTORY_CP, ChildStatus.CIN: VisitType.CIN}
 PEOPLE = {"others_present": "typing_present", "others_absent": "typing_absent"}
+GO_ON = (
+    "Some questions on this step are not answered yet (marked). Tap Next again to go on: "
+    "you can come back to them before you finalise."
+)
 ACTION_FIELDS = ("action", "owner", "due")
 Row = TypeVar("Row")
 
@@ -129,6 +142,13 @@ class VisitFlow:
         self.draft.checklist.setdefault(key, ItemDraft()).evidence = text
         self._save()
 
+    def father(self, answer: str) -> None:
+        """Answer the father question: a known man (by his record), someone new, or not known."""
+        if answer.startswith("adult:"):
+            self.choose(father="known", father_adult_id=answer.removeprefix("adult:"))
+            return
+        self.choose(father=answer, father_adult_id=None)
+
     def add_rating(self) -> None:
         """Add a 0-10 safety rating to fill in."""
         self.draft.scaling.append(ScaleDraft())
@@ -183,13 +203,102 @@ class VisitFlow:
 
     def go_step(self, step: int) -> None:
         """Show another step of the visit (the draft remembers where you were)."""
-        self.choose(step=max(0, min(step, len(STEPS) - 1)))
+        self.screen.flagged = ""
+        self.screen.confirm_discard = False
+        self.choose(step=max(0, min(step, len(self.draft.steps) - 1)))
 
-    def go_domain(self, delta: int) -> None:
-        """Show the next or previous checklist domain."""
-        count = len(checklist_domains(self.screen.child.child, self.draft.started_at))
-        self.screen.domain = max(0, min(self.screen.domain + delta, count - 1))
+    def _areas(self) -> int:
+        return len(checklist_domains(self.screen.child.child, self.draft.started_at))
+
+    def next(self) -> None:
+        """Go on: the next checklist area, else the next step. Unanswered questions on this
+        step are marked at the question first; a second Next goes on regardless."""
+        screen, name = self.screen, self.draft.step_name
+        if name == "checklist" and screen.domain < self._areas() - 1:
+            self.go_area(screen.domain + 1)
+            return
+        if screen.flagged != name and gaps_on(self.draft, screen.child.child, name):
+            screen.flagged = name
+            self._state.say(GO_ON)
+            return
+        self.go_step(self.draft.step + 1)
+
+    def back(self) -> None:
+        """Go back: the previous checklist area, else the previous step."""
+        if self.draft.step_name == "checklist" and self.screen.domain > 0:
+            self.go_area(self.screen.domain - 1)
+            return
+        self.go_step(self.draft.step - 1)
+        if self.draft.step_name == "checklist":
+            self.screen.domain = self._areas() - 1
+
+    def go_area(self, index: int) -> None:
+        """Show one area of the checklist, from its top."""
+        self.screen.domain = max(0, min(index, self._areas() - 1))
         self._state.changed()
+
+    def nothing_of_concern(self) -> None:
+        """Answer every unanswered item of the area on screen with its no-concern answer."""
+        domains = checklist_domains(self.screen.child.child, self.draft.started_at)
+        _, items = domains[min(self.screen.domain, len(domains) - 1)]
+        for item in items:
+            answer = self.draft.checklist.setdefault(item.key, ItemDraft())
+            if answer.rating is None:
+                answer.rating = ChecklistRating.MEETS_NEEDS.value
+        self._save()
+        # Said of the whole area: go on, as Next would; Back shows the answers to change.
+        self.next()
+
+    def no_access(self, on: bool) -> None:
+        """Switch to the short path for a visit without access, or back to the full form."""
+        self.screen.flagged = ""
+        self.choose(access=VisitAccess.NO_ANSWER if on else VisitAccess.GAINED, step=0)
+
+    def access(self, value: str) -> None:
+        """Nobody answered, or the family refused entry."""
+        self.choose(access=VisitAccess(value))
+
+    def attempt(self, attempt: str, tried: bool) -> None:
+        """Tick or untick something tried to get in."""
+        chosen = [a for a in self.draft.access_attempts if a != attempt]
+        if tried:
+            chosen.append(AccessAttempt(attempt))
+        self.choose(access_attempts=sorted(chosen, key=list(AccessAttempt).index))
+
+    def sighting(self, value: str) -> None:
+        """Whether the child was seen through a window, or not at all."""
+        self.choose(child_sighting=ChildSighting(value))
+
+    def add_next_step(self, text: str) -> None:
+        """Add a common next step to what is typed (one tap instead of typing it)."""
+        lines = [line for line in self.draft.next_steps.splitlines() if line.strip()]
+        if text not in lines:
+            lines.append(text)
+        self.choose(next_steps="\n".join(lines))
+
+    def due_in(self, index: int, days: int) -> None:
+        """Set an action's due date a number of days after the visit."""
+        row = _row(self.draft.actions, index)
+        row.due = (self.draft.started_at.date() + timedelta(days=days)).isoformat()
+        self.choose()
+
+    def due_on(self, index: int, value: str) -> None:
+        """Set an action's due date from the calendar."""
+        _row(self.draft.actions, index).due = value[:10]
+        self.choose()
+
+    def ask_discard(self, asking: bool) -> None:
+        """Ask before discarding the draft (or stop asking)."""
+        self.screen.confirm_discard = asking
+        self._state.changed()
+
+    def discard(self) -> None:
+        """Delete this draft visit from the device, once confirmed."""
+        amending = self.draft.is_amendment
+        DraftService(self._app.store).delete(self.draft.draft_id)
+        self._state.close_visit()
+        what = "Amendment discarded" if amending else "Draft visit discarded"
+        self._app.show_caseload(f"{what}: nothing from it was kept or sent.")
 
     def leave(self) -> None:
         """Back to the caseload; the draft stays on the device to resume."""

@@ -7,7 +7,13 @@ from pydantic import Field, model_validator
 
 from shared.ids import RecordId
 from shared.models.base import DoorstepModel, LongText, RecordTime, ShortText
-from shared.vocabulary import NotSeenAloneReason, VisitType
+from shared.vocabulary import (
+    AccessAttempt,
+    ChildSighting,
+    NotSeenAloneReason,
+    VisitAccess,
+    VisitType,
+)
 
 
 class PersonPresent(DoorstepModel):
@@ -54,7 +60,12 @@ class VisitAction(DoorstepModel):
 
 
 class Visit(DoorstepModel):
-    """A finalised visit: who was there, whether the child was seen (alone), what was seen."""
+    """A finalised visit: who was there, whether the child was seen (alone), what was seen.
+
+    A visit without access (nobody answered, or entry was refused) is recorded truthfully:
+    what was tried, whether the child was glimpsed, and the next step; nobody present, no
+    checklist and no father answer. The child counts as not seen.
+    """
 
     record_type: Literal["visit"] = "visit"
     schema_version: Literal[1] = 1
@@ -63,7 +74,10 @@ class Visit(DoorstepModel):
     start: RecordTime
     end: RecordTime
     announced: bool = True
-    persons_present: tuple[PersonPresent, ...] = Field(min_length=1)
+    access: VisitAccess = VisitAccess.GAINED
+    access_attempts: tuple[AccessAttempt, ...] = ()
+    child_sighting: ChildSighting | None = None
+    persons_present: tuple[PersonPresent, ...] = ()
     persons_expected_absent: tuple[PersonPresent, ...] = ()
     child_seen: bool
     seen_alone: bool
@@ -74,7 +88,7 @@ class Visit(DoorstepModel):
     child_presentation: LongText = ""
     voice_of_child: LongText = ""
     parent_views: LongText = ""
-    father_or_male_carer: FatherQuestion
+    father_or_male_carer: FatherQuestion | None = None
     worries: LongText = ""
     working_well: LongText = ""
     next_steps: LongText = ""
@@ -82,12 +96,40 @@ class Visit(DoorstepModel):
     actions: tuple[VisitAction, ...] = ()
     late_entry_reason: LongText = ""
 
+    @property
+    def attempted_only(self) -> bool:
+        """True for a visit where the practitioner did not get in."""
+        return self.access != VisitAccess.GAINED
+
     @model_validator(mode="after")
     def _consistent(self) -> Self:
         if self.end < self.start:
             raise ValueError("end: the visit cannot end before it starts")
+        if self.attempted_only:
+            return self._no_access_consistent()
+        if not self.persons_present:
+            raise ValueError("persons_present: record at least one person who was present")
+        if self.father_or_male_carer is None:
+            raise ValueError(
+                "father_or_male_carer: pick the father or male carer, or say why he is not known"
+            )
+        if self.access_attempts or self.child_sighting is not None:
+            raise ValueError("access_attempts: only a visit without access records attempts")
         if not self.seen_alone and self.not_seen_alone_reason is None:
             raise ValueError("not_seen_alone_reason: say why the child was not seen alone")
         if self.seen_alone and not self.child_seen:
             raise ValueError("seen_alone: a child not seen cannot have been seen alone")
+        return self
+
+    def _no_access_consistent(self) -> Self:
+        if not self.access_attempts:
+            raise ValueError("access_attempts: say what was tried to get in")
+        if self.child_sighting is None:
+            raise ValueError(
+                "child_sighting: say whether the child was seen through a window or not at all"
+            )
+        if self.child_seen or self.seen_alone:
+            raise ValueError("child_seen: a visit without access cannot have seen the child")
+        if not self.next_steps:
+            raise ValueError("next_steps: say what happens next after a visit without access")
         return self

@@ -36,15 +36,17 @@ def _known_on(record: EntryRecord) -> date:
 
 def a5_missed_contacts(ctx: RuleContext) -> list[Alert]:
     """A5: was-not-brought or no-access, once on a neglect CP plan, else twice in 90 days."""
+    entries = [e for e in ctx.entries() if e.entry.event_type in _MISSED]
     missed: list[tuple[date, str]] = [
-        (local_date(e.entry.event_datetime), e.record_id)
-        for e in ctx.entries()
-        if e.entry.event_type in _MISSED
+        (local_date(e.entry.event_datetime), e.record_id) for e in entries
     ]
+    # A visit without access is counted once: by its chronology entry when there is one.
+    counted = {e.entry.visit_id for e in entries if e.entry.visit_id}
     missed += [
         (local_date(v.visit.start), v.record_id)
         for v in ctx.visits()
-        if v.visit.visit_type == VisitType.NO_ACCESS
+        if (v.visit.visit_type == VisitType.NO_ACCESS or v.visit.attempted_only)
+        and v.record_id not in counted
     ]
     missed.sort()
     s = ctx.settings

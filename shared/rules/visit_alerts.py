@@ -78,6 +78,17 @@ def a2_statutory_visit(ctx: RuleContext) -> list[Alert]:
     due = last_day + timedelta(days=every)
     if ctx.today <= due:
         return []
+    # An attempt without access is on the record, but the child still has to be seen.
+    tried = [
+        v
+        for v in ctx.visits()
+        if v.visit.visit_type == VisitType.STATUTORY_CP
+        and v.visit.attempted_only
+        and local_date(v.visit.start) > last_day
+    ]
+    if tried:
+        since += f"; attempted on {when(local_date(tried[-1].visit.start))} without access"
+        ids = [*ids, tried[-1].record_id]
     return [
         make_alert(
             AlertCode.A2,

@@ -38,6 +38,9 @@ class FletPage:
     def __init__(self, browser: Browser, url: str, shots: Path, name: str) -> None:
         self.url = url
         self.shots = shots
+        # What a person did, for the tap counts the browser flows print (bench figures).
+        self.taps = 0
+        self.typed = 0
         self.name = name
         self._count = 0
         self.context = browser.new_context(viewport=PHONE, locale="en-GB")
@@ -92,6 +95,7 @@ class FletPage:
 
     def tap(self, name: str) -> None:
         """Tap the one button with that label."""
+        self.taps += 1
         self.button(name).click()
 
     def first_child(self) -> str:
@@ -118,9 +122,11 @@ class FletPage:
         assert child in children, children
         card.get_by_role("button", name=name, exact=True).nth(children.index(child)).click()
 
-    def fill(self, label: str, value: str) -> None:
+    def fill(self, label: str | re.Pattern[str], value: str) -> None:
         """Type into the text box with that label (tapped first, as a person would)."""
-        self.fill_box(self.page.get_by_label(label, exact=True), value)
+        self.typed += 1
+        exact = isinstance(label, str)
+        self.fill_box(self.page.get_by_label(label, exact=exact), value)
 
     def fill_box(self, box: Locator, value: str) -> None:
         """Type into one text box, and wait until the text has stayed there a moment.
@@ -154,6 +160,7 @@ class FletPage:
     def choose(self, label: str | re.Pattern[str], answer: str) -> None:
         """Answer a question, and wait until the app shows the answer as chosen."""
         radio = self.question(label).get_by_role("radio", name=answer, exact=True)
+        self.taps += 1
         radio.click()
         try:
             expect(radio).to_be_checked(timeout=RETRY_MS)
@@ -177,8 +184,15 @@ class FletPage:
         try:
             expect(step).to_be_visible(timeout=RETRY_MS)
         except AssertionError:  # the tap landed while the screen was being redrawn
-            self.tap("Next")
+            self.button("Next").click()  # the same tap again: not counted twice
         return self.at_step(title)
+
+    def next_area(self, number: int, of: int) -> Locator:
+        """Tap Next inside the checklist and wait for its area `number` of `of`."""
+        area = self.text(re.compile(rf"\bArea {number} of {of}: ")).first
+        self.tap("Next")
+        expect(area).to_be_visible()
+        return area
 
     # -- evidence ---------------------------------------------------------------------------
 

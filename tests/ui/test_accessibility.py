@@ -131,22 +131,24 @@ async def test_every_visit_step_with_every_question_showing(app: Driver, seeded:
     await fc.enter_text("father", key="visit.absent.new")
     await fc.tap(key="visit.absent.add")
     assert problems(fc) == []
-    await fc.tap(key="visit.next")
+    await fc.tap(key="visit.goto.1")
     await fc.choose("yes", key="visit.child_seen")
     await fc.choose("no", key="visit.seen_alone")
     assert fc.has("visit.not_alone_reason")
+    await fc.tap(key="visit.next")  # marks what is unanswered, at the question
+    assert fc.has("visit.not_alone_reason.error")
     assert problems(fc) == []
     await fc.tap(key="visit.next")
     await fc.choose("some_concern", key="check.PHY.FOOD_INTAKE")
     assert problems(fc) == []
     for step in ("3", "5"):
-        await fc.choose(step, key="visit.goto")
+        await fc.tap(key=f"visit.goto.{step}")
         assert problems(fc) == []
-    for answer in ("known", "new", "not_known"):
-        await fc.choose("4", key="visit.goto")
+    for answer in (f"adult:{seeded.father_id}", "new", "not_known"):
+        await fc.tap(key="visit.goto.4")
         await fc.choose(answer, key="visit.father")
         assert problems(fc) == []
-    await fc.choose("6", key="visit.goto")
+    await fc.tap(key="visit.goto.6")
     await fc.tap(key="visit.finalise")
     assert fc.has("visit.problem.0")
     assert problems(fc) == []
@@ -188,9 +190,9 @@ async def test_safety_scale_and_actions_with_every_control_showing(
 ) -> None:
     fc = app.fc
     await fc.tap(key=f"child.{seeded.baby_id}.visit")
-    await fc.choose("4", key="visit.goto")
+    await fc.tap(key="visit.goto.4")
     await fc.choose("not_known", key="visit.father")
-    await fc.choose("5", key="visit.goto")
+    await fc.tap(key="visit.goto.5")
     for _ in range(2):
         await fc.tap(key="visit.scale.add")
         await fc.tap(key="visit.action.add")
@@ -200,7 +202,7 @@ async def test_safety_scale_and_actions_with_every_control_showing(
     assert fc.one(key="visit.action.0.due").error
     assert fc.has("visit.action.follow_up")
     assert problems(fc) == []
-    await fc.choose("6", key="visit.goto")
+    await fc.tap(key="visit.goto.6")
     await fc.tap(key="visit.finalise")
     assert fc.has("visit.problem.0")
     assert problems(fc) == []
@@ -209,7 +211,7 @@ async def test_safety_scale_and_actions_with_every_control_showing(
 async def test_review_warning_and_the_caseload_flags(app: Driver, seeded: FamilyIds) -> None:
     fc = app.fc
     await fc.tap(key=f"child.{seeded.baby_id}.visit")
-    await fc.choose("6", key="visit.goto")
+    await fc.tap(key="visit.goto.6")
     assert fc.has("visit.warning.0")
     assert problems(fc) == []
     await fc.tap(key="visit.leave")

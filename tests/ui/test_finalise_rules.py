@@ -42,7 +42,7 @@ RULES = [
     (
         "reason-when-not-seen",
         {"child_seen": False, "seen_alone": True, "not_seen_alone_reason": None},
-        "Say why the child was not seen alone.",
+        "Say why the child was not seen.",
     ),
     (
         "awake",

@@ -110,7 +110,7 @@ async def test_the_window_closing_while_in_use_hides_the_visit_and_keeps_the_dra
     app, fc = nearly_out, nearly_out.fc
     assert fc.has("screen.caseload")
     await fc.tap(key=f"child.{seeded.baby_id}.visit")
-    await fc.choose("3", key="visit.goto")
+    await fc.tap(key="visit.goto.3")
     await fc.enter_text(VOICE, key="visit.voice")
     clock.advance(minutes=2)
     app.flows.app.check_idle()  # what the timer does every few seconds

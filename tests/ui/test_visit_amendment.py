@@ -40,16 +40,16 @@ async def test_a_returned_visit_is_amended_from_the_returned_list(
     assert fc.has("screen.visit")
     assert fc.has("visit.amending")
     assert fc.value("visit.present.0") == "mother"  # prefilled from the visit
-    await fc.choose("6", key="visit.goto")
+    await fc.tap(key="visit.goto.6")
     assert fc.one(key="visit.finalise").content == "Save amended visit"
     assert not fc.has("visit.late_reason")  # the visit was days ago, but amending is not late
     await fc.tap(key="visit.finalise")
     assert fc.value("visit.problem.0") == NO_REASON
 
-    await fc.choose("0", key="visit.goto")
+    await fc.tap(key="visit.goto.0")
     await fc.enter_text("maternal grandmother", key="visit.present.new")
     await fc.tap(key="visit.present.add")
-    await fc.choose("6", key="visit.goto")
+    await fc.tap(key="visit.goto.6")
     await fc.enter_text(REASON, key="visit.amend_reason")
     await fc.tap(key="visit.finalise")
 
@@ -72,7 +72,7 @@ async def test_leaving_an_amendment_keeps_it_to_resume_and_not_as_a_new_visit(
     fc = app.fc
     await fc.tap(key="caseload.returned.open")
     await fc.tap(key=f"returned.{visit.version_id}.amend")
-    await fc.choose("5", key="visit.goto")
+    await fc.tap(key="visit.goto.5")
     await fc.enter_text("Typed, then the phone rang.", key="visit.worries")
     await fc.tap(key="visit.leave")
     assert fc.has("screen.caseload")
@@ -165,7 +165,7 @@ async def test_the_amended_visit_shows_both_versions_and_the_reason_in_its_histo
     fc = app.fc
     await fc.tap(key="caseload.returned.open")
     await fc.tap(key=f"returned.{visit.version_id}.amend")
-    await fc.choose("6", key="visit.goto")
+    await fc.tap(key="visit.goto.6")
     await fc.enter_text(REASON, key="visit.amend_reason")
     await fc.tap(key="visit.finalise")
 

@@ -31,7 +31,7 @@ async def open_plan(app: Driver, ids: FamilyIds) -> None:
     DraftService(app.store).save(complete_draft(ids, started_at=THURSDAY))
     app.flows.app.refresh()
     await app.fc.tap(key=f"child.{ids.baby_id}.visit")
-    await app.fc.choose(PLAN_STEP, key="visit.goto")
+    await app.fc.tap(key=f"visit.goto.{PLAN_STEP}")
 
 
 def stored_draft(app: Driver, ids: FamilyIds) -> VisitDraft:
@@ -43,11 +43,13 @@ def stored_draft(app: Driver, ids: FamilyIds) -> VisitDraft:
 
 async def finalise(app: Driver) -> list[str]:
     """Tap Finalise on the review step; return the problems shown (none once it worked)."""
-    await app.fc.choose(REVIEW_STEP, key="visit.goto")
+    await app.fc.tap(key=f"visit.goto.{REVIEW_STEP}")
     await app.fc.tap(key="visit.finalise")
     found: list[str] = []
     while app.fc.has(f"visit.problem.{len(found)}"):
-        found.append(app.fc.value(f"visit.problem.{len(found)}"))
+        # Each gap is a button back to its step: "Step 6: Rating 1: ..."
+        text = app.fc.one(key=f"visit.problem.{len(found)}").content
+        found.append(text.split(": ", 1)[1])
     return found
 
 
@@ -193,13 +195,13 @@ async def test_no_scale_is_a_warning_that_does_not_stop_finalising(
 ) -> None:
     fc = app.fc
     await open_plan(app, seeded)
-    await fc.choose(REVIEW_STEP, key="visit.goto")
+    await fc.tap(key=f"visit.goto.{REVIEW_STEP}")
     assert fc.value("visit.warning.0") == NO_SCALE_WARNING
-    await fc.choose(PLAN_STEP, key="visit.goto")
+    await fc.tap(key=f"visit.goto.{PLAN_STEP}")
     await fc.tap(key="visit.scale.add")
-    await fc.choose(REVIEW_STEP, key="visit.goto")
-    assert not fc.has("visit.warning.0")
-    await fc.choose(PLAN_STEP, key="visit.goto")
+    await fc.tap(key=f"visit.goto.{REVIEW_STEP}")
+    assert NO_SCALE_WARNING not in fc.texts()
+    await fc.tap(key=f"visit.goto.{PLAN_STEP}")
     await fc.tap(key="visit.scale.0.remove")
     assert await finalise(app) == []
     assert outbox_visit(app).scaling == ()
@@ -228,11 +230,11 @@ async def test_an_unknown_father_becomes_an_action_for_the_practitioner(
     app.flows.app.refresh()
     fc = app.fc
     await fc.tap(key=f"child.{seeded.baby_id}.visit")
-    await fc.choose("4", key="visit.goto")
+    await fc.tap(key="visit.goto.4")
     assert fc.value("visit.father.follow_up") == (
         f"It will also be an action for you, due {due:%a %d %b %Y}: 5 working days after the visit."
     )
-    await fc.choose(PLAN_STEP, key="visit.goto")
+    await fc.tap(key=f"visit.goto.{PLAN_STEP}")
     assert fc.value("visit.action.follow_up").endswith(f"due {due:%a %d %b %Y}.")
     assert await finalise(app) == []
     visit = outbox_visit(app)

@@ -14,10 +14,14 @@ async def test_steps_show_the_questions_that_apply(app: Driver, seeded: FamilyId
     assert fc.has(f"visit.adult.{seeded.father_id}")  # the known father is offered
 
     await fc.tap(key="visit.next")
+    assert fc.value("visit.step") == "Step 1 of 7: Who is here"  # nobody present: marked
+    assert fc.has("visit.people.error")
+    await fc.tap(key="visit.next")  # a second Next goes on regardless
     assert fc.value("visit.step") == "Step 2 of 7: Seeing the child"
     assert not fc.has("visit.seen_alone")
-    assert fc.has("visit.seen_awake")  # Poppy is under 1
+    assert not fc.has("visit.seen_awake")  # asked once the baby was seen
     await fc.choose("yes", key="visit.child_seen")
+    assert fc.has("visit.seen_awake")  # Poppy is under 1
     assert fc.has("visit.seen_alone")
     assert not fc.has("visit.not_alone_reason")
     await fc.choose("no", key="visit.seen_alone")
@@ -25,15 +29,15 @@ async def test_steps_show_the_questions_that_apply(app: Driver, seeded: FamilyId
     await fc.choose("yes", key="visit.seen_alone")
     assert not fc.has("visit.not_alone_reason")
 
-    await fc.tap(key="visit.next")
-    assert fc.value("check.domain") == "Physical care (1 of 7)"
+    await fc.tap(key="visit.goto.2")
+    assert fc.value("check.domain") == "Area 1 of 7: Physical care"
     assert not fc.has("check.PHY.FOOD_INTAKE.evidence")
     await fc.choose("some_concern", key="check.PHY.FOOD_INTAKE")
     assert fc.has("check.PHY.FOOD_INTAKE.evidence")
     await fc.choose("meets_needs", key="check.PHY.FOOD_INTAKE")
     assert not fc.has("check.PHY.FOOD_INTAKE.evidence")
-    await fc.tap(key="check.next")
-    assert fc.value("check.domain") == "Home environment (2 of 7)"
+    await fc.tap(key="visit.next")
+    assert fc.value("check.domain") == "Area 2 of 7: Home environment"
 
 
 async def test_an_older_child_is_not_asked_about_being_seen_awake(
@@ -41,7 +45,7 @@ async def test_an_older_child_is_not_asked_about_being_seen_awake(
 ) -> None:
     await app.fc.tap(key=f"child.{seeded.sibling_id}.visit")
     assert app.fc.one(key="visit.type").value == "targeted"
-    await app.fc.choose("1", key="visit.goto")
+    await app.fc.tap(key="visit.goto.1")
     assert app.fc.has("visit.child_seen")
     assert not app.fc.has("visit.seen_awake")
 
@@ -57,14 +61,14 @@ async def test_a_killed_app_loses_nothing(
     assert fc.value("visit.present.0") == "mother"
     assert fc.value("visit.present.new") == ""
     await fc.enter_text("grandmother (not yet added)", key="visit.absent.new")
-    await fc.choose("1", key="visit.goto")
+    await fc.tap(key="visit.goto.1")
     await fc.choose("yes", key="visit.child_seen")
     await fc.choose("no", key="visit.seen_alone")
     await fc.choose("pre_verbal", key="visit.not_alone_reason")
-    await fc.tap(key="visit.next")
+    await fc.tap(key="visit.goto.2")
     await fc.choose("significant_concern", key="check.PHY.HYGIENE")
     await fc.enter_text("Nappy soaked through", key="check.PHY.HYGIENE.evidence")
-    await fc.choose("3", key="visit.goto")
+    await fc.tap(key="visit.goto.3")
     await fc.enter_text(VOICE[:10], key="visit.voice")
     await fc.enter_text(VOICE, key="visit.voice")  # every keystroke is saved
 
@@ -82,13 +86,13 @@ async def test_a_killed_app_loses_nothing(
         await again.fc.tap(key=f"child.{seeded.baby_id}.visit")
         assert again.fc.value("visit.step") == "Step 4 of 7: The child's voice"
         assert again.fc.value("visit.voice") == VOICE
-        await again.fc.choose("0", key="visit.goto")
+        await again.fc.tap(key="visit.goto.0")
         assert again.fc.value(f"visit.adult.{seeded.father_id}") == "present"
         assert again.fc.value("visit.present.0") == "mother"
         assert again.fc.value("visit.absent.new") == "grandmother (not yet added)"
-        await again.fc.choose("1", key="visit.goto")
+        await again.fc.tap(key="visit.goto.1")
         assert again.fc.value("visit.not_alone_reason") == "pre_verbal"
-        await again.fc.choose("2", key="visit.goto")
+        await again.fc.tap(key="visit.goto.2")
         assert again.fc.value("check.PHY.HYGIENE") == "significant_concern"
         assert again.fc.value("check.PHY.HYGIENE.evidence") == "Nappy soaked through"
     finally:
@@ -98,7 +102,7 @@ async def test_a_killed_app_loses_nothing(
 
 async def test_save_and_leave_keeps_the_draft(app: Driver, seeded: FamilyIds) -> None:
     await app.fc.tap(key=f"child.{seeded.baby_id}.visit")
-    await app.fc.choose("5", key="visit.goto")
+    await app.fc.tap(key="visit.goto.5")
     await app.fc.enter_text("Cold house", key="visit.worries")
     await app.fc.tap(key="visit.leave")
     assert app.fc.has("screen.caseload")

@@ -1,18 +1,24 @@
-"""The visit screen: one step at a time, every change saved, leave and resume at will."""
+"""The visit screen: one step at a time, every change saved, leave and resume at will.
+
+Where you are is always shown (step n of 7, and the area inside the checklist), and Back,
+Next and Save and leave stay in reach at the bottom, whatever the length of the step.
+"""
 
 from collections.abc import Callable
+from functools import partial
 
 import flet as ft
 
-from mobile_app.services.drafts import STEPS
+from mobile_app.services.visit_gaps import visit_gaps
 from mobile_app.ui.controls import (
     button,
     buttons,
-    dropdown,
     failed_screen,
     guarded,
     heading,
+    lock_action,
     note,
+    number_button,
     screen,
     status_line,
 )
@@ -20,6 +26,7 @@ from mobile_app.ui.flows import Flows
 from mobile_app.ui.state import VISIT, AppState, VisitScreen
 from mobile_app.ui.views.visit_steps.checklist import checklist_step
 from mobile_app.ui.views.visit_steps.father import father_step
+from mobile_app.ui.views.visit_steps.no_access import no_access_step
 from mobile_app.ui.views.visit_steps.notes import summary_step, voice_step
 from mobile_app.ui.views.visit_steps.people import people_step
 from mobile_app.ui.views.visit_steps.review import review_step
@@ -34,44 +41,86 @@ STEP_SCREENS: dict[str, tuple[str, Step]] = {
     "voice": ("The child's voice", voice_step),
     "father": ("Father or male carer", father_step),
     "summary": ("Worries and next steps", summary_step),
+    "no_access": ("No access", no_access_step),
     "review": ("Check and finalise", review_step),
 }
+
+
+def _progress(visit: VisitScreen, flows: Flows) -> ft.Control:
+    """Step n of N as words, a bar, and a numbered button per step (a tick once complete)."""
+    draft = visit.draft
+    steps, step = draft.steps, min(draft.step, len(draft.steps) - 1)
+    open_steps = {gap.step for gap in visit_gaps(draft, visit.child.child)}
+    dots: list[ft.Control] = []
+    for i, name in enumerate(steps):
+        title = STEP_SCREENS[name][0]
+        done = i < step and name not in open_steps and name != "review"
+        text = f"{i + 1}✓" if done else str(i + 1)
+        state = "this step" if i == step else ("complete" if done else "")
+        dots.append(
+            number_button(
+                text,
+                f"visit.goto.{i}",
+                f"Step {i + 1}: {title}{', ' + state if state else ''}",
+                flows.app.act(partial(flows.visits.go_step, i)),
+                selected=i == step,
+            )
+        )
+    return ft.Column(
+        [
+            note(
+                f"Step {step + 1} of {len(steps)}: {STEP_SCREENS[steps[step]][0]}",
+                key="visit.step",
+                strong=True,
+            ),
+            ft.ProgressBar(value=(step + 1) / len(steps)),
+            ft.Row(dots, wrap=True, spacing=0, run_spacing=0),
+        ],
+        spacing=4,
+    )
+
+
+def _nav(visit: VisitScreen, flows: Flows) -> ft.Control:
+    app, visits = flows.app, flows.visits
+    draft = visit.draft
+    last = draft.step >= len(draft.steps) - 1
+    nav: list[ft.Control] = []
+    if draft.step > 0 or (draft.step_name == "checklist" and visit.domain > 0):
+        nav.append(button("Back", "visit.prev", app.act(visits.back)))
+    if last:
+        text = "Save amended visit" if draft.is_amendment else "Finalise visit"
+        nav.append(button(text, "visit.finalise", app.act(visits.finalise), primary=True))
+    else:
+        nav.append(button("Next", "visit.next", app.act(visits.next), primary=True))
+    nav.append(button("Save and leave", "visit.leave", app.act(visits.leave)))
+    return buttons(*nav)
 
 
 @ft.component
 @guarded(failed_screen)
 def visit_view(state: AppState, flows: Flows) -> ft.View:
-    """The current step, with Back, Next, a step picker and Save and leave."""
-    app, visits = flows.app, flows.visits
+    """The current step, the progress above it, and the step buttons below it."""
     if state.visit is None:
         body: list[ft.Control] = [note("No visit is open.", key="visit.none")]
         return screen("screen.visit", VISIT, "Visit", body)
     visit = state.visit
-    step = min(visit.draft.step, len(STEPS) - 1)
-    title, step_view = STEP_SCREENS[STEPS[step]]
-    nav: list[ft.Control] = []
-    if step > 0:
-        nav.append(button("Back", "visit.prev", app.act(lambda: visits.go_step(step - 1))))
-    if step < len(STEPS) - 1:
-        nav.append(
-            button("Next", "visit.next", app.act(lambda: visits.go_step(step + 1)), primary=True)
-        )
-    nav.append(button("Save and leave", "visit.leave", app.act(visits.leave)))
-    steps = [(str(i), f"{i + 1}. {STEP_SCREENS[name][0]}") for i, name in enumerate(STEPS)]
+    name = visit.draft.step_name
+    step_view = STEP_SCREENS[name][1]
     amending = visit.draft.is_amendment
     body = [
         heading(f"{visit.child.name}, {visit.child.age}", key="visit.child"),
         *([note(AMENDING, key="visit.amending", strong=True)] if amending else []),
-        note(f"Step {step + 1} of {len(STEPS)}: {title}", key="visit.step", strong=True),
-        dropdown(
-            "Go to step",
-            "visit.goto",
-            steps,
-            str(step),
-            app.picked(lambda v: visits.go_step(int(v))),
-        ),
+        _progress(visit, flows),
         *status_line(state),
         step_view(visit, flows),
-        buttons(*nav),
     ]
-    return screen("screen.visit", VISIT, "Amend visit" if amending else "Visit", body)
+    title = "Amend visit" if amending else "Visit"
+    return screen(
+        "screen.visit",
+        VISIT,
+        title,
+        body,
+        [lock_action(flows.app)],
+        bottom=_nav(visit, flows),
+        body_key=f"visit.body.{visit.draft.step}.{visit.domain}",
+    )

@@ -1,10 +1,16 @@
-"""Step 3: the neglect observation checklist for the child's age, one domain at a time."""
+"""Step 3: the neglect observation checklist for the child's age, one area at a time.
+
+Each question is answered in words that fit it ("No sign" for "any sign of ...?"), worded for
+the child's age; "Nothing of concern in this area" answers what is still unanswered in one
+tap, and each answer can still be changed. The area buttons show a tick once an area is done.
+"""
 
 from functools import partial
 
 import flet as ft
 
-from mobile_app.services.wording import checklist_domains, label
+from mobile_app.services.drafts import VisitDraft
+from mobile_app.services.wording import checklist_domains
 from mobile_app.ui.controls import (
     button,
     buttons,
@@ -12,14 +18,41 @@ from mobile_app.ui.controls import (
     failed_part,
     guarded,
     heading,
+    note,
+    number_button,
     text_field,
 )
 from mobile_app.ui.flows import Flows
 from mobile_app.ui.state import VisitScreen
+from shared.checklist import age_band_on, load_checklist
 from shared.models.checklist_response import CONCERN_RATINGS
-from shared.vocabulary import ChecklistRating
 
-RATINGS = [(r.value, label(r)) for r in ChecklistRating]
+NOTHING_OF_CONCERN = "Nothing of concern in this area"
+
+
+def _rated(draft: VisitDraft, key: str) -> bool:
+    answer = draft.checklist.get(key)
+    return answer is not None and bool(answer.rating)
+
+
+def _areas(visit: VisitScreen, flows: Flows) -> ft.Control:
+    draft = visit.draft
+    domains = checklist_domains(visit.child.child, draft.started_at)
+    chips: list[ft.Control] = []
+    for i, (domain, items) in enumerate(domains):
+        done = all(_rated(draft, item.key) for item in items)
+        words = domain.label + (", done" if done else "")
+        words += ", on screen" if i == visit.domain else ""
+        chips.append(
+            number_button(
+                f"{i + 1}✓" if done else str(i + 1),
+                f"check.area.{i}",
+                f"Area {i + 1}: {words}",
+                flows.app.act(partial(flows.visits.go_area, i)),
+                selected=i == visit.domain,
+            )
+        )
+    return ft.Row(chips, wrap=True, spacing=0, run_spacing=0)
 
 
 @ft.component
@@ -28,37 +61,44 @@ def checklist_step(visit: VisitScreen, flows: Flows) -> ft.Control:
     """Each item rated; any concern asks for the evidence."""
     draft = visit.draft
     app, visits = flows.app, flows.visits
+    checklist = load_checklist()
+    band = age_band_on(visit.child.child.dob, draft.started_at.date())
     domains = checklist_domains(visit.child.child, draft.started_at)
     index = min(visit.domain, len(domains) - 1)
     domain, items = domains[index]
+    unanswered = [i for i in items if not _rated(draft, i.key)]
     rows: list[ft.Control] = [
-        heading(f"{domain.label} ({index + 1} of {len(domains)})", key="check.domain")
+        _areas(visit, flows),
+        heading(f"Area {index + 1} of {len(domains)}: {domain.label}", key="check.domain"),
     ]
+    if unanswered:
+        rows.append(
+            buttons(button(NOTHING_OF_CONCERN, "check.nothing", app.act(visits.nothing_of_concern)))
+        )
+    else:
+        rows.append(note("Every question in this area is answered.", key="check.area_done"))
     for item in items:
         answer = draft.checklist.get(item.key)
+        words = checklist.answer_words(item)
         rows.append(
             choice(
-                item.prompt,
+                item.prompt_for(band),
                 f"check.{item.key}",
-                RATINGS,
+                [(rating.value, text) for rating, text in words.items()],
                 answer.rating if answer else None,
                 app.picked(partial(visits.rate, item.key)),
             )
         )
         if answer and answer.rating in CONCERN_RATINGS:
+            key = f"check.{item.key}.evidence"
             rows.append(
                 text_field(
                     "What did you see? (evidence for this concern)",
-                    f"check.{item.key}.evidence",
+                    key,
                     answer.evidence,
                     app.typed(partial(visits.evidence, item.key)),
                     multiline=True,
+                    error=visit.error(key),
                 )
             )
-    nav: list[ft.Control] = []
-    if index > 0:
-        nav.append(button("Previous area", "check.prev", app.act(lambda: visits.go_domain(-1))))
-    if index < len(domains) - 1:
-        nav.append(button("Next area", "check.next", app.act(lambda: visits.go_domain(1))))
-    rows.append(buttons(*nav))
     return ft.Column(rows, spacing=16)

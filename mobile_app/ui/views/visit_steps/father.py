@@ -9,7 +9,8 @@ from mobile_app.ui.flows import Flows
 from mobile_app.ui.state import VisitScreen
 from shared.vocabulary import Relationship
 
-ANSWERS = (("known", "A known adult"), ("new", "Someone new"), ("not_known", "Not known"))
+ANSWERS = (("new", "Someone new"), ("not_known", "Not known"))
+ADULT = "adult:"
 
 
 @ft.component
@@ -18,33 +19,30 @@ def father_step(visit: VisitScreen, flows: Flows) -> ft.Control:
     """Child Q finding 4: never leave the men in the child's life unasked about."""
     draft = visit.draft
     app, visits = flows.app, flows.visits
+    men = [a for a in visit.adults if a.father_or_male_carer]
+    # One question, one tap: the men already known to the family are answers in themselves.
+    answers = [(f"{ADULT}{a.adult_id}", a.label) for a in men] + list(ANSWERS)
+    current: str | None = draft.father
+    if draft.father == "known" and draft.father_adult_id:
+        current = f"{ADULT}{draft.father_adult_id}"
     rows: list[ft.Control] = [
         choice(
-            "Who is the child's father or male carer?",
+            f"Who is {visit.child.child.given_name}'s father or male carer?",
             "visit.father",
-            ANSWERS,
-            draft.father,
-            app.picked(lambda v: visits.choose(father=v)),
+            answers,
+            current,
+            app.picked(visits.father),
+            error=visit.error("visit.father"),
         )
     ]
-    if draft.father == "known" and visit.adults:
-        rows.append(
-            choice(
-                "Which adult?",
-                "visit.father.adult",
-                [(a.adult_id, a.label) for a in visit.adults],
-                draft.father_adult_id,
-                app.picked(lambda v: visits.choose(father_adult_id=v)),
-            )
-        )
-    elif draft.father == "known":
+    if not men:
         rows.append(
             note(
-                "No adults are recorded for this family on this device: choose Someone new.",
+                "No father or male carer is recorded for this family on this device yet.",
                 key="visit.father.none",
             )
         )
-    elif draft.father == "new":
+    if draft.father == "new":
         rows += [
             text_field(
                 "His name",

@@ -3,6 +3,7 @@ scale and the actions agreed."""
 
 import flet as ft
 
+from mobile_app.services.visit_gaps import is_infant
 from mobile_app.ui.controls import failed_part, guarded, text_field
 from mobile_app.ui.flows import Flows
 from mobile_app.ui.state import VisitScreen
@@ -15,15 +16,25 @@ def voice_step(visit: VisitScreen, flows: Flows) -> ft.Control:
     """The child's own words, or their behaviour if they do not talk yet."""
     draft = visit.draft
     visits = flows.visits
+    given = visit.child.child.given_name
+    if is_infant(visit.child.child, draft.started_at):
+        question = f"How {given} behaved and responded"
+        hint = (
+            "A baby's voice is what you see: for example alert, smiling, settled when held, "
+            "quiet, flinching, feeding eagerly."
+        )
+    else:
+        question = f"{given}'s words, or their behaviour if they do not talk yet"
+        hint = f"Write what {given} said in their own words."
     return ft.Column(
         [
             text_field(
-                "The child's words, or their behaviour if they do not talk yet",
+                question,
                 "visit.voice",
                 draft.voice_of_child,
                 flows.app.typed(lambda t: visits.edit(voice_of_child=t)),
                 multiline=True,
-                helper="Write what the child said in their own words.",
+                helper=hint,
             )
         ]
     )

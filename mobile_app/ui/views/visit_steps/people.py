@@ -49,6 +49,13 @@ def people_step(visit: VisitScreen, flows: Flows) -> ft.Control:
     app, visits = flows.app, flows.visits
     types = [(t.value, label(t)) for t in VisitType]
     rows: list[ft.Control] = [
+        buttons(
+            button(
+                "No access: nobody answered, or entry refused",
+                "visit.no_access",
+                app.act(lambda: visits.no_access(True)),
+            )
+        ),
         dropdown(
             "Kind of visit",
             "visit.type",
@@ -70,6 +77,9 @@ def people_step(visit: VisitScreen, flows: Flows) -> ft.Control:
         )
     if not visit.adults:
         rows.append(note("No adults are recorded for this family on this device yet."))
+    error = visit.error("visit.people")
+    if error:
+        rows.append(note(f"Missing: {error}", key="visit.people.error", strong=True))
     rows += [
         heading("Others present"),
         *_people(flows, "others_present", draft.others_present, "visit.present"),

@@ -3,7 +3,9 @@
 Every answer is saved in the draft as it is given; a rating or an action can be removed.
 """
 
+from datetime import datetime, time, timedelta
 from functools import partial
+from typing import Any
 
 import flet as ft
 
@@ -96,6 +98,37 @@ def scale_section(visit: VisitScreen, flows: Flows) -> ft.Control:
     return ft.Column(rows, spacing=12)
 
 
+DUE_SOON = ((7, "In 1 week"), (14, "In 2 weeks"), (28, "In 4 weeks"))
+
+
+def _due_buttons(visit: VisitScreen, flows: Flows, index: int) -> ft.Control:
+    """One tap for the usual due dates, and a calendar for any other day."""
+    app, visits = flows.app, flows.visits
+    day = visit.draft.started_at.date()
+
+    def calendar(e: Any) -> None:
+        e.page.show_dialog(
+            ft.DatePicker(
+                first_date=datetime.combine(day, time()),
+                last_date=datetime.combine(day + timedelta(days=730), time()),
+                help_text=f"Action {index + 1}: due date",
+                on_change=app.picked(partial(visits.due_on, index)),
+            )
+        )
+
+    return buttons(
+        *(
+            button(
+                words,
+                f"visit.action.{index}.due.{days}",
+                app.act(partial(visits.due_in, index, days)),
+            )
+            for days, words in DUE_SOON
+        ),
+        button("Pick a date", f"visit.action.{index}.due.pick", calendar),
+    )
+
+
 @ft.component
 @guarded(failed_part)
 def actions_section(visit: VisitScreen, flows: Flows) -> ft.Control:
@@ -140,6 +173,7 @@ def actions_section(visit: VisitScreen, flows: Flows) -> ft.Control:
                         error=due_error(action.due, day),
                         keyboard=ft.KeyboardType.DATETIME,
                     ),
+                    _due_buttons(visit, flows, i),
                     buttons(
                         button(
                             f"Remove action {n}",

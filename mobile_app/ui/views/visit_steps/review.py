@@ -1,9 +1,23 @@
-"""Step 7: what is still missing, in plain words, and the finalise button."""
+"""The last step: what is still missing (each a way back to its step), the whole visit read
+back, the reasons a late or amended visit needs, and a way to discard the draft."""
+
+from functools import partial
 
 import flet as ft
 
 from mobile_app.services.finalise import is_late, visit_warnings
-from mobile_app.ui.controls import button, buttons, failed_part, guarded, heading, note, text_field
+from mobile_app.services.visit_gaps import visit_gaps
+from mobile_app.services.visit_readback import readback
+from mobile_app.ui.controls import (
+    button,
+    buttons,
+    failed_part,
+    guarded,
+    heading,
+    note,
+    subheading,
+    text_field,
+)
 from mobile_app.ui.flows import Flows
 from mobile_app.ui.state import VisitScreen
 
@@ -17,13 +31,67 @@ AMEND_NOTE = (
 )
 
 
+def _missing(visit: VisitScreen, flows: Flows) -> list[ft.Control]:
+    draft = visit.draft
+    gaps = visit_gaps(draft, visit.child.child)
+    if not gaps and not visit.problems:
+        return [note("Nothing is missing.", key="visit.complete", strong=True)]
+    rows: list[ft.Control] = [heading("Still missing", key="visit.missing")]
+    for i, gap in enumerate(gaps):
+        step = draft.steps.index(gap.step) if gap.step in draft.steps else draft.step
+        rows.append(
+            buttons(
+                button(
+                    f"Step {step + 1}: {gap.text}",
+                    f"visit.problem.{i}",
+                    flows.app.act(partial(flows.visits.go_step, step)),
+                )
+            )
+        )
+    shown = {gap.text for gap in gaps}
+    rows += [
+        note(problem, key=f"visit.problem.{i}", strong=True)
+        for i, problem in enumerate((p for p in visit.problems if p not in shown), start=len(gaps))
+    ]
+    # Announced when it appears, so a screen-reader user hears what is missing.
+    return [ft.Semantics(live_region=True, content=ft.Column(rows, spacing=8))]
+
+
+def _discard(visit: VisitScreen, flows: Flows) -> ft.Control:
+    app, visits = flows.app, flows.visits
+    if not visit.confirm_discard:
+        what = "Discard this amendment" if visit.draft.is_amendment else "Discard this draft"
+        return buttons(button(what, "visit.discard", app.act(lambda: visits.ask_discard(True))))
+    lost = (
+        "the changes in this amendment (the finalised visit stays as it was)"
+        if visit.draft.is_amendment
+        else f"everything recorded for this visit to {visit.child.child.given_name}"
+    )
+    return ft.Column(
+        [
+            note(
+                f"Discard {lost}? It is deleted from this device and cannot be brought back.",
+                key="visit.discard.ask",
+                strong=True,
+            ),
+            buttons(
+                button("Yes, discard it", "visit.discard.yes", app.act(visits.discard)),
+                button(
+                    "No, keep it", "visit.discard.no", app.act(lambda: visits.ask_discard(False))
+                ),
+            ),
+        ],
+        spacing=8,
+    )
+
+
 @ft.component
 @guarded(failed_part)
 def review_step(visit: VisitScreen, flows: Flows) -> ft.Control:
-    """Finalise puts the visit in the outbox; until then it stays a draft."""
+    """Finalise (at the bottom of the screen) puts the visit in the outbox."""
     draft = visit.draft
     app, visits = flows.app, flows.visits
-    rows: list[ft.Control] = [note(AMEND_NOTE if draft.is_amendment else NEW_NOTE)]
+    rows: list[ft.Control] = [*_missing(visit, flows)]
     if draft.is_amendment:
         rows.append(
             text_field(
@@ -49,22 +117,9 @@ def review_step(visit: VisitScreen, flows: Flows) -> ft.Control:
     if warnings:
         rows.append(heading("Worth a second look"))
         rows += [note(w, key=f"visit.warning.{i}", strong=True) for i, w in enumerate(warnings)]
-    if visit.problems:
-        missing: list[ft.Control] = [heading("Still missing")]
-        missing += [
-            note(problem, key=f"visit.problem.{i}", strong=True)
-            for i, problem in enumerate(visit.problems)
-        ]
-        # Announced when it appears, so a screen-reader user hears what is missing.
-        rows.append(ft.Semantics(live_region=True, content=ft.Column(missing, spacing=8)))
-    rows.append(
-        buttons(
-            button(
-                "Save amended visit" if draft.is_amendment else "Finalise visit",
-                "visit.finalise",
-                app.act(visits.finalise),
-                primary=True,
-            )
-        )
-    )
+    rows.append(heading("The visit as recorded", key="visit.readback"))
+    for section in readback(draft, visit.child.child, visit.adults):
+        rows.append(subheading(section.title, key=f"visit.readback.{section.step}"))
+        rows += [note(line) for line in section.lines]
+    rows += [note(AMEND_NOTE if draft.is_amendment else NEW_NOTE), _discard(visit, flows)]
     return ft.Column(rows, spacing=12)
