@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from mobile_app.diagnostics import log_failure
 from mobile_app.errors import MobileError
 from mobile_app.services.account import AccountService
-from mobile_app.services.dashboard import DashboardService, fetch_dashboard
+from mobile_app.services.dashboard import TEAM_NAMES, DashboardService, fetch_dashboard
 from mobile_app.services.form_drafts import ReviewDraft
 from mobile_app.services.overview import Overview
 from mobile_app.services.review import ReviewRow, ReviewService
@@ -34,7 +34,6 @@ log = logging.getLogger(__name__)
 
 QUEUED = "It waits on this device and reaches the author's record at the next sync."
 REVIEW = "review"  # the form drafts' kind: a comment and stage on one version
-TEAM_NAMES = "team_names"  # setting: the team's names by id, as the last dashboard gave them
 
 
 def _them(worker: str) -> str:
@@ -260,7 +259,13 @@ class ReviewFlow:
             return  # locked while waiting: the answer must not reach the screen
         overview = app.state.overview
         names = (
-            {c.child_id: c.name for f in overview.families for c in f.children} if overview else {}
+            {
+                c.child_id: f"{c.name} ({f.family_name} family, {f.town})"
+                for f in overview.families
+                for c in f.children
+            }
+            if overview
+            else {}
         )
         board = DashboardService(app.store).view(answer, app.config.clock(), names)
         app.state.open_dashboard(DashboardScreen(board))
