@@ -150,7 +150,8 @@ async def test_a_visit_reads_in_full_before_any_decision(sup: Driver, team: Team
         i.prompt for d in load_checklist().domains for i in d.items if i.key == "PHY.FOOD_INTAKE"
     )
     assert f"Significant concern. Physical care: {prompt}. Evidence: {EVIDENCE}" in shown
-    assert "PHY.HYGIENE" not in shown and "Meets needs" not in shown  # concerns only
+    assert "PHY.HYGIENE" not in shown
+    assert "Meets needs" not in shown  # concerns only
     assert VOICE in shown
     assert "Recorded: Kieran Lomax (Birth father)." in shown
     assert "Practitioner: 3 out of 10." in shown
