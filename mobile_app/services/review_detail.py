@@ -196,6 +196,11 @@ def _seeing(visit: Visit) -> tuple[str, ...]:
     return tuple(lines)
 
 
+def _sentence(text: str) -> str:
+    """End a prompt as a sentence: a question keeps its question mark."""
+    return text if text.endswith(("?", ".", "!")) else f"{text}."
+
+
 def _child_concerns(who: str, response: ChecklistResponse, *, several: bool) -> list[str]:
     definition = load_checklist(response.checklist_id, response.checklist_version)
     prompts = {i.key: (d.label, i.prompt) for d in definition.domains for i in d.items}
@@ -209,7 +214,8 @@ def _child_concerns(who: str, response: ChecklistResponse, *, several: bool) -> 
     out = []
     for answer in concerns:
         area, prompt = prompts.get(answer.key, ("Checklist", "An item of an older checklist"))
-        out.append(f"{prefix}{label(answer.rating)}. {area}: {prompt}. Evidence: {answer.evidence}")
+        said = f"{label(answer.rating)}. {area}: {_sentence(prompt)}"
+        out.append(f"{prefix}{said} Evidence: {answer.evidence}")
     return out
 
 

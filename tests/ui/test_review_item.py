@@ -149,7 +149,7 @@ async def test_a_visit_reads_in_full_before_any_decision(sup: Driver, team: Team
     prompt = next(
         i.prompt for d in load_checklist().domains for i in d.items if i.key == "PHY.FOOD_INTAKE"
     )
-    assert f"Significant concern. Physical care: {prompt}. Evidence: {EVIDENCE}" in shown
+    assert f"Significant concern. Physical care: {prompt} Evidence: {EVIDENCE}" in shown
     assert "PHY.HYGIENE" not in shown
     assert "Meets needs" not in shown  # concerns only
     assert VOICE in shown
