@@ -155,6 +155,7 @@ def test_a_returned_visit_is_amended_countersigned_and_shown_in_its_history(
             beside(queue_item(sup, VISIT), re.compile(r"^Countersigned\."))
             print(f"taps_review_countersign={taps}")
             assert taps <= 5
+        with sup.step("countersign-synced"):
             sup.tap("Back to caseload")
             synced(sup, sent(1))
 
