@@ -12,8 +12,11 @@ from datetime import date, datetime, timedelta
 
 from mobile_app.errors import ServerUnreachable
 from mobile_app.services.drafts import DraftService
+from mobile_app.services.records import RecordService
+from mobile_app.services.wording import label
 from mobile_app.store import DeviceStore
 from mobile_app.sync_client import SyncClient
+from shared.models import Meeting
 from shared.rules.calendar import local_date
 from shared.rules.model import when
 from shared.rules.timeliness import PeriodTimeliness
@@ -25,11 +28,12 @@ from shared.supervision.dashboard import (
     TeamDashboardResponse,
 )
 
-OUTSIDE_CASELOAD = "a child outside this device's caseload"
+OUTSIDE_CASELOAD = "A child outside this device's caseload"
 NEEDS_CONNECTION = (
     "The team dashboard needs a connection to the server: it is worked out there from the "
     "whole team's records. Connect and open it again."
 )
+TEAM_NAMES = "team_names"  # setting: the team's names by id, as the last dashboard gave them
 THIS_DEVICE_ONLY = "This device only: the server holds no drafts, so other devices' are not here."
 
 TITLES = {
@@ -75,7 +79,7 @@ class PaperworkSummary:
     share_on_time: float | None
     standard: float
     periods: tuple[PeriodTimeliness, ...]
-    late_meeting_ids: tuple[str, ...] = ()
+    late_meetings: tuple[str, ...] = ()  # each late meeting in words
 
 
 @dataclass(frozen=True)
@@ -95,20 +99,24 @@ class TeamDashboardView:
 
 
 def child_words(child_ids: tuple[str, ...], names: Mapping[str, str]) -> str:
-    """Name the children this device holds; the rest only as outside its caseload."""
+    """Name the children this device holds (with their family); the rest only as outside
+    its caseload, never by an id."""
     if not child_ids:
-        return "no child named"
-    return ", ".join(
-        f"{names[c]} ({c})" if c in names else f"{OUTSIDE_CASELOAD} ({c})" for c in child_ids
-    )
+        return "No child named"
+    held = [names[c] for c in child_ids if c in names]
+    outside = len(child_ids) - len(held)
+    if outside:
+        held.append(OUTSIDE_CASELOAD if outside == 1 else f"{outside} children outside it")
+    return "; ".join(held)
 
 
-def _line(key: FigureKey, item: FigureItem, names: Mapping[str, str]) -> DashboardLine:
+def _line(
+    key: FigureKey, item: FigureItem, names: Mapping[str, str], people: Mapping[str, str]
+) -> DashboardLine:
     if key == FigureKey.UNSYNCED_DEVICES:
-        # A device line names the device and its user; its one "record" is the device itself.
-        device = ", ".join(item.record_ids)
-        about = f"Device {device} of practitioner {item.practitioner_id or 'not known'}"
-        return DashboardLine(about, (), (), item.detail, item.due)
+        # A device line names the device's user: the device's id means nothing to anyone.
+        who = people.get(item.practitioner_id or "", "a team member not named here")
+        return DashboardLine(f"A device of {who}", (), (), item.detail, item.due)
     return DashboardLine(
         about=child_words(item.child_ids, names),
         child_ids=item.child_ids,
@@ -162,12 +170,15 @@ class DashboardService:
         """
         if answer is None:
             return TeamDashboardView(online=False, message=NEEDS_CONNECTION)
+        if answer.names:
+            # Kept (sealed) so the review queue names each author, offline too.
+            self._store.settings.put(TEAM_NAMES, answer.names)
         paper = answer.paperwork
         return TeamDashboardView(
             online=True,
             as_of=answer.as_of,
             team=answer.team,
-            figures=tuple(self._figure(f, now, names) for f in answer.figures),
+            figures=tuple(self._figure(f, now, names, answer.names) for f in answer.figures),
             paperwork=PaperworkSummary(
                 on_time=paper.on_time,
                 late=paper.late,
@@ -175,18 +186,34 @@ class DashboardService:
                 share_on_time=paper.share_on_time,
                 standard=paper.standard,
                 periods=paper.periods,
-                late_meeting_ids=paper.late_meeting_ids,
+                late_meetings=tuple(self._meeting(m, names) for m in paper.late_meeting_ids),
             ),
         )
 
+    def _meeting(self, meeting_id: str, names: Mapping[str, str]) -> str:
+        held = [
+            s.version.payload
+            for s in RecordService(self._store).current("meeting")
+            if s.version.record_id == meeting_id and isinstance(s.version.payload, Meeting)
+        ]
+        if not held:
+            return "A conference about a child outside this device's caseload"
+        meeting = held[0]
+        about = child_words(meeting.child_ids, names)
+        return f"{label(meeting.meeting_type)} of {meeting.held_at:%d %b %Y} about {about}"
+
     def _figure(
-        self, figure: FigureView, now: datetime, names: Mapping[str, str]
+        self,
+        figure: FigureView,
+        now: datetime,
+        names: Mapping[str, str],
+        people: Mapping[str, str],
     ) -> DashboardFigure:
         title = TITLES.get(figure.key, figure.key.value)
         if figure.key == FigureKey.STALE_DRAFTS:
             lines = self._my_stale_drafts(now, names)
             return DashboardFigure(figure.key, title, len(lines), lines, THIS_DEVICE_ONLY)
-        lines = tuple(_line(figure.key, item, names) for item in figure.items)
+        lines = tuple(_line(figure.key, item, names, people) for item in figure.items)
         return DashboardFigure(figure.key, title, figure.count, lines, figure.note or "")
 
     def _my_stale_drafts(

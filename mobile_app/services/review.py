@@ -7,7 +7,7 @@ like any other record. The queue itself is the shared, pure `review_queue` over 
 current versions, so the device and the server agree on it.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from mobile_app.errors import MobileError
 from mobile_app.services.form_errors import form_error_text
 from mobile_app.services.records import NewRecord, RecordService
+from mobile_app.services.review_order import QueueWeights, worker_words
 from mobile_app.services.review_wording import REASONS, describe, waited_text
 from mobile_app.services.wording import label
 from mobile_app.store import DeviceStore, StoredVersion
@@ -76,6 +77,14 @@ class ReviewRow:
     waited: str
     reasons: tuple[str, ...]
     needs_countersignature: bool
+    record_type: str = ""
+    child_names: tuple[str, ...] = ()  # in the order of child_ids
+    author_id: str = ""
+    worker: str = ""  # the author in words: their name when this device knows it
+    family: str = ""  # "Blackwell family, Bicester"
+    recorded_at: datetime | None = None
+    significance: int = 0  # 0 nothing of note .. 4 serious (see review_order)
+    concern: str = ""  # the significance in words ("" when nothing of note)
 
 
 @dataclass(frozen=True)
@@ -187,14 +196,21 @@ class ReviewService:
         """Mark everything recorded until now as seen: only newer records count as new."""
         self._store.settings.put(LAST_REVIEW, now.isoformat())
 
-    def queue(self, now: datetime) -> list[ReviewRow]:
-        """Return my review queue, oldest first; empty for anyone but a supervisor."""
+    def queue(self, now: datetime, workers: Mapping[str, str] | None = None) -> list[ReviewRow]:
+        """Return my review queue, oldest first; empty for anyone but a supervisor.
+
+        `workers` names authors by id (the team as the server last told this device); an
+        author it does not name is said by their agency.
+        """
         if not self.is_supervisor:
             return []
         stored = self._current()
         heads = [h for h in (self._head(s) for s in stored) if h is not None]
-        payloads = {s.version.version_id: s.version.payload for s in stored}
+        by_version = {s.version.version_id: s.version for s in stored}
+        payloads = {v: version.payload for v, version in by_version.items()}
         names = self._child_names()
+        families = self._families()
+        weights = QueueWeights(self._records)
         items = review_queue(
             heads,
             self.decisions(),
@@ -209,16 +225,28 @@ class ReviewService:
                 version_id=item.version_id,
                 kind=label(item.record_type),
                 what=describe(payloads[item.version_id]),
-                children=", ".join(
-                    names.get(c, "A child not on this device") for c in item.child_ids
-                ),
+                children=", ".join(_named(item.child_ids, names)),
+                child_names=_named(item.child_ids, names),
                 child_ids=item.child_ids,
                 waited=waited_text(item.waited),
                 reasons=tuple(REASONS[r] for r in item.reasons),
                 needs_countersignature=item.needs_countersignature,
+                record_type=item.record_type,
+                author_id=item.author_id,
+                worker=worker_words(item.author_id, by_version[item.version_id], workers or {}),
+                family=families.get(by_version[item.version_id].case_id, ""),
+                recorded_at=item.recorded_at,
+                significance=weights.rank(item.record_id, payloads[item.version_id]),
+                concern=weights.words(item.record_id, payloads[item.version_id]),
             )
             for item in items
         ]
+
+    def _families(self) -> dict[str, str]:
+        return {
+            case.case_id: f"{case.family.family_name} family, {case.family.address.town}"
+            for case in self._records.caseload()
+        }
 
     def countersign(self, version_id: str, now: datetime, comment: str = "") -> RecordVersion:
         """Countersign one version; the decision waits in the outbox until the next sync."""
@@ -303,6 +331,10 @@ class ReviewService:
             if d.reviewed_version_id in mine
         ]
         return sorted(out, key=lambda i: (i.decided_at, i.version_id), reverse=True)
+
+
+def _named(child_ids: tuple[str, ...], names: Mapping[str, str]) -> tuple[str, ...]:
+    return tuple(names.get(c, "A child not on this device") for c in child_ids)
 
 
 def _entry_child(payload: RecordPayload) -> str | None:

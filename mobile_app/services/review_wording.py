@@ -43,7 +43,10 @@ def describe(payload: RecordPayload) -> str:
         case Visit():
             text = f"{label(payload.visit_type)} on {payload.start:%d %b %Y}"
         case ChronologyEntry():
-            text = f"{label(payload.event_type)}: {payload.summary}"
+            kind = label(payload.event_type)
+            # A summary that opens with its kind ("Home visit: ...") is not told it twice.
+            said = payload.summary.lower().startswith(kind.lower())
+            text = payload.summary if said else f"{kind}: {payload.summary}"
         case SignificantAdult():
             text = f"Significant adult: {label(payload.relationship)}"
         case DecisionRecord():

@@ -33,6 +33,7 @@ from mobile_app.ui.state import (
     PLAN,
     RECORD_HISTORY,
     REVIEW,
+    REVIEW_ITEM,
     SETUP,
     SIGN_IN,
     SYNC,
@@ -51,6 +52,7 @@ from mobile_app.ui.views.meeting import meeting_view
 from mobile_app.ui.views.notes import notes_view
 from mobile_app.ui.views.plan_outcomes import plan_outcomes_view
 from mobile_app.ui.views.record_history import record_history_view
+from mobile_app.ui.views.review_item import review_item_view
 from mobile_app.ui.views.review_queue import review_queue_view
 from mobile_app.ui.views.setup import setup_view
 from mobile_app.ui.views.sign_in import sign_in_view
@@ -73,6 +75,7 @@ SCREENS: dict[str, Callable[[AppState, Flows], ft.View]] = {
     CHILD: child_summary_view,
     SYNC_NEEDED: sync_needed_view,
     REVIEW: review_queue_view,
+    REVIEW_ITEM: review_item_view,
     TRENDS: trends_view,
     DECISION: decision_view,
     PLAN: plan_outcomes_view,

@@ -13,19 +13,32 @@ from dataclasses import dataclass, replace
 from mobile_app.diagnostics import log_failure
 from mobile_app.errors import MobileError
 from mobile_app.services.account import AccountService
-from mobile_app.services.dashboard import DashboardService, fetch_dashboard
+from mobile_app.services.dashboard import TEAM_NAMES, DashboardService, fetch_dashboard
 from mobile_app.services.form_drafts import ReviewDraft
 from mobile_app.services.overview import Overview
 from mobile_app.services.review import ReviewRow, ReviewService
+from mobile_app.services.review_detail import DetailReader
+from mobile_app.services.review_order import ChildRisk, QueueChoice, risk_words
 from mobile_app.services.trends import child_trends
 from mobile_app.services.visit_amendment import VisitAmendments
 from mobile_app.ui.controller import AppController
-from mobile_app.ui.state import DashboardScreen, ReviewScreen, TrendsScreen
+from mobile_app.ui.state import (
+    DashboardScreen,
+    ReviewItemScreen,
+    ReviewScreen,
+    TrendsScreen,
+)
+from shared.vocabulary import ChildStatus
 
 log = logging.getLogger(__name__)
 
 QUEUED = "It waits on this device and reaches the author's record at the next sync."
 REVIEW = "review"  # the form drafts' kind: a comment and stage on one version
+
+
+def _them(worker: str) -> str:
+    """A worker's words inside a sentence: "A colleague in GP" becomes "a colleague in GP"."""
+    return worker[:1].lower() + worker[1:] if worker.startswith(("A ", "An ")) else worker
 
 
 @dataclass(frozen=True)
@@ -68,12 +81,30 @@ class ReviewFlow:
             self._badge_for = weakref.ref(overview)
         return self._badge
 
-    def open(self, message: str = "") -> None:
-        """Show the review queue (for a supervisor), with any comment kept, and my returns."""
+    def _workers(self) -> dict[str, str]:
+        held = self._app.store.settings.get(TEAM_NAMES)
+        return {str(k): str(v) for k, v in held.items()} if isinstance(held, dict) else {}
+
+    def _risks(self) -> dict[str, ChildRisk]:
+        overview = self._app.state.overview
+        if overview is None:
+            return {}
+        return {
+            c.child_id: ChildRisk(len(c.alerts.alerts), c.child.status == ChildStatus.CP)
+            for f in overview.families
+            for c in f.children
+        }
+
+    def open(self, message: str = "", *, keep: bool = False) -> None:
+        """Show the review queue (for a supervisor), with any comment kept, and my returns.
+
+        The filters chosen stay as they were; with `keep` (back from a record, or after a
+        decision) so does what I decided since the queue was opened, beside each item.
+        """
         service = self._service()
         returned = service.returned_to_me()
         visits = VisitAmendments(self._app.store, self._app.me())
-        rows = service.queue(self._app.config.clock())
+        rows = service.queue(self._app.config.clock(), self._workers())
         drafts = self._app.form_drafts()
         waiting = {row.version_id for row in rows}
         for record_id, version_id in drafts.kept(REVIEW):
@@ -86,6 +117,7 @@ class ReviewFlow:
             for row in rows
             if (draft := drafts.get(REVIEW, row.record_id, ReviewDraft, row.version_id))
         }
+        before = self._app.state.review
         screen = ReviewScreen(
             rows=rows,
             returned=returned,
@@ -93,10 +125,39 @@ class ReviewFlow:
             amendable=frozenset(i.record_id for i in returned if visits.may_amend(i.record_id)),
             forms=kept,
             kept=frozenset(kept),
+            choice=before.choice if before else QueueChoice(),
+            risks=self._risks(),
+            acted=before.acted if before and keep else {},
         )
         self._app.state.open_review(screen)
         if message:
             self._app.state.say(message)
+
+    def choose(self, **choice: str) -> None:
+        """Filter or sort the queue: kind, worker ("" for all) and order ("risk" or "age")."""
+        screen = self._app.state.review
+        if screen is None:
+            return
+        unknown = set(choice) - {"kind", "worker", "order"}
+        if unknown:
+            raise MobileError("The queue cannot be filtered by that.")
+        screen.choice = replace(screen.choice, **choice)
+        self._app.state.changed()
+
+    def read(self, version_id: str) -> None:
+        """Show one queued record in full, with its versions, before any decision on it."""
+        screen, row = self._row(version_id)
+        overview = self._app.state.overview
+        children = (
+            {c.child_id: c.name for f in overview.families for c in f.children} if overview else {}
+        )
+        detail = DetailReader(self._app.store, self._app.me().id, children).read(version_id)
+        risk = risk_words(row, screen.risks)
+        self._app.state.open_review_item(ReviewItemScreen(row, detail, risk))
+
+    def back(self) -> None:
+        """Back from a record to the queue, where it was."""
+        self.open(keep=True)
 
     def _row(self, version_id: str) -> tuple[ReviewScreen, ReviewRow]:
         screen = self._app.state.review
@@ -120,35 +181,50 @@ class ReviewFlow:
         found = screen.forms.get(version_id) if screen else None
         return found or ReviewDraft()
 
-    def _done(self, version_id: str, message: str) -> None:
-        screen = self._app.state.review
-        row = next((r for r in screen.rows if r.version_id == version_id), None) if screen else None
-        if row is not None:
-            self._app.form_drafts().drop(REVIEW, row.record_id, version_id)
+    def _refused(self, at: str, problem: str) -> None:
+        item = self._app.state.review_item
+        if item is None:
+            self._app.state.say(problem)
+            return
+        item.problem, item.problem_at = problem, at
+        self._app.state.changed()
+
+    def _done(self, version_id: str, outcome: str) -> None:
+        screen, row = self._row(version_id)
+        self._app.form_drafts().drop(REVIEW, row.record_id, version_id)
+        screen.acted[version_id] = (row, f"{outcome} {QUEUED}")
         self._app.refresh()  # the outbox grew: the caseload's figures change
-        self.open(message)
+        self.open(keep=True)
 
     def countersign(self, version_id: str) -> None:
         """Countersign one version, offline, with the comment typed (if any)."""
         comment = self.form(version_id).comment
         self._service().countersign(version_id, self._app.config.clock(), comment)
-        self._done(version_id, f"Countersigned. {QUEUED}")
+        said = f": {comment.strip()}" if comment.strip() else "."
+        self._done(version_id, f"Countersigned{said}")
 
     def return_to_author(self, version_id: str) -> None:
-        """Return one version to its author with the comment typed, offline."""
-        comment = self.form(version_id).comment
+        """Return one version to its author with the reason typed, offline."""
+        comment = self.form(version_id).comment.strip()
+        _, row = self._row(version_id)
+        if not comment:
+            self._refused("comment", f"Say what {_them(row.worker)} should change.")
+            return
         self._service().return_to_author(version_id, self._app.config.clock(), comment)
-        self._done(version_id, f"Returned to the author. {QUEUED}")
+        self._done(version_id, f"Returned to {_them(row.worker)}: {comment}")
 
     def escalate(self, version_id: str) -> None:
-        """Escalate one version to the stage chosen, with the comment typed, offline."""
+        """Escalate one version to the stage chosen, with the reason typed, offline."""
         form = self.form(version_id)
+        if not form.comment.strip():
+            self._refused("comment", "Say why you escalate this record.")
+            return
         if not form.stage.isdigit():
-            self._app.state.say("escalation_stage: choose a stage from 1 to 4.")
+            self._refused("stage", "Choose the stage to escalate to, 1 to 4.")
             return
         clock = self._app.config.clock()
         self._service().escalate(version_id, clock, form.comment, int(form.stage))
-        self._done(version_id, f"Escalated to stage {form.stage}. {QUEUED}")
+        self._done(version_id, f"Escalated to stage {form.stage}: {form.comment.strip()}")
 
     def finish(self) -> None:
         """Mark the queue reviewed up to now: only newer records come back as new."""
@@ -158,7 +234,12 @@ class ReviewFlow:
         message = "Marked as reviewed. Records that reach you from now on show as new."
         self.open(message)
         if gone := begun - len(self._app.form_drafts().kept(REVIEW)):
-            self._app.state.say(f"{message} {gone} comment(s) you had begun were discarded.")
+            what = (
+                "1 comment you had begun was"
+                if gone == 1
+                else f"{gone} comments you had begun were"
+            )
+            self._app.state.say(f"{message} {what} discarded.")
 
     def trends(self, child_id: str) -> None:
         """Show a child's safety scale and checklist concerns over time."""
@@ -178,7 +259,13 @@ class ReviewFlow:
             return  # locked while waiting: the answer must not reach the screen
         overview = app.state.overview
         names = (
-            {c.child_id: c.name for f in overview.families for c in f.children} if overview else {}
+            {
+                c.child_id: f"{c.name} ({f.family_name} family, {f.town})"
+                for f in overview.families
+                for c in f.children
+            }
+            if overview
+            else {}
         )
         board = DashboardService(app.store).view(answer, app.config.clock(), names)
         app.state.open_dashboard(DashboardScreen(board))

@@ -19,6 +19,8 @@ from mobile_app.services.note_lines import NoteLine
 from mobile_app.services.overview import ChildRow, KnownAdult, Overview
 from mobile_app.services.plans import PlanView
 from mobile_app.services.review import ReturnedItem, ReviewRow
+from mobile_app.services.review_detail import ReviewDetail
+from mobile_app.services.review_order import ChildRisk, QueueChoice
 from mobile_app.services.same_event import SameEventSuggestion
 from mobile_app.services.trends import ChildTrends
 from mobile_app.services.visit_gaps import gaps_on
@@ -40,6 +42,7 @@ PLAN = "/plan"
 MEETING = "/meeting"
 DASHBOARD = "/dashboard"
 NOTES = "/notes"
+REVIEW_ITEM = "/review-item"
 
 
 @dataclass
@@ -111,6 +114,22 @@ class ReviewScreen:
     amendable: frozenset[str] = frozenset()  # returned visits I may amend in the visit form
     forms: dict[str, ReviewDraft] = field(default_factory=dict)  # by version id
     kept: frozenset[str] = frozenset()  # versions whose comment comes from a kept draft
+    choice: QueueChoice = field(default_factory=QueueChoice)
+    risks: dict[str, ChildRisk] = field(default_factory=dict)  # by child id, from the caseload
+    # What I decided here since the queue was opened, by version: the row and the outcome in
+    # words, shown beside the item it was about.
+    acted: dict[str, tuple[ReviewRow, str]] = field(default_factory=dict)
+
+
+@dataclass
+class ReviewItemScreen:
+    """One queued record read in full, and the decision being written on it."""
+
+    row: ReviewRow
+    detail: ReviewDetail
+    risk: str = ""  # why it sorts where it does, in words
+    problem: str = ""  # what stops the decision, said at the reason box
+    problem_at: str = ""  # "comment" or "stage": the field the problem is about
 
 
 @dataclass
@@ -209,6 +228,7 @@ class AppState(ft.Observable):
     chronology: ChronologyScreen | None = None
     summary: SummaryScreen | None = None
     review: ReviewScreen | None = None
+    review_item: ReviewItemScreen | None = None
     trends: TrendsScreen | None = None
     history: HistoryScreen | None = None
     decision: DecisionScreen | None = None
@@ -243,6 +263,7 @@ class AppState(ft.Observable):
         self.chronology = None
         self.summary = None
         self.review = None
+        self.review_item = None
         self.trends = None
         self.history = None
         self.decision = None
@@ -335,6 +356,11 @@ class AppState(ft.Observable):
         """Show the review queue and the records returned to me."""
         self.review = screen
         self.go(REVIEW)
+
+    def open_review_item(self, screen: ReviewItemScreen) -> None:
+        """Show one queued record in full, with the supervisor's three decisions."""
+        self.review_item = screen
+        self.go(REVIEW_ITEM)
 
     def open_dashboard(self, screen: DashboardScreen) -> None:
         """Show the team dashboard."""

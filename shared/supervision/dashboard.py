@@ -124,6 +124,8 @@ class TeamDashboardResponse(_Input):
     team: str
     figures: list[FigureView]
     paperwork: PaperworkFigure
+    # The team's members and the records' authors by id: a device names people, never ids.
+    names: dict[str, str] = Field(default_factory=dict)
 
 
 class DashboardFigureResponse(_Input):

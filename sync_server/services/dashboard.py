@@ -92,7 +92,8 @@ class DashboardService:
         now = self.clock()
         me = session.practitioner
         cases = caller_scope(self._repository, me).cases
-        caseload = case_records(current_records(self._repository, cases, viewer(me)))
+        current = current_records(self._repository, cases, viewer(me))
+        caseload = case_records(current)
         devices = [
             DeviceSyncInput(
                 device_id=d.device_id,
@@ -111,11 +112,14 @@ class DashboardService:
             dashboard_settings=self._limits,
         )
         self._gate.audit_cases(session, AuditAction.TEAM_DASHBOARD_READ, cases)
+        people = {d.practitioner_id for d in devices} | {r.author_id for r in current}
+        named = self._repository.practitioners(people)
         return TeamDashboardResponse(
             as_of=now,
             team=me.team,
             figures=[_view(f) for f in found.figures],
             paperwork=found.paperwork,
+            names={p.id: p.display_name for p in named.values()},
         )
 
     def figure(self, session: Session, key: str) -> DashboardFigureResponse:

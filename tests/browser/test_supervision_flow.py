@@ -1,9 +1,12 @@
 """Supervision end to end in a real browser (issue 6), the issue's flow exactly: a health
 visitor records a statutory visit on a child with a plan and syncs; their supervisor syncs,
-finds the VISIT in the review queue awaiting countersignature and returns it with a comment;
-the health visitor syncs, sees the return, amends the visit in the visit form with a reason and
-syncs; the supervisor countersigns the amended version; and the supervisor's history of the
-visit shows all of it, each decision on the version it names.
+finds the VISIT in the review queue awaiting countersignature, opens it, reads it in full
+(its checklist concerns, the child's voice, the father answer, the scale, the actions) and
+returns it with a reason, which then shows beside it in the queue; the health visitor syncs,
+sees the return, amends the visit in the visit form with a reason and syncs; the supervisor
+reads the amended version in full and countersigns it (the taps from the caseload are counted
+and printed as `taps_review_countersign=`); and the supervisor's history of the visit shows
+all of it, each decision on the version it names.
 
 Two devices (two app processes, each with its own data folder) against one real server
 process, every step through the app's accessibility tree, as in test_offline_visit.
@@ -33,7 +36,17 @@ SLOW_MS = 45_000
 SYNC_TRIES = 3
 COMMENT = "Say who else was present and what the grandmother told you."
 REASON = "Named who else was present, as my supervisor asked."
-COMMENT_BOX = "Your comment (needed to return or escalate)"
+REASON_BOX = "Your reason (needed to return or escalate)"
+# What a supervisor reads on a visit before deciding, top to bottom.
+READ_IN_FULL = (
+    "Seeing the child",
+    "Checklist concerns",
+    "The child's voice",
+    "Father or male carer",
+    "Safety scale",
+    "Actions",
+    "History",
+)
 VISIT = "Visit: Statutory child protection visit on"
 ON_PLAN = "Countersign: statutory visit on a plan"
 HV_LABEL = "Health visiting"
@@ -59,7 +72,12 @@ def test_a_returned_visit_is_amended_countersigned_and_shown_in_its_history(
         hv_app, sup_app = start_apps(server.url, "hv", "sup")
         sup = open_page(sup_app, "sup")
         first_run(sup, "demo-sup")
+        with sup.step("team-dashboard"):
+            # The dashboard also gives the device the team's names: the queue names authors.
+            sup.tap("Team dashboard")
+            sup.see(re.compile(r"Team .+, as of "), timeout=SLOW_MS)
         with sup.step("queue-marked-reviewed"):
+            sup.tap("Back to caseload")
             open_queue(sup)
             sup.tap("Mark all as reviewed")
             sup.see("Marked as reviewed.")
@@ -76,14 +94,24 @@ def test_a_returned_visit_is_amended_countersigned_and_shown_in_its_history(
             server = ServerProcess(server.db, port=server.port).start()
             synced(hv, re.compile(r"Sync finished: Sent [1-9]\d*, received \d+"))
 
-        with sup.step("visit-returned"):
+        with sup.step("review-queue"):
             synced(sup, "Review queue (2)")  # the visit and its chronology entry
             open_queue(sup)
             item = queue_item(sup, VISIT)
             assert ON_PLAN in said(item)  # the child has a plan: it awaits a countersignature
-            sup.fill_box(item.get_by_label(COMMENT_BOX, exact=True), COMMENT)
-            item.get_by_role("button", name="Return to author", exact=True).click()
-            sup.see("Returned to the author.")
+            assert not item.get_by_role("button", name="Countersign").count(), "read first"
+        with sup.step("visit-read-in-full"):
+            item.get_by_role("button", name="Read and decide", exact=True).click()
+            sup.see("Seeing the child")
+            read_in_full(sup)
+        with sup.step("visit-decision"):
+            sup.fill(REASON_BOX, COMMENT)
+        with sup.step("visit-returned-beside-it"):
+            sup.page.get_by_role("button", name=re.compile(r"^Return to ")).click()
+            item = queue_item(sup, VISIT)
+            # Named (the dashboard gave the team's names), and inside the item's own group.
+            outcome = re.compile(rf"Returned to (?!a colleague).+: {re.escape(COMMENT)}")
+            beside(item, outcome)
             sup.tap("Back to caseload")
             synced(sup, sent(1))
 
@@ -108,13 +136,26 @@ def test_a_returned_visit_is_amended_countersigned_and_shown_in_its_history(
             synced(hv, sent(1))
             hv.see(re.compile(r"\b0 records waiting to sync"))
 
-        with sup.step("amendment-countersigned"):
+        with sup.step("amendment-back-in-queue"):
             synced(sup, "Review queue (2)")  # the amended visit is back, with the entry
+            # Counted from the caseload to a countersigned visit read in full.
+            taps = 1
             open_queue(sup)
             item = queue_item(sup, VISIT)  # one visit item: the amended version
             assert ON_PLAN in said(item)
-            item.get_by_role("button", name="Countersign", exact=True).click()
-            sup.see("Countersigned.")
+        with sup.step("amendment-read-in-full"):
+            item.get_by_role("button", name="Read and decide", exact=True).click()
+            taps += 1
+            sup.see("Seeing the child")
+            read_in_full(sup)
+            sup.see_announced("Replaces the version before. Reason: " + REASON)
+        with sup.step("amendment-countersigned"):
+            sup.tap("Countersign")
+            taps += 1
+            beside(queue_item(sup, VISIT), re.compile(r"^Countersigned\."))
+            print(f"taps_review_countersign={taps}")
+            assert taps <= 5
+        with sup.step("countersign-synced"):
             sup.tap("Back to caseload")
             synced(sup, sent(1))
 
@@ -238,9 +279,30 @@ def sent(count: int) -> re.Pattern[str]:
 
 
 def open_queue(app: "FletPage") -> None:
-    """Open the supervisor's review queue from the caseload."""
+    """Open the supervisor's review queue from the caseload (one tap)."""
     app.page.get_by_role("button", name=re.compile(r"^Review queue \(\d+\)$")).click()
-    app.see(re.compile(r"\d+ records? waiting, oldest first"))
+    app.see(re.compile(r"\d+ records? waiting, (highest risk|oldest) first"))
+
+
+def beside(item: Any, outcome: re.Pattern[str]) -> None:
+    """The outcome of a decision shows inside the group of the item it was about."""
+    from playwright.sync_api import expect  # noqa: PLC0415 (optional until the browser runs)
+
+    expect(item.get_by_label(outcome).or_(item.get_by_text(outcome)).first).to_be_visible()
+
+
+def read_in_full(app: "FletPage") -> None:
+    """Read the open record top to bottom, as a supervisor scrolls through it (no taps)."""
+    app.page.mouse.move(206, 450)  # over the screen's scrolling column
+    for title in READ_IN_FULL:
+        for _ in range(20):
+            if app.text(title).count():
+                break
+            app.page.mouse.wheel(0, 600)
+            app.page.wait_for_timeout(150)
+        app.see(title)
+    app.page.mouse.wheel(0, 600)
+    app.see("Your decision")
 
 
 def queue_item(app: "FletPage", title: str) -> Any:

@@ -14,6 +14,7 @@ from mobile_app.errors import ServerFault, ServerRefused
 from mobile_app.services.dashboard import (
     NEEDS_CONNECTION,
     OUTSIDE_CASELOAD,
+    TEAM_NAMES,
     THIS_DEVICE_ONLY,
     DashboardService,
 )
@@ -93,6 +94,7 @@ def dashboard_json(known_child: str, unknown_child: str, as_of: datetime = NOW) 
                 "periods": [p.model_dump(mode="json") for p in periods],
                 "late_meeting_ids": ["m1", "m2"],
             },
+            "names": {"prac-1": "Jo Bloggs"},
         }
     )
 
@@ -147,10 +149,7 @@ def test_children_are_named_only_when_this_device_holds_them(store: DeviceStore)
     overdue = view.figure(FigureKey.VISITS_OVERDUE)
     assert overdue is not None
     assert overdue.count == 2
-    assert [line.about for line in overdue.lines] == [
-        f"Poppy Quarmby ({known})",
-        f"{OUTSIDE_CASELOAD} ({unknown})",
-    ]
+    assert [line.about for line in overdue.lines] == ["Poppy Quarmby", OUTSIDE_CASELOAD]
     assert overdue.lines[0].record_ids == ("rec-0",)
     assert view.paperwork is not None
     assert view.paperwork.share_on_time == 0.75
@@ -167,7 +166,7 @@ def test_drafts_older_than_a_day_come_from_this_device(store: DeviceStore) -> No
     assert figure.count == 1  # not the server's "not known", and not the two-hour-old draft
     assert figure.note == THIS_DEVICE_ONLY
     assert figure.lines[0].record_ids == (old.draft_id,)
-    assert figure.lines[0].about == f"Alfie ({child})"
+    assert figure.lines[0].about == "Alfie"
     assert "not finalised" in figure.lines[0].detail
 
 
@@ -176,7 +175,16 @@ def test_a_silent_device_is_named_with_its_user_not_as_a_child(store: DeviceStor
     devices = view.figure(FigureKey.UNSYNCED_DEVICES)
     assert devices is not None
     assert devices.count == 1
-    assert devices.lines[0].about == "Device dev-1 of practitioner prac-1"
+    assert devices.lines[0].about == "A device of Jo Bloggs"  # never its id, nor its user's
     assert devices.lines[0].detail == "Never synced."
     assert view.paperwork is not None
-    assert view.paperwork.late_meeting_ids == ("m1", "m2")
+    # Meetings this device does not hold are said as such, never by their ids.
+    assert (
+        view.paperwork.late_meetings
+        == ("A conference about a child outside this device's caseload",) * 2
+    )
+
+
+def test_the_team_names_are_kept_sealed_for_the_review_queue(store: DeviceStore) -> None:
+    DashboardService(store).load(answering(dashboard_json("a", "b")), NOW, {})
+    assert store.settings.get(TEAM_NAMES) == {"prac-1": "Jo Bloggs"}

@@ -182,6 +182,9 @@ async def test_each_figure_counts_and_lists_exactly_what_is_behind_it(
         (d["record_ids"], d["practitioner_id"], d["detail"])
         for d in found["devices_not_synced"]["items"]
     ] == [([quiet], team.id("north-sw2"), "Last synced Sun 1 Jun 2025.")]
+    # The quiet device's user is named, so the supervisor's app never shows an id.
+    assert body["names"][team.id("north-sw2")]
+    assert team.id("north-sw2") not in body["names"].values()
 
 
 async def test_drafts_are_reported_as_not_known_to_the_server_not_as_zero(
@@ -252,6 +255,7 @@ async def test_another_teams_supervisor_sees_nothing_of_this_team(
         for value in (*item["child_ids"], *item["record_ids"])
     }
     assert shown & north == set()
+    assert set(body["names"]) & {team.id("north-sw1"), team.id("north-sw2")} == set()
     assert rows(figures(body)["no_father_or_male_carer"]) == [([team.south.child_id], [])]
     assert body["paperwork"]["late_meeting_ids"] == []
 

@@ -71,6 +71,12 @@ async def open_queue(driver: Driver) -> None:
     assert driver.fc.has("screen.review")
 
 
+async def open_item(driver: Driver, version_id: str) -> None:
+    """From the queue, open one record in full: the decisions sit below it."""
+    await driver.fc.tap(key=f"review.{version_id}.open")
+    assert driver.fc.has("screen.review_item")
+
+
 async def test_the_caseload_offers_the_queue_with_its_length(
     sup: Driver, team: TeamRecords
 ) -> None:
@@ -81,7 +87,7 @@ async def test_the_caseload_offers_the_queue_with_its_length(
     count = len(sup.state.review.rows) if sup.state.review else 0
     assert count >= 2  # the colleague's visit and entry at least
     assert button.content == f"Review queue ({count})"
-    assert sup.fc.value("review.count") == f"{count} records waiting, oldest first"
+    assert sup.fc.value("review.count") == f"{count} records waiting, highest risk first."
 
 
 async def test_the_queue_is_oldest_first_with_waits_and_never_my_own(
@@ -89,12 +95,13 @@ async def test_the_queue_is_oldest_first_with_waits_and_never_my_own(
 ) -> None:
     await open_queue(sup)
     fc = sup.fc
-    assert sup.state.review is not None
-    order = [r.version_id for r in sup.state.review.rows]
+    await fc.choose("age", key="review.filter.order")
+    assert fc.value("review.count").endswith("waiting, oldest first.")
+    order = shown_order(sup)
     assert order.index(team.visit_version) < order.index(team.entry_version)
     assert team.own_version not in order
     assert not fc.has(f"review.item.{team.own_version}")
-    assert fc.value(f"review.item.{team.visit_version}.waited") == "Waiting 14 days"
+    assert fc.value(f"review.item.{team.visit_version}.waited").endswith(". Waiting 14 days.")
     assert fc.value(f"review.item.{team.visit_version}.reasons") == (
         "New since your last review. Countersign: statutory visit on a plan."
     )
@@ -108,13 +115,16 @@ async def test_countersign_works_offline_then_reaches_the_server(
 ) -> None:
     server.mode = "down"
     await open_queue(sup)
+    await open_item(sup, team.visit_version)
     await sup.fc.tap(key=f"review.{team.visit_version}.countersign")
     [decision] = decisions_waiting(sup)
     assert decision.action == ReviewAction.COUNTERSIGN
     assert decision.reviewed_version_id == team.visit_version
     assert decision.reviewer_id == SUPERVISOR.id
-    assert sup.fc.value("message").startswith("Countersigned.")
-    assert not sup.fc.has(f"review.item.{team.visit_version}")
+    assert sup.fc.has("screen.review")
+    done = sup.fc.value(f"review.item.{team.visit_version}.done")
+    assert done.startswith("Countersigned.")
+    assert not sup.fc.has(f"review.{team.visit_version}.open"), "decided: nothing left to do"
     server.mode = "up"
     await sup.fc.tap(key="nav.caseload")
     await sup.fc.tap(key="caseload.sync")
@@ -125,8 +135,11 @@ async def test_countersign_works_offline_then_reaches_the_server(
 async def test_return_needs_a_comment_then_records_it(sup: Driver, team: TeamRecords) -> None:
     await open_queue(sup)
     fc, vid = sup.fc, team.entry_version
+    await open_item(sup, vid)
     await fc.tap(key=f"review.{vid}.return")
-    assert fc.value("message") == "comment: say why you return this record."
+    said = fc.one(key=f"review.{vid}.comment").error
+    assert said == "Say what a health visitor in Health visiting should change."
+    assert not fc.has("message"), "said at the reason box, not in a banner"
     assert decisions_waiting(sup) == []
     await fc.enter_text("Say how much weight was lost.", key=f"review.{vid}.comment")
     await fc.tap(key=f"review.{vid}.return")
@@ -135,23 +148,28 @@ async def test_return_needs_a_comment_then_records_it(sup: Driver, team: TeamRec
         ReviewAction.RETURN,
         "Say how much weight was lost.",
     )
-    assert fc.value("message").startswith("Returned to the author.")
-    assert not fc.has(f"review.item.{vid}")
+    assert fc.value(f"review.item.{vid}.done").startswith(
+        "Returned to a health visitor in Health visiting: Say how much weight was lost."
+    )
+    assert not fc.has("message")
 
 
 async def test_escalate_needs_a_stage_and_a_comment(sup: Driver, team: TeamRecords) -> None:
     await open_queue(sup)
     fc, vid = sup.fc, team.entry_version
+    await open_item(sup, vid)
     await fc.enter_text("Weight loss not acted on.", key=f"review.{vid}.comment")
     await fc.tap(key=f"review.{vid}.escalate")
-    assert fc.value("message") == "escalation_stage: choose a stage from 1 to 4."
+    assert fc.value(f"review.{vid}.stage.problem") == "Choose the stage to escalate to, 1 to 4."
     assert decisions_waiting(sup) == []
     await fc.choose("2", key=f"review.{vid}.stage")
     await fc.tap(key=f"review.{vid}.escalate")
     [decision] = decisions_waiting(sup)
     assert decision.action == ReviewAction.ESCALATE
     assert (decision.escalation_stage, decision.comment) == (2, "Weight loss not acted on.")
-    assert fc.value("message").startswith("Escalated to stage 2.")
+    assert fc.value(f"review.item.{vid}.done").startswith(
+        "Escalated to stage 2: Weight loss not acted on."
+    )
 
 
 async def test_mark_all_reviewed_leaves_what_needs_a_countersignature(
@@ -169,12 +187,17 @@ async def test_mark_all_reviewed_says_which_begun_comments_it_discarded(
     sup: Driver, team: TeamRecords
 ) -> None:
     await open_queue(sup)
+    await open_item(sup, team.entry_version)
     await sup.fc.enter_text("Say who else was there.", key=f"review.{team.entry_version}.comment")
+    await sup.fc.tap(key="review.back")
+    await open_item(sup, team.visit_version)
     await sup.fc.enter_text("Kept: it waits.", key=f"review.{team.visit_version}.comment")
+    await sup.fc.tap(key="review.back")
 
     await sup.fc.tap(key="review.finish")
 
-    assert sup.fc.value("message").endswith("1 comment(s) you had begun were discarded.")
+    assert sup.fc.value("message").endswith("1 comment you had begun was discarded.")
+    await open_item(sup, team.visit_version)
     assert sup.fc.value(f"review.{team.visit_version}.comment") == "Kept: it waits."
 
 
@@ -233,6 +256,7 @@ async def test_the_decision_names_the_version_not_the_authors_entry(
     """Supervisors add to an entry, never edit it: the entry stays as its author wrote it."""
     before = sup.store.records.get(team.entry_version).version.payload
     await open_queue(sup)
+    await open_item(sup, team.entry_version)
     await sup.fc.enter_text(
         "Ask the nursery for weights.", key=f"review.{team.entry_version}.comment"
     )
@@ -249,10 +273,25 @@ async def test_the_review_screens_pass_the_accessibility_rules(
     fc = sup.fc
     assert problems(fc) == []
     await open_queue(sup)
-    await fc.tap(key=f"review.{team.entry_version}.return")  # with a message on screen
     assert problems(fc) == []
-    await fc.tap(key=f"review.{team.visit_version}.trends.{team_child(team)}")
+    await open_item(sup, team.entry_version)
+    await fc.tap(key=f"review.{team.entry_version}.return")  # with a problem at the box
     assert problems(fc) == []
+    await fc.tap(key="review.back")
+    await open_item(sup, team.visit_version)
+    assert problems(fc) == []
+    await fc.tap(key=f"review.detail.trends.{team_child(team)}")
+    assert problems(fc) == []
+
+
+def shown_order(driver: Driver) -> list[str]:
+    """The version ids of the queue's items in the order the screen shows them."""
+    prefix, order = "review.item.", []
+    for control in driver.fc.all_controls():
+        key = getattr(control, "key", None)
+        if isinstance(key, str) and key.startswith(prefix) and key.count(".") == 2:
+            order.append(key.removeprefix(prefix))
+    return order
 
 
 def team_child(team: TeamRecords) -> str:
@@ -283,6 +322,7 @@ async def test_a_comment_being_written_survives_the_lock_until_decided(
 ) -> None:
     fc, vid = sup.fc, team.entry_version
     await open_queue(sup)
+    await open_item(sup, vid)
     await fc.enter_text(COMMENT, key=f"review.{vid}.comment")
     await fc.choose("3", key=f"review.{vid}.stage")
     await lock_in_background_and_unlock(sup)
@@ -293,6 +333,8 @@ async def test_a_comment_being_written_survives_the_lock_until_decided(
     await open_queue(sup)
     assert fc.value(f"review.{vid}.kept") == KEPT_NOTICE
     assert not fc.has(f"review.{team.visit_version}.kept"), "only the version written on"
+    await open_item(sup, vid)
+    assert fc.value(f"review.{vid}.kept") == KEPT_NOTICE
     assert fc.value(f"review.{vid}.comment") == COMMENT
     assert fc.value(f"review.{vid}.stage") == "3"
     await fc.tap(key=f"review.{vid}.escalate")
@@ -307,6 +349,8 @@ async def test_another_supervisors_comment_is_not_shown(sup: Driver, team: TeamR
     other = ReviewDraft(comment="Someone else's comment.", stage="4")
     FormDraftStore(sup.store, new_id()).save("review", record_id, other, vid)
     await open_queue(sup)
+    assert not sup.fc.has(f"review.{vid}.kept")
+    await open_item(sup, vid)
     assert sup.fc.value(f"review.{vid}.comment") == ""
     assert not sup.fc.has(f"review.{vid}.kept")
 
@@ -322,4 +366,5 @@ async def test_a_comment_on_a_version_no_longer_waiting_is_dropped(
     drafts.save("review", record_id, ReviewDraft(comment="Still waiting."), vid)
     await open_queue(sup)
     assert form_draft_count(sup.store) == 1
+    await open_item(sup, vid)
     assert sup.fc.value(f"review.{vid}.comment") == "Still waiting."

@@ -112,7 +112,8 @@ async def test_a_supervisor_opens_trends_from_the_queue_and_comes_back(
     team = team_records(c, seeded.baby_id)
     await receive(sup, [*team.versions, rated_visit(seeded.baby_id, 2, 410, c, practitioner=3)])
     await sup.fc.tap(key="caseload.review")
-    await sup.fc.tap(key=f"review.{team.entry_version}.trends.{seeded.baby_id}")
+    await sup.fc.tap(key=f"review.{team.entry_version}.open")  # trends sit on the record
+    await sup.fc.tap(key=f"review.detail.trends.{seeded.baby_id}")
     assert sup.fc.value("trends.child").startswith("Poppy Quarmby")
     assert sup.fc.value("trends.scale.practitioner") == "Practitioner: 3 on 02 Oct."
     await sup.fc.tap(key="nav.review")

@@ -87,11 +87,11 @@ def _chart(paper: PaperworkSummary) -> ft.Control:
 
 
 def _late_meetings(paper: PaperworkSummary) -> list[ft.Control]:
-    if not paper.late_meeting_ids:
+    if not paper.late_meetings:
         return [note("No conference paperwork went out late.", key="dashboard.paperwork.empty")]
     return [
-        note(f"Paperwork sent late for meeting {meeting_id}.", key=f"dashboard.paperwork.line.{n}")
-        for n, meeting_id in enumerate(paper.late_meeting_ids)
+        note(f"Paperwork sent late: {meeting}.", key=f"dashboard.paperwork.line.{n}")
+        for n, meeting in enumerate(paper.late_meetings)
     ]
 
 
@@ -119,13 +119,7 @@ def _lines(figure: DashboardFigure) -> list[ft.Control]:
         return [note("Nothing behind this figure.", key=f"dashboard.{figure.key}.empty")]
     out: list[ft.Control] = []
     for n, line in enumerate(figure.lines):
-        records = f" Records: {', '.join(line.record_ids)}." if line.record_ids else ""
-        out.append(
-            note(
-                f"{line.about}: {line.detail}{records}",
-                key=f"dashboard.{figure.key}.line.{n}",
-            )
-        )
+        out.append(note(f"{line.about}: {line.detail}", key=f"dashboard.{figure.key}.line.{n}"))
     return out
 
 

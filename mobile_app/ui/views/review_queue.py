@@ -4,6 +4,13 @@ import flet as ft
 
 from mobile_app.services.form_drafts import KEPT_NOTICE
 from mobile_app.services.review import ReturnedItem, ReviewRow
+from mobile_app.services.review_order import (
+    ORDERS,
+    arrange,
+    kind_options,
+    risk_words,
+    worker_options,
+)
 from mobile_app.ui.controls import (
     back_to_caseload,
     button,
@@ -17,65 +24,51 @@ from mobile_app.ui.controls import (
     screen,
     status_line,
     subheading,
-    text_field,
 )
 from mobile_app.ui.flows import Flows
 from mobile_app.ui.state import REVIEW, AppState, ReviewScreen
 
-STAGES = [("", "Choose a stage"), *((str(n), f"Stage {n}") for n in range(1, 5))]
+
+def about_line(row: ReviewRow) -> str:
+    """Who the record is about: the children by name, then the family."""
+    who = row.children or "No child named"
+    return f"{who}. {row.family}." if row.family else f"{who}."
 
 
-def _item(row: ReviewRow, kept: bool, flows: Flows) -> ft.Control:
-    app, review, vid = flows.app, flows.review, row.version_id
-    act, form = app.act, review.form(vid)
+def _outcome(text: str, key: str) -> ft.Control:
+    """What I decided on this item, beside it (announced as it appears)."""
+    return ft.Semantics(
+        live_region=True,
+        container=True,
+        content=ft.Container(
+            note(text, key=key, strong=True),
+            bgcolor=ft.Colors.GREEN_50 if text.startswith("Countersigned") else ft.Colors.AMBER_50,
+            border=ft.Border.all(1, ft.Colors.OUTLINE),
+            padding=10,
+            border_radius=8,
+        ),
+    )
+
+
+def _item(row: ReviewRow, view: ReviewScreen, flows: Flows) -> ft.Control:
+    vid = row.version_id
     lines: list[ft.Control] = [
         subheading(f"{row.kind}: {row.what}", key=f"review.item.{vid}"),
-        note(f"About: {row.children or 'no child named'}"),
-        note(row.waited, key=f"review.item.{vid}.waited", strong=row.needs_countersignature),
-        note(". ".join(row.reasons) + ".", key=f"review.item.{vid}.reasons"),
+        note(about_line(row), key=f"review.item.{vid}.about"),
+        note(f"By {row.worker}. {row.waited}.", key=f"review.item.{vid}.waited"),
     ]
-    if kept:
+    if risk := risk_words(row, view.risks):
+        lines.append(note(risk, key=f"review.item.{vid}.risk", strong=True))
+    lines.append(note(". ".join(row.reasons) + ".", key=f"review.item.{vid}.reasons"))
+    acted = view.acted.get(vid)
+    if acted is not None:
+        lines.append(_outcome(acted[1], f"review.item.{vid}.done"))
+        return _group(lines)
+    if vid in view.kept:
         lines.append(note(KEPT_NOTICE, key=f"review.{vid}.kept", strong=True))
-    lines += [
-        text_field(
-            "Your comment (needed to return or escalate)",
-            f"review.{vid}.comment",
-            form.comment,
-            app.typed(lambda value: review.type(vid, "comment", value)),
-            multiline=True,
-        ),
-        dropdown(
-            "Escalate to",
-            f"review.{vid}.stage",
-            STAGES,
-            form.stage,
-            app.picked(lambda value: review.type(vid, "stage", value)),
-        ),
-        buttons(
-            button(
-                "Countersign",
-                f"review.{vid}.countersign",
-                act(lambda: review.countersign(vid)),
-                primary=row.needs_countersignature,
-            ),
-            button(
-                "Return to author",
-                f"review.{vid}.return",
-                act(lambda: review.return_to_author(vid)),
-            ),
-            button("Escalate", f"review.{vid}.escalate", act(lambda: review.escalate(vid))),
-        ),
-        buttons(
-            *(
-                button(
-                    "Trends" if len(row.child_ids) == 1 else f"Trends, child {n}",
-                    f"review.{vid}.trends.{child_id}",
-                    act(lambda child_id=child_id: review.trends(child_id)),
-                )
-                for n, child_id in enumerate(row.child_ids, start=1)
-            )
-        ),
-    ]
+    read = flows.app.act(lambda: flows.review.read(vid))
+    primary = row.needs_countersignature
+    lines.append(buttons(button("Read and decide", f"review.{vid}.open", read, primary=primary)))
     return _group(lines)
 
 
@@ -123,12 +116,56 @@ def _group(lines: list[ft.Control]) -> ft.Control:
     )
 
 
+def _filters(view: ReviewScreen, flows: Flows) -> list[ft.Control]:
+    """Pick-lists for the kind of record, the worker, and the order."""
+    every = [*view.rows, *(row for row, _ in view.acted.values())]
+    choose, picked = flows.review.choose, flows.app.picked
+    choice = view.choice
+    return [
+        dropdown(
+            "Show",
+            "review.filter.kind",
+            kind_options(every),
+            choice.kind,
+            picked(lambda value: choose(kind=value)),
+        ),
+        dropdown(
+            "Whose records",
+            "review.filter.worker",
+            worker_options(every),
+            choice.worker,
+            picked(lambda value: choose(worker=value)),
+        ),
+        dropdown(
+            "Order",
+            "review.filter.order",
+            ORDERS,
+            choice.order,
+            picked(lambda value: choose(order=value)),
+        ),
+    ]
+
+
 def _queue(view: ReviewScreen, flows: Flows) -> list[ft.Control]:
-    app, rows = flows.app, view.rows
-    count = f"{len(rows)} record{'s' if len(rows) != 1 else ''} waiting, oldest first"
-    out: list[ft.Control] = [heading("Review queue"), note(count, key="review.count")]
-    out += [_item(r, r.version_id in view.kept, flows) for r in rows] or [
-        note("Nothing waits for your review on this device.", key="review.empty")
+    app = flows.app
+    waiting = len(view.rows)
+    count = f"{waiting} record{'s' if waiting != 1 else ''} waiting"
+    order = dict(ORDERS)[view.choice.order].lower()
+    every = [*view.rows, *(row for row, _ in view.acted.values())]
+    shown = arrange(every, view.choice, view.risks)
+    out: list[ft.Control] = [
+        heading("Review queue"),
+        note(f"{count}, {order}.", key="review.count"),
+    ]
+    if every:
+        out += _filters(view, flows)
+    out += [_item(r, view, flows) for r in shown] or [
+        note(
+            "Nothing waits for your review on this device."
+            if not every
+            else "Nothing of this kind waits: choose another filter.",
+            key="review.empty",
+        )
     ]
     out.append(
         buttons(button("Mark all as reviewed", "review.finish", app.act(flows.review.finish)))
