@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from mobile_app.errors import MobileError, StoreError
 from mobile_app.services.history import HistoryService, RecordHistory
 from mobile_app.services.records import RecordService
-from mobile_app.services.wording import label
+from mobile_app.services.wording import ACCESS_WORDS, label
 from mobile_app.store import DeviceStore
 from shared.checklist import load_checklist
 from shared.models import (
@@ -128,13 +128,17 @@ class DetailReader:
             about.append(f"Expected but not there: {absent}.")
         if visit.late_entry_reason:
             about.append(f"Recorded late because: {visit.late_entry_reason}")
+        if visit.attempted_only:
+            tried = ", ".join(ACCESS_WORDS[a] for a in visit.access_attempts)
+            about.append(f"No access: {ACCESS_WORDS[visit.access]}. Tried: {tried}.")
         father = visit.father_or_male_carer
-        named = [adults.get(a, UNNAMED) for a in father.adult_ids]
-        father_line = (
-            f"Recorded: {', '.join(named)}."
-            if named
-            else f"Not known. Why: {_text(father.not_known_reason)}"
-        )
+        named = [adults.get(a, UNNAMED) for a in father.adult_ids] if father else []
+        if father is None:
+            father_line = "Not asked: there was no access."
+        elif named:
+            father_line = f"Recorded: {', '.join(named)}."
+        else:
+            father_line = f"Not known. Why: {_text(father.not_known_reason)}"
         scale = [f"{label(s.rated_by)}: {s.value} out of 10." for s in visit.scaling]
         scale = [SCALE_KEY, *scale] if scale else ["No rating given."]
         actions = [f"{a.action}. Who: {a.owner}. By {a.due:%a %d %b %Y}." for a in visit.actions]
