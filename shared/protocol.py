@@ -19,6 +19,8 @@ from shared.vocabulary import Agency, DatePrecision, Lifecycle, NeglectType, Pla
 PROTOCOL_VERSION = 1
 MAX_PUSH_ITEMS = 2000
 MAX_PULL_LIMIT = 2000
+# Every server answer carries the server's clock (ISO 8601, UTC) in this header (rule V1).
+SERVER_TIME_HEADER = "X-Doorstep-Server-Time"
 
 
 class _Message(BaseModel):

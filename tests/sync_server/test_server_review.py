@@ -402,6 +402,7 @@ async def test_nobody_countersigns_a_version_they_made(
     client: AsyncTestClient[Any], team: Team, clock: Clock
 ) -> None:
     sup_id = team.id("north-sup")
+    clock.now = NOW  # the review is made now, not in the future
     own = entry(team.a.case_id, sup_id, [team.a.child_id], author_role="supervisor")
     results = await push(
         client, team.headers["north-sup"], [own, review_item(own, sup_id, "countersign", NOW)]
