@@ -13,6 +13,8 @@ httpx writes a single byte of the request, so a wrong server never sees a token 
 import hashlib
 import hmac
 import ssl
+import time
+from datetime import datetime
 from typing import TypeVar
 
 import httpx
@@ -36,6 +38,7 @@ from shared.protocol import (
     PullResponse,
     PushRequest,
     PushResponse,
+    server_time,
 )
 from shared.supervision.dashboard import TeamDashboardResponse
 
@@ -108,6 +111,8 @@ class SyncClient:
         self._http = httpx.Client(
             base_url=base_url.rstrip("/"), headers=headers, timeout=timeout_s, transport=transport
         )
+        # The server's clock from its latest answer, and time.monotonic() when it came (V1).
+        self.server_clock: tuple[datetime, float] | None = None
 
     def __enter__(self) -> "SyncClient":
         return self
@@ -168,6 +173,9 @@ class SyncClient:
             raise ServerUnreachable(
                 "The server could not be reached. Your records are kept and will sync later."
             ) from exc
+        told = server_time(response.headers)
+        if told is not None:
+            self.server_clock = (told, time.monotonic())
         if response.status_code >= 500:
             raise ServerFault(
                 f"The server had a problem (HTTP {response.status_code}). "

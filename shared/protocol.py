@@ -5,6 +5,8 @@ Every record version has its own id, made on the device. A record's first versio
 server accepts a resubmission of the same version id only when it is identical.
 """
 
+from collections.abc import Mapping
+from datetime import datetime
 from enum import StrEnum
 from typing import Any, Literal, Self
 
@@ -19,6 +21,18 @@ from shared.vocabulary import Agency, DatePrecision, Lifecycle, NeglectType, Pla
 PROTOCOL_VERSION = 1
 MAX_PUSH_ITEMS = 2000
 MAX_PULL_LIMIT = 2000
+# Every server answer carries the server's clock (ISO 8601, UTC) in this header (rule V1).
+SERVER_TIME_HEADER = "X-Doorstep-Server-Time"
+
+
+def server_time(headers: Mapping[str, str]) -> datetime | None:
+    """Return the server's clock from an answer's headers, or None if absent or unreadable."""
+    raw = headers.get(SERVER_TIME_HEADER)
+    try:
+        told = datetime.fromisoformat(raw) if raw else None
+    except ValueError:
+        return None
+    return told if told is not None and told.tzinfo is not None else None
 
 
 class _Message(BaseModel):

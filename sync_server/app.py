@@ -12,7 +12,8 @@ from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.types import ExceptionHandlersMap, Message, Scope
 
-from shared.protocol import ErrorBody
+from shared.clock import iso, utc_now
+from shared.protocol import SERVER_TIME_HEADER, ErrorBody
 from sync_server.config import Settings, get_settings
 from sync_server.controllers import ROUTE_HANDLERS, provide_caller
 from sync_server.errors import (
@@ -129,6 +130,13 @@ async def add_security_headers(message: Message, scope: Scope) -> None:
         headers["Strict-Transport-Security"] = HSTS
 
 
+async def add_server_time(message: Message, scope: Scope) -> None:
+    """Tell the server's clock on every HTTP answer, errors included (rule V1): a device
+    corrects its own clock by it before stamping what it records."""
+    if message["type"] == "http.response.start":
+        MutableScopeHeaders.from_message(message)[SERVER_TIME_HEADER] = iso(utc_now())
+
+
 def _provide(value: object) -> Provide:
     def provider() -> object:
         return value
@@ -185,7 +193,7 @@ def create_app(settings: Settings | None = None, repository: Repository | None =
             "transfers": _provide(services.transfers),
         },
         exception_handlers=EXCEPTION_HANDLERS,
-        before_send=[add_security_headers],
+        before_send=[add_security_headers, add_server_time],
         openapi_config=_openapi(),
         on_shutdown=[repository.close],
         request_max_body_size=settings.max_body_bytes,

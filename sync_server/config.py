@@ -79,6 +79,8 @@ class Settings:
     trusted_proxies: tuple[ProxyNetwork, ...] = ()
     # Break-glass (DOMAIN.md 7): how long a grant to read a case outside one's scope lasts.
     break_glass_minutes: int = 60
+    # Rule V1: how far past its receipt a pushed event time may be (device clocks drift).
+    clock_tolerance_seconds: int = 300
     # Alert thresholds (DOMAIN.md 5): the spec's defaults, or the rules table of a TOML file
     # (DOORSTEP_RULES_FILE: the app's flet.toml, so devices and server use the same values).
     rules: RuleSettings = field(default_factory=RuleSettings)
@@ -97,6 +99,8 @@ class Settings:
         self._check_signin_limits()
         if self.break_glass_minutes < 1:
             raise ConfigError("break_glass_minutes: must be at least 1")
+        if not 0 <= self.clock_tolerance_seconds <= 86400:
+            raise ConfigError("clock_tolerance_seconds: must be between 0 and 86400")
         if self.signin_key_file.resolve().parent == self.db_path.resolve().parent:
             raise ConfigError("signin_key_file: keep it outside the database's folder")
         if (self.tls_cert is None) != (self.tls_key is None):
@@ -219,6 +223,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         tls_key=_path(env, "TLS_KEY"),
         trusted_proxies=parse_trusted_proxies(_list(env, "TRUSTED_PROXIES")),
         break_glass_minutes=_int(env, "BREAK_GLASS_MINUTES", defaults.break_glass_minutes),
+        clock_tolerance_seconds=_int(
+            env, "CLOCK_TOLERANCE_SECONDS", defaults.clock_tolerance_seconds
+        ),
         rules=_rules(env, defaults.rules),
     )
 

@@ -15,6 +15,7 @@ from pydantic import ValidationError
 
 from mobile_app.errors import MobileError
 from mobile_app.services.alerts import DeviceAlertService
+from mobile_app.services.device_clock import corrected_clock
 from mobile_app.services.form_errors import form_error_text
 from mobile_app.services.records import NewRecord, RecordService
 from mobile_app.services.review import ReviewRefused, ReviewService
@@ -88,7 +89,7 @@ class DecisionService:
     ) -> None:
         self._store = store
         self._me = me
-        self._clock = clock
+        self._clock = corrected_clock(store, clock)  # V1: the server-corrected time
         self._rules = rules
 
     def pending(self, case_id: str | None = None) -> list[PendingDecision]:

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from mobile_app.diagnostics import log_failure
 from mobile_app.errors import StoreError
 from mobile_app.services.actions import ActionDraft
+from mobile_app.services.device_clock import corrected
 from mobile_app.services.scaling import ScaleDraft
 from mobile_app.store import DeviceStore
 from shared.clock import utc_now
@@ -118,9 +119,11 @@ class DraftService:
     def start(
         self, case_id: str, child_id: str, visit_type: VisitType, now: datetime | None = None
     ) -> VisitDraft:
-        """Begin a visit for a child and store its (empty) draft at once."""
+        """Begin a visit for a child and store its (empty) draft at once; it starts `now` on
+        the phone's clock, corrected by the server's (V1)."""
+        started_at = corrected(self._store, now or utc_now())
         draft = VisitDraft(
-            case_id=case_id, child_id=child_id, visit_type=visit_type, started_at=now or utc_now()
+            case_id=case_id, child_id=child_id, visit_type=visit_type, started_at=started_at
         )
         self.save(draft)
         return draft

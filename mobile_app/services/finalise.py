@@ -6,18 +6,23 @@ missing; otherwise it builds the Visit (with its safety scale and actions), the 
 answers and any new adult, stores them through VisitService (one transaction, queued for
 sync), and only then deletes the draft.
 
+Rule V1 (shared.rules.event_time) on the phone's clock corrected by the server's: a visit is
+late when it started more than 24 hours before it is finalised (the time of writing, whenever
+it syncs), and a visit whose start or end is in the future is not finalised.
+
 A draft that amends a finalised visit needs a reason instead of a late-entry reason, and is
 stored as a new version of that visit (and of its checklist answers, when they changed); the
 visit's chronology entry is left as it was, for its author to amend on its own.
 """
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from pydantic import ValidationError
 
 from mobile_app.errors import MobileError
 from mobile_app.services.actions import FOLLOW_UP_LINE, build_actions, follow_up_action
+from mobile_app.services.device_clock import corrected
 from mobile_app.services.drafts import DraftService, VisitDraft
 from mobile_app.services.records import RecordService
 from mobile_app.services.scaling import build_scaling, scale_warnings
@@ -38,10 +43,11 @@ from shared.models import (
     SignificantAdult,
     Visit,
 )
+from shared.rules.event_time import FUTURE_MESSAGE, LATE_ENTRY_MESSAGE, EventClock
+from shared.rules.event_time import is_late as written_late
 from shared.validation import field_errors
 from shared.vocabulary import ChecklistRating, NotSeenAloneReason, VisitAccess
 
-LATE_AFTER = timedelta(hours=24)
 REASON_MAX = 1000
 UNREADABLE_ANSWER = (
     "An answer on this visit could not be read: go back over the checklist and who was present."
@@ -59,12 +65,25 @@ class FinaliseResult:
 
 
 def is_late(draft: VisitDraft, now: datetime) -> bool:
-    """True when a new visit is being finalised more than 24 hours after it started (V1).
+    """True when a new visit is being finalised more than 24 hours after it started (V1);
+    `now` is the time of writing on the corrected clock.
 
     An amendment is never late: the visit was recorded when it was, and the amendment
     carries its own reason.
     """
-    return not draft.is_amendment and now - draft.started_at > LATE_AFTER
+    return not draft.is_amendment and written_late(draft.started_at, now)
+
+
+def is_late_on(store: DeviceStore, draft: VisitDraft, phone_time: datetime) -> bool:
+    """`is_late` at a time read from the phone's clock, corrected by the server's."""
+    return is_late(draft, corrected(store, phone_time))
+
+
+def _time_problems(draft: VisitDraft, now: datetime) -> list[str]:
+    """V1: a visit that has not happened yet is not finalised (start or end in the future)."""
+    latest = EventClock(now).latest
+    times = (draft.started_at, draft.ended_at)
+    return [FUTURE_MESSAGE] if any(t is not None and t > latest for t in times) else []
 
 
 def _amendment_problems(draft: VisitDraft) -> list[str]:
@@ -81,10 +100,9 @@ def _amendment_problems(draft: VisitDraft) -> list[str]:
 def visit_problems(draft: VisitDraft, child: Child, now: datetime) -> list[str]:
     """Return what stops this visit being finalised (rule V3 and friends), in plain words."""
     problems = [gap.text for gap in visit_gaps(draft, child)]
+    problems += _time_problems(draft, now)
     if is_late(draft, now) and not draft.late_entry_reason.strip():
-        problems.append(
-            "This visit started more than 24 hours ago: say why it is being recorded late."
-        )
+        problems.append(LATE_ENTRY_MESSAGE)
     return problems + _amendment_problems(draft)
 
 
@@ -200,7 +218,8 @@ class FinaliseService:
 
     def finalise(self, draft: VisitDraft, child: Child) -> FinaliseResult:
         """Finalise the draft, or say in plain words what is still missing."""
-        now = self._now or utc_now()
+        # V1: the time of writing, on the phone's clock corrected by the server's.
+        now = corrected(self._store, self._now or utc_now())
         problems = visit_problems(draft, child, now)
         if problems:
             return FinaliseResult(problems=problems)
@@ -219,7 +238,7 @@ class FinaliseService:
                 return FinaliseResult(problems=[str(exc)])
             entry_ids = tuple(amendments.entries_of(amended.visit.record_id))
             return FinaliseResult(finalised=amended, entry_ids=entry_ids)
-        records = RecordService(self._store)
+        records = RecordService(self._store, written_at=now)
         # One transaction: a crash can leave the draft or the finalised visit, never both
         # (both would finalise the same visit twice under new ids).
         with self._store.atomic():

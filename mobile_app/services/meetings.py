@@ -13,6 +13,7 @@ from datetime import datetime
 from pydantic import ValidationError
 
 from mobile_app.errors import MobileError
+from mobile_app.services.device_clock import corrected_clock
 from mobile_app.services.form_errors import form_error_text
 from mobile_app.services.records import NewRecord, RecordService
 from mobile_app.services.rule_records import current_records
@@ -65,7 +66,7 @@ class MeetingService:
     ) -> None:
         self._store = store
         self._me = me
-        self._clock = clock
+        self._clock = corrected_clock(store, clock)  # V1: the server-corrected time
 
     @property
     def can_record(self) -> bool:

@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from mobile_app.errors import MobileError
 from mobile_app.services.actions import parse_due
 from mobile_app.services.chronology import ChronologyService, TimelineFilter
+from mobile_app.services.device_clock import corrected_clock
 from mobile_app.services.form_errors import form_error_text
 from mobile_app.services.note_drafts import AnalysisForm, SupervisionForm
 from mobile_app.services.note_lines import NoteLine, child_notes
@@ -85,7 +86,7 @@ class NotesService:
     ) -> None:
         self._store = store
         self._me = me
-        self._clock = clock
+        self._clock = corrected_clock(store, clock)  # V1: the server-corrected time
 
     @property
     def can_analyse(self) -> bool:

@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, time
 from mobile_app.errors import NotSignedIn
 from mobile_app.services.account import AccountService
 from mobile_app.services.alerts import ChildAlerts, DeviceAlertService
+from mobile_app.services.device_clock import device_clock_warning
 from mobile_app.services.drafts import DraftService
 from mobile_app.services.records import RecordService
 from mobile_app.services.sync import LAST_SYNC_SETTING
@@ -72,6 +73,8 @@ class Overview:
     last_sync_at: datetime | None
     signed_in_as: str | None
     issues: int
+    # The phone's clock is wrong by more than the tolerance, in plain words (V1), else None.
+    clock_warning: str | None = None
 
     def child(self, child_id: str) -> ChildRow | None:
         """Return the caseload row of a child, if the child is on this device."""
@@ -179,6 +182,7 @@ def device_overview(
         last_sync_at=datetime.fromisoformat(last) if isinstance(last, str) else None,
         signed_in_as=who,
         issues=len(store.sync_issues.keys()),
+        clock_warning=device_clock_warning(store),
     )
 
 

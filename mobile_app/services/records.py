@@ -2,8 +2,10 @@
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from mobile_app.errors import StoreError
+from mobile_app.services.device_clock import corrected
 from mobile_app.store import DeviceStore, StoredVersion, SyncState, heads
 from shared.clock import utc_now
 from shared.ids import new_id
@@ -34,12 +36,18 @@ class CaseSummary:
 class RecordService:
     """Creates versions (sealed, queued for sync in one transaction) and reads records back."""
 
-    def __init__(self, store: DeviceStore) -> None:
+    def __init__(self, store: DeviceStore, written_at: datetime | None = None) -> None:
+        """Versions are stamped `written_at` (already corrected), else the corrected clock."""
         self._store = store
+        self._written_at = written_at
+
+    def _now(self) -> datetime:
+        # V1: the time of writing is on the phone's clock corrected by the server's.
+        return self._written_at or corrected(self._store, utc_now())
 
     def record(self, records: Sequence[NewRecord]) -> list[RecordVersion]:
         """Store first versions of new records and queue them, in this order, for sync."""
-        now = utc_now()
+        now = self._now()
         versions = [
             RecordVersion(
                 version_id=new_id(),
@@ -101,7 +109,7 @@ class RecordService:
             lifecycle=lifecycle,
             amend_reason=reason,
             case_id=base.case_id,
-            device_time=utc_now(),
+            device_time=self._now(),
             payload=payload,
         )
         self._save([version])

@@ -14,6 +14,7 @@ from datetime import datetime
 from pydantic import ValidationError
 
 from mobile_app.errors import MobileError
+from mobile_app.services.device_clock import corrected
 from mobile_app.services.form_errors import form_error_text
 from mobile_app.services.records import NewRecord, RecordService
 from mobile_app.services.review_order import QueueWeights, worker_words
@@ -292,7 +293,7 @@ class ReviewService:
                 comment=comment,
                 escalation_stage=stage,
                 reviewer_id=self._me.id,
-                decided_at=now,
+                decided_at=corrected(self._store, now),  # V1: on the server-corrected clock
             )
         except ValidationError as exc:
             raise ReviewRefused(form_error_text(exc)) from None

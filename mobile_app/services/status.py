@@ -4,6 +4,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from mobile_app.services.account import AccountService
+from mobile_app.services.device_clock import device_clock_warning
 from mobile_app.services.sync import LAST_SYNC_SETTING
 from mobile_app.store import DeviceStore, SyncState
 
@@ -19,6 +20,7 @@ class DeviceStatus:
     rejected: int
     cursor: int
     last_sync_at: str | None
+    clock_warning: str | None = None  # the phone's clock is wrong (V1), in plain words
 
     def as_dict(self) -> dict[str, Any]:
         """Return the status as plain values."""
@@ -38,4 +40,5 @@ def device_status(store: DeviceStore) -> DeviceStatus:
         rejected=states.count(SyncState.REJECTED),
         cursor=store.cursor.get(),
         last_sync_at=str(last) if last is not None else None,
+        clock_warning=device_clock_warning(store),
     )

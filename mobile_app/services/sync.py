@@ -31,6 +31,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from mobile_app.errors import ServerFault, ServerRefused, StoreError
+from mobile_app.services.device_clock import Clock, learn_offset
 from mobile_app.services.orphaned_drafts import discard_orphaned_drafts
 from mobile_app.store import DeviceStore, SyncState
 from mobile_app.sync_client import SyncClient
@@ -72,12 +73,22 @@ Progress = Callable[[str, int, int], None]
 class SyncService:
     """Runs one sync of this device against its server."""
 
-    def __init__(self, store: DeviceStore, client: SyncClient) -> None:
+    def __init__(self, store: DeviceStore, client: SyncClient, clock: Clock = utc_now) -> None:
         self._store = store
         self._client = client
+        self._clock = clock  # the phone's clock, corrected by the server's after each sync
 
     def sync(self, progress: Progress | None = None) -> SyncReport:
-        """Push the whole outbox, then pull to the end; returns what happened."""
+        """Push the whole outbox, then pull to the end; returns what happened.
+
+        Whatever happens, the server's clock told on the way is kept (device_clock, V1).
+        """
+        try:
+            return self._sync(progress)
+        finally:
+            learn_offset(self._store, self._client, self._clock)
+
+    def _sync(self, progress: Progress | None) -> SyncReport:
         report = SyncReport()
         try:
             self._push_all(report, progress)

@@ -62,6 +62,8 @@ def status_panel(state: AppState, now: datetime) -> ft.Control:
             ),
             note(last_sync_text(overview.last_sync_at, now), key="status.last_sync"),
         ]
+        if overview.clock_warning:
+            lines.append(note(overview.clock_warning, key="status.clock", strong=True))
         if overview.issues:
             lines.append(
                 note(

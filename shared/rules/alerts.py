@@ -12,7 +12,12 @@ from shared.rules.incident_alerts import (
 )
 from shared.rules.inputs import CaseRecords
 from shared.rules.model import Alert
-from shared.rules.people_alerts import a8_unidentified_adults, a9_move, f4_father
+from shared.rules.people_alerts import (
+    a8_unidentified_adults,
+    a8b_parent_checks,
+    a9_move,
+    f4_father,
+)
 from shared.rules.settings import RuleSettings
 from shared.rules.timescale_alerts import (
     a10_conference_timescales,
@@ -37,6 +42,7 @@ RULES: tuple[Rule, ...] = (
     a6_decision_required,
     a7_accumulating_neglect,
     a8_unidentified_adults,
+    a8b_parent_checks,
     a9_move,
     a10_conference_timescales,
     a11_hcp_contacts,

@@ -7,7 +7,7 @@ from pydantic import BaseModel, ConfigDict
 
 
 class AlertCode(StrEnum):
-    """The alerts of DOMAIN.md section 5, plus F4 for the father question (finding 4)."""
+    """The alerts of DOMAIN.md section 5, A8b (checks on a known parent) and F4 (finding 4)."""
 
     A1 = "A1"
     A2 = "A2"
@@ -17,6 +17,8 @@ class AlertCode(StrEnum):
     A6 = "A6"
     A7 = "A7"
     A8 = "A8"
+    # Agency checks outstanding on a known parent: lower than A8's new or unidentified adult.
+    A8B = "A8b"
     A9 = "A9"
     A10 = "A10"
     A11 = "A11"
@@ -53,6 +55,7 @@ AUDIENCES: dict[AlertCode, tuple[Audience, ...]] = {
     AlertCode.A6: (_A.WORKER, _A.SUPERVISOR),
     AlertCode.A7: (_A.WORKER, _A.SUPERVISOR),
     AlertCode.A8: (_A.WORKER,),
+    AlertCode.A8B: (_A.WORKER,),
     AlertCode.A9: (_A.WORKER, _A.LEAD_PRACTITIONER),
     AlertCode.A10: (_A.LEAD_PRACTITIONER, _A.MANAGER),
     AlertCode.A11: (_A.HEALTH_VISITOR,),

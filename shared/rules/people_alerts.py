@@ -1,13 +1,14 @@
-"""Alerts about the people around the child and where they live: A8 unidentified adults,
-A9 moves, and F4 the father or male carer not recorded or not seen (Child Q finding 4)."""
+"""Alerts about the people around the child and where they live: A8 new or unidentified
+adults, A8b agency checks outstanding on a known parent, A9 moves, and F4 the father or male
+carer not recorded or not seen (Child Q finding 4)."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from shared.rules.calendar import local_date
 from shared.rules.context import RuleContext
 from shared.rules.inputs import AdultRecord
 from shared.rules.model import Alert, AlertCode, Severity, make_alert, when
-from shared.vocabulary import EventType, Relationship
+from shared.vocabulary import EventType, ParentalResponsibility, Relationship
 
 MALE_CARERS = frozenset(
     {
@@ -17,6 +18,10 @@ MALE_CARERS = frozenset(
         Relationship.UNKNOWN_MALE,
     }
 )
+
+
+# A parent the family names: checks on them still matter, but they are not the stranger A8 is for.
+PARENTS = frozenset({Relationship.MOTHER, Relationship.BIRTH_FATHER, Relationship.STEP_PARENT})
 
 
 def _adults(ctx: RuleContext) -> list[AdultRecord]:
@@ -30,13 +35,22 @@ def _label(record: AdultRecord) -> str:
     return f"{adult.relationship.value.replace('_', ' ')} ({who})"
 
 
+def _is_known_parent(record: AdultRecord) -> bool:
+    adult = record.adult
+    parent = adult.relationship in PARENTS
+    return adult.name is not None and (
+        parent or adult.parental_responsibility == ParentalResponsibility.YES
+    )
+
+
 def a8_unidentified_adults(ctx: RuleContext) -> list[Alert]:
-    """A8: an adult not identified or not checked, or an unidentified person at the last visit."""
+    """A8: a new or unidentified adult not identified or not checked, or an unidentified
+    person at the last visit (a known parent's checks are A8b)."""
     out: list[Alert] = []
     for record in _adults(ctx):
         if record.adult.name is None:
             problem = "is not identified: find out who they are and"
-        elif record.agency_checks_done_on is None:
+        elif record.agency_checks_done_on is None and not _is_known_parent(record):
             problem = "has no agency checks recorded:"
         else:
             continue
@@ -66,6 +80,22 @@ def a8_unidentified_adults(ctx: RuleContext) -> list[Alert]:
                 )
             )
     return out
+
+
+def a8b_parent_checks(ctx: RuleContext) -> list[Alert]:
+    """A8b: a known parent has no agency checks recorded (lower than A8: they are known)."""
+    return [
+        make_alert(
+            AlertCode.A8B,
+            ctx.child_id,
+            Severity.DUE,
+            f"Agency checks are not yet recorded for {_label(record)}, a known parent: "
+            "complete them when you can.",
+            [record.record_id],
+        )
+        for record in _adults(ctx)
+        if record.agency_checks_done_on is None and _is_known_parent(record)
+    ]
 
 
 def a9_move(ctx: RuleContext) -> list[Alert]:
@@ -103,10 +133,31 @@ def a9_move(ctx: RuleContext) -> list[Alert]:
     return [make_alert(AlertCode.A9, ctx.child_id, severity, message, ids, due=due)]
 
 
+def _seen_at(ctx: RuleContext, record: AdultRecord) -> datetime | None:
+    """When the adult was last seen: their record's last_seen_at, or a visit they were at."""
+    at_visits = [
+        v.visit.start
+        for v in ctx.visits()
+        if any(p.person_id == record.record_id for p in v.visit.persons_present)
+    ]
+    times = [t for t in (record.adult.last_seen_at, *at_visits) if t is not None]
+    return max(times, default=None)
+
+
+def _father_not_known(ctx: RuleContext) -> bool:
+    """True when the latest visit answered the father question "not known, because ..."."""
+    visits = ctx.visits()
+    answer = visits[-1].visit.father_or_male_carer if visits else None
+    return answer is not None and not answer.adult_ids and bool(answer.not_known_reason)
+
+
 def f4_father(ctx: RuleContext) -> list[Alert]:
-    """F4: no father or male carer recorded, or none seen within the setting's days."""
+    """F4: no father or male carer recorded (nor said why not known at the latest visit), or
+    none seen within the setting's days (at a visit he was present at, or as last seen)."""
     men = [a for a in _adults(ctx) if a.adult.relationship in MALE_CARERS]
     if not men:
+        if _father_not_known(ctx):
+            return []
         return [
             make_alert(
                 AlertCode.F4,
@@ -117,7 +168,7 @@ def f4_father(ctx: RuleContext) -> list[Alert]:
             )
         ]
     cutoff = ctx.now - timedelta(days=ctx.settings.father_unseen_days)
-    unseen = [a for a in men if a.adult.last_seen_at is None or a.adult.last_seen_at < cutoff]
+    unseen = [a for a in men if (seen := _seen_at(ctx, a)) is None or seen < cutoff]
     if len(unseen) < len(men):
         return []
     return [

@@ -1,6 +1,7 @@
 """The services wired together over one repository: built once per app."""
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sync_server.config import Settings
 from sync_server.repository import Repository
@@ -49,7 +50,9 @@ class ServiceContainer:
             settings.password_hash_memory_kib, settings.password_hash_iterations
         )
         auth = AuthService(repository, hasher, audit, limits=SignInLimits.from_settings(settings))
-        sync = SyncService(repository, audit)
+        sync = SyncService(
+            repository, audit, clock_tolerance=timedelta(seconds=settings.clock_tolerance_seconds)
+        )
         chronology = ChronologyService(repository, audit)
         history = HistoryService(repository, audit)
         demo = DemoService(repository, auth, sync, audit)

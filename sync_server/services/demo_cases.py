@@ -12,6 +12,7 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from typing import cast
 
 from shared.ids import new_id
 from shared.models import (
@@ -25,10 +26,12 @@ from shared.models import (
     Meeting,
     PlanOutcome,
     PlanVisitRule,
+    RecordPayload,
     SignificantAdult,
 )
 from shared.models.people import Practitioner
 from shared.protocol import RecordVersion
+from shared.rules.event_time import event_times
 from shared.synthetic import fake_nhs_number, family_name, given_name, street_address
 from shared.vocabulary import (
     Agency,
@@ -121,7 +124,7 @@ class _CaseBuilder:
                 "version_id": new_id(),
                 "record_id": record_id,
                 "case_id": self.family_id,
-                "device_time": self.now,
+                "device_time": self._written_at(payload),
                 "payload": payload,
             }
         )
@@ -129,6 +132,13 @@ class _CaseBuilder:
         if by is not None:
             self.pushed_by[version.version_id] = by
         return record_id
+
+    def _written_at(self, payload: object) -> datetime:
+        """When the demo's practitioner wrote the record: at its latest event, as one does in
+        the field (V1: written then, it needs no late-entry reason), never after now."""
+        held = cast(RecordPayload, payload)  # every payload the demo adds is a record
+        times = [t for _, t in event_times(held) if isinstance(t, datetime)]
+        return min(max(times, default=self.now), self.now)
 
     def family(self, flags: Sequence[ThinkFamilyFlag]) -> None:
         """Add the family record; its record id is the case id."""

@@ -7,12 +7,17 @@ Withdrawing a record or marking it entered in error is an ordinary version. An e
 is changed (amended, withdrawn, marked in error, resolved) only by who made its first version:
 the authors of the records a batch edits are looked up once per batch. A version id is stored
 once: an identical resubmission is a duplicate, a different one is refused.
+
+Rule V1 (shared.rules.event_time): a current version whose event time is later than its
+receipt plus the clock tolerance is refused naming the field, and a record's first version
+written more than 24 hours after its event needs a late-entry reason. Taking a record back
+(withdrawn, entered in error) is never refused for its times: a wrong time is a reason to.
 """
 
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC
+from datetime import UTC, datetime
 
 from shared.models import (
     AnalysisNote,
@@ -25,6 +30,7 @@ from shared.models import (
 from shared.models.link import SameEventLink
 from shared.models.review import ReviewDecision
 from shared.protocol import ItemStatus, RecordVersion
+from shared.rules.event_time import EventClock
 from sync_server.repository import (
     ChronologyIndexRow,
     IngestBatch,
@@ -43,6 +49,7 @@ from sync_server.services.push_rules import (
     approver_of,
     check_authorship,
     check_chair_approval,
+    check_event_times,
     check_permission,
     check_plan_holder,
     child_refs,
@@ -296,8 +303,9 @@ def _look_up(batch: IngestBatch, versions: Sequence[RecordVersion], reader: View
 class _BatchIngest:
     """One batch's decisions: rows to insert and, per item, its answer (in push order)."""
 
-    def __init__(self, known: _Known, pusher: Pusher, recorded_at: str) -> None:
+    def __init__(self, known: _Known, pusher: Pusher, recorded_at: str, clock: EventClock) -> None:
         self.known, self.pusher, self.recorded_at = known, pusher, recorded_at
+        self.clock = clock
         self.agency = pusher.practitioner.agency.value
         self.rows: list[NewVersion] = []
         self.index_rows: list[ChronologyIndexRow] = []
@@ -323,6 +331,7 @@ class _BatchIngest:
                 self._duplicate(item.version_id, stored, content_hash)
                 return
             check_permission(item, self.pusher)
+            check_event_times(item, self.clock)
             replaced = _check_lineage(item, known, self.reader)
             check_authorship(item, known.original_authors.get(item.record_id), self.pusher)
             if item.payload.record_type in HELD_TYPES:
@@ -449,11 +458,16 @@ def ingest(
     pusher: Pusher,
     items: Sequence[RecordVersion | Outcome],
     recorded_at: str,
+    clock: EventClock | None = None,
 ) -> list[Outcome]:
-    """Apply the ingest rules to items in order, store what passes, and answer each item."""
+    """Apply the ingest rules to items in order, store what passes, and answer each item.
+
+    `clock` is the receipt time with the clock tolerance (default: recorded_at, 5 minutes).
+    """
     versions = [item for item in items if isinstance(item, RecordVersion)]
     reader = viewer(pusher.practitioner)
-    decisions = _BatchIngest(_look_up(batch, versions, reader), pusher, recorded_at)
+    clock = clock or EventClock(datetime.fromisoformat(recorded_at))
+    decisions = _BatchIngest(_look_up(batch, versions, reader), pusher, recorded_at, clock)
     for item in items:
         if isinstance(item, Outcome):  # refused while decoding
             decisions.answers.append(item)

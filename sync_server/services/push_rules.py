@@ -5,7 +5,8 @@ A record a practitioner signs (author, assessor, decision maker, reviewer) must 
 with their own id when they make it: nobody records in another person's name. A plan and its
 outcomes are changed only by the plan's lead practitioner or a conference chair of the case,
 and a meeting's chair approval must name a conference chair of the case (the ingest looks up
-plans and practitioners once per batch).
+plans and practitioners once per batch). Rule V1's times are checked against the receipt
+(shared.rules.event_time).
 """
 
 from dataclasses import dataclass
@@ -27,6 +28,12 @@ from shared.models import (
 )
 from shared.models.review import SupervisionNote
 from shared.protocol import RecordVersion
+from shared.rules.event_time import (
+    FUTURE_MESSAGE,
+    LATE_ENTRY_MESSAGE,
+    EventClock,
+    needs_late_reason,
+)
 from shared.vocabulary import Lifecycle, Role
 from sync_server.services.scope import NO_CASE_ROLES, PARTNER_OWN_TYPES
 
@@ -202,6 +209,28 @@ def check_permission(version: RecordVersion, pusher: Pusher) -> None:
         raise Refusal(
             "payload.countersigned_by", "only a supervisor countersigns, in their own name"
         )
+
+
+def check_event_times(version: RecordVersion, clock: EventClock) -> None:
+    """Refuse a version with an event time in the future of the receipt, or a late first
+    version without its reason (V1).
+
+    The time of writing is the version's device time, but never later than its receipt: a
+    fast clock on a device from before clock correction must not make a prompt entry late.
+
+    Raises:
+        Refusal: naming the event-time field, or payload.late_entry_reason.
+    """
+    if version.lifecycle != Lifecycle.CURRENT:
+        return
+    payload = version.payload
+    future = clock.future_field(payload)
+    if future is not None:
+        raise Refusal(f"payload.{future}", FUTURE_MESSAGE)
+    if version.replaces_version_id is None:
+        written_at = min(version.device_time, clock.now)
+        if needs_late_reason(payload, written_at):
+            raise Refusal("payload.late_entry_reason", LATE_ENTRY_MESSAGE)
 
 
 # A plan's current case and the leads its head versions name; a practitioner's role and cases.

@@ -6,11 +6,12 @@ one transaction; pull splices the stored version JSON into the page without re-p
 
 import json
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from shared.clock import iso, utc_now
 from shared.models import Practitioner
 from shared.protocol import MAX_PULL_LIMIT, PushItemResult, RecordVersion
+from shared.rules.event_time import DEFAULT_CLOCK_TOLERANCE, EventClock
 from sync_server.errors import ValidationFailed
 from sync_server.repository import Repository
 from sync_server.services.audit import AuditAction, AuditTrail
@@ -40,10 +41,13 @@ class SyncService:
         repository: Repository,
         audit: AuditTrail,
         clock: Callable[[], datetime] = utc_now,
+        clock_tolerance: timedelta = DEFAULT_CLOCK_TOLERANCE,
     ) -> None:
         self._repository = repository
         self._audit = audit
         self._clock = clock
+        # V1: how far past the receipt an event time may be (devices' clocks drift).
+        self._tolerance = clock_tolerance
 
     def push_json(self, session: Session, body: bytes) -> bytes:
         """Take a PushRequest body; return the PushResponse JSON, one result per item.
@@ -74,7 +78,8 @@ class SyncService:
         with self._repository.ingest() as batch:
             cases, team = push_scope(self._repository, practitioner)
             pusher = Pusher(practitioner, device_id, cases, team)
-            results = ingest(batch, pusher, items, iso(self._clock()))
+            now = self._clock()
+            results = ingest(batch, pusher, items, iso(now), EventClock(now, self._tolerance))
             self._audit.record(
                 AuditAction.SYNC_PUSH, practitioner_id, device_id, subject_type="batch", batch=batch
             )

@@ -1,6 +1,7 @@
 """Fixtures: a server app over a fresh SQLite file with the demo data, and signed-in clients."""
 
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -58,3 +59,10 @@ async def sw(client: AsyncTestClient[Any]) -> dict[str, str]:
 async def hv(client: AsyncTestClient[Any]) -> dict[str, str]:
     """Authorization header of demo-hv (health visitor, families 1-2)."""
     return await sign_in(client, "demo-hv")
+
+
+@pytest.fixture
+def push_clock_in_2032(services: ServiceContainer, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Receive pushes on 1 Jan 2032: tests whose entries sort after the demo's date them in
+    2031, which V1 would otherwise refuse as being in the future."""
+    monkeypatch.setattr(services.sync, "_clock", lambda: datetime(2032, 1, 1, tzinfo=UTC))

@@ -67,9 +67,16 @@ def version(
         "lifecycle": lifecycle,
         "amend_reason": reason,
         "case_id": case_id,
-        "device_time": (BASE_TIME + timedelta(days=1)).isoformat(),
+        "device_time": _written_at(payload),
         "payload": payload,
     }
+
+
+def _written_at(payload: dict[str, Any]) -> str:
+    """When the record was written: at its event for an entry or a visit (V1: not late, so no
+    late-entry reason), else a day after BASE_TIME."""
+    event = payload.get("start") or payload.get("event_datetime")
+    return str(event) if event else (BASE_TIME + timedelta(days=1)).isoformat()
 
 
 def entry(

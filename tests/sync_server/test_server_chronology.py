@@ -159,6 +159,7 @@ async def test_every_read_is_audited_with_the_child_id(
     assert all(e.device_id for e in events)
 
 
+@pytest.mark.usefixtures("push_clock_in_2032")
 async def test_same_instant_orders_exact_then_date_only_then_approx(
     client: AsyncTestClient[Any], sw: Headers, fam: Any, sw_id: str
 ) -> None:

@@ -9,6 +9,8 @@ from litestar.testing import AsyncTestClient
 from sync_server.services import DemoSeed
 from tests.sync_server.server_builders import entry_payload, push, version
 
+pytestmark = pytest.mark.usefixtures("push_clock_in_2032")
+
 Headers = dict[str, str]
 
 # Events in 2031, far from the demo's seeded entries (dated back from today).

@@ -2,8 +2,9 @@
 
 North Oxon (north-sup over north-sw1 and north-sw2):
 - child A (north-sw1): statutory visits on 1 and 15 May, neither seen alone, so the visit due
-  by 29 May is overdue on 10 June; no father or male carer recorded; an injury on 8 June with
-  no decision; an escalation raised 2 June and not resolved; an ICPC whose minutes went late.
+  by 29 May is overdue on 10 June; no father or male carer recorded (the visits name one whose
+  record was never added, so no "not known, because" answer settles F4); an injury on 8 June
+  with no decision; an escalation raised 2 June and not resolved; an ICPC whose minutes went late.
 - child B (north-sw2): seen alone on 25 May and 5 June, father recorded, an injury on 8 June
   decided "no action" (counts once a supervisor countersigns it), an RCPC sent on time.
 South Oxon's child (south-sw) has no father recorded either, and must not show in North.
@@ -16,6 +17,7 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from shared.clock import iso
+from shared.ids import new_id
 from sync_server.services import ServiceContainer
 from sync_server.services.audit import AuditAction
 from tests.sync_server import test_server_review as review
@@ -57,6 +59,10 @@ def escalation_item(case: Case, raised_by: str, raised_at: datetime) -> Item:
     return at(raised_at, version(case.case_id, payload))
 
 
+# A father named at a visit whose significant-adult record nobody added.
+UNRECORDED = {"adult_ids": [new_id()]}
+
+
 def father_item(case: Case) -> Item:
     payload = {
         "record_type": "significant_adult",
@@ -83,8 +89,8 @@ async def scenario(client: AsyncTestClient[Any], team: Team, clock: Clock) -> Sc
     made = Scenario()
     injury_a, injury_b = incident(a, day(6, 8)), incident(b, day(6, 8))
     made.items = {
-        "visit_a1": visit_item(team.a, sw1, day(5, 1), alone=False),
-        "visit_a2": visit_item(team.a, sw1, day(5, 15), alone=False),
+        "visit_a1": visit_item(team.a, sw1, day(5, 1), alone=False, father=UNRECORDED),
+        "visit_a2": visit_item(team.a, sw1, day(5, 15), alone=False, father=UNRECORDED),
         "injury_a": injury_a,
         "escalation_a": escalation_item(team.a, sw1, day(6, 2)),
         "icpc_a": conference(

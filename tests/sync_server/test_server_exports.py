@@ -30,6 +30,8 @@ from tests.sync_server.server_builders import (
     version,
 )
 
+pytestmark = pytest.mark.usefixtures("push_clock_in_2032")
+
 ROOT = Path(__file__).resolve().parents[2]
 Headers = dict[str, str]
 RNG = random.Random(55)

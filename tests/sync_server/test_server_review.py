@@ -137,9 +137,16 @@ def plan_item(case: Case, lead_id: str, icpc: date, every_days: int = 14) -> Ite
 
 
 def visit_item(
-    case: Case, worker_id: str, start: datetime, *, alone: bool = True, kind: str = "statutory_CP"
+    case: Case,
+    worker_id: str,
+    start: datetime,
+    *,
+    alone: bool = True,
+    kind: str = "statutory_CP",
+    father: dict[str, Any] | None = None,
 ) -> Item:
-    """Return a finalised visit to the case's child starting at `start`."""
+    """Return a finalised visit to the case's child starting at `start` (the father question
+    answered "not known, because", unless `father` gives another answer)."""
     payload = {
         "record_type": "visit",
         "child_ids": [case.child_id],
@@ -151,7 +158,7 @@ def visit_item(
         "seen_alone": alone,
         "not_seen_alone_reason": None if alone else "parent_refused",
         "bedroom_seen": True,
-        "father_or_male_carer": {"not_known_reason": "Mother declined to say."},
+        "father_or_male_carer": father or {"not_known_reason": "Mother declined to say."},
     }
     return {**version(case.case_id, payload), "device_time": start.isoformat()}
 
@@ -402,6 +409,7 @@ async def test_nobody_countersigns_a_version_they_made(
     client: AsyncTestClient[Any], team: Team, clock: Clock
 ) -> None:
     sup_id = team.id("north-sup")
+    clock.now = NOW  # the review is made now, not in the future
     own = entry(team.a.case_id, sup_id, [team.a.child_id], author_role="supervisor")
     results = await push(
         client, team.headers["north-sup"], [own, review_item(own, sup_id, "countersign", NOW)]

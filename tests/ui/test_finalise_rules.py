@@ -79,7 +79,7 @@ RULES = [
     (
         "late",
         {"started_at": utc_now() - timedelta(hours=25)},
-        "This visit started more than 24 hours ago: say why it is being recorded late.",
+        "This was written more than 24 hours after it happened: say why it is being recorded late.",
     ),
 ]
 

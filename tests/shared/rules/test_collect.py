@@ -16,7 +16,7 @@ from shared.models.analysis import AnalysisNote
 from shared.models.review import ReviewAction, ReviewDecision
 from shared.rules import AlertCode, VisitProgress
 from shared.rules.collect import CaseInputs, children
-from shared.vocabulary import VisitType
+from shared.vocabulary import Relationship, VisitType
 from tests.shared import safeguarding_records as rec
 from tests.shared.rules.builders import adult, alerts_of, child, entry, visit
 
@@ -154,7 +154,8 @@ def test_two_heads_of_one_child_give_the_same_one_whatever_the_order() -> None:
 
 
 def test_the_adults_latest_agency_checks_reach_the_rules_and_quieten_a8() -> None:
-    unchecked = _named(adult(checked=None).adult, rec.CHILD)
+    # Not a parent: A8 is for new adults (a known parent's checks are A8b).
+    unchecked = _named(adult(Relationship.MOTHER_PARTNER, checked=None).adult, rec.CHILD)
     checks = (
         AgencyCheck(done_on=date(2026, 3, 2), result="Police: one caution in 2019."),
         AgencyCheck(done_on=date(2026, 1, 5), result="Probation: not known."),

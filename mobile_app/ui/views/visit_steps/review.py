@@ -5,7 +5,7 @@ from functools import partial
 
 import flet as ft
 
-from mobile_app.services.finalise import is_late, visit_warnings
+from mobile_app.services.finalise import is_late_on, visit_warnings
 from mobile_app.services.visit_gaps import visit_gaps
 from mobile_app.services.visit_readback import readback
 from mobile_app.ui.controls import (
@@ -103,7 +103,7 @@ def review_step(visit: VisitScreen, flows: Flows) -> ft.Control:
                 helper="Required. It is kept with the visit's history.",
             )
         )
-    if is_late(draft, app.config.clock()):
+    if is_late_on(app.store, draft, app.config.clock()):
         rows.append(
             text_field(
                 "Why is this visit being recorded more than 24 hours later?",
