@@ -69,21 +69,39 @@ def button(text: str, key: str, on_click: Handler, *, primary: bool = False) -> 
 
 
 def number_button(
-    text: str, key: str, label: str, on_click: Handler, *, selected: bool = False
+    number: int,
+    key: str,
+    label: str,
+    on_click: Handler,
+    *,
+    done: bool = False,
+    selected: bool = False,
 ) -> ft.Control:
-    """A short numbered button (a step, an area) announced by its full name, 48 px to touch."""
+    """A numbered button (a step, an area) announced by its full name, 48 px to touch; a
+    tick icon once done (an icon: a tick character has no glyph in the offline web font)."""
+    content: ft.Control | str = (
+        ft.Row(
+            [ft.Text(str(number)), ft.Icon(ft.Icons.CHECK, size=16)],
+            spacing=2,
+            tight=True,
+            wrap=True,
+        )
+        if done
+        else str(number)
+    )
     return ft.Semantics(
         label=label,
         button=True,
         container=True,
         exclude_semantics=True,
         content=ft.TextButton(
-            content=text,
+            content=content,
             key=key,
+            tooltip=label,
             on_click=on_click,
             style=ft.ButtonStyle(
                 bgcolor=ft.Colors.SECONDARY_CONTAINER if selected else None,
-                padding=ft.Padding.symmetric(vertical=14, horizontal=12),
+                padding=ft.Padding.symmetric(vertical=14, horizontal=10),
                 visual_density=ft.VisualDensity.STANDARD,
             ),
         ),

@@ -55,14 +55,14 @@ def _progress(visit: VisitScreen, flows: Flows) -> ft.Control:
     for i, name in enumerate(steps):
         title = STEP_SCREENS[name][0]
         done = i < step and name not in open_steps and name != "review"
-        text = f"{i + 1}✓" if done else str(i + 1)
         state = "this step" if i == step else ("complete" if done else "")
         dots.append(
             number_button(
-                text,
+                i + 1,
                 f"visit.goto.{i}",
                 f"Step {i + 1}: {title}{', ' + state if state else ''}",
                 flows.app.act(partial(flows.visits.go_step, i)),
+                done=done,
                 selected=i == step,
             )
         )

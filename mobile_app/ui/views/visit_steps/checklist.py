@@ -45,10 +45,11 @@ def _areas(visit: VisitScreen, flows: Flows) -> ft.Control:
         words += ", on screen" if i == visit.domain else ""
         chips.append(
             number_button(
-                f"{i + 1}✓" if done else str(i + 1),
+                i + 1,
                 f"check.area.{i}",
                 f"Area {i + 1}: {words}",
                 flows.app.act(partial(flows.visits.go_area, i)),
+                done=done,
                 selected=i == visit.domain,
             )
         )
