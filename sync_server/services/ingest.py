@@ -36,6 +36,7 @@ from sync_server.repository.interface import RestrictionRow, Viewer
 from sync_server.services.outcomes import Outcome, rejected
 from sync_server.services.push_rules import (
     HELD_TYPES,
+    NOT_ALLOCATED,
     PlanLeads,
     PractitionerCases,
     Pusher,
@@ -152,6 +153,18 @@ def _rivals(version_id: str, replaced: tuple[str, ...], known: _Known, record_id
         if other != version_id and other not in replaced
     }
     return sorted(rivals, key=known.replacer_order.__getitem__)
+
+
+def _first_sender(stored: KnownVersion | NewVersion, pusher: Pusher) -> bool:
+    """True when the pusher's device is the one that first sent this stored version."""
+    return stored.device_id == pusher.device_id and stored.author_id == pusher.practitioner.id
+
+
+def _check_reachable(stored: KnownVersion | NewVersion, pusher: Pusher) -> None:
+    """Refuse an id stored in a case the pusher cannot reach exactly as an unknown id in such a
+    case is refused: any other answer would tell them the id exists there."""
+    if stored.case_id not in pusher.cases | pusher.team_cases:
+        raise Refusal("case_id", NOT_ALLOCATED)
 
 
 def _check_children(version: RecordVersion, known: _Known) -> None:
@@ -319,10 +332,14 @@ class _BatchIngest:
             # A retry of a version already stored is acknowledged before any permission check:
             # the answer for its lost response may come after the case was re-allocated, and a
             # refusal then would make the practitioner record it a second time.
-            if stored is not None:
+            if stored is not None and _first_sender(stored, self.pusher):
                 self._duplicate(item.version_id, stored, content_hash)
                 return
             check_permission(item, self.pusher)
+            if stored is not None:
+                _check_reachable(stored, self.pusher)
+                self._duplicate(item.version_id, stored, content_hash)
+                return
             replaced = _check_lineage(item, known, self.reader)
             check_authorship(item, known.original_authors.get(item.record_id), self.pusher)
             if item.payload.record_type in HELD_TYPES:

@@ -5,8 +5,6 @@ even though the cursor is already past it."""
 from datetime import UTC, date, datetime
 from typing import Any, cast
 
-import pytest
-
 from mobile_app.errors import ServerFault
 from mobile_app.services.sync import SyncService
 from mobile_app.store import DeviceStore, SyncState
