@@ -160,11 +160,9 @@ def _first_sender(stored: KnownVersion | NewVersion, pusher: Pusher) -> bool:
     return stored.device_id == pusher.device_id and stored.author_id == pusher.practitioner.id
 
 
-def _check_reachable(stored: KnownVersion | NewVersion, pusher: Pusher) -> None:
-    """Refuse an id stored in a case the pusher cannot reach exactly as an unknown id in such a
-    case is refused: any other answer would tell them the id exists there."""
-    if stored.case_id not in pusher.cases | pusher.team_cases:
-        raise Refusal("case_id", NOT_ALLOCATED)
+def _reachable(stored: KnownVersion | NewVersion, pusher: Pusher) -> bool:
+    """True when the stored version's case is one the pusher may push to."""
+    return stored.case_id in pusher.cases or stored.case_id in pusher.team_cases
 
 
 def _check_children(version: RecordVersion, known: _Known) -> None:
@@ -332,14 +330,16 @@ class _BatchIngest:
             # A retry of a version already stored is acknowledged before any permission check:
             # the answer for its lost response may come after the case was re-allocated, and a
             # refusal then would make the practitioner record it a second time.
-            if stored is not None and _first_sender(stored, self.pusher):
+            # Anyone else learns that an id is taken only in a case they can reach: elsewhere
+            # it is answered exactly as an unknown id there (no existence oracle).
+            if stored is not None and (
+                _first_sender(stored, self.pusher) or _reachable(stored, self.pusher)
+            ):
                 self._duplicate(item.version_id, stored, content_hash)
                 return
             check_permission(item, self.pusher)
             if stored is not None:
-                _check_reachable(stored, self.pusher)
-                self._duplicate(item.version_id, stored, content_hash)
-                return
+                raise Refusal("case_id", NOT_ALLOCATED)
             replaced = _check_lineage(item, known, self.reader)
             check_authorship(item, known.original_authors.get(item.record_id), self.pusher)
             if item.payload.record_type in HELD_TYPES:
