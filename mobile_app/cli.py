@@ -23,10 +23,12 @@ from mobile_app.errors import (
     ServerUnreachable,
 )
 from mobile_app.services.account import AccountService
+from mobile_app.services.background_sync import set_aside_words
 from mobile_app.services.demo import record_demo_visits
 from mobile_app.services.lock import UnlockBackoff
 from mobile_app.services.records import RecordService
 from mobile_app.services.session import DeviceSession
+from mobile_app.services.set_aside import restore_server_copies, retry_held, set_aside_issues
 from mobile_app.services.status import device_status
 from mobile_app.services.sync import SyncService
 from mobile_app.services.visits import VisitService
@@ -98,7 +100,8 @@ def cmd_sync(args: argparse.Namespace) -> int:
     store = _unlock(args)
     try:
         with AccountService(store, pinned_transport(args.profile)).client() as client:
-            report = SyncService(store, client).sync()
+            hold_after = args.profile.push_tries_before_set_aside
+            report = SyncService(store, client, hold_after=hold_after).sync()
     except ServerUnreachable as exc:
         print(f"Offline: {exc}", file=sys.stderr)
         return 3
@@ -118,6 +121,14 @@ def cmd_sync(args: argparse.Namespace) -> int:
     )
     for version_id in report.rejected:
         print(f"  rejected: {version_id}", file=sys.stderr)
+    if words := set_aside_words(report).strip():
+        print(f"  {words}", file=sys.stderr)
+    for version_id in report.set_aside:
+        print(f"  set aside (could not be opened): {version_id}", file=sys.stderr)
+    for version_id in report.not_sent:
+        print(f"  not sent (server problem), tried again next sync: {version_id}", file=sys.stderr)
+    for version_id in report.held:
+        print(f"  set aside (server kept failing), see status: {version_id}", file=sys.stderr)
     for case_id in report.left_scope:
         print(f"  left your caseload (removed from this device): {case_id}", file=sys.stderr)
     for record_id in report.withdrawn:
@@ -132,41 +143,81 @@ def cmd_sync(args: argparse.Namespace) -> int:
     return 0
 
 
+def _set_aside(store: DeviceStore) -> list[dict[str, Any]]:
+    """What is set aside on this device, each with whether the server has a copy and what
+    to do (the sync screen's list)."""
+    return [
+        {
+            "version_id": issue.version_id,
+            "state": issue.status,
+            "title": issue.title,
+            "detail": issue.detail,
+            "what_to_do": issue.advice,
+        }
+        for issue in set_aside_issues(store)
+    ]
+
+
 def cmd_status(args: argparse.Namespace) -> int:
-    """Show who this device is signed in as and what waits to sync."""
+    """Show who this device is signed in as, what waits to sync and what is set aside."""
     store = _unlock(args)
     try:
         status = device_status(store).as_dict()
+        aside = _set_aside(store)
     finally:
         store.close()
-    print(
-        json.dumps(status, indent=2)
-        if args.json
-        else "\n".join(f"{k}: {v}" for k, v in status.items())
-    )
+    if args.json:
+        print(json.dumps({**status, "set_aside_records": aside}, indent=2))
+        return 0
+    print("\n".join(f"{k}: {v}" for k, v in status.items()))
+    for item in aside:
+        print(f"\n{item['title']}\n  {item['detail']}\n  What to do: {item['what_to_do']}")
     return 0
 
 
-def _listing(item: StoredVersion | RecordTampered) -> dict[str, Any]:
+def cmd_restore(args: argparse.Namespace) -> int:
+    """Fetch the server's copies of damaged records again at the next sync."""
+    store = _unlock(args)
+    try:
+        asked = restore_server_copies(store)
+    finally:
+        store.close()
+    print(f"{asked} damaged record(s) will be fetched from the server at the next sync.")
+    return 0
+
+
+def cmd_retry(args: argparse.Namespace) -> int:
+    """Send records the server kept failing on again at the next sync."""
+    store = _unlock(args)
+    try:
+        released = retry_held(store)
+    finally:
+        store.close()
+    print(f"{released} record(s) will be sent again at the next sync.")
+    return 0
+
+
+def _listing(item: StoredVersion | RecordTampered) -> dict[str, Any] | None:
     if isinstance(item, RecordTampered):
-        return {"version_id": item.version_id, "error": str(item)}
+        return None  # set aside as it was read: listed with the set-aside records
     return {"state": item.state.value, **item.version.model_dump(mode="json")}
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    """Print this device's records, decrypted."""
+    """Print this device's records, decrypted, then what is set aside and what to do."""
     store = _unlock(args)
     try:
-        listing = [_listing(item) for item in store.records.read_all(args.type)]
+        listing = [row for item in store.records.read_all(args.type) if (row := _listing(item))]
+        listing += _set_aside(store)
     finally:
         store.close()
     if args.json:
         print(json.dumps(listing, indent=2))
     else:
         for row in listing:
-            kind = row["payload"]["record_type"] if "payload" in row else "TAMPERED"
-            print(kind, row["version_id"], row.get("state", row.get("error")))
-    return 1 if any("error" in row for row in listing) else 0
+            kind = row["payload"]["record_type"] if "payload" in row else row["title"]
+            print(kind, row["version_id"], row["state"])
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -189,6 +240,8 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=None)
     add("sync", cmd_sync)
     add("status", cmd_status).add_argument("--json", action="store_true")
+    add("restore", cmd_restore)
+    add("retry", cmd_retry)
     listing = add("list", cmd_list)
     listing.add_argument("--json", action="store_true")
     listing.add_argument("--type", default=None, help="only this record type")

@@ -28,6 +28,9 @@ class AppProfile(BaseModel):
     offline_window_days: int = Field(ge=1, le=90)
     tls_pin: str = ""
     max_failed_unlocks: int = Field(default=10, ge=3, le=50)
+    # A record the server fails on (5xx) this many syncs running is set aside (held back)
+    # so the rest of the outbox goes on; the practitioner can try it again later.
+    push_tries_before_set_aside: int = Field(default=5, ge=2, le=50)
     # DOMAIN.md 8 forbids copying records out; a partnership may allow it for typed text.
     allow_copy: bool = False
     # The thresholds of alerts A1-A12 on this device ([doorstep.rules]); spec defaults.

@@ -62,14 +62,17 @@ class DeviceWiped(StoreError):
 
 
 class RecordTampered(StoreError):
-    """A stored record failed its integrity check and cannot be read."""
+    """A stored record cannot be opened (damaged or altered on this device); it is set aside."""
 
-    def __init__(self, version_id: str) -> None:
+    def __init__(self, version_id: str, reason: str = "failed its integrity check") -> None:
+        # Whether the server has a copy is not known here: the set-aside list says (see
+        # mobile_app.services.set_aside), so this message makes no claim about it.
         super().__init__(
-            f"Record version {version_id} failed its integrity check: it may have been altered "
-            "on this device. Other records are unaffected; the synced copy on the server is safe."
+            f"A record on this device {reason}: it may have been damaged or altered here. "
+            "It has been set aside, kept as it was; your other records are unaffected."
         )
         self.version_id = version_id
+        self.reason = reason
 
 
 class DecryptionFailed(MobileError):

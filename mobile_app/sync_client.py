@@ -5,6 +5,11 @@ server's reason (ServerRefused), a withdrawn device (DeviceRevoked), a server wh
 the pinned one (ServerNotTrusted), or a broken answer (ServerFault). Being offline is normal
 for this app, so callers treat ServerUnreachable as a state, not a crash.
 
+Dropped idle connections: the client lets an idle pooled connection go well before the server
+does (shared.connection); should a reused connection still turn out closed, an idempotent call
+(push, pull, reads) is sent once more on a fresh connection before anything is reported. A push
+is idempotent: a version the server already stored is answered `duplicate`.
+
 TLS pinning: with a pin, the pinned key is the trust anchor (a partnership may run its server
 on a private CA or a self-signed certificate). The check runs inside the TLS handshake, before
 httpx writes a single byte of the request, so a wrong server never sees a token or a record.
@@ -29,6 +34,7 @@ from mobile_app.errors import (
     ServerRefused,
     ServerUnreachable,
 )
+from shared.connection import CLIENT_KEEPALIVE_S
 from shared.device_wipe import WipeConfirmation, WipeConfirmed
 from shared.protocol import (
     ChronologyResponse,
@@ -47,6 +53,8 @@ _Answer = TypeVar("_Answer", bound=BaseModel)
 
 DEFAULT_TIMEOUT_S = 30.0
 REVOKED_CODE = "device_revoked"
+# What a request sent into a connection the server had already closed fails with.
+_STALE_CONNECTION = (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError)
 NOT_TRUSTED = (
     "The server did not prove it is your organisation's server (its key is not the pinned "
     "one), so nothing was sent. Your records are kept on this device; tell your IT team."
@@ -108,11 +116,19 @@ class SyncClient:
         transport: httpx.BaseTransport | None = None,
     ) -> None:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
+        # keepalive_expiry below the server's timeout_keep_alive: the client drops an idle
+        # connection before the server does, so it never sends into one the server closed.
+        limits = httpx.Limits(keepalive_expiry=CLIENT_KEEPALIVE_S)
         self._http = httpx.Client(
-            base_url=base_url.rstrip("/"), headers=headers, timeout=timeout_s, transport=transport
+            base_url=base_url.rstrip("/"),
+            headers=headers,
+            timeout=timeout_s,
+            transport=transport,
+            limits=limits,
         )
         # The server's clock from its latest answer, and time.monotonic() when it came (V1).
         self.server_clock: tuple[datetime, float] | None = None
+        self._pooled = False  # the last answer left its connection open for reuse
 
     def __enter__(self) -> "SyncClient":
         return self
@@ -127,7 +143,8 @@ class SyncClient:
     def login(self, username: str, password: str, device_name: str) -> LoginResponse:
         """Sign in; the server issues a token for this device."""
         body = LoginRequest(username=username, password=password, device_name=device_name)
-        return self._call("POST", "/auth/login", LoginResponse, content=body.model_dump_json())
+        body_json = body.model_dump_json()
+        return self._call("POST", "/auth/login", LoginResponse, content=body_json, retry=False)
 
     def push(self, request: PushRequest) -> PushResponse:
         """Push a batch of versions; returns one result per item."""
@@ -154,6 +171,7 @@ class SyncClient:
             f"/devices/{device_id}/wipe-confirmation",
             WipeConfirmed,
             content=lost.model_dump_json(),
+            retry=False,
         )
 
     def _call(
@@ -163,13 +181,22 @@ class SyncClient:
         answer: type[_Answer],
         content: str | None = None,
         params: dict[str, int] | None = None,
+        *,
+        retry: bool = True,
     ) -> _Answer:
         headers = {"Content-Type": "application/json"} if content is not None else None
         try:
-            response = self._http.request(
-                method, path, content=content, params=params, headers=headers
-            )
+            try:
+                response = self._send(method, path, content, params, headers)
+            except _STALE_CONNECTION:
+                if not (retry and self._pooled):
+                    raise
+                # A reused connection the server had closed: the pool has dropped it, so this
+                # goes on a fresh one. Only idempotent calls come here (see the module doc).
+                self._pooled = False
+                response = self._send(method, path, content, params, headers)
         except httpx.TransportError as exc:
+            self._pooled = False
             raise ServerUnreachable(
                 "The server could not be reached. Your records are kept and will sync later."
             ) from exc
@@ -189,6 +216,22 @@ class SyncClient:
             raise ServerFault(
                 "The server's answer could not be read. Your records are kept and will sync later."
             ) from exc
+
+    def _send(
+        self,
+        method: str,
+        path: str,
+        content: str | None,
+        params: dict[str, int] | None,
+        headers: dict[str, str] | None,
+    ) -> httpx.Response:
+        response = self._http.request(method, path, content=content, params=params, headers=headers)
+        closing = "close" in (
+            response.headers.get("connection", "").lower(),
+            response.request.headers.get("connection", "").lower(),
+        )
+        self._pooled = not closing
+        return response
 
 
 def _refusal(response: httpx.Response) -> ServerRefused | DeviceRevoked:

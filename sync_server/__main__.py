@@ -18,6 +18,7 @@ from pathlib import Path
 
 import uvicorn
 
+from shared.connection import SERVER_KEEPALIVE_S
 from sync_server.admin_cli import ADMIN_COMMANDS, admin_command
 from sync_server.app import create_app
 from sync_server.config import Settings, load_settings, parse_trusted_proxies
@@ -106,6 +107,9 @@ def main(argv: list[str] | None = None) -> int:
         log_level=settings.log_level,
         ssl_certfile=settings.tls_cert,
         ssl_keyfile=settings.tls_key,
+        # Longer than a device's keep-alive (shared.connection): the device always drops an
+        # idle connection first, so it never sends a push into one this side just closed.
+        timeout_keep_alive=SERVER_KEEPALIVE_S,
     )
     server = uvicorn.Server(config)
     # A push allocates models by the thousand and keeps them to the end of the request: let

@@ -22,7 +22,7 @@ from mobile_app.errors import (
 )
 from mobile_app.services.account import AccountService
 from mobile_app.services.session import DeviceSession
-from mobile_app.services.sync import Progress, SyncReport, SyncService
+from mobile_app.services.sync import DEFAULT_HOLD_AFTER, Progress, SyncReport, SyncService
 from mobile_app.services.wipe import WITHDRAWN
 from mobile_app.services.withdrawal import (
     CONFIRM_TIMEOUT_S,
@@ -55,6 +55,7 @@ def _done_message(report: SyncReport) -> str:
     if report.rejected:
         words.append(f"{len(report.rejected)} refused")
     message = "Sync finished: " + ", ".join(words) + "."
+    message += set_aside_words(report)
     if report.drafts_discarded:
         n = report.drafts_discarded
         message += (
@@ -62,6 +63,36 @@ def _done_message(report: SyncReport) -> str:
             f"see {'were' if n != 1 else 'was'} removed: you no longer have access to them."
         )
     return message
+
+
+def _plural(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def set_aside_words(report: SyncReport) -> str:
+    """What this sync set aside or could not send, in plain words ("" when nothing)."""
+    words = ""
+    if report.set_aside:
+        n = len(report.set_aside)
+        words += (
+            f" {_plural(n, 'record', 'records')} on this device could not be opened and "
+            f"{'was' if n == 1 else 'were'} set aside; everything else synced. See “Set aside "
+            "on this device” for whether the server has a copy and what to do."
+        )
+    if report.not_sent:
+        n = len(report.not_sent)
+        words += (
+            f" {_plural(n, 'record was', 'records were')} not sent: the server had a problem "
+            "with it. It is kept here and will be tried again at the next sync."
+        )
+    if report.held:
+        n = len(report.held)
+        words += (
+            f" {_plural(n, 'record', 'records')} set aside: the server failed on "
+            f"{'it' if n == 1 else 'them'} every time. Kept on this device; you can try "
+            "sending again later."
+        )
+    return words
 
 
 class BackgroundSync:
@@ -72,10 +103,12 @@ class BackgroundSync:
         device: DeviceSession,
         transport: httpx.BaseTransport | None = None,
         timeout_s: float = DEFAULT_TIMEOUT_S,
+        hold_after: int = DEFAULT_HOLD_AFTER,
     ) -> None:
         self._device = device
         self._transport = transport
         self._timeout_s = timeout_s
+        self._hold_after = hold_after
 
     def run(self, progress: Progress | None = None) -> SyncOutcome:
         """Sync once; never raises for the server's or the network's failures."""
@@ -116,7 +149,7 @@ class BackgroundSync:
             session.server_url, session.token, self._timeout_s, self._transport
         ) as client:
             try:
-                return SyncService(store, client).sync(progress)
+                return SyncService(store, client, hold_after=self._hold_after).sync(progress)
             except DeviceRevoked as exc:
                 raise _Withdrawn(note_withdrawal(store)) from exc
 

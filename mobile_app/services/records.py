@@ -4,7 +4,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from mobile_app.errors import StoreError
+from mobile_app.errors import RecordTampered, StoreError
 from mobile_app.services.device_clock import corrected
 from mobile_app.store import DeviceStore, StoredVersion, SyncState, heads
 from shared.clock import utc_now
@@ -121,12 +121,19 @@ class RecordService:
             self._store.outbox.enqueue(v.version_id for v in versions)
 
     def current(self, record_type: str) -> list[StoredVersion]:
-        """Return the current version(s) of every record of a type (all heads if in conflict)."""
-        return [
-            self._store.records.get(row.version_id)
-            for row in heads(self._store.records.rows())
-            if row.record_type == record_type
-        ]
+        """Return the current version(s) of every record of a type (all heads if in conflict).
+
+        A version that cannot be opened is set aside (and listed on the sync screen), not
+        allowed to stop the caseload, or recording a visit, for everything else.
+        """
+        out = []
+        for row in heads(self._store.records.rows()):
+            if row.record_type == record_type:
+                try:
+                    out.append(self._store.records.get(row.version_id))
+                except RecordTampered:
+                    continue
+        return out
 
     def caseload(self) -> list[CaseSummary]:
         """Return the families on this device, each with its children."""

@@ -5,7 +5,8 @@ and background work (sync, sign-in) opens its own connection with the same data 
 derivation (Argon2id) runs on any thread, so a spinner can turn while it works.
 
 Unlocking needs the passphrase and the store's device secret from the keystore. Wrong
-passphrases are counted in the keyring row; waits between tries grow (UnlockBackoff, on the
+passphrases are counted in the keystore beside that secret (store.unlock_counter), so a copy
+of the data folder does not reset the count; waits between tries grow (UnlockBackoff, on the
 injected clock), and the last allowed wrong one erases the device (services.wipe).
 """
 
@@ -30,13 +31,12 @@ from mobile_app.services.wipe import wipe_device
 from mobile_app.store import DeviceStore
 from mobile_app.store.database import database_exists, open_database
 from mobile_app.store.device_secret import DeviceSecretStore, file_secret_store
-from mobile_app.store.keyring import (
+from mobile_app.store.keyring import create_keyring, unlock_keyring
+from mobile_app.store.unlock_counter import (
     UnlockAttempts,
     clear_failed_unlocks,
-    create_keyring,
     record_failed_unlock,
     unlock_attempts,
-    unlock_keyring,
 )
 from shared.clock import utc_now
 
@@ -119,16 +119,17 @@ class DeviceSession:
         """
         db = open_database(self.data_dir)
         try:
-            self._refuse_while_waiting(unlock_attempts(db))
+            attempts = unlock_attempts(db, self.secrets)
+            self._refuse_while_waiting(attempts)
             # Counted before the slow derivation, cleared on success: a second tap or a kill
             # during Argon2id cannot skip the count.
-            failed = self._count_failure(db)
+            failed = self._count_failure(db, attempts)
             try:
                 key = unlock_keyring(db, passphrase, secrets=self.secrets)
             except WrongPassphrase:
                 pass
             else:
-                clear_failed_unlocks(db)
+                clear_failed_unlocks(db, self.secrets)
                 return key
         finally:
             db.close()
@@ -143,13 +144,22 @@ class DeviceSession:
         if seconds > 0:
             raise UnlockDelayed(
                 f"Too many wrong passphrases. Try again in {plain_wait(seconds)}. "
-                f"{self._tries_left_words(attempts.failed)}",
+                f"{self._tries_left_words(self._failed(attempts))}",
                 int(seconds) + 1,
             )
 
-    def _count_failure(self, db: Database) -> int:
-        wait = self._backoff.wait_after(unlock_attempts(db).failed + 1)
-        return record_failed_unlock(db, self._clock() + wait if wait else None)
+    def _failed(self, attempts: UnlockAttempts) -> int:
+        """The count to go by: a damaged count (a copy, or an edit) leaves one try, not ten."""
+        if attempts.damaged:
+            return max(attempts.failed, self._backoff.max_failed - 1)
+        return attempts.failed
+
+    def _count_failure(self, db: Database, attempts: UnlockAttempts) -> int:
+        failed = self._failed(attempts) + 1
+        wait = self._backoff.wait_after(failed)
+        return record_failed_unlock(
+            db, self.secrets, failed, self._clock() + wait if wait else None
+        )
 
     def _wrong_message(self, failed: int) -> str:
         words = [
@@ -171,7 +181,7 @@ class DeviceSession:
             return None
         db = open_database(self.data_dir)
         try:
-            attempts = unlock_attempts(db)
+            attempts = unlock_attempts(db, self.secrets)
         except NotInitialised:
             return None
         finally:
@@ -179,7 +189,8 @@ class DeviceSession:
         wait = 0.0
         if attempts.next_try_at is not None:
             wait = max((attempts.next_try_at - self._clock()).total_seconds(), 0.0)
-        return UnlockStatus(attempts.failed, self._backoff.tries_left(attempts.failed), wait)
+        failed = self._failed(attempts)
+        return UnlockStatus(failed, self._backoff.tries_left(failed), wait)
 
     def wipe(self, why: str) -> str:
         """Crypto-shred this device (any thread): keys, then data. Returns the message to show:

@@ -18,6 +18,8 @@ class DeviceStatus:
     pending: int
     conflicts: int
     rejected: int
+    set_aside: int  # damaged copies set aside and not yet restored
+    held_back: int  # not sent: the server kept failing on them
     cursor: int
     last_sync_at: str | None
     clock_warning: str | None = None  # the phone's clock is wrong (V1), in plain words
@@ -38,6 +40,8 @@ def device_status(store: DeviceStore) -> DeviceStatus:
         pending=store.outbox.count(),
         conflicts=states.count(SyncState.CONFLICT),
         rejected=states.count(SyncState.REJECTED),
+        set_aside=sum(not e.restored for e in store.records.quarantine.entries()),
+        held_back=len(store.outbox.held()),
         cursor=store.cursor.get(),
         last_sync_at=str(last) if last is not None else None,
         clock_warning=device_clock_warning(store),

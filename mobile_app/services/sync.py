@@ -25,20 +25,27 @@ report (see orphaned_drafts). When the server's read-rules generation differs fr
 stored here, everything the server holds is removed (except versions in conflict, whose prompt
 to resolve must stay) and the pull starts again from 0, so nothing read under older rules
 stays on the device.
+
+Never stuck: a version that cannot be opened is set aside (store.quarantine) and the rest is
+pushed. A batch the server fails on (5xx) is halved until the version it fails on is alone;
+the others go on, later versions of its record wait behind it, and once the pull shows the
+server is up it counts a try against that version: after `hold_after` tries it is held back
+until the practitioner asks to try it again (see services.set_aside).
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from mobile_app.errors import ServerFault, ServerRefused, StoreError
+from mobile_app.errors import RecordTampered, ServerFault, ServerRefused, StoreError
 from mobile_app.services.device_clock import Clock, learn_offset
 from mobile_app.services.orphaned_drafts import discard_orphaned_drafts
 from mobile_app.store import DeviceStore, SyncState
 from mobile_app.sync_client import SyncClient
 from shared.clock import iso, utc_now
-from shared.protocol import ItemStatus, PullResponse, PushItemResult, PushRequest
+from shared.protocol import ItemStatus, PullResponse, PushItemResult, PushRequest, RecordVersion
 
 PUSH_BATCH = 500
+DEFAULT_HOLD_AFTER = 5  # server failures (5xx) of one version before it is held back
 PULL_PAGE = 1000
 LAST_SYNC_SETTING = "last_sync_at"
 READ_RULES_SETTING = "read_rules_generation"
@@ -65,6 +72,22 @@ class SyncReport:
     withdrawn: list[str] = field(default_factory=list)  # records removed: hidden from the user
     read_rules_changed: bool = False  # the device dropped server copies and pulled again
     drafts_discarded: int = 0  # unfinished drafts of cases or records no longer held here
+    set_aside: list[str] = field(default_factory=list)  # damaged versions found and set aside
+    not_sent: list[str] = field(default_factory=list)  # the server failed on them: tried again
+    held: list[str] = field(default_factory=list)  # failed too often: held back until released
+
+
+@dataclass
+class _Failing:
+    """Versions the server failed on (5xx) when pushed alone in this sync."""
+
+    versions: list[str] = field(default_factory=list)
+    records: set[str] = field(default_factory=set)  # their later versions wait behind them
+    any_accepted: bool = False
+
+    def add(self, version: RecordVersion) -> None:
+        self.versions.append(version.version_id)
+        self.records.add(version.record_id)
 
 
 Progress = Callable[[str, int, int], None]
@@ -73,10 +96,18 @@ Progress = Callable[[str, int, int], None]
 class SyncService:
     """Runs one sync of this device against its server."""
 
-    def __init__(self, store: DeviceStore, client: SyncClient, clock: Clock = utc_now) -> None:
+    def __init__(
+        self,
+        store: DeviceStore,
+        client: SyncClient,
+        clock: Clock = utc_now,
+        *,
+        hold_after: int = DEFAULT_HOLD_AFTER,
+    ) -> None:
         self._store = store
         self._client = client
         self._clock = clock  # the phone's clock, corrected by the server's after each sync
+        self._hold_after = hold_after
 
     def sync(self, progress: Progress | None = None) -> SyncReport:
         """Push the whole outbox, then pull to the end; returns what happened.
@@ -90,27 +121,65 @@ class SyncService:
 
     def _sync(self, progress: Progress | None) -> SyncReport:
         report = SyncReport()
+        failing = _Failing()
         try:
-            self._push_all(report, progress)
+            self._push_all(report, progress, failing)
         except (ServerFault, ServerRefused):
             # The outbox is kept for the next sync, but one version the server cannot take
             # must not stop this device receiving everyone else's safeguarding updates.
             self._pull_all(report, progress)
             raise
         self._pull_all(report, progress)
+        # The pull worked, so the server is up: what failed alone is that version's problem.
+        for version_id in failing.versions:
+            held = self._store.outbox.count_server_failure(version_id, self._hold_after)
+            (report.held if held else report.not_sent).append(version_id)
         self._store.settings.put(LAST_SYNC_SETTING, iso(utc_now()))
         return report
 
-    def _push_all(self, report: SyncReport, progress: Progress | None) -> None:
+    def _push_all(self, report: SyncReport, progress: Progress | None, failing: _Failing) -> None:
         total = self._store.outbox.count()
-        while version_ids := self._store.outbox.peek(PUSH_BATCH):
-            versions = [self._store.records.get(v).version for v in version_ids]
-            answer = self._client.push(PushRequest(items=versions))
-            if [r.version_id for r in answer.results] != version_ids:
-                raise StoreError("The server answered for different records than were sent.")
-            self._settle(answer.results, report)
+        while version_ids := self._store.outbox.peek(PUSH_BATCH, failing.records):
+            versions = self._readable(version_ids, report)
+            if versions:
+                self._push(versions, report, failing)
             if progress:
                 progress("push", report.pushed, total)
+
+    def _readable(self, version_ids: list[str], report: SyncReport) -> list[RecordVersion]:
+        """Open the versions to push; a damaged one is set aside (and leaves the outbox)."""
+        versions = []
+        for version_id in version_ids:
+            try:
+                versions.append(self._store.records.get(version_id).version)
+            except RecordTampered:
+                report.set_aside.append(version_id)
+        return versions
+
+    def _push(self, versions: list[RecordVersion], report: SyncReport, failing: _Failing) -> None:
+        """Push a batch; on a server failure, halve it until the version it fails on is alone.
+
+        Two versions failing alone before any push went through means the server, not a
+        version, is at fault: that stops the push as before (nothing is counted against them).
+        """
+        try:
+            answer = self._client.push(PushRequest(items=versions))
+        except ServerFault:
+            if len(versions) == 1:
+                failing.add(versions[0])
+                if len(failing.versions) >= 2 and not failing.any_accepted:
+                    raise
+                return
+            middle = len(versions) // 2
+            self._push(versions[:middle], report, failing)
+            rest = [v for v in versions[middle:] if v.record_id not in failing.records]
+            if rest:
+                self._push(rest, report, failing)
+            return
+        failing.any_accepted = True
+        if [r.version_id for r in answer.results] != [v.version_id for v in versions]:
+            raise StoreError("The server answered for different records than were sent.")
+        self._settle(answer.results, report)
 
     def _settle(self, results: list[PushItemResult], report: SyncReport) -> None:
         with self._store.atomic():

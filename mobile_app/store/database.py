@@ -75,6 +75,21 @@ def m004_device_bound_key(db: Database) -> None:
     db.execute("ALTER TABLE keyring ADD COLUMN next_try_at TEXT")
 
 
+@migrations()
+def m005_never_stuck(db: Database) -> None:
+    """Set-aside versions (damaged rows moved out of the way, kept as they were) and, per
+    outbox item, how many pushes the server failed (5xx) and when it was held back."""
+    db.execute(
+        "CREATE TABLE quarantine (version_id TEXT PRIMARY KEY, record_id TEXT NOT NULL, "
+        "record_type TEXT NOT NULL, case_id TEXT NOT NULL, replaces_version_id TEXT, "
+        "also_replaces TEXT NOT NULL, state TEXT NOT NULL, server_seq INTEGER, "
+        "ciphertext BLOB NOT NULL, was_waiting INTEGER NOT NULL, issue_ciphertext BLOB, "
+        "reason TEXT NOT NULL, found_at TEXT NOT NULL, restore_asked_at TEXT)"
+    )
+    db.execute("ALTER TABLE outbox ADD COLUMN server_failures INTEGER NOT NULL DEFAULT 0")
+    db.execute("ALTER TABLE outbox ADD COLUMN held_at TEXT")
+
+
 def open_database(data_dir: Path) -> Database:
     """Open (creating if needed) the device database in data_dir and bring its schema up to date."""
     data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)

@@ -30,7 +30,16 @@ class DeviceSecretStore(Protocol):
         ...
 
     def destroy(self, store_id: str) -> None:
-        """Forget the store's secret for good (nothing happens when there is none)."""
+        """Forget the store's secret (and its unlock count) for good (nothing happens when
+        there is none)."""
+        ...
+
+    def get_counter(self, store_id: str) -> bytes | None:
+        """Return the store's sealed unlock count (see store.unlock_counter), or None."""
+        ...
+
+    def put_counter(self, store_id: str, sealed: bytes) -> None:
+        """Keep the store's sealed unlock count beside its secret, replacing the last one."""
         ...
 
 
@@ -50,6 +59,7 @@ class MemorySecretStore:
 
     def __init__(self) -> None:
         self._secrets: dict[str, bytes] = {}
+        self._counters: dict[str, bytes] = {}
 
     def get(self, store_id: str) -> bytes | None:
         """Return the store's secret, or None."""
@@ -63,8 +73,17 @@ class MemorySecretStore:
         return self._secrets[store_id]
 
     def destroy(self, store_id: str) -> None:
-        """Forget the store's secret."""
+        """Forget the store's secret and its unlock count."""
         self._secrets.pop(checked_store_id(store_id), None)
+        self._counters.pop(store_id, None)
+
+    def get_counter(self, store_id: str) -> bytes | None:
+        """Return the store's sealed unlock count, or None."""
+        return self._counters.get(checked_store_id(store_id))
+
+    def put_counter(self, store_id: str, sealed: bytes) -> None:
+        """Keep the store's sealed unlock count."""
+        self._counters[checked_store_id(store_id)] = sealed
 
 
 class FileSecretStore:
@@ -75,6 +94,32 @@ class FileSecretStore:
 
     def _path(self, store_id: str) -> Path:
         return self.directory / f"{checked_store_id(store_id)}.key"
+
+    def _counter_path(self, store_id: str) -> Path:
+        return self.directory / f"{checked_store_id(store_id)}.attempts"
+
+    def get_counter(self, store_id: str) -> bytes | None:
+        """Return the store's sealed unlock count, or None when there is no file for it."""
+        try:
+            return self._counter_path(store_id).read_bytes()
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            raise StoreError("The device keystore could not be read.") from exc
+
+    def put_counter(self, store_id: str, sealed: bytes) -> None:
+        """Replace the count's 0600 file at once (write beside it, then rename over it)."""
+        path = self._counter_path(store_id)
+        partial = path.with_suffix(".attempts-new")
+        try:
+            fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "wb") as out:
+                out.write(sealed)
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(partial, path)
+        except OSError as exc:
+            raise StoreError("The device keystore could not be written.") from exc
 
     def get(self, store_id: str) -> bytes | None:
         """Return the store's secret, or None when there is no file for it.
@@ -114,7 +159,8 @@ class FileSecretStore:
         return secret
 
     def destroy(self, store_id: str) -> None:
-        """Overwrite the secret's file with zeros, then delete it."""
+        """Overwrite the secret's file with zeros, then delete it (and the unlock count)."""
+        self._counter_path(store_id).unlink(missing_ok=True)
         path = self._path(store_id)
         try:
             with path.open("r+b") as out:

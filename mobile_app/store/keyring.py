@@ -4,14 +4,12 @@ The key that wraps the data key needs both the passphrase and this store's devic
 the keystore (key_version 2). Stores made before device secrets (key_version 1, passphrase only)
 are rewrapped under a device-bound key at their first successful unlock.
 
-The failed-unlock count and the next allowed try are kept in clear in the keyring row: they
-must be read before anything can be decrypted, and a copied folder gains nothing by editing
-them because it still lacks the device secret.
+The failed-unlock count and the next allowed try live in the keystore beside the device
+secret (store.unlock_counter), so a copy of the data folder does not reset them.
 """
 
 import os
 from dataclasses import dataclass
-from datetime import datetime
 
 from sqlite_utils import Database
 
@@ -32,6 +30,7 @@ from mobile_app.errors import (
     WrongPassphrase,
 )
 from mobile_app.store.device_secret import DeviceSecretStore
+from mobile_app.store.unlock_counter import clear_failed_unlocks
 from shared.ids import new_id
 
 MIN_PASSPHRASE_CHARS = 10
@@ -46,14 +45,6 @@ class _KeyringRow:
     kdf: KdfParams
     wrapped: bytes
     key_version: int
-
-
-@dataclass(frozen=True)
-class UnlockAttempts:
-    """Failed unlocks in a row, and the earliest time the next try is allowed."""
-
-    failed: int
-    next_try_at: datetime | None
 
 
 def create_keyring(
@@ -88,6 +79,7 @@ def create_keyring(
                     DEVICE_BOUND,
                 ],
             )
+        clear_failed_unlocks(db, secrets)  # the count starts in the keystore, at 0
     except BaseException:
         secrets.destroy(store_id)
         raise
@@ -153,35 +145,6 @@ def _bind_old_keyring(
             "UPDATE keyring SET wrapped_key = ?, key_version = ? WHERE id = 1",
             [wrapped, DEVICE_BOUND],
         )
-
-
-def unlock_attempts(db: Database) -> UnlockAttempts:
-    """Return the failed-unlock count and next allowed try.
-
-    Raises:
-        NotInitialised: the device has no keyring.
-    """
-    row = db.execute("SELECT failed_unlocks, next_try_at FROM keyring WHERE id = 1").fetchone()
-    if row is None:
-        raise NotInitialised(_NOT_SET_UP)
-    failed, next_try = row
-    return UnlockAttempts(failed, datetime.fromisoformat(next_try) if next_try else None)
-
-
-def record_failed_unlock(db: Database, next_try_at: datetime | None) -> int:
-    """Count one more failed unlock, note when the next try is allowed; return the count."""
-    with db.atomic():
-        db.execute(
-            "UPDATE keyring SET failed_unlocks = failed_unlocks + 1, next_try_at = ? WHERE id = 1",
-            [next_try_at.isoformat() if next_try_at else None],
-        )
-    return unlock_attempts(db).failed
-
-
-def clear_failed_unlocks(db: Database) -> None:
-    """A right passphrase: the count starts again."""
-    with db.atomic():
-        db.execute("UPDATE keyring SET failed_unlocks = 0, next_try_at = NULL WHERE id = 1")
 
 
 def destroy_keyring(db: Database, secrets: DeviceSecretStore) -> None:

@@ -5,12 +5,13 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Protocol, TypeVar
 
-from pydantic import TypeAdapter
+from pydantic import TypeAdapter, ValidationError
 from sqlite_utils import Database
 
 from mobile_app.crypto import record_aad
 from mobile_app.errors import DecryptionFailed, RecordTampered, StoreError
 from mobile_app.store.cipher import ContentCipher
+from mobile_app.store.quarantine import QuarantineStore
 from shared.protocol import PulledVersion, RecordVersion
 
 _STORED = TypeAdapter[PulledVersion | RecordVersion](PulledVersion | RecordVersion)
@@ -107,6 +108,7 @@ class RecordStore:
     def __init__(self, db: Database, cipher: ContentCipher) -> None:
         self._db = db
         self._cipher = cipher
+        self.quarantine = QuarantineStore(db)
 
     def _seal(self, version: RecordVersion) -> bytes:
         aad = record_aad(version.record_type, version.record_id, version.version_id)
@@ -213,7 +215,8 @@ class RecordStore:
             )
 
     def get(self, version_id: str) -> StoredVersion:
-        """Decrypt one version; raises RecordTampered if its row was altered."""
+        """Decrypt one version; raises RecordTampered if its row was altered (the row is then
+        set aside, see quarantine)."""
         row = self._db.execute(
             f"SELECT {_COLUMNS}, ciphertext FROM versions WHERE version_id = ?",
             [version_id],
@@ -223,13 +226,26 @@ class RecordStore:
         return self._open(row)
 
     def _open(self, row: tuple[Any, ...]) -> StoredVersion:
+        """Open a row; one that cannot be opened is set aside before RecordTampered is raised,
+        so it stops nothing else (listing, recording, sync) from then on."""
+        version_id = str(row[0])
+        try:
+            return self._decrypt(row)
+        except RecordTampered as err:
+            self.quarantine.set_aside(version_id, err.reason)
+            raise
+
+    def _decrypt(self, row: tuple[Any, ...]) -> StoredVersion:
         version_id, record_id, record_type, case_id, replaces, also, state, server_seq, sealed = row
         aad = record_aad(str(record_type), str(record_id), str(version_id))
         try:
             plaintext = self._cipher.decrypt(bytes(sealed), aad)
         except DecryptionFailed as exc:
-            raise RecordTampered(str(version_id)) from exc
-        version = _STORED.validate_json(plaintext)
+            raise RecordTampered(str(version_id), "failed its integrity check") from exc
+        try:
+            version = _STORED.validate_json(plaintext)
+        except ValidationError as exc:
+            raise RecordTampered(str(version_id), "could not be read") from exc
         # The clear columns drive heads, scope and listing: they must say what the sealed
         # version says, or someone has edited the file.
         if (
@@ -238,7 +254,7 @@ class RecordStore:
             or version.replaces_version_id != replaces
             or " ".join(version.also_replaces) != also
         ):
-            raise RecordTampered(str(version_id))
+            raise RecordTampered(str(version_id), "does not match its listing")
         return StoredVersion(version, SyncState(state), server_seq)
 
     def rows(

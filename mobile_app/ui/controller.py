@@ -35,6 +35,7 @@ from mobile_app.services.offline_window import OfflineWindow
 from mobile_app.services.overview import ChildRow, device_overview
 from mobile_app.services.passphrase import passphrase_strength
 from mobile_app.services.session import DeviceSession
+from mobile_app.services.set_aside import set_aside_issues
 from mobile_app.store import DeviceStore
 from mobile_app.ui.state import CASELOAD, SETUP, SIGN_IN, UNLOCK, AppState
 from shared.clock import utc_now
@@ -284,7 +285,8 @@ class AppController:
         """Re-read the caseload and sync figures from the store."""
         now = self.config.clock()
         overview = device_overview(self.store, now.date(), now=now, rules=self.config.profile.rules)
-        self.state.show_overview(overview, sync_issues(self.store))
+        issues = sync_issues(self.store) + set_aside_issues(self.store)
+        self.state.show_overview(overview, issues)
 
     def me(self) -> Practitioner:
         """The signed-in practitioner on this device."""

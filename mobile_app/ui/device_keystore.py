@@ -76,8 +76,22 @@ class PlatformSecretStore:
         return secret
 
     def destroy(self, store_id: str) -> None:
-        """Remove the store's secret from the keystore."""
+        """Remove the store's secret and its unlock count from the keystore."""
+        self._run(self._storage.remove(self._counter_key(store_id)))
         self._run(self._storage.remove(self._key(store_id)))
+
+    @staticmethod
+    def _counter_key(store_id: str) -> str:
+        return f"doorstep.unlock-attempts.{checked_store_id(store_id)}"
+
+    def get_counter(self, store_id: str) -> bytes | None:
+        """Return the store's sealed unlock count from the keystore, or None."""
+        value = self._run(self._storage.get(self._counter_key(store_id)))
+        return None if value is None else str(value).encode()
+
+    def put_counter(self, store_id: str, sealed: bytes) -> None:
+        """Keep the store's sealed unlock count in the keystore (it is JSON text)."""
+        self._run(self._storage.set(self._counter_key(store_id), sealed.decode()))
 
 
 def device_keystore(page: ft.Page, data_dir: Path) -> DeviceSecretStore:

@@ -5,6 +5,7 @@ import logging
 
 from mobile_app.diagnostics import log_failure
 from mobile_app.services.background_sync import BackgroundSync, SyncOutcome
+from mobile_app.services.set_aside import restore_server_copies, retry_held
 from mobile_app.ui.controller import AppController
 from mobile_app.ui.state import SIGN_IN
 
@@ -23,7 +24,11 @@ class SyncFlow:
     def __init__(self, app: AppController) -> None:
         self._app = app
         self._state = app.state
-        self._runner = BackgroundSync(app.device, transport=app.config.transport)
+        self._runner = BackgroundSync(
+            app.device,
+            transport=app.config.transport,
+            hold_after=app.config.profile.push_tries_before_set_aside,
+        )
 
     async def run(self, *, renewing: bool = False) -> SyncOutcome | None:
         """Sync now unless a sync is already running or the app is locked; returns the outcome.
@@ -59,6 +64,18 @@ class SyncFlow:
             if outcome.needs_sign_in:
                 self._state.go(SIGN_IN, outcome.message)
         return outcome
+
+    async def restore(self) -> None:
+        """Fetch the server's copies of damaged records again, with a sync now."""
+        restore_server_copies(self._app.store)
+        self._app.refresh()
+        await self.run()
+
+    async def retry(self) -> None:
+        """Send records the server kept failing on again, with a sync now."""
+        retry_held(self._app.store)
+        self._app.refresh()
+        await self.run()
 
     async def connectivity(self, online: bool) -> None:
         """The device's network changed: show it, and sync when it comes back."""

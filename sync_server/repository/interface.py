@@ -100,6 +100,7 @@ class KnownVersion(NamedTuple):
     content_hash: bytes
     server_seq: int
     author_id: str
+    device_id: str | None = None  # the device that first sent it
 
 
 class StoredVersion(NamedTuple):

@@ -110,7 +110,7 @@ class SqliteIngestBatch:
             return {}
         rows = self._conn.execute(
             "SELECT version_id, record_id, record_type, case_id, content_hash, server_seq,"
-            f" author_id FROM versions WHERE version_id IN {IDS}",
+            f" author_id, device_id FROM versions WHERE version_id IN {IDS}",
             (ids_json(version_ids),),
         )
         return {row[0]: KnownVersion(*row) for row in rows}

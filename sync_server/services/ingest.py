@@ -42,6 +42,7 @@ from sync_server.repository.interface import RestrictionRow, Viewer
 from sync_server.services.outcomes import Outcome, rejected
 from sync_server.services.push_rules import (
     HELD_TYPES,
+    NOT_ALLOCATED,
     PlanLeads,
     PractitionerCases,
     Pusher,
@@ -159,6 +160,16 @@ def _rivals(version_id: str, replaced: tuple[str, ...], known: _Known, record_id
         if other != version_id and other not in replaced
     }
     return sorted(rivals, key=known.replacer_order.__getitem__)
+
+
+def _first_sender(stored: KnownVersion | NewVersion, pusher: Pusher) -> bool:
+    """True when the pusher's device is the one that first sent this stored version."""
+    return stored.device_id == pusher.device_id and stored.author_id == pusher.practitioner.id
+
+
+def _reachable(stored: KnownVersion | NewVersion, pusher: Pusher) -> bool:
+    """True when the stored version's case is one the pusher may push to."""
+    return stored.case_id in pusher.cases or stored.case_id in pusher.team_cases
 
 
 def _check_children(version: RecordVersion, known: _Known) -> None:
@@ -327,10 +338,16 @@ class _BatchIngest:
             # A retry of a version already stored is acknowledged before any permission check:
             # the answer for its lost response may come after the case was re-allocated, and a
             # refusal then would make the practitioner record it a second time.
-            if stored is not None:
+            # Anyone else learns that an id is taken only in a case they can reach: elsewhere
+            # it is answered exactly as an unknown id there (no existence oracle).
+            if stored is not None and (
+                _first_sender(stored, self.pusher) or _reachable(stored, self.pusher)
+            ):
                 self._duplicate(item.version_id, stored, content_hash)
                 return
             check_permission(item, self.pusher)
+            if stored is not None:
+                raise Refusal("case_id", NOT_ALLOCATED)
             check_event_times(item, self.clock)
             replaced = _check_lineage(item, known, self.reader)
             check_authorship(item, known.original_authors.get(item.record_id), self.pusher)

@@ -181,6 +181,9 @@ def check_authorship(version: RecordVersion, original_author: str | None, pusher
         raise Refusal(*own)
 
 
+NOT_ALLOCATED = "this case is not allocated to you"
+
+
 def check_permission(version: RecordVersion, pusher: Pusher) -> None:
     """Refuse a version its pusher may not make.
 
@@ -193,7 +196,7 @@ def check_permission(version: RecordVersion, pusher: Pusher) -> None:
     supervising = record_type in _SUPERVISION_TYPES and version.case_id in pusher.team_cases
     outside = version.case_id not in pusher.cases and not supervising
     if outside or me.role in NO_CASE_ROLES:
-        raise Refusal("case_id", "this case is not allocated to you")
+        raise Refusal("case_id", NOT_ALLOCATED)
     if me.role == Role.PARTNER_CONTRIBUTOR and record_type not in _PARTNER_TYPES:
         raise Refusal("payload.record_type", "a partner agency may add chronology entries only")
     allowed = _CREATORS.get(record_type)

@@ -160,14 +160,17 @@ def test_the_file_keystore_keeps_a_private_file_outside_the_data_folder(
     keystore = tmp_path / "keystore"
     monkeypatch.setenv("DOORSTEP_KEYSTORE", str(keystore))
     DeviceStore.create(data_dir, PASSPHRASE, fast_kdf).close()
-    (key_file,) = keystore.iterdir()
+    count_file, key_file = sorted(keystore.iterdir())  # the unlock count, and the secret
     assert key_file.name == f"{_store_id(data_dir)}.key"
+    assert count_file.name == f"{_store_id(data_dir)}.attempts"
+    assert stat.S_IMODE(count_file.stat().st_mode) == 0o600
     assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
     assert stat.S_IMODE(keystore.stat().st_mode) == 0o700
     assert not list(data_dir.rglob("*.key"))
     DeviceStore.unlock(data_dir, PASSPHRASE).close()
     FileSecretStore(keystore).destroy(key_file.stem)
     assert not key_file.exists()
+    assert not count_file.exists()
     with pytest.raises(DeviceKeyMissing):
         DeviceStore.unlock(data_dir, PASSPHRASE)
 

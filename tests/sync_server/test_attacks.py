@@ -128,3 +128,38 @@ async def test_guessing_another_childs_ids_answers_like_an_unknown_id_and_is_aud
         if e.actor_id == hv2_id and e.action.endswith("_refused")
     }
     assert {fam.child_ids[0], fam.family_id, note["record_id"]} <= refused
+
+
+def _answer(result: dict[str, Any]) -> tuple[Any, ...]:
+    """Everything an answer tells the pusher, but the id it is about."""
+    return tuple(sorted((k, v) for k, v in result.items() if k != "version_id"))
+
+
+async def test_pushing_an_id_stored_in_a_case_out_of_reach_is_answered_as_an_unknown_id(
+    client: AsyncTestClient[Any], sw: Headers, hv: Headers, demo: DemoSeed, db_path: Path
+) -> None:
+    """Regression (existence oracle): a stored id in a case the pusher cannot reach was
+    answered "already used for a different version", an unknown id "not allocated to you"."""
+    fam3, sw_id = demo.cases[2], demo.practitioners["demo-sw"].id  # demo-hv has families 1-2
+    hv_id, fam1 = demo.practitioners["demo-hv"].id, demo.cases[0]
+    (stored,) = await push(
+        client, sw, [original := entry(fam3.family_id, sw_id, [fam3.child_ids[0]])]
+    )
+    before = stored_rows(db_path)
+
+    unknown = entry(fam3.family_id, hv_id, [fam3.child_ids[0]], summary="Probe.")
+    (unknown_answer,) = await push(client, hv, [unknown])
+    probes = [
+        {**unknown, "version_id": original["version_id"]},  # different content, same case
+        {**original},  # the very same content
+        # the id, but in a case the prober may use
+        {**entry(fam1.family_id, hv_id, [fam1.child_ids[0]]), "version_id": original["version_id"]},
+    ]
+    answers = [(await push(client, hv, [probe]))[0] for probe in probes]
+
+    assert unknown_answer["status"] == "rejected"
+    assert unknown_answer["message"] == "this case is not allocated to you"
+    assert [_answer(a) for a in answers] == [_answer(unknown_answer)] * len(probes)
+    assert stored_rows(db_path) == before
+    (retry,) = await push(client, sw, [original])  # the device that sent it: still acknowledged
+    assert (retry["status"], retry["server_seq"]) == ("duplicate", stored["server_seq"])

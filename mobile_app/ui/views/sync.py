@@ -3,6 +3,7 @@
 import flet as ft
 
 from mobile_app.services.issues import SyncIssue
+from mobile_app.services.set_aside import DAMAGED, HELD, RESTORE_ADVICE
 from mobile_app.ui.controls import (
     back_to_caseload,
     button,
@@ -50,8 +51,34 @@ def sync_view(state: AppState, flows: Flows) -> ft.View:
         ),
         heading("Needs your attention"),
     ]
-    if state.issues:
-        body += [_issue(i) for i in state.issues]
+    aside = [i for i in state.issues if i.status in (DAMAGED, HELD)]
+    issues = [i for i in state.issues if i not in aside]
+    if issues:
+        body += [_issue(i) for i in issues]
     else:
         body.append(note("No conflicts or refused records.", key="issues.none"))
+    if aside:
+        body += _set_aside(aside, flows)
     return screen("screen.sync", SYNC, "Sync", body)
+
+
+def _set_aside(aside: list[SyncIssue], flows: Flows) -> list[ft.Control]:
+    """Records set aside so sync could go on, each with what to do, and the two actions."""
+    app = flows.app
+    actions = []
+    if any(i.advice == RESTORE_ADVICE for i in aside):
+        actions.append(
+            button("Get the server's copies", "aside.restore", app.act(flows.sync.restore))
+        )
+    if any(i.status == HELD for i in aside):
+        actions.append(button("Try sending again", "aside.retry", app.act(flows.sync.retry)))
+    return [
+        heading("Set aside on this device"),
+        note(
+            "Sync went on without these records. Each says whether the server has a copy "
+            "and what to do.",
+            key="aside.intro",
+        ),
+        *[_issue(i) for i in aside],
+        *([buttons(*actions)] if actions else []),
+    ]
