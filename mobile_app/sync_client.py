@@ -49,6 +49,7 @@ from shared.protocol import (
 from shared.supervision.dashboard import TeamDashboardResponse
 
 _Answer = TypeVar("_Answer", bound=BaseModel)
+Params = dict[str, int] | httpx.QueryParams
 
 
 DEFAULT_TIMEOUT_S = 30.0
@@ -174,16 +175,43 @@ class SyncClient:
             retry=False,
         )
 
+    def pdf(self, path: str, params: list[tuple[str, str]] | None = None) -> bytes:
+        """Fetch a PDF the server makes (a chronology or a transfer pack; it audits each)."""
+        query = httpx.QueryParams(tuple(params or ()))
+        response = self._exchange("GET", path, None, query, retry=True)
+        if not response.content.startswith(b"%PDF-"):
+            raise ServerFault("The server's answer was not a PDF. Try again later.")
+        return response.content
+
     def _call(
         self,
         method: str,
         path: str,
         answer: type[_Answer],
         content: str | None = None,
-        params: dict[str, int] | None = None,
+        params: Params | None = None,
         *,
         retry: bool = True,
     ) -> _Answer:
+        response = self._exchange(method, path, content, params, retry=retry)
+        try:
+            return answer.model_validate_json(response.content)
+        except ValidationError as exc:
+            raise ServerFault(
+                "The server's answer could not be read. Your records are kept and will sync later."
+            ) from exc
+
+    def _exchange(
+        self,
+        method: str,
+        path: str,
+        content: str | None,
+        params: Params | None,
+        *,
+        retry: bool,
+    ) -> httpx.Response:
+        """Send one request (once more on a fresh connection where that is safe) and turn a
+        failure into the app's errors; returns a successful answer."""
         headers = {"Content-Type": "application/json"} if content is not None else None
         try:
             try:
@@ -210,19 +238,14 @@ class SyncClient:
             )
         if response.status_code >= 400:
             raise _refusal(response)
-        try:
-            return answer.model_validate_json(response.content)
-        except ValidationError as exc:
-            raise ServerFault(
-                "The server's answer could not be read. Your records are kept and will sync later."
-            ) from exc
+        return response
 
     def _send(
         self,
         method: str,
         path: str,
         content: str | None,
-        params: dict[str, int] | None,
+        params: Params | None,
         headers: dict[str, str] | None,
     ) -> httpx.Response:
         response = self._http.request(method, path, content=content, params=params, headers=headers)

@@ -32,6 +32,7 @@ from mobile_app.services.withdrawal import (
     confirm_wipe,
     note_withdrawal,
 )
+from mobile_app.services.wording import plural
 from mobile_app.store import DeviceStore
 from mobile_app.sync_client import DEFAULT_TIMEOUT_S, SyncClient
 
@@ -65,30 +66,26 @@ def _done_message(report: SyncReport) -> str:
     return message
 
 
-def _plural(n: int, one: str, many: str) -> str:
-    return f"{n} {one if n == 1 else many}"
-
-
 def set_aside_words(report: SyncReport) -> str:
     """What this sync set aside or could not send, in plain words ("" when nothing)."""
     words = ""
     if report.set_aside:
         n = len(report.set_aside)
         words += (
-            f" {_plural(n, 'record', 'records')} on this device could not be opened and "
+            f" {plural(n, 'record', 'records')} on this device could not be opened and "
             f"{'was' if n == 1 else 'were'} set aside; everything else synced. See “Set aside "
             "on this device” for whether the server has a copy and what to do."
         )
     if report.not_sent:
         n = len(report.not_sent)
         words += (
-            f" {_plural(n, 'record was', 'records were')} not sent: the server had a problem "
+            f" {plural(n, 'record was', 'records were')} not sent: the server had a problem "
             "with it. It is kept here and will be tried again at the next sync."
         )
     if report.held:
         n = len(report.held)
         words += (
-            f" {_plural(n, 'record', 'records')} set aside: the server failed on "
+            f" {plural(n, 'record', 'records')} set aside: the server failed on "
             f"{'it' if n == 1 else 'them'} every time. Kept on this device; you can try "
             "sending again later."
         )

@@ -95,6 +95,11 @@ LABELS: dict[str, str] = {
 }
 
 
+def plural(n: int, one: str, many: str) -> str:
+    """Say a count with the right word: "1 entry", "3 entries"."""
+    return f"{n} {one if n == 1 else many}"
+
+
 def label(code: str | StrEnum) -> str:
     """Return the plain-words label for a vocabulary code."""
     text = str(code)

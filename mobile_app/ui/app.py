@@ -14,6 +14,7 @@ from mobile_app.sync_client import pinned_transport
 from mobile_app.ui.controller import AppConfig
 from mobile_app.ui.controls import allow_copy
 from mobile_app.ui.device_keystore import device_keystore
+from mobile_app.ui.export_flow import share_sheet
 from mobile_app.ui.flows import Flows
 from mobile_app.ui.privacy import (
     BACKGROUND_LOCK,
@@ -152,6 +153,9 @@ def start(page: ft.Page, config: AppConfig, secrets: DeviceSecretStore | None = 
 
     # Kept on the flows: a service nobody references is unregistered after the next event.
     flows.connectivity = ft.Connectivity(on_change=on_connectivity)
+    sheet = ft.Share()
+    flows.share_service = sheet
+    flows.exports.share = share_sheet(sheet)
     page.on_app_lifecycle_state_change = on_lifecycle
     page.on_close = lambda _: flows.app.close()
     page.render_views(router, flows.state, flows, cover)

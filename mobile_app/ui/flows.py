@@ -11,6 +11,7 @@ from mobile_app.services.visit_amendment import VisitAmendments
 from mobile_app.services.wording import label
 from mobile_app.ui.case_record_flows import DecisionFlow, MeetingFlow, PlanFlow
 from mobile_app.ui.controller import AppConfig, AppController
+from mobile_app.ui.export_flow import ExportFlow
 from mobile_app.ui.notes_flow import NotesFlow
 from mobile_app.ui.review_flow import ReviewFlow
 from mobile_app.ui.state import (
@@ -315,7 +316,9 @@ class Flows:
         self.plans = PlanFlow(self.app)
         self.meetings = MeetingFlow(self.app)
         self.notes = NotesFlow(self.app)
+        self.exports = ExportFlow(self.app)
         self.connectivity: object = None
+        self.share_service: object = None
 
     async def sign_in(self, server_url: str, username: str, password: str) -> None:
         """Sign in, then download the caseload in the background."""

@@ -5,6 +5,7 @@ from datetime import datetime
 import flet as ft
 
 from mobile_app.services.overview import last_sync_text
+from mobile_app.services.wording import plural
 from mobile_app.ui.controls import note
 from mobile_app.ui.state import AppState
 
@@ -13,10 +14,6 @@ _ONLINE = {
     False: (ft.Icons.CLOUD_OFF, ft.Colors.RED_900, "Offline: your records are kept on this device"),
     None: (ft.Icons.CLOUD_QUEUE, ft.Colors.BLUE_GREY_800, "Not synced yet since unlocking"),
 }
-
-
-def _plural(n: int, one: str, many: str) -> str:
-    return f"{n} {one if n == 1 else many}"
 
 
 def online_line(state: AppState) -> ft.Control:
@@ -36,7 +33,7 @@ def progress_lines(state: AppState) -> list[ft.Control]:
         if sync.phase == "Sending":
             counts = f"Sending {sync.done} of {sync.total}"
         elif sync.phase == "Receiving":
-            counts = f"Receiving: {_plural(sync.done, 'new record', 'new records')}"
+            counts = f"Receiving: {plural(sync.done, 'new record', 'new records')}"
         else:
             counts = "Starting sync…"
         return [
@@ -53,11 +50,11 @@ def status_panel(state: AppState, now: datetime) -> ft.Control:
     if overview is not None:
         lines += [
             note(
-                _plural(overview.pending, "record waiting to sync", "records waiting to sync"),
+                plural(overview.pending, "record waiting to sync", "records waiting to sync"),
                 key="status.pending",
             ),
             note(
-                _plural(overview.drafts, "visit in progress", "visits in progress"),
+                plural(overview.drafts, "visit in progress", "visits in progress"),
                 key="status.drafts",
             ),
             note(last_sync_text(overview.last_sync_at, now), key="status.last_sync"),
@@ -67,7 +64,7 @@ def status_panel(state: AppState, now: datetime) -> ft.Control:
         if overview.issues:
             lines.append(
                 note(
-                    _plural(overview.issues, "sync problem needs", "sync problems need")
+                    plural(overview.issues, "sync problem needs", "sync problems need")
                     + " your attention: open Sync.",
                     key="status.issues",
                     strong=True,

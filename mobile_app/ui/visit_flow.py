@@ -16,7 +16,7 @@ from mobile_app.services.overview import known_adults
 from mobile_app.services.scaling import ScaleDraft
 from mobile_app.services.visit_amendment import VisitAmendments
 from mobile_app.services.visit_gaps import gaps_on
-from mobile_app.services.wording import checklist_domains
+from mobile_app.services.wording import checklist_domains, plural
 from mobile_app.ui.controller import AppController
 from mobile_app.ui.state import VisitScreen
 from shared.vocabulary import (
@@ -325,7 +325,8 @@ class VisitFlow:
             return
         amended = self.draft.is_amendment
         self._state.close_visit()
-        waiting = f"{store.outbox.count()} records are waiting to sync."
+        count = store.outbox.count()
+        waiting = f"{plural(count, 'record is', 'records are')} waiting to sync."
         if not amended:
             self._app.show_caseload(f"Visit finalised. {waiting}")
             return

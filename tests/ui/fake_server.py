@@ -43,6 +43,7 @@ class FakeServer:
         # GET /review/dashboard answers this JSON; None answers 403 as to a non-supervisor.
         self.dashboard: str | None = None
         self.dashboard_gate: threading.Event | None = None  # when set, the answer waits for it
+        self.exports: list[tuple[str, list[tuple[str, str]]]] = []  # PDFs asked for, with filters
 
     def transport(self) -> httpx.MockTransport:
         """The transport to hand to SyncClient."""
@@ -70,9 +71,18 @@ class FakeServer:
             "/review/dashboard": self._dashboard,
         }
         route = routes.get(request.url.path)
+        if route is None and request.url.path.endswith(".pdf"):
+            route = self._pdf
         if route is None:
             return httpx.Response(404, json={"code": "not_found", "message": "No such path."})
         return route(request)
+
+    def _pdf(self, request: httpx.Request) -> httpx.Response:
+        """A PDF export: remembered with its filters, answered with a tiny PDF."""
+        self.exports.append((request.url.path, sorted(request.url.params.multi_items())))
+        return httpx.Response(
+            200, content=b"%PDF-1.4 synthetic", headers={"content-type": "application/pdf"}
+        )
 
     def _login(self, request: httpx.Request) -> httpx.Response:
         body = json.loads(request.content)

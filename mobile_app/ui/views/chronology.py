@@ -7,7 +7,7 @@ import flet as ft
 
 from mobile_app.services.chronology import PERIODS, TimelineItem
 from mobile_app.services.same_event import SameEventSuggestion
-from mobile_app.services.wording import label
+from mobile_app.services.wording import label, plural
 from mobile_app.ui.controls import (
     Handler,
     back_to_caseload,
@@ -195,7 +195,7 @@ def chronology_view(state: AppState, flows: Flows) -> ft.View:
         buttons(scope),
         note(whose, key="chron.scope.title"),
         *_filters(chron, choose),
-        note(f"{len(chron.items)} entries, newest first", key="chron.count"),
+        note(f"{plural(len(chron.items), 'entry', 'entries')}, newest first", key="chron.count"),
     ]
     body += [
         entry_card(
@@ -209,5 +209,27 @@ def chronology_view(state: AppState, flows: Flows) -> ft.View:
     if chron.suggestions:
         body.append(subheading("Possibly the same event", key="chron.suggestions"))
         body += [suggestion_card(s, names, link(*s.entry_record_ids)) for s in chron.suggestions]
+    body.append(subheading("Share", key="chron.share"))
+    body.append(
+        note(
+            "The server makes the PDF with the filters above and keeps a record that you "
+            "asked for it.",
+            key="chron.share.note",
+        )
+    )
+    body.append(
+        buttons(
+            button("Chronology as a PDF", "chron.pdf", app.act(flows.exports.chronology)),
+            button(
+                "Transfer pack (PDF)",
+                "chron.transfer_pack",
+                app.act(
+                    lambda: flows.exports.transfer_pack(
+                        chron.child.child.family_name, chron.child.case_id
+                    )
+                ),
+            ),
+        )
+    )
     body.append(buttons(back_to_caseload(app)))
     return screen("screen.chronology", CHRONOLOGY, "Chronology", body)
