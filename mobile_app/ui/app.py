@@ -153,9 +153,9 @@ def start(page: ft.Page, config: AppConfig, secrets: DeviceSecretStore | None = 
 
     # Kept on the flows: a service nobody references is unregistered after the next event.
     flows.connectivity = ft.Connectivity(on_change=on_connectivity)
-    sheet = ft.Share()
-    flows.share_service = sheet
-    flows.exports.share = share_sheet(sheet)
+    sheet, picker = ft.Share(), ft.FilePicker()
+    flows.share_services = (sheet, picker)
+    flows.exports.share = share_sheet(sheet, picker)
     page.on_app_lifecycle_state_change = on_lifecycle
     page.on_close = lambda _: flows.app.close()
     page.render_views(router, flows.state, flows, cover)

@@ -158,6 +158,7 @@ class AppController:
 
         async def handler(_: Any) -> None:
             if self.active():
+                self.state.quiet()  # a message about the last action does not linger
                 await self._safely(fn)
 
         return handler
@@ -186,10 +187,10 @@ class AppController:
             if inspect.isawaitable(result):
                 await result
         except MobileError as exc:
-            self.state.say(str(exc))
+            self.state.say(str(exc), "problem")
         except Exception as exc:
             log_failure(log, "A screen handler", exc)
-            self.state.say(UNEXPECTED)
+            self.state.say(UNEXPECTED, "problem")
 
     # -- first run, unlock, sign-in ----------------------------------------------------------
 
@@ -304,7 +305,7 @@ class AppController:
             self.state.say("That child is no longer on this device.")
         return row
 
-    def show_caseload(self, message: str = "") -> None:
+    def show_caseload(self, message: str = "", tone: str = "info") -> None:
         """Show the caseload, freshly read."""
         self.refresh()
-        self.state.go(CASELOAD, message)
+        self.state.go(CASELOAD, message, tone)

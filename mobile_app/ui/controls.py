@@ -277,18 +277,34 @@ def status_line(state: AppState) -> list[ft.Control]:
             )
         )
     if state.message:
+        icon, colour = TONES.get(state.tone, TONES["info"])
         out.append(
             ft.Semantics(
                 live_region=True,
                 content=ft.Container(
-                    ft.Text(state.message, key="message", color=ft.Colors.BLACK),
-                    bgcolor=ft.Colors.AMBER_100,
+                    ft.Row(
+                        [
+                            ft.Icon(icon, color=ft.Colors.BLACK, size=20),
+                            ft.Text(state.message, key="message", color=ft.Colors.BLACK),
+                        ],
+                        vertical_alignment=ft.CrossAxisAlignment.START,
+                        wrap=True,  # a long message goes under its icon, never cut off
+                    ),
+                    bgcolor=colour,
                     padding=12,
                     border_radius=8,
                 ),
             )
         )
     return out
+
+
+# A message's look by what it says: an icon as well as a colour, never colour alone.
+TONES = {
+    "info": (ft.Icons.INFO_OUTLINE, ft.Colors.AMBER_100),
+    "done": (ft.Icons.CHECK_CIRCLE_OUTLINE, ft.Colors.GREEN_100),
+    "problem": (ft.Icons.ERROR_OUTLINE, ft.Colors.RED_100),
+}
 
 
 def screen(

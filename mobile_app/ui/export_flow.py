@@ -18,14 +18,18 @@ from mobile_app.ui.controller import AppController
 ShareFn = Callable[[ExportFile], Awaitable[None]]
 
 
-def share_sheet(service: ft.Share) -> ShareFn:
-    """Hand a file to the platform share sheet (a download in a browser)."""
+def share_sheet(service: ft.Share, picker: ft.FilePicker) -> ShareFn:
+    """Hand a file to the platform share sheet; where the browser has none (a desktop
+    browser running the web build), save it as a download instead."""
 
     async def share(file: ExportFile) -> None:
-        await service.share_files(
-            [ft.ShareFile.from_bytes(file.content, mime_type=file.mime_type, name=file.name)],
-            subject=file.name,
-        )
+        try:
+            await service.share_files(
+                [ft.ShareFile.from_bytes(file.content, mime_type=file.mime_type, name=file.name)],
+                subject=file.name,
+            )
+        except RuntimeError:  # the browser has no share sheet (no navigator.canShare)
+            await picker.save_file(file_name=file.name, src_bytes=file.content)
 
     return share
 
@@ -78,4 +82,5 @@ class ExportFlow:
             self._app.state.working("")
         self.last = file
         await self.share(file)
-        self._app.state.say(f"{what} is ready to share ({len(file.content) // 1024 + 1} KB).")
+        size = len(file.content) // 1024 + 1
+        self._app.state.say(f"{what} is ready to share ({size} KB).", "done")

@@ -114,7 +114,9 @@ class ChronologyFlow:
             screen.child.child_id, (first_id, second_id)
         )
         self._reload(screen)
-        self._app.state.say("Linked as the same event. The link will sync with your records.")
+        self._app.state.say(
+            "Linked as the same event. The link will sync with your records.", "done"
+        )
 
 
 AMENDMENT = "amendment"  # the form drafts' kind: an entry's changed text and reason
@@ -318,7 +320,7 @@ class Flows:
         self.notes = NotesFlow(self.app)
         self.exports = ExportFlow(self.app)
         self.connectivity: object = None
-        self.share_service: object = None
+        self.share_services: object = None
 
     async def sign_in(self, server_url: str, username: str, password: str) -> None:
         """Sign in, then download the caseload in the background."""

@@ -59,10 +59,14 @@ class VisitScreen:
 
     def error(self, key: str) -> str | None:
         """What is missing at one question, once Next was tapped with it unanswered."""
+        return next(iter(self.errors(key)), None)
+
+    def errors(self, key: str) -> list[str]:
+        """Everything missing at one part of the step, once Next was tapped."""
         if not self.flagged or self.flagged != self.draft.step_name:
-            return None
+            return []
         gaps = gaps_on(self.draft, self.child.child, self.flagged)
-        return next((g.text for g in gaps if g.field == key), None)
+        return [g.text for g in gaps if g.field == key]
 
 
 @dataclass
@@ -219,6 +223,7 @@ class AppState(ft.Observable):
     server_url: str = ""
     route: str = UNLOCK
     message: str = ""
+    tone: str = "info"  # how the message looks: info, done (it worked) or problem
     busy: str = ""
     online: bool | None = None
     overview: Overview | None = None
@@ -240,16 +245,21 @@ class AppState(ft.Observable):
     key_missing: bool = False
     revision: int = 0
 
-    def go(self, route: str, message: str = "") -> None:
+    def go(self, route: str, message: str = "", tone: str = "info") -> None:
         """Show another screen, with an optional plain message on it."""
-        self.message = message
+        self.message, self.tone = message, tone
         self.busy = ""
         self.route = route
 
-    def say(self, message: str) -> None:
-        """Show a plain message on the current screen."""
+    def say(self, message: str, tone: str = "info") -> None:
+        """Show a plain message on the current screen (tone: info, done or problem)."""
         self.busy = ""
-        self.message = message
+        self.message, self.tone = message, tone
+
+    def quiet(self) -> None:
+        """Take down the message about the last action (the next one has begun)."""
+        if self.message:
+            self.message = ""
 
     def working(self, what: str) -> None:
         """Say what the app is busy doing (clears the message)."""

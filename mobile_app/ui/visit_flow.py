@@ -298,7 +298,7 @@ class VisitFlow:
         DraftService(self._app.store).delete(self.draft.draft_id)
         self._state.close_visit()
         what = "Amendment discarded" if amending else "Draft visit discarded"
-        self._app.show_caseload(f"{what}: nothing from it was kept or sent.")
+        self._app.show_caseload(f"{what}: nothing from it was kept or sent.", "done")
 
     def leave(self) -> None:
         """Back to the caseload; the draft stays on the device to resume."""
@@ -310,7 +310,7 @@ class VisitFlow:
                 "history or the records returned to you."
             )
             return
-        self._app.show_caseload("Visit saved as a draft: resume it from the caseload.")
+        self._app.show_caseload("Visit saved as a draft: resume it from the caseload.", "done")
 
     def finalise(self) -> None:
         """Finalise the visit, or show what is missing in plain words."""
@@ -328,7 +328,7 @@ class VisitFlow:
         count = store.outbox.count()
         waiting = f"{plural(count, 'record is', 'records are')} waiting to sync."
         if not amended:
-            self._app.show_caseload(f"Visit finalised. {waiting}")
+            self._app.show_caseload(f"Visit finalised. {waiting}", "done")
             return
         message = f"Visit amended: the new version goes back to your supervisor. {waiting}"
         if result.entry_ids:
@@ -337,4 +337,4 @@ class VisitFlow:
                 " Its chronology entry was not changed: to change it too, open the child's "
                 "chronology and choose History and changes on that entry."
             )
-        self._app.show_caseload(message)
+        self._app.show_caseload(message, "done")

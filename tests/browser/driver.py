@@ -22,6 +22,8 @@ RETRY_MS = 5_000  # a tap that changed nothing by then is tried once more
 SEMANTICS_TRIES = 5
 FILL_TRIES = 3
 FILL_SETTLE_S = 0.7  # how long a typed text must stay in its box to count as taken
+TAPPABLE = ("button", "radio", "checkbox", "textbox", "combobox", "link", "slider")
+TOUCH_PX = 48
 SETTLE_S = 5  # at most this long for the screen to stop changing before a screenshot
 # A child's line on the caseload: "Isla Lomax, 4 months", "Dylan Rushworth, 9 years".
 CHILD_LINE = re.compile(r"\b([A-Z][\w'-]+) ([A-Z][\w'-]+), \d+ (?:months?|years)\b")
@@ -183,8 +185,23 @@ class FletPage:
         self.tap("Next")
         try:
             expect(step).to_be_visible(timeout=RETRY_MS)
+        except AssertionError:
+            # Next marks unanswered questions before it goes on: that is a failure here, not
+            # a lost tap to try again.
+            marked = self.page.get_by_text(re.compile(r"^Missing: "))
+            assert not marked.count(), [announced(m) for m in marked.all()]
+            self.button("Next").click()  # the tap landed during a redraw: the same tap again
+        return self.at_step(title)
+
+    def go_to_step(self, number: int, title: str) -> Locator:
+        """Tap a step's numbered button and wait for that step."""
+        step = self.text(_step_line(title)).first
+        button = f"Step {number}: {title}"
+        self.tap(button)
+        try:
+            expect(step).to_be_visible(timeout=RETRY_MS)
         except AssertionError:  # the tap landed while the screen was being redrawn
-            self.button("Next").click()  # the same tap again: not counted twice
+            self.button(button).click()  # the same tap again: not counted twice
         return self.at_step(title)
 
     def next_area(self, number: int, of: int) -> Locator:
@@ -214,6 +231,23 @@ class FletPage:
             time.sleep(0.2)
         path.write_bytes(image)
         return path
+
+    def small_targets(self) -> list[str]:
+        """What on screen fails the touch rules: a control under 48 px, or one running off the
+        right of the screen (its text cut off), read from the accessibility tree."""
+        width = (self.page.viewport_size or {"width": 412})["width"]
+        found = []
+        for role in TAPPABLE:
+            for node in self.page.get_by_role(role).all():
+                box = node.bounding_box()
+                if box is None:
+                    continue
+                name = f"{role} {announced(node)[:60]!r}"
+                if min(box["width"], box["height"]) < TOUCH_PX - 0.5:
+                    found.append(f"{name} is {box['width']:.0f} x {box['height']:.0f} px")
+                if box["x"] + box["width"] > width + 1:
+                    found.append(f"{name} runs off the screen")
+        return found
 
     @contextmanager
     def step(self, name: str) -> Iterator[None]:

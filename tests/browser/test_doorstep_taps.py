@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from pypdf import PdfReader
 
 from tests.browser.processes import AppProcess, keep_log
 from tests.browser.test_offline_visit import FATHER, NOTHING, VOICE_BOX, first_run
@@ -46,10 +47,24 @@ def test_no_access_and_a_routine_visit_take_few_taps(
         print(f"typed_routine_visit={routine[1]}")
         assert no_access[0] <= NO_ACCESS_TARGET
         assert routine[0] <= ROUTINE_TARGET
+        share_transfer_pack(hv, child)
         assert hv_app.failures() == [], hv_app.log_text()
     finally:
         server.stop()
         keep_log(server.log, "door-server.log")
+
+
+def share_transfer_pack(app: "FletPage", child: str) -> None:
+    """The family's transfer pack, made from the app: a real PDF that names the child (in a
+    browser the share sheet falls back to a download)."""
+    with app.step("transfer-pack-shared"):
+        app.tap_for_child(child, "Chronology")
+        with app.page.expect_download(timeout=60_000) as download:
+            app.tap("Transfer pack (PDF)")
+        path = download.value.path()
+        text = "".join(page.extract_text() for page in PdfReader(path).pages)
+        assert child in text, text[:500]
+        app.see(re.compile(r"transfer pack is ready to share"))
 
 
 def count(app: "FletPage", flow: Callable[[], None]) -> tuple[int, int]:

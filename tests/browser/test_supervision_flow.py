@@ -119,8 +119,7 @@ def test_a_returned_visit_is_amended_countersigned_and_shown_in_its_history(
             hv.button("Add").first.click()
             hv.button("Remove Maternal aunt").wait_for()
             # The amendment changes one line: straight to the last step, one tap.
-            hv.tap("Step 7: Check and finalise")
-            hv.at_step("Check and finalise")
+            hv.go_to_step(7, "Check and finalise")
             hv.fill("Why are you amending this visit?", REASON)
             hv.tap("Save amended visit")
             hv.see("My caseload")

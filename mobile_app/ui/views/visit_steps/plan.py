@@ -16,6 +16,7 @@ from mobile_app.ui.controls import (
     buttons,
     choice,
     failed_part,
+    field_error,
     guarded,
     heading,
     note,
@@ -137,6 +138,10 @@ def actions_section(visit: VisitScreen, flows: Flows) -> ft.Control:
     draft = visit.draft
     day = draft.started_at.date()
     rows: list[ft.Control] = [heading("Actions agreed", key="visit.actions")]
+    rows += [
+        field_error(text, f"visit.actions.error.{i}")
+        for i, text in enumerate(visit.errors("visit.actions"))
+    ]
     if draft.father == "not_known":
         due = follow_up_due(day).strftime("%a %d %b %Y")
         rows.append(
