@@ -25,6 +25,7 @@ from mobile_app.errors import (
 from mobile_app.services.account import AccountService
 from mobile_app.services.background_sync import set_aside_words
 from mobile_app.services.demo import record_demo_visits
+from mobile_app.services.issues import SyncIssue, sync_issues
 from mobile_app.services.lock import UnlockBackoff
 from mobile_app.services.records import RecordService
 from mobile_app.services.session import DeviceSession
@@ -102,6 +103,8 @@ def cmd_sync(args: argparse.Namespace) -> int:
         with AccountService(store, pinned_transport(args.profile)).client() as client:
             hold_after = args.profile.push_tries_before_set_aside
             report = SyncService(store, client, hold_after=hold_after).sync()
+        now_refused = {*report.rejected, *report.conflicts}
+        issues = [i for i in sync_issues(store) if i.version_id in now_refused]
     except ServerUnreachable as exc:
         print(f"Offline: {exc}", file=sys.stderr)
         return 3
@@ -119,8 +122,10 @@ def cmd_sync(args: argparse.Namespace) -> int:
         f"{report.duplicates}, conflicts {len(report.conflicts)}, rejected "
         f"{len(report.rejected)}); pulled {report.pulled}."
     )
-    for version_id in report.rejected:
-        print(f"  rejected: {version_id}", file=sys.stderr)
+    for issue in issues:  # in the words the app's sync screen uses
+        print(
+            f"  {issue.title}\n    {issue.detail}\n    What to do: {issue.advice}", file=sys.stderr
+        )
     if words := set_aside_words(report).strip():
         print(f"  {words}", file=sys.stderr)
     for version_id in report.set_aside:
@@ -164,13 +169,14 @@ def cmd_status(args: argparse.Namespace) -> int:
     try:
         status = device_status(store).as_dict()
         aside = _set_aside(store)
+        refused = _refused(store)
     finally:
         store.close()
     if args.json:
-        print(json.dumps({**status, "set_aside_records": aside}, indent=2))
+        print(json.dumps({**status, "set_aside_records": aside, "sync_issues": refused}, indent=2))
         return 0
     print("\n".join(f"{k}: {v}" for k, v in status.items()))
-    for item in aside:
+    for item in [*refused, *aside]:
         print(f"\n{item['title']}\n  {item['detail']}\n  What to do: {item['what_to_do']}")
     return 0
 
@@ -197,17 +203,40 @@ def cmd_retry(args: argparse.Namespace) -> int:
     return 0
 
 
-def _listing(item: StoredVersion | RecordTampered) -> dict[str, Any] | None:
+def _listing(
+    item: StoredVersion | RecordTampered, issues: dict[str, SyncIssue]
+) -> dict[str, Any] | None:
     if isinstance(item, RecordTampered):
         return None  # set aside as it was read: listed with the set-aside records
-    return {"state": item.state.value, **item.version.model_dump(mode="json")}
+    row = {"state": item.state.value, **item.version.model_dump(mode="json")}
+    issue = issues.get(item.version.version_id)
+    if issue is not None:  # the server refused it, or it is in conflict: say why
+        row |= {"why": issue.detail, "what_to_do": issue.advice}
+    return row
+
+
+def _refused(store: DeviceStore) -> list[dict[str, Any]]:
+    """What the server refused or put in conflict, in the words of the app's sync screen."""
+    return [
+        {
+            "version_id": issue.version_id,
+            "state": issue.status,
+            "title": issue.title,
+            "detail": issue.detail,
+            "what_to_do": issue.advice,
+        }
+        for issue in sync_issues(store)
+    ]
 
 
 def cmd_list(args: argparse.Namespace) -> int:
     """Print this device's records, decrypted, then what is set aside and what to do."""
     store = _unlock(args)
     try:
-        listing = [row for item in store.records.read_all(args.type) if (row := _listing(item))]
+        issues = {i.version_id: i for i in sync_issues(store)}
+        listing = [
+            row for item in store.records.read_all(args.type) if (row := _listing(item, issues))
+        ]
         listing += _set_aside(store)
     finally:
         store.close()

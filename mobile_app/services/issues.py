@@ -19,6 +19,36 @@ REJECTED_ADVICE = (
 )
 
 
+# The parts of a record a refusal can name, in a practitioner's words (never a field name).
+FIELD_WORDS = {
+    "case_id": "The case",
+    "record_id": "The record",
+    "version_id": "This version",
+    "base_version_id": "The version it changes",
+    "event_datetime": "When it happened",
+    "start": "When the visit started",
+    "end": "When the visit ended",
+    "late_entry_reason": "Why it was recorded late",
+    "summary": "The summary",
+    "child_ids": "The children it is about",
+    "author_id": "Who wrote it",
+}
+
+
+def field_words(field: str) -> str:
+    """Say which part of a record a refusal is about, in plain words."""
+    name = field.rsplit(".", 1)[-1]
+    return FIELD_WORDS.get(name) or name.replace("_", " ").capitalize()
+
+
+def refusal_words(field: str | None, message: str | None) -> str:
+    """The server's reason for refusing a version, as the app and the CLI both say it."""
+    text = (message or "").strip()
+    if not field:
+        return text
+    return f"{field_words(field)}: {text}" if text else field_words(field)
+
+
 @dataclass(frozen=True)
 class SyncIssue:
     """One record the server put in conflict or refused, in plain words."""
@@ -51,9 +81,7 @@ def sync_issues(store: DeviceStore) -> list[SyncIssue]:
             out.append(SyncIssue(version_id, "unknown", "A sync problem", "", REJECTED_ADVICE))
             continue
         conflict = result.status == ItemStatus.CONFLICT
-        detail = result.message or ""
-        if result.field:
-            detail = f"{result.field}: {detail}" if detail else result.field
+        detail = refusal_words(result.field, result.message)
         out.append(
             SyncIssue(
                 version_id=version_id,

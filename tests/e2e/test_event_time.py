@@ -141,7 +141,7 @@ def test_an_entry_30_days_ahead_is_refused_naming_the_field_and_stored_nowhere_b
     assert report.rejected == [kept.version_id]
     assert hv.refused() == {kept.version_id: kept.record_id}  # kept on the phone
     [issue] = sync_issues(hv.store)
-    assert issue.detail == f"payload.event_datetime: {FUTURE_MESSAGE}"
+    assert issue.detail == f"When it happened: {FUTURE_MESSAGE}"
     assert kept.version_id not in pulled_ids(server, hv.token)
 
     # The same over the API, straight: a per-item refusal naming the field.

@@ -126,7 +126,7 @@ async def test_conflicts_and_refusals_are_listed_with_what_to_do(
     assert advice in app.fc.value(f"issue.{issue.version_id}.advice")
     if status == ItemStatus.REJECTED:
         assert app.fc.value(f"issue.{issue.version_id}.detail") == (
-            "payload.summary: Summary is not allowed."
+            "The summary: Summary is not allowed."
         )
 
 
