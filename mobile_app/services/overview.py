@@ -14,12 +14,13 @@ from mobile_app.services.visit_due import (
     NO_VISIT,
     VisitDue,
     last_visits,
+    latest_plans,
     plan_frequencies,
     visit_due,
 )
-from mobile_app.services.wording import age_text, label
+from mobile_app.services.wording import age_text, label, plan_status_words
 from mobile_app.store import DeviceStore
-from shared.models import Child, SignificantAdult
+from shared.models import Child, CPPlan, SignificantAdult
 from shared.rules import RuleSettings
 from shared.vocabulary import Relationship
 
@@ -106,6 +107,7 @@ def _child_row(
     due: VisitDue,
     today: date,
     alerts: ChildAlerts,
+    plan: CPPlan | None = None,
 ) -> ChildRow:
     return ChildRow(
         child_id=child_id,
@@ -113,7 +115,8 @@ def _child_row(
         child=child,
         name=f"{child.given_name} {child.family_name}",
         age=age_text(child, today),
-        status=label(child.status),
+        # The plan's own record, when there is one: the same words as the plan's screen.
+        status=plan_status_words(plan) if plan else label(child.status),
         draft_id=draft_id,
         due=due,
         due_text=due.text(today),
@@ -137,6 +140,7 @@ def device_overview(
     draft_for = {d.child_id: d.draft_id for d in drafts}
     visited = last_visits(store)
     tried = last_visits(store, attempted=True)
+    plans = latest_plans(store)
     every = plan_frequencies(store)
     with_men = cases_with_men(store)
     families = []
@@ -156,6 +160,7 @@ def device_overview(
                 ),
                 today=today,
                 alerts=alerts.get(child_id, ChildAlerts(child_id)),
+                plan=plans.get(child_id),
             )
             for child_id, child in sorted(case.children.items(), key=lambda kv: kv[1].given_name)
         ]

@@ -81,6 +81,20 @@ def plan_frequencies(store: DeviceStore) -> dict[str, int]:
     return out
 
 
+def latest_plans(store: DeviceStore) -> dict[str, CPPlan]:
+    """Return, per child, the plan of the latest conference naming them (active or ended)."""
+    plans = [
+        s.version.payload
+        for s in RecordService(store).current("cp_plan")
+        if isinstance(s.version.payload, CPPlan)
+    ]
+    out: dict[str, CPPlan] = {}
+    for plan in sorted(plans, key=lambda p: p.icpc_date):
+        for child_id in plan.child_ids:
+            out[child_id] = plan
+    return out
+
+
 def last_visits(store: DeviceStore, *, attempted: bool = False) -> dict[str, datetime]:
     """Return, per child, when the latest finalised visit on this device started: visits
     that got in, or with `attempted` those without access (which never make a visit less due:

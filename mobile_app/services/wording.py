@@ -6,7 +6,7 @@ from enum import StrEnum
 
 from mobile_app.services.visits import ChildObservation
 from shared.checklist import ChecklistDomain, ChecklistItem, age_band_on, load_checklist
-from shared.models import Child, Visit
+from shared.models import Child, CPPlan, Visit
 from shared.models.checklist_response import CONCERN_RATINGS
 from shared.vocabulary import ChecklistRating
 
@@ -93,6 +93,11 @@ LABELS: dict[str, str] = {
     "CIN_review": "Child in need review",
     "TAF": "Team around the family",
 }
+
+
+def plan_status_words(plan: CPPlan) -> str:
+    """A plan's status, said the same on the caseload and on the plan's own screen."""
+    return f"Child protection plan: {plan.status.value}"
 
 
 def plural(n: int, one: str, many: str) -> str:

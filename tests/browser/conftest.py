@@ -99,14 +99,14 @@ def start_apps(tmp_path: Path) -> Iterator[Callable[..., list[AppProcess]]]:
 
 
 @pytest.fixture
-def open_page(browser: "Browser", shots: Path) -> Iterator[Callable[[AppProcess, str], Any]]:
+def open_page(browser: "Browser", shots: Path) -> Iterator[Callable[..., Any]]:
     """Open a browser tab on an app instance; every tab closes at the end."""
     from tests.browser.driver import FletPage  # noqa: PLC0415 (needs Playwright)
 
     pages: list[FletPage] = []
 
-    def open_page(app: AppProcess, name: str) -> "FletPage":
-        page = FletPage(browser, app.url, shots, name)
+    def open_page(app: AppProcess, name: str, *, android: bool = False) -> "FletPage":
+        page = FletPage(browser, app.url, shots, name, android=android)
         pages.append(page)
         page.open()
         return page

@@ -22,6 +22,10 @@ RETRY_MS = 5_000  # a tap that changed nothing by then is tried once more
 SEMANTICS_TRIES = 5
 FILL_TRIES = 3
 FILL_SETTLE_S = 0.7  # how long a typed text must stay in its box to count as taken
+ANDROID = (
+    "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/126.0.0.0 Mobile Safari/537.36"
+)
 TAPPABLE = ("button", "radio", "checkbox", "textbox", "combobox", "link", "slider")
 TOUCH_PX = 48
 SETTLE_S = 5  # at most this long for the screen to stop changing before a screenshot
@@ -37,7 +41,9 @@ def _step_line(title: str) -> re.Pattern[str]:
 class FletPage:
     """One browser tab on one app instance, with a numbered screenshot after each step."""
 
-    def __init__(self, browser: Browser, url: str, shots: Path, name: str) -> None:
+    def __init__(
+        self, browser: Browser, url: str, shots: Path, name: str, *, android: bool = False
+    ) -> None:
         self.url = url
         self.shots = shots
         # What a person did, for the tap counts the browser flows print (bench figures).
@@ -45,7 +51,11 @@ class FletPage:
         self.typed = 0
         self.name = name
         self._count = 0
-        self.context = browser.new_context(viewport=PHONE, locale="en-GB")
+        # As an Android phone's browser, Flutter sizes controls as on a phone: radio buttons
+        # and checkboxes get their 48 px touch targets (a desktop browser shrink-wraps them).
+        self.android = android
+        phone = {"user_agent": ANDROID, "is_mobile": True, "has_touch": True} if android else {}
+        self.context = browser.new_context(viewport=PHONE, locale="en-GB", **phone)
         # Only the app itself may be reached: the test proves it needs nothing from outside.
         self.context.route(re.compile(r"^(?!https?://127\.0\.0\.1[:/]).*"), lambda r: r.abort())
         self.page: Page = self.context.new_page()
@@ -63,7 +73,10 @@ class FletPage:
         placeholder.wait_for(state="attached", timeout=SLOW_MS)
         time.sleep(1)  # the placeholder ignores clicks until Flutter has finished starting
         for _ in range(SEMANTICS_TRIES):
-            if placeholder.count():
+            if placeholder.count() and self.android:
+                # A phone's browser turns the tree on with a real tap inside the placeholder.
+                placeholder.tap(force=True)
+            elif placeholder.count():
                 placeholder.dispatch_event("click")
             try:
                 self.page.locator("flt-semantics").first.wait_for(state="attached", timeout=2_000)

@@ -6,7 +6,7 @@ import flet as ft
 
 from mobile_app.services.form_drafts import KEPT_NOTICE
 from mobile_app.services.plans import OutcomeLine, PlanView
-from mobile_app.services.wording import label
+from mobile_app.services.wording import label, plan_status_words
 from mobile_app.ui.controls import (
     back_to_caseload,
     button,
@@ -104,7 +104,10 @@ def _plan(view: PlanScreen, plan: PlanView, flows: Flows) -> list[ft.Control]:
     categories = ", ".join(label(c) for c in p.categories)
     rows: list[ft.Control] = [
         heading(f"Plan from {p.icpc_date:%d %b %Y}: {categories}", key=f"plan.{plan.plan_id}"),
-        note(f"Statutory visits at least every {p.visit_frequency_days} days. {label(p.status)}."),
+        note(
+            f"{plan_status_words(p)}. Statutory visits at least every "
+            f"{p.visit_frequency_days} days."
+        ),
     ]
     if p.contingency_plan:
         rows.append(note(f"Contingency: {p.contingency_plan}"))
