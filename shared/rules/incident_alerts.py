@@ -74,8 +74,18 @@ def a5_missed_contacts(ctx: RuleContext) -> list[Alert]:
     ]
 
 
+def _entry_named(record: EntryRecord) -> str:
+    """An entry as a practitioner finds it in the chronology: its kind and its own date
+    (and when it became known, where that was a later day)."""
+    kind = record.entry.event_type.value.replace("_", " ")
+    happened = local_date(record.entry.event_datetime)
+    known = _known_on(record)
+    later = f", recorded {when(known)}" if known != happened else ""
+    return f"the {kind} entry of {when(happened)}{later}"
+
+
 def _a6_message(ctx: RuleContext, record: EntryRecord, due: date) -> str:
-    what = f"the {record.entry.event_type.value} entry of {when(_known_on(record))}"
+    what = _entry_named(record)
     decisions = _decisions_on(ctx, record.record_id)
     if any(
         DecisionOption.REQUEST_STRATEGY_DISCUSSION not in d.options_considered for d in decisions

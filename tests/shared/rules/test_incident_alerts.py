@@ -91,6 +91,17 @@ def test_a6_due_counts_from_when_the_entry_was_recorded() -> None:
     assert alert.due == date(2026, 4, 7)
 
 
+def test_a6_names_the_entry_by_its_own_date_and_says_when_it_became_known() -> None:
+    """Regression: the alert named the day the entry was recorded, which the chronology
+    does not show, and the event's raw code."""
+    late = entry(
+        at(2026, 3, 30), EventType.DA_INCIDENT, Significance.SERIOUS, recorded_at=INJURY_THU
+    )
+    [alert] = alerts_of(records(entries=(late,)), at(2026, 4, 2, 17), AlertCode.A6)
+    assert "the DA incident entry of Mon 30 Mar 2026, recorded Thu 2 Apr 2026" in alert.message
+    assert "DA_incident" not in alert.message
+
+
 def test_a6_serious_entry_of_any_type_and_not_contextual_ones() -> None:
     serious = entry(INJURY_THU, EventType.DA_INCIDENT, Significance.SERIOUS)
     calm = entry(INJURY_THU, EventType.HOME_VISIT, Significance.SIGNIFICANT)
