@@ -103,8 +103,10 @@ KEPT_NOTICE = "What you were writing was kept on this device: it is here as you 
 
 
 class DecisionDraft(BaseModel):
-    """A decision's rationale as typed so far (one per child)."""
+    """The rationales typed so far for one child's decisions, one per decision (by the entry
+    that needs it). `rationale` is what a draft kept before they were separate."""
 
+    rationales: dict[str, str] = {}
     rationale: str = ""
 
 

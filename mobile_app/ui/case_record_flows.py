@@ -6,7 +6,7 @@ draft per writer, form and child), so a lock loses nothing: reopening the child'
 from dataclasses import asdict, replace
 
 from mobile_app.errors import MobileError
-from mobile_app.services.decisions import DECIDERS, DecisionService
+from mobile_app.services.decisions import DECIDERS, DecisionService, PendingDecision
 from mobile_app.services.form_drafts import (
     DecisionDraft,
     MeetingDraft,
@@ -20,6 +20,17 @@ from shared.rules import DecisionOption
 from shared.vocabulary import Role
 
 DECISION, PLAN, MEETING = "decision", "plan_outcome", "meeting"
+
+
+def _kept_rationales(draft: DecisionDraft | None, prompts: list[PendingDecision]) -> dict[str, str]:
+    """The rationales a kept draft holds; one kept before they were separate goes to the
+    first decision still open."""
+    if draft is None:
+        return {}
+    if draft.rationales or not draft.rationale:
+        return dict(draft.rationales)
+    first = next((p for p in prompts if not p.awaiting_countersignature), None)
+    return {first.trigger_entry_id: draft.rationale} if first else {}
 
 
 class DecisionFlow:
@@ -56,20 +67,21 @@ class DecisionFlow:
             waiting,
             can_decide=role in DECIDERS,
             can_countersign=role == Role.SUPERVISOR,
-            rationale=draft.rationale if draft else "",
+            rationales=_kept_rationales(draft, prompts),
             kept=draft is not None,
         )
         self._app.state.open_decision(screen)
         if message:
             self._app.state.say(message)
 
-    def type_rationale(self, text: str) -> None:
-        """Keep the rationale being written, sealed in the store (no re-render while typing)."""
+    def type_rationale(self, trigger_entry_id: str, text: str) -> None:
+        """Keep one decision's rationale as it is written, sealed in the store (no re-render
+        while typing)."""
         screen = self._app.state.decision
         if screen is not None:
-            screen.rationale = text
+            screen.rationales[trigger_entry_id] = text
             self._app.form_drafts().save(
-                DECISION, screen.child.child_id, DecisionDraft(rationale=text)
+                DECISION, screen.child.child_id, DecisionDraft(rationales=screen.rationales)
             )
 
     def decide(self, trigger_entry_id: str, option: DecisionOption) -> None:
@@ -82,8 +94,13 @@ class DecisionFlow:
         )
         if screen is None or prompt is None:
             raise MobileError("That decision is no longer waiting: open the child again.")
-        self._service().decide(prompt, option, screen.rationale)
-        self._app.form_drafts().drop(DECISION, screen.child.child_id)
+        self._service().decide(prompt, option, screen.rationales.get(trigger_entry_id, ""))
+        others = {k: v for k, v in screen.rationales.items() if k != trigger_entry_id}
+        drafts = self._app.form_drafts()
+        if any(text.strip() for text in others.values()):
+            drafts.save(DECISION, screen.child.child_id, DecisionDraft(rationales=others))
+        else:
+            drafts.drop(DECISION, screen.child.child_id)
         self.open(screen.child.child_id, "Decision saved. It will sync with your records.")
 
     def countersign(self, decision_record_id: str) -> None:

@@ -161,8 +161,8 @@ class DecisionScreen:
     waiting: list[DecisionEntry]
     can_decide: bool
     can_countersign: bool
-    rationale: str = ""
-    kept: bool = False  # the rationale comes from a kept draft
+    rationales: dict[str, str] = field(default_factory=dict)  # by the entry needing it
+    kept: bool = False  # the rationales come from a kept draft
 
 
 @dataclass

@@ -28,6 +28,7 @@ ANDROID = (
 )
 TAPPABLE = ("button", "radio", "checkbox", "textbox", "combobox", "link", "slider")
 TOUCH_PX = 48
+BAR_GAP_PX = 9  # the bottom buttons' padding and border above them
 SETTLE_S = 5  # at most this long for the screen to stop changing before a screenshot
 # A child's line on the caseload: "Isla Lomax, 4 months", "Dylan Rushworth, 9 years".
 CHILD_LINE = re.compile(r"\b([A-Z][\w'-]+) ([A-Z][\w'-]+), \d+ (?:months?|years)\b")
@@ -248,12 +249,15 @@ class FletPage:
     def small_targets(self) -> list[str]:
         """What on screen fails the touch rules: a control under 48 px, or one running off the
         right of the screen (its text cut off), read from the accessibility tree."""
-        width = (self.page.viewport_size or {"width": 412})["width"]
+        size = self.page.viewport_size or {"width": 412, "height": 915}
+        width = size["width"]
+        top, bottom = self._content_area(size["height"])
         found = []
         for role in TAPPABLE:
             for node in self.page.get_by_role(role).all():
                 box = node.bounding_box()
-                if box is None:
+                # Flutter clips a node half scrolled out of view to what shows: not measured.
+                if box is None or box["y"] < top + 1 or box["y"] + box["height"] > bottom - 1:
                     continue
                 name = f"{role} {announced(node)[:60]!r}"
                 if min(box["width"], box["height"]) < TOUCH_PX - 0.5:
@@ -261,6 +265,18 @@ class FletPage:
                 if box["x"] + box["width"] > width + 1:
                     found.append(f"{name} runs off the screen")
         return found
+
+    def _content_area(self, height: float) -> tuple[float, float]:
+        """Where a screen's scrolling content shows: under the app bar (its lock button) and
+        above the buttons kept at the bottom (Save and leave), where those are shown."""
+        top, bottom = 0.0, height
+        lock = self.button("Lock the app")
+        if lock.count() and (box := lock.first.bounding_box()):
+            top = box["y"] + box["height"]
+        leave = self.button("Save and leave")
+        if leave.count() and (box := leave.first.bounding_box()):
+            bottom = box["y"] - BAR_GAP_PX
+        return top, bottom
 
     @contextmanager
     def step(self, name: str) -> Iterator[None]:

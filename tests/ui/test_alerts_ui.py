@@ -52,6 +52,6 @@ async def test_child_screen_lists_alerts_and_a_health_visitor_sees_the_prompt_re
     assert app.fc.has("screen.decision")
     assert app.fc.has("decision.0.read_only")
     assert not app.fc.has("decision.0.no_action")
-    assert not app.fc.has("decision.rationale")
+    assert not app.fc.has("decision.0.rationale")
     await app.fc.tap(key="nav.caseload")
     assert app.fc.has("screen.caseload")

@@ -84,7 +84,7 @@ async def test_no_action_is_saved_and_stays_pending_countersignature(
     view = app.state.decision
     assert view is not None
     i = next(n for n, p in enumerate(view.prompts) if p.trigger_entry_id == entry_id)
-    await app.fc.enter_text("Explanation fits the medical view.", key="decision.rationale")
+    await app.fc.enter_text("Explanation fits the medical view.", key=f"decision.{i}.rationale")
     await app.fc.tap(key=f"decision.{i}.no_action")
     assert app.state.message == "Decision saved. It will sync with your records."
     (saved,) = decisions(app)
@@ -170,7 +170,10 @@ async def test_a_rationale_being_written_survives_the_lock_until_the_decision_is
     app: Driver, seeded: FamilyIds
 ) -> None:
     entry_id = await open_decisions(app, seeded)
-    await app.fc.enter_text(RATIONALE, key="decision.rationale")
+    view = app.state.decision
+    assert view is not None
+    i = next(n for n, p in enumerate(view.prompts) if p.trigger_entry_id == entry_id)
+    await app.fc.enter_text(RATIONALE, key=f"decision.{i}.rationale")
     assert not app.fc.has("decision.kept")
     assert form_draft_count(app.store) == 1
     await lock_in_background_and_unlock(app)
@@ -179,11 +182,8 @@ async def test_a_rationale_being_written_survives_the_lock_until_the_decision_is
     assert b"strategy discussion is needed" not in on_disk(app)
 
     await reopen_decisions(app, seeded)
-    assert app.fc.value("decision.rationale") == RATIONALE
+    assert app.fc.value(f"decision.{i}.rationale") == RATIONALE
     assert app.fc.value("decision.kept") == KEPT_NOTICE
-    view = app.state.decision
-    assert view is not None
-    i = next(n for n, p in enumerate(view.prompts) if p.trigger_entry_id == entry_id)
     await app.fc.tap(key=f"decision.{i}.request_strategy_discussion")
     assert app.state.message == "Decision saved. It will sync with your records."
     (saved,) = decisions(app)
@@ -191,12 +191,29 @@ async def test_a_rationale_being_written_survives_the_lock_until_the_decision_is
     assert form_draft_count(app.store) == 0
 
 
+async def test_each_decision_takes_its_own_rationale(app: Driver, seeded: FamilyIds) -> None:
+    """Regression: one rationale box served every decision on the screen."""
+    await open_decisions(app, seeded)
+    view = app.state.decision
+    assert view is not None
+    open_prompts = [n for n, p in enumerate(view.prompts) if not p.awaiting_countersignature]
+    for n in open_prompts:
+        await app.fc.enter_text(f"Reason {n}.", key=f"decision.{n}.rationale")
+    assert {app.fc.value(f"decision.{n}.rationale") for n in open_prompts} == {
+        f"Reason {n}." for n in open_prompts
+    }
+    first = open_prompts[0]
+    await app.fc.tap(key=f"decision.{first}.request_strategy_discussion")
+    (saved,) = decisions(app)
+    assert saved.rationale == f"Reason {first}."
+
+
 async def test_another_practitioners_rationale_is_not_shown(app: Driver, seeded: FamilyIds) -> None:
     FormDraftStore(app.store, new_id()).save(
         "decision", seeded.baby_id, DecisionDraft(rationale="Someone else's reasons.")
     )
     await open_decisions(app, seeded)
-    assert app.fc.value("decision.rationale") == ""
+    assert app.fc.value("decision.0.rationale") == ""
     assert not app.fc.has("decision.kept")
     assert "Someone else's reasons." not in app.fc.texts()
 
@@ -210,5 +227,5 @@ async def test_a_rationale_with_nothing_left_to_decide_is_dropped(
     app.flows.decisions.open(seeded.sibling_id)  # no button: nothing waits for a decision
     await app.fc.settle()
     assert app.fc.has("decision.none")
-    assert not app.fc.has("decision.rationale")
+    assert not app.fc.has("decision.0.rationale")
     assert form_draft_count(app.store) == 0

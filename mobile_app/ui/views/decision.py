@@ -1,5 +1,7 @@
 """Decision prompts after a serious entry on a CP case (A6, Child Q finding 2)."""
 
+from functools import partial
+
 import flet as ft
 
 from mobile_app.services.decisions import DecisionEntry, PendingDecision
@@ -51,6 +53,15 @@ def _prompt(i: int, prompt: PendingDecision, view: DecisionScreen, flows: Flows)
         )
     elif view.can_decide:
         rows.append(
+            text_field(
+                "Rationale (required): why this decision",
+                f"decision.{i}.rationale",
+                view.rationales.get(prompt.trigger_entry_id, ""),
+                flows.app.typed(partial(flows.decisions.type_rationale, prompt.trigger_entry_id)),
+                multiline=True,
+            )
+        )
+        rows.append(
             buttons(
                 *(
                     button(
@@ -70,7 +81,14 @@ def _prompt(i: int, prompt: PendingDecision, view: DecisionScreen, flows: Flows)
                 key=f"decision.{i}.read_only",
             )
         )
-    return ft.Card(ft.Container(ft.Column(rows, spacing=6), padding=12))
+    # A bordered box, not an ft.Card: a Card is one semantics node, and would take the
+    # rationale box's label and size as its own.
+    return ft.Container(
+        ft.Column(rows, spacing=8),
+        padding=12,
+        border=ft.Border.all(1, ft.Colors.OUTLINE),
+        border_radius=8,
+    )
 
 
 def _waiting(i: int, item: DecisionEntry, flows: Flows) -> ft.Control:
@@ -104,18 +122,8 @@ def decision_view(state: AppState, flows: Flows) -> ft.View:
         heading(view.child.name, key="decision.child"),
         *status_line(state),
     ]
-    if view.can_decide and any(not p.awaiting_countersignature for p in view.prompts):
-        if view.kept:
-            body.append(note(KEPT_NOTICE, key="decision.kept", strong=True))
-        body.append(
-            text_field(
-                "Rationale (required): why this decision",
-                "decision.rationale",
-                view.rationale,
-                app.typed(flows.decisions.type_rationale),
-                multiline=True,
-            )
-        )
+    if view.kept and view.can_decide:
+        body.append(note(KEPT_NOTICE, key="decision.kept", strong=True))
     body += [_prompt(i, p, view, flows) for i, p in enumerate(view.prompts)] or [
         note("No decision is waiting for this child.", key="decision.none")
     ]
