@@ -53,7 +53,7 @@ def _transfer_key(repository: Repository, args: argparse.Namespace) -> int:
     settings = _settings(args)
     line = public_key_line(signing_key(settings.transfer_key_file).public_key())
     AuditTrail(repository).record(AuditAction.TRANSFER_KEY_SHOWN, None, CONSOLE_DEVICE)
-    print(f"{settings.authority_name} = \"{line}\"")
+    print(f'{settings.authority_name} = "{line}"')
     print(f"fingerprint: {fingerprint(line)}  (read it out to the receiving authority)")
     return 0
 

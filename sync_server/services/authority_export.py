@@ -108,7 +108,7 @@ class ExportRequest:
 class AuthorityExport:
     """Build, sign and write a case's bundle; close the case here."""
 
-    def __init__(  # noqa: PLR0913, PLR0917 - the wiring of one use case
+    def __init__(  # noqa: PLR0917 - the wiring of one use case
         self,
         repository: Repository,
         exports: ExportService,

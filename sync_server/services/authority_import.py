@@ -75,7 +75,9 @@ def _parsed(number: int, item: BundleVersion) -> RecordVersion:
     try:
         version = RECORD_VERSION.validate_json(item.payload)
     except ValidationError:
-        raise BundleRefused(f"Version {number} of the bundle is not a record this server reads.")
+        raise BundleRefused(
+            f"Version {number} of the bundle is not a record this server reads."
+        ) from None
     columns = (item.version_id, item.record_id, item.case_id, item.replaces_version_id,
                item.record_type)  # fmt: skip
     own = (version.version_id, version.record_id, version.case_id, version.replaces_version_id,
@@ -123,11 +125,19 @@ def _new_rows(batch: IngestBatch, body: BundleBody) -> _Rows:
         seen.add(item.version_id)
         rows.versions.append(
             NewVersion(
-                item.version_id, item.record_id, item.record_type, item.replaces_version_id,
-                item.case_id, item.author_id, item.author_agency, item.device_id,
-                item.device_time, item.recorded_at, bytes.fromhex(item.content_hash),
+                item.version_id,
+                item.record_id,
+                item.record_type,
+                item.replaces_version_id,
+                item.case_id,
+                item.author_id,
+                item.author_agency,
+                item.device_id,
+                item.device_time,
+                item.recorded_at,
+                bytes.fromhex(item.content_hash),
                 item.payload,
-            )  # fmt: skip
+            )
         )
         rows.also.extend(ReplacementRow(b, item.version_id) for b in version.also_replaces)
         if isinstance(version.payload, ChronologyEntry):
@@ -146,7 +156,7 @@ def _new_rows(batch: IngestBatch, body: BundleBody) -> _Rows:
 class AuthorityImport:
     """Verify a bundle and store its history here, allocated to a receiving practitioner."""
 
-    def __init__(  # noqa: PLR0913, PLR0917 - the wiring of one use case
+    def __init__(
         self,
         repository: Repository,
         allocations: AllocationService,

@@ -58,7 +58,7 @@ def received_from(provenance: Provenance) -> str:
     return f"received from {provenance.from_authority} on {day}"
 
 
-def _item(  # noqa: PLR0913, PLR0917 - one line of the chronology, from its parts
+def _item(  # noqa: PLR0917 - one line of the chronology, from its parts
     head: ChronologyHead,
     version: RecordVersion,
     entry: ChronologyEntry,
@@ -205,7 +205,13 @@ class ChronologyService:
         linked = self._linked(session, {head.case_id for head, _, _ in shown}) if shown else {}
         received = self._repository.provenance({head.version_id for head, _, _ in shown})
         return [
-            _item(head, version, entry, authors.get(head.author_id),
-                  linked.get(head.record_id, []), received.get(head.version_id))  # fmt: skip
+            _item(
+                head,
+                version,
+                entry,
+                authors.get(head.author_id),
+                linked.get(head.record_id, []),
+                received.get(head.version_id),
+            )
             for head, version, entry in shown
         ]

@@ -27,7 +27,6 @@ from shared.handover import TransferPack
 from sync_server.errors import ServerError
 from sync_server.services.authority_keys import TrustList, public_key_line
 
-BUNDLE_FORMAT = "doorstep-transfer-bundle"
 _SIGNATURE_B64_CHARS = 88  # 64 bytes
 
 
@@ -81,7 +80,7 @@ class BundleRestriction(_Part):
 class BundleBody(_Part):
     """Everything a bundle carries, signed as one."""
 
-    format: Literal["doorstep-transfer-bundle"] = BUNDLE_FORMAT
+    format: Literal["doorstep-transfer-bundle"] = "doorstep-transfer-bundle"
     format_version: Literal[1] = 1
     bundle_id: str
     case_id: str

@@ -40,7 +40,7 @@ class Side:
     def counts(self) -> tuple[int, ...]:
         with sqlite3.connect(self.db) as conn:
             return tuple(
-                conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+                conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # noqa: S608
                 for table in ("versions", "chronology_index", "restricted_versions",
                               "bundles_received", "received_versions", "allocations")
             )  # fmt: skip
@@ -85,7 +85,8 @@ def test_import_stores_the_history_once_with_its_provenance(
     after_first = b.counts()
     again = importer(b, trusted).import_bundle(raw, "demo-hv2")
 
-    assert not first.repeated and again.repeated
+    assert not first.repeated
+    assert again.repeated
     assert after_first == b.counts()  # nothing stored twice
     received = {v.version_id: v for v in b.repository.case_versions(case_id)}
     assert received == sent  # every column as the sender stored it
@@ -93,7 +94,8 @@ def test_import_stores_the_history_once_with_its_provenance(
     provenance = b.repository.provenance(sent)
     assert {p.from_authority for p in provenance.values()} == {SENDER}
     heads = b.repository.case_chronology_heads(case_id)
-    assert heads and all(h.version_id in provenance for h in heads)
+    assert heads
+    assert all(h.version_id in provenance for h in heads)
 
 
 def _refused_and_nothing_stored(b: Side, trusted: TrustList, raw: bytes) -> None:
@@ -103,7 +105,9 @@ def _refused_and_nothing_stored(b: Side, trusted: TrustList, raw: bytes) -> None
     assert b.counts() == before
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(data=st.data())
 def test_any_changed_byte_is_refused_and_nothing_stored(
     world: tuple[Side, Side, bytes, TrustList], data: st.DataObject
@@ -115,7 +119,9 @@ def test_any_changed_byte_is_refused_and_nothing_stored(
     _refused_and_nothing_stored(b, trusted, changed)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(data=st.data())
 def test_a_cut_short_bundle_is_refused_and_nothing_stored(
     world: tuple[Side, Side, bytes, TrustList], data: st.DataObject
@@ -138,3 +144,17 @@ def test_unknown_signer_and_wrong_key_are_refused(
             importer(b, trusted).import_bundle(raw, "demo-hv2")
         assert b.counts() == before
     assert b.repository.audit_events("transfer_bundle_refused")
+
+
+def test_a_version_id_clashing_with_a_local_version_refuses_the_whole_bundle(
+    world: tuple[Side, Side, bytes, TrustList], tmp_path: Path
+) -> None:
+    a, _, raw, trusted = world
+    c = Side(tmp_path / "c")
+    taken = a.repository.case_versions(a.demo.cases[0].family_id)[-1]
+    with c.repository.ingest() as batch:  # a different version here under the same id
+        batch.insert([taken._replace(case_id="another-case", content_hash=b"\x01" * 32)], [])
+    before = c.counts()
+    with pytest.raises(BundleRefused, match="id of a different version"):
+        importer(c, trusted).import_bundle(raw, "demo-hv2")
+    assert c.counts() == before
