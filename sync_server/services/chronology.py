@@ -10,6 +10,7 @@ refusal, is audited.
 """
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from shared.ids import is_id
 from shared.models import ChronologyEntry, Practitioner
@@ -54,8 +55,8 @@ def _version(head: ChronologyHead) -> tuple[RecordVersion, ChronologyEntry]:
 
 def received_from(provenance: Provenance) -> str:
     """Return where a received version came from, in words."""
-    day = provenance.received_at[:10]
-    return f"received from {provenance.from_authority} on {day}"
+    day = datetime.fromisoformat(provenance.received_at)
+    return f"received from {provenance.from_authority} on {day.day} {day:%B %Y}"
 
 
 def _item(  # noqa: PLR0917 - one line of the chronology, from its parts

@@ -18,7 +18,8 @@ from sync_server.services.push_rules import NOT_ALLOCATED
 
 def closed_message(to_authority: str, exported_at: str) -> str:
     """Return the refusal a previous holder reads for a push into a closed case."""
-    day = datetime.fromisoformat(exported_at).strftime("%-d %B %Y")
+    moment = datetime.fromisoformat(exported_at)
+    day = f"{moment.day} {moment:%B %Y}"
     return (
         f"this family's record moved to {to_authority} on {day} and is closed here: "
         f"give what you recorded to {to_authority}"
