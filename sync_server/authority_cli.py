@@ -65,7 +65,11 @@ def _export(repository: Repository, args: argparse.Namespace) -> int:
     export = AuthorityExport(
         repository, services.exports, services.allocations, key, settings.authority_name or ""
     )
-    sent = export.export(ExportRequest(args.case_id, args.to, args.by, args.out))
+    try:
+        sent = export.export(ExportRequest(args.case_id, args.to, args.by, args.out))
+    except OSError as exc:
+        print(f"doorstep: out: cannot write the bundle there ({exc.strerror})", file=sys.stderr)
+        return 2
     print(f"Case {sent.case_id} sent to {sent.to_authority}: {sent.version_count} versions "
           f"in {args.out} (bundle {sent.bundle_id}).")  # fmt: skip
     print("The case is closed here: its allocations have ended and no more entries are taken.")

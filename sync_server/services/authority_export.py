@@ -124,6 +124,7 @@ class AuthorityExport:
         self._authority = authority
         self._clock = clock
         self._audit = AuditTrail(repository, clock)
+        self._pack_id = ""
 
     def export(self, request: ExportRequest) -> SentBundle:
         """Write the case's signed bundle to request.out and close the case; return the record.
@@ -151,6 +152,7 @@ class AuthorityExport:
         by = found[0]
         body = self._body(Session(by, CONSOLE_DEVICE), case_id, to_authority)
         raw = seal(body, self._key)
+        self._pack_id = body.transfer_pack.pack_id
         sent = SentBundle(
             body.bundle_id, case_id, to_authority, body.exported_at, by.id,
             hashlib.sha256(raw).hexdigest(), len(body.versions),
@@ -196,7 +198,9 @@ class AuthorityExport:
             self._repository.add_sent_bundle(sent)
             for holder in case_holders(self._repository, sent.case_id):
                 self._allocations.deallocate(holder.username, sent.case_id, actor_id=by.id)
-            for subject_type, subject_id in (("case", sent.case_id), ("bundle", sent.bundle_id)):
+            subjects = (("case", sent.case_id), ("bundle", sent.bundle_id),
+                        ("transfer_pack", self._pack_id))  # fmt: skip
+            for subject_type, subject_id in subjects:
                 self._audit.record(
                     AuditAction.CASE_SENT_TO_AUTHORITY, by.id, CONSOLE_DEVICE,
                     subject_type=subject_type, subject_id=subject_id,

@@ -70,7 +70,7 @@ def test_export_closes_the_case_on_the_sender(world: tuple[Side, Side, bytes, Tr
     with pytest.raises(ValidationFailed, match="closed here"):
         a.services.allocations.allocate("demo-sw", case_id)
     actions = [e.action for e in a.repository.audit_events("case_sent_to_authority")]
-    assert len(actions) == 2  # the case, and the bundle
+    assert len(actions) == 3  # the case, the bundle and its transfer pack
     assert raw.count(b"\n") == 2
 
 
