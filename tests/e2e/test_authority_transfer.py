@@ -138,6 +138,13 @@ def test_a_family_moves_to_another_authority(
     assert entries[-1]["received_from"] is None
     assert all(e["received_from"].startswith(f"received from {SENDER} on") for e in entries[:-1])
     assert len(entries) > 1
+    pack = httpx.get(f"{b.url}/cases/{case_id}/transfer-pack", headers=sw_b, timeout=30)
+    assert pack.status_code == 200, pack.text
+    lines = {line["version_id"]: line for line in pack.json()["chronology"]}
+    assert lines[mine["version_id"]]["received_from"] is None
+    received = [line for key, line in lines.items() if key != mine["version_id"]]
+    assert received
+    assert all(line["received_from"].startswith(f"received from {SENDER}") for line in received)
     device.run("sync")
     assert any(r["version_id"] == mine["version_id"] for r in device.records())
 
