@@ -156,6 +156,8 @@ class PackChronologyLine(_PackPart):
     recorded_at: datetime
     version_count: int
     in_conflict: bool
+    # A version received from another authority's server: "received from <authority> on <date>".
+    received_from: str | None = None
 
 
 class PackTransfer(_PackPart):

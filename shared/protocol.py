@@ -235,6 +235,8 @@ class ChronologyItem(_Message):
     # Finding 7: the plan outcomes the entry is evidence for, and how far it shows them met.
     linked_plan_outcome_ids: list[str] = Field(default_factory=list)
     plan_compliance: PlanCompliance | None = None
+    # A version received from another authority's server: "received from <authority> on <date>".
+    received_from: str | None = None
 
 
 class ChronologyResponse(_Message):

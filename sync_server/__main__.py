@@ -5,7 +5,9 @@
 lets sign-in limits read the client's address from the proxy's X-Forwarded-For.
 
 Administrator commands (allocate, deallocate, revoke-device, revoke-user, list-devices,
-verify-audit) are in sync_server/admin_cli.py: `python -m sync_server revoke-device --help`.
+verify-audit) are in sync_server/admin_cli.py: `python -m sync_server revoke-device --help`;
+transfers between authorities (transfer-key, export-transfer, import-transfer) in
+sync_server/authority_cli.py.
 """
 
 import argparse

@@ -5,6 +5,8 @@
     python -m sync_server revoke-user [--db PATH] USERNAME
     python -m sync_server list-devices [--db PATH] [USERNAME]   (revoked, wipe confirmed at)
     python -m sync_server verify-audit [--db PATH]
+    python -m sync_server transfer-key|export-transfer|import-transfer ...
+        (transfers between authorities' servers: sync_server/authority_cli.py)
 
 They work on the database file directly, so they take effect on a running server at once:
 a revoked device's next request is refused with `device_revoked`.
@@ -15,6 +17,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from sync_server.authority_cli import AUTHORITY_COMMANDS, add_authority_commands
 from sync_server.config import load_settings
 from sync_server.errors import ServerError
 from sync_server.repository import Repository, open_sqlite_repository
@@ -106,11 +109,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     command("list-devices", _list_devices, "list devices").add_argument("username", nargs="?")
     command("verify-audit", _verify_audit, "walk the audit hash chain")
+    add_authority_commands(command)
     return parser
 
 
 ADMIN_COMMANDS = ("allocate", "deallocate", "revoke-device", "revoke-user", "list-devices",
-                  "verify-audit")  # fmt: skip
+                  "verify-audit", *AUTHORITY_COMMANDS)  # fmt: skip
 
 
 def admin_command(argv: list[str]) -> int:

@@ -17,12 +17,19 @@ from sync_server.errors import ConfigError
 ENV_PREFIX = "DOORSTEP_"
 DEFAULT_DB_PATH = Path("data/doorstep-server.db")
 SIGNIN_KEY_ENV = "DOORSTEP_SIGNIN_KEY_FILE"
+TRANSFER_KEY_ENV = "DOORSTEP_TRANSFER_KEY_FILE"
 
 
 def _default_signin_key_file() -> Path:
     # Outside the data folder: a copied database must not carry the key to its digests.
     found = os.environ.get(SIGNIN_KEY_ENV)
     return Path(found) if found else Path.home() / ".config" / "doorstep-server" / "signin.key"
+
+
+def _default_transfer_key_file() -> Path:
+    # Outside the data folder, like the sign-in key: a copied database must not sign bundles.
+    found = os.environ.get(TRANSFER_KEY_ENV)
+    return Path(found) if found else Path.home() / ".config" / "doorstep-server" / "transfer.key"
 
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -84,6 +91,12 @@ class Settings:
     # Alert thresholds (DOMAIN.md 5): the spec's defaults, or the rules table of a TOML file
     # (DOORSTEP_RULES_FILE: the app's flet.toml, so devices and server use the same values).
     rules: RuleSettings = field(default_factory=RuleSettings)
+    # Transfers between authorities (sync_server/services/authority_transfer.py): this
+    # server's authority name, the Ed25519 key its bundles are signed with, and the file
+    # naming the authorities whose bundles it accepts (name = "ed25519:<public key>").
+    authority_name: str | None = None
+    transfer_key_file: Path = field(default_factory=_default_transfer_key_file)
+    trusted_authorities_file: Path | None = None
 
     def __post_init__(self) -> None:
         if not 1 <= self.port <= 65535:
@@ -103,6 +116,8 @@ class Settings:
             raise ConfigError("clock_tolerance_seconds: must be between 0 and 86400")
         if self.signin_key_file.resolve().parent == self.db_path.resolve().parent:
             raise ConfigError("signin_key_file: keep it outside the database's folder")
+        if self.transfer_key_file.resolve().is_relative_to(self.db_path.resolve().parent):
+            raise ConfigError("transfer_key_file: keep it outside the database's folder")
         if (self.tls_cert is None) != (self.tls_key is None):
             raise ConfigError(
                 "tls_cert, tls_key: give both the certificate and its key, or neither"
@@ -227,6 +242,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
             env, "CLOCK_TOLERANCE_SECONDS", defaults.clock_tolerance_seconds
         ),
         rules=_rules(env, defaults.rules),
+        authority_name=env.get(ENV_PREFIX + "AUTHORITY_NAME") or None,
+        trusted_authorities_file=_path(env, "TRUSTED_AUTHORITIES_FILE"),
     )
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import NamedTuple, Protocol
 
 from shared.models import Practitioner
+from sync_server.repository.authority_transfers import AuthorityTransferQueries
 from sync_server.repository.break_glass import BreakGlassQueries
 from sync_server.repository.device_queries import TeamDeviceQueries
 from sync_server.repository.security_queries import SecurityQueries
@@ -298,7 +299,9 @@ class IngestBatch(Protocol):
         ...
 
 
-class Repository(BreakGlassQueries, TeamDeviceQueries, SecurityQueries, Protocol):
+class Repository(
+    BreakGlassQueries, TeamDeviceQueries, SecurityQueries, AuthorityTransferQueries, Protocol
+):
     """Everything the server stores: people, devices, allocations, versions and audit."""
 
     def transaction(self) -> AbstractContextManager[None]:

@@ -11,6 +11,7 @@ from itertools import count
 from pathlib import Path
 
 from sync_server.errors import StorageError
+from sync_server.repository.sqlite_authority_transfers import SqliteAuthorityTransferQueries
 from sync_server.repository.sqlite_break_glass import SqliteBreakGlassQueries
 from sync_server.repository.sqlite_chronology import SqliteChronologyQueries
 from sync_server.repository.sqlite_devices import SqliteDeviceQueries
@@ -27,6 +28,7 @@ class SqliteRepository(
     SqliteBreakGlassQueries,
     SqliteDeviceQueries,
     SqliteSecurityQueries,
+    SqliteAuthorityTransferQueries,
 ):
     """The Repository on one SQLite database file (or ":memory:")."""
 

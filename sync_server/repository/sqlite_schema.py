@@ -11,6 +11,7 @@ from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
 from sync_server.repository.interface import AUDIT_GENESIS_HASH, AuditEvent, audit_row_hash
+from sync_server.repository.sqlite_authority_transfers import AUTHORITY_TRANSFER_DDL
 from sync_server.repository.sqlite_scope import inherit_existing_restrictions
 
 # bench/sync_bench.py builds its raw-SQLite baseline from these same statements.
@@ -284,6 +285,13 @@ def _restrictions_by_version(db: Database) -> None:
     db.execute("CREATE INDEX restricted_versions_version ON restricted_versions (version_id)")
     # Entries restricted before this migration pass their rows to the records about them.
     inherit_existing_restrictions(db.conn)
+
+
+@migrations(name="0010_authority_transfers")
+def _authority_transfers(db: Database) -> None:
+    # Bundles sent to and received from other authorities' servers (authority_transfers.py).
+    for statement in AUTHORITY_TRANSFER_DDL:
+        db.execute(statement)
 
 
 def connect(path: Path | str) -> Database:

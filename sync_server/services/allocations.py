@@ -9,7 +9,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from shared.clock import iso, utc_now
-from sync_server.errors import NotFound
+from sync_server.errors import NotFound, ValidationFailed
 from sync_server.repository import Repository
 from sync_server.services.audit import AuditAction, AuditTrail
 
@@ -32,8 +32,14 @@ class AllocationService:
 
         Raises:
             NotFound: no practitioner has this username.
+            ValidationFailed: the case was sent to another authority (it is closed here).
         """
         practitioner_id = self._practitioner_id(username)
+        closed = self._repository.closed_cases([case_id]).get(case_id)
+        if closed is not None:  # sent to another authority (services/authority_export.py)
+            raise ValidationFailed.on(
+                "case_id", f"this case was sent to {closed.to_authority}: it is closed here"
+            )
         with self._repository.transaction():
             changed = self._repository.allocate(practitioner_id, case_id, iso(self._clock()))
             if changed:

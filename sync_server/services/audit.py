@@ -45,6 +45,12 @@ class AuditAction(StrEnum):
     BREAK_GLASS_REFUSED = "break_glass_refused"
     BREAK_GLASS_REVIEWED = "break_glass_reviewed"
     DEVICE_WIPE_CONFIRMED = "device_wipe_confirmed"
+    # Transfers between authorities (services/authority_export.py, authority_import.py)
+    CASE_SENT_TO_AUTHORITY = "case_sent_to_authority"
+    CASE_RECEIVED_FROM_AUTHORITY = "case_received_from_authority"
+    TRANSFER_BUNDLE_REFUSED = "transfer_bundle_refused"
+    TRANSFER_BUNDLE_REPEATED = "transfer_bundle_repeated"
+    TRANSFER_KEY_SHOWN = "transfer_key_shown"
 
 
 class SignedIn(Protocol):

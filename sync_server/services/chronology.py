@@ -10,6 +10,7 @@ refusal, is audited.
 """
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from shared.ids import is_id
 from shared.models import ChronologyEntry, Practitioner
@@ -21,6 +22,7 @@ from shared.protocol import (
 )
 from sync_server.errors import NotFound, StorageError
 from sync_server.repository import ChronologyHead, Repository
+from sync_server.repository.authority_transfers import Provenance
 from sync_server.services.audit import AuditAction, AuditTrail
 from sync_server.services.auth import Session
 from sync_server.services.bodies import RECORD_VERSION
@@ -51,14 +53,23 @@ def _version(head: ChronologyHead) -> tuple[RecordVersion, ChronologyEntry]:
     return version, version.payload
 
 
-def _item(
+def received_from(provenance: Provenance) -> str:
+    """Return where a received version came from, in words."""
+    day = datetime.fromisoformat(provenance.received_at)
+    return f"received from {provenance.from_authority} on {day.day} {day:%B %Y}"
+
+
+def _item(  # noqa: PLR0917 - one line of the chronology, from its parts
     head: ChronologyHead,
     version: RecordVersion,
     entry: ChronologyEntry,
     author: Practitioner | None,
     same_event: list[str],
+    provenance: Provenance | None = None,
 ) -> ChronologyItem:
     author_name, author_role = author_labels(author)
+    if provenance is not None and provenance.author is not None:  # named as their authority did
+        author_name, author_role = provenance.author.name, provenance.author.role
     return ChronologyItem(
         version_id=head.version_id,
         record_id=head.record_id,
@@ -86,6 +97,7 @@ def _item(
         same_event=same_event,
         linked_plan_outcome_ids=list(entry.linked_plan_outcome_ids),
         plan_compliance=entry.plan_compliance,
+        received_from=received_from(provenance) if provenance else None,
     )
 
 
@@ -192,7 +204,15 @@ class ChronologyService:
         )
         authors = self._repository.practitioners({head.author_id for head, _, _ in shown})
         linked = self._linked(session, {head.case_id for head, _, _ in shown}) if shown else {}
+        received = self._repository.provenance({head.version_id for head, _, _ in shown})
         return [
-            _item(head, version, entry, authors.get(head.author_id), linked.get(head.record_id, []))
+            _item(
+                head,
+                version,
+                entry,
+                authors.get(head.author_id),
+                linked.get(head.record_id, []),
+                received.get(head.version_id),
+            )
             for head, version, entry in shown
         ]

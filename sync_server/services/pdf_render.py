@@ -157,7 +157,8 @@ def _chronology_row(line: PackChronologyLine) -> list[str]:
         _when(line),
         line.event_type.replace("_", " "),
         f"{summary}\nAction: {action}",
-        f"{line.author_name} ({line.author_role.replace('_', ' ')}, {line.author_agency})",
+        f"{line.author_name} ({line.author_role.replace('_', ' ')}, {line.author_agency})"
+        + (f"\n{line.received_from}" if line.received_from else ""),
         line.significance,
         " ".join(flags),
     ]

@@ -12,7 +12,7 @@ from sync_server.errors import ConfigError
 KEY_BYTES = 32
 
 
-def load_or_create_key(path: Path) -> bytes:
+def load_or_create_key(path: Path, setting: str = "signin_key_file") -> bytes:
     """Return the key kept at path, making it (0600, in a 0700 folder) when there is none.
 
     Raises:
@@ -32,5 +32,5 @@ def load_or_create_key(path: Path) -> bytes:
             draft.unlink()
     key = path.read_bytes()
     if len(key) != KEY_BYTES:
-        raise ConfigError("signin_key_file: is not a key this server made")
+        raise ConfigError(f"{setting}: is not a key this server made")
     return key

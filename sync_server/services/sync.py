@@ -17,6 +17,7 @@ from sync_server.repository import Repository
 from sync_server.services.audit import AuditAction, AuditTrail
 from sync_server.services.auth import Session
 from sync_server.services.bodies import decode_push
+from sync_server.services.closed_cases import refuse_closed
 from sync_server.services.ingest import ingest
 from sync_server.services.outcomes import Outcome, push_response_json, to_result
 from sync_server.services.partner_view import reads_reduced, reduced_version_json
@@ -77,6 +78,8 @@ class SyncService:
         practitioner_id = practitioner.id
         with self._repository.ingest() as batch:
             cases, team = push_scope(self._repository, practitioner)
+            # A case sent to another authority takes no more versions (closed_cases.py).
+            items = refuse_closed(self._repository, batch, practitioner_id, items)
             pusher = Pusher(practitioner, device_id, cases, team)
             now = self._clock()
             results = ingest(batch, pusher, items, iso(now), EventClock(now, self._tolerance))

@@ -104,6 +104,7 @@ def chronology_line(item: ChronologyItem) -> PackChronologyLine:
         recorded_at=item.recorded_at,
         version_count=item.version_count,
         in_conflict=item.in_conflict,
+        received_from=item.received_from,
     )
 
 
