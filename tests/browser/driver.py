@@ -28,7 +28,12 @@ ANDROID = (
 )
 TAPPABLE = ("button", "radio", "checkbox", "textbox", "combobox", "link", "slider")
 TOUCH_PX = 48
-BAR_GAP_PX = 9  # the bottom buttons' padding and border above them
+# Between the scrolling content and the bottom buttons: the screen's spacing (8), the bar's
+# padding (8) and its border (1). Above the content: the 56 px app bar below its 48 px lock
+# button (4) and the screen's padding (16). See mobile_app/ui/controls.py `screen`.
+BAR_GAP_PX = 17
+BOTTOM_BUTTONS = ("Back", "Next", "Finalise visit", "Save amended visit", "Save and leave")
+APP_BAR_GAP_PX = 20
 SETTLE_S = 5  # at most this long for the screen to stop changing before a screenshot
 # A child's line on the caseload: "Isla Lomax, 4 months", "Dylan Rushworth, 9 years".
 CHILD_LINE = re.compile(r"\b([A-Z][\w'-]+) ([A-Z][\w'-]+), \d+ (?:months?|years)\b")
@@ -272,10 +277,11 @@ class FletPage:
         top, bottom = 0.0, height
         lock = self.button("Lock the app")
         if lock.count() and (box := lock.first.bounding_box()):
-            top = box["y"] + box["height"]
-        leave = self.button("Save and leave")
-        if leave.count() and (box := leave.first.bounding_box()):
-            bottom = box["y"] - BAR_GAP_PX
+            top = box["y"] + box["height"] + APP_BAR_GAP_PX
+        for name in BOTTOM_BUTTONS:  # the highest of them: the row wraps at large text
+            kept = self.button(name)
+            if kept.count() and (box := kept.first.bounding_box()):
+                bottom = min(bottom, box["y"] - BAR_GAP_PX)
         return top, bottom
 
     @contextmanager

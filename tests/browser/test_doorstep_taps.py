@@ -8,6 +8,7 @@ kept in test-artifacts/browser/.
 """
 
 import re
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser, pytest.mark.timeout(170)]
 
+CARD_SETTLE_S = 1.0
 NO_ACCESS_TARGET = 8
 ROUTINE_TARGET = 30
 
@@ -178,6 +180,9 @@ def record_routine_visit(app: "FletPage", child: str) -> None:
         app.tap("Add an action")
         app.button("Remove action 1").wait_for()  # the new card is drawn before typing in it
         app.tap("In 2 weeks")
+        # A person reads the new card before typing in it; typed within milliseconds of the
+        # card being drawn, the words can land in a text box Flutter is still building.
+        time.sleep(CARD_SETTLE_S)
         app.fill("Action 1: what needs to happen?", "Book the 9 to 12 month review.")
         app.fill("Action 1: who will do it?", "Health visitor")
     with app.step("routine-check"):

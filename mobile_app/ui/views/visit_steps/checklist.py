@@ -53,7 +53,13 @@ def _areas(visit: VisitScreen, flows: Flows) -> ft.Control:
                 selected=i == visit.domain,
             )
         )
-    return ft.Row(chips, wrap=True, spacing=0, run_spacing=0)
+    return ft.Row(
+        [ft.Text("Areas:", weight=ft.FontWeight.W_600), *chips],
+        wrap=True,
+        spacing=0,
+        run_spacing=0,
+        vertical_alignment=ft.CrossAxisAlignment.CENTER,
+    )
 
 
 @ft.component
@@ -69,8 +75,8 @@ def checklist_step(visit: VisitScreen, flows: Flows) -> ft.Control:
     domain, items = domains[index]
     unanswered = [i for i in items if not _rated(draft, i.key)]
     rows: list[ft.Control] = [
-        _areas(visit, flows),
         heading(f"Area {index + 1} of {len(domains)}: {domain.label}", key="check.domain"),
+        _areas(visit, flows),
     ]
     if unanswered:
         rows.append(
