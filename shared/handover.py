@@ -9,9 +9,9 @@ receiving system can check what it is given.
 
 import json
 from datetime import date, datetime
-from typing import Annotated, Any, Final, Literal
+from typing import Annotated, Any, Final, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from shared.vocabulary import DatePrecision, Lifecycle, Relationship, YesNoNotApplicable
 
@@ -156,13 +156,22 @@ class PackChronologyLine(_PackPart):
     recorded_at: datetime
     version_count: int
     in_conflict: bool
+    # Issue 13: pushed after the case moved by the team that held it, within the grace period.
+    recorded_before_transfer: bool = False
 
 
 class PackTransfer(_PackPart):
-    """The transfer this pack goes with: who receives the case, and why it moved."""
+    """The case's latest transfer, as stored (issue 13): who moved it, to whom, when and why."""
 
-    to: PackPractitioner
+    to: PackPractitioner | None
     reason: str
+    transfer_record_id: str | None = None
+    transferred_at: datetime | None = None
+    transferred_by: PackPractitioner | None = None
+    from_team: str = ""
+    to_team: str = ""
+    housing_provider_informed: YesNoNotApplicable | None = None
+    housing_provider_told: str = ""
 
 
 class TransferPack(_PackPart):
@@ -191,6 +200,15 @@ class TransferRequest(_PackPart):
     to_username: str = Field(min_length=1, max_length=100)
     reason: TransferReason
     housing_provider_informed: YesNoNotApplicable
+    # Who at the housing provider was told: needed when housing_provider_informed is yes.
+    housing_provider_told: str = Field(default="", max_length=200)
+
+    @model_validator(mode="after")
+    def _who_was_told(self) -> Self:
+        told = self.housing_provider_told.strip()
+        if self.housing_provider_informed == YesNoNotApplicable.YES and not told:
+            raise ValueError("housing_provider_told: say who at the housing provider was told")
+        return self
 
 
 class TransferResponse(_PackPart):

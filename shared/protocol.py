@@ -235,6 +235,8 @@ class ChronologyItem(_Message):
     # Finding 7: the plan outcomes the entry is evidence for, and how far it shows them met.
     linked_plan_outcome_ids: list[str] = Field(default_factory=list)
     plan_compliance: PlanCompliance | None = None
+    # Issue 13: pushed after a transfer by the team that held the case, recorded before it.
+    recorded_before_transfer: bool = False
 
 
 class ChronologyResponse(_Message):

@@ -15,6 +15,7 @@ from typing import NamedTuple, Protocol
 from shared.models import Practitioner
 from sync_server.repository.break_glass import BreakGlassQueries
 from sync_server.repository.device_queries import TeamDeviceQueries
+from sync_server.repository.handover import HandoverQueries
 from sync_server.repository.security_queries import SecurityQueries
 
 
@@ -298,7 +299,7 @@ class IngestBatch(Protocol):
         ...
 
 
-class Repository(BreakGlassQueries, TeamDeviceQueries, SecurityQueries, Protocol):
+class Repository(BreakGlassQueries, TeamDeviceQueries, SecurityQueries, HandoverQueries, Protocol):
     """Everything the server stores: people, devices, allocations, versions and audit."""
 
     def transaction(self) -> AbstractContextManager[None]:

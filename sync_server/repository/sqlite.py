@@ -14,6 +14,7 @@ from sync_server.errors import StorageError
 from sync_server.repository.sqlite_break_glass import SqliteBreakGlassQueries
 from sync_server.repository.sqlite_chronology import SqliteChronologyQueries
 from sync_server.repository.sqlite_devices import SqliteDeviceQueries
+from sync_server.repository.sqlite_handover import SqliteHandoverQueries
 from sync_server.repository.sqlite_people import SqlitePeopleQueries
 from sync_server.repository.sqlite_schema import connect
 from sync_server.repository.sqlite_security import SqliteSecurityQueries
@@ -27,6 +28,7 @@ class SqliteRepository(
     SqliteBreakGlassQueries,
     SqliteDeviceQueries,
     SqliteSecurityQueries,
+    SqliteHandoverQueries,
 ):
     """The Repository on one SQLite database file (or ":memory:")."""
 

@@ -57,6 +57,8 @@ def _item(
     entry: ChronologyEntry,
     author: Practitioner | None,
     same_event: list[str],
+    *,
+    before_transfer: bool = False,
 ) -> ChronologyItem:
     author_name, author_role = author_labels(author)
     return ChronologyItem(
@@ -86,6 +88,7 @@ def _item(
         same_event=same_event,
         linked_plan_outcome_ids=list(entry.linked_plan_outcome_ids),
         plan_compliance=entry.plan_compliance,
+        recorded_before_transfer=before_transfer,
     )
 
 
@@ -191,8 +194,17 @@ class ChronologyService:
             key=lambda line: chronology_order(line[2], line[0].record_id, line[0].version_id)
         )
         authors = self._repository.practitioners({head.author_id for head, _, _ in shown})
-        linked = self._linked(session, {head.case_id for head, _, _ in shown}) if shown else {}
+        cases = {head.case_id for head, _, _ in shown}
+        linked = self._linked(session, cases) if shown else {}
+        late = {mark.version_id for mark in self._repository.handover_arrivals(cases)}
         return [
-            _item(head, version, entry, authors.get(head.author_id), linked.get(head.record_id, []))
+            _item(
+                head,
+                version,
+                entry,
+                authors.get(head.author_id),
+                linked.get(head.record_id, []),
+                before_transfer=head.version_id in late,
+            )
             for head, version, entry in shown
         ]

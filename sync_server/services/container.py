@@ -51,7 +51,10 @@ class ServiceContainer:
         )
         auth = AuthService(repository, hasher, audit, limits=SignInLimits.from_settings(settings))
         sync = SyncService(
-            repository, audit, clock_tolerance=timedelta(seconds=settings.clock_tolerance_seconds)
+            repository,
+            audit,
+            clock_tolerance=timedelta(seconds=settings.clock_tolerance_seconds),
+            handover_grace=timedelta(seconds=settings.handover_grace_seconds),
         )
         chronology = ChronologyService(repository, audit)
         history = HistoryService(repository, audit)
@@ -75,5 +78,5 @@ class ServiceContainer:
             DashboardService(repository, audit, settings.rules),
             BreakGlassService(repository, audit, settings.break_glass_minutes),
             exports,
-            TransferService(repository, exports, allocations),
+            TransferService(repository, exports, allocations, sync),
         )

@@ -85,6 +85,7 @@ def _transfer(world: World, kind: str) -> Request:
         "to_username": "nobody-by-this-name",
         "reason": "Moved.",
         "housing_provider_informed": "yes",
+        "housing_provider_told": "Ms Patel, Cherwell Housing",
     }
     return "POST", f"/cases/{world.case[kind]}/transfers", body
 
