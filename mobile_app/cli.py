@@ -25,6 +25,8 @@ from mobile_app.errors import (
 from mobile_app.services.account import AccountService
 from mobile_app.services.background_sync import set_aside_words
 from mobile_app.services.demo import record_demo_visits
+from mobile_app.services.forward import forward_refused
+from mobile_app.services.issues import sync_issues
 from mobile_app.services.lock import UnlockBackoff
 from mobile_app.services.records import RecordService
 from mobile_app.services.session import DeviceSession
@@ -120,7 +122,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
         f"{len(report.rejected)}); pulled {report.pulled}."
     )
     for version_id in report.rejected:
-        print(f"  rejected: {version_id}", file=sys.stderr)
+        print(f"  rejected: {version_id}: {report.reasons.get(version_id, '')}", file=sys.stderr)
     if words := set_aside_words(report).strip():
         print(f"  {words}", file=sys.stderr)
     for version_id in report.set_aside:
@@ -144,8 +146,8 @@ def cmd_sync(args: argparse.Namespace) -> int:
 
 
 def _set_aside(store: DeviceStore) -> list[dict[str, Any]]:
-    """What is set aside on this device, each with whether the server has a copy and what
-    to do (the sync screen's list)."""
+    """What the server refused or put in conflict, then what is set aside on this device, each
+    with what to do (the sync screen's list)."""
     return [
         {
             "version_id": issue.version_id,
@@ -154,7 +156,7 @@ def _set_aside(store: DeviceStore) -> list[dict[str, Any]]:
             "detail": issue.detail,
             "what_to_do": issue.advice,
         }
-        for issue in set_aside_issues(store)
+        for issue in sync_issues(store) + set_aside_issues(store)
     ]
 
 
@@ -195,6 +197,22 @@ def cmd_retry(args: argparse.Namespace) -> int:
         store.close()
     print(f"{released} record(s) will be sent again at the next sync.")
     return 0
+
+
+def cmd_forward(args: argparse.Namespace) -> int:
+    """Forward a record refused after a transfer, with your supervisor's countersignature."""
+    password = _secret("DOORSTEP_SUPERVISOR_PASSWORD", "Supervisor's password: ")
+    store = _unlock(args)
+    try:
+        with AccountService(store, pinned_transport(args.profile)).client() as client:
+            done = forward_refused(store, client, args.version_id, args.supervisor, password)
+    except ValueError as exc:
+        print(f"Error: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        store.close()
+    print(done.message, file=sys.stdout if done.accepted else sys.stderr)
+    return 0 if done.accepted else 1
 
 
 def _listing(item: StoredVersion | RecordTampered) -> dict[str, Any] | None:
@@ -242,6 +260,9 @@ def build_parser() -> argparse.ArgumentParser:
     add("status", cmd_status).add_argument("--json", action="store_true")
     add("restore", cmd_restore)
     add("retry", cmd_retry)
+    forward = add("forward", cmd_forward)
+    forward.add_argument("version_id")
+    forward.add_argument("supervisor", help="your supervisor's username")
     listing = add("list", cmd_list)
     listing.add_argument("--json", action="store_true")
     listing.add_argument("--type", default=None, help="only this record type")

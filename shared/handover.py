@@ -13,6 +13,7 @@ from typing import Annotated, Any, Final, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from shared.protocol import RecordVersion
 from shared.vocabulary import DatePrecision, Lifecycle, Relationship, YesNoNotApplicable
 
 TRANSFER_PACK_SCHEMA_ID: Final = "urn:doorstep:schema:transfer-pack:v1"
@@ -219,6 +220,15 @@ class TransferResponse(_PackPart):
     ended_allocations: list[PackPractitioner]
     pack_id: str
     pack: TransferPack
+
+
+class HandoverForwardRequest(_PackPart):
+    """POST /sync/forward: a supervisor, in person on a team member's device, forwards a version
+    refused after a transfer (issue 13). The password is checked like a sign-in, never kept."""
+
+    supervisor_username: str = Field(min_length=1, max_length=100)
+    supervisor_password: str = Field(min_length=1, max_length=200)
+    version: RecordVersion
 
 
 def transfer_pack_schema() -> dict[str, Any]:

@@ -138,6 +138,9 @@ class PulledVersion(RecordVersion):
     author_id: str
     author_agency: Agency
     recorded_at: RecordTime
+    # Issue 13: the team that held the case pushed it after a transfer, recorded before it:
+    # the receiving team's devices show it as a late arrival.
+    recorded_before_transfer: bool = False
 
 
 class ScopeCase(_Message):

@@ -24,6 +24,7 @@ from shared.rules.model import when
 
 DEFAULT_HANDOVER_GRACE: Final = timedelta(days=30)
 BEFORE_TRANSFER_LABEL: Final = "recorded by the previous team before the transfer"
+TRANSFERRED_WORDS: Final = "this case was transferred to "
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +49,7 @@ def recorded_moment(version: RecordVersion) -> datetime:
 
 def transfer_words(handover: Handover) -> str:
     """Name the transfer as a practitioner reads it: team and date."""
-    return f"this case was transferred to {handover.receiving_team} on {_day(handover.ended_at)}"
+    return f"{TRANSFERRED_WORDS}{handover.receiving_team} on {_day(handover.ended_at)}"
 
 
 def handover_refusal(
@@ -79,6 +80,11 @@ def handover_refusal(
             f"{_day(deadline)}. Ask your supervisor to forward it to the receiving team"
         )
     return None
+
+
+def is_transfer_refusal(message: str | None) -> bool:
+    """True when a push refusal is the handover rule's (it names the transfer)."""
+    return bool(message) and str(message).startswith(TRANSFERRED_WORDS)
 
 
 def _day(moment: datetime) -> str:

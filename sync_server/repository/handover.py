@@ -35,6 +35,10 @@ class HandoverQueries(Protocol):
         """Store the marks of versions accepted from the previous team."""
         ...
 
+    def arrival_seqs(self, case_ids: Collection[str], after: int, upto: int) -> set[int]:
+        """Return the server_seqs of late arrivals in these cases within (after, upto]."""
+        ...
+
     def handover_arrivals(self, case_ids: Collection[str]) -> list[HandoverArrival]:
         """Return the late arrivals in these cases, oldest first."""
         ...

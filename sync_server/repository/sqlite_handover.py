@@ -47,6 +47,18 @@ class SqliteHandoverQueries:
             arrivals,
         )
 
+    def arrival_seqs(self, case_ids: Collection[str], after: int, upto: int) -> set[int]:
+        """Return the server_seqs of late arrivals in these cases within (after, upto]."""
+        if not case_ids:
+            return set()
+        rows = self._conn.execute(
+            "SELECT v.server_seq FROM handover_arrivals h"
+            " JOIN versions v ON v.version_id = h.version_id"
+            f" WHERE h.case_id IN {IDS} AND v.server_seq > ? AND v.server_seq <= ?",
+            (ids_json(case_ids), after, upto),
+        )
+        return {row[0] for row in rows}
+
     def handover_arrivals(self, case_ids: Collection[str]) -> list[HandoverArrival]:
         """Return the late arrivals in these cases, oldest first."""
         if not case_ids:

@@ -14,6 +14,7 @@ from sync_server.services.chronology import ChronologyService
 from sync_server.services.dashboard import DashboardService
 from sync_server.services.demo import DemoService
 from sync_server.services.exports import ExportService
+from sync_server.services.handover_forward import HandoverForwardService
 from sync_server.services.history import HistoryService
 from sync_server.services.passwords import PasswordHasher
 from sync_server.services.review import ReviewService
@@ -41,6 +42,7 @@ class ServiceContainer:
     break_glass: BreakGlassService
     exports: ExportService
     transfers: TransferService
+    forwards: HandoverForwardService
 
     @classmethod
     def build(cls, settings: Settings, repository: Repository) -> "ServiceContainer":
@@ -79,4 +81,5 @@ class ServiceContainer:
             BreakGlassService(repository, audit, settings.break_glass_minutes),
             exports,
             TransferService(repository, exports, allocations, sync),
+            HandoverForwardService(repository, auth, sync),
         )

@@ -33,6 +33,7 @@ from sync_server.services.scope import (
 
 DEFAULT_PULL_LIMIT = 500
 _NO_END = 2**63 - 1  # the largest server_seq SQLite can hold
+_LATE = ',"recorded_before_transfer":true'
 
 
 class SyncService:
@@ -180,15 +181,18 @@ class SyncService:
             rows = [
                 row._replace(payload_json=reduced_version_json(row.payload_json)) for row in rows
             ]
+        next_cursor = rows[-1].server_seq if rows else cursor
+        # Issue 13: the few versions the previous team sent after a transfer say so.
+        late = self._repository.arrival_seqs(scope.cases.keys(), cursor, next_cursor)
         # Each stored JSON object is a RecordVersion; close it with the server's own fields.
         items = ",".join(
             f'{row.payload_json[:-1]},"server_seq":{row.server_seq},'
             f'"author_id":{json.dumps(row.author_id)},'
             f'"author_agency":{json.dumps(row.author_agency)},'
-            f'"recorded_at":{json.dumps(row.recorded_at)}}}'
+            f'"recorded_at":{json.dumps(row.recorded_at)}'
+            f"{_LATE if row.server_seq in late else ''}}}"
             for row in rows
         )
-        next_cursor = rows[-1].server_seq if rows else cursor
         # The page covers (cursor, next_cursor]; the last page covers everything after the
         # cursor, so the pages of a pull together name every record hidden since it.
         upto = next_cursor if has_more else _NO_END
