@@ -69,7 +69,8 @@ def test_offline_visit_within_grace_arrives_marked_and_the_transfer_is_on_record
     flagged = {
         line["version_id"] for line in pack["chronology"] if line["recorded_before_transfer"]
     }
-    assert flagged and flagged <= offline
+    assert flagged
+    assert flagged <= offline
     assert [e["event_type"] for e in chronology].count("transfer_out") == 1
 
 
