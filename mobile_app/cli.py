@@ -40,6 +40,7 @@ from mobile_app.store import DeviceStore, StoredVersion
 from mobile_app.sync_client import pinned_transport
 
 DEVICE_NAME = "doorstep-cli"
+_ISSUE_STATES = frozenset({"rejected", "conflict", "unknown"})
 
 
 def _secret(env_name: str, prompt: str) -> str:
@@ -145,9 +146,10 @@ def cmd_sync(args: argparse.Namespace) -> int:
     return 0
 
 
-def _set_aside(store: DeviceStore) -> list[dict[str, Any]]:
-    """What the server refused or put in conflict, then what is set aside on this device, each
-    with what to do (the sync screen's list)."""
+def _set_aside(store: DeviceStore, issues: bool = False) -> list[dict[str, Any]]:
+    """What is set aside on this device (with `issues`, what the server refused or put in
+    conflict first), each with what to do (the sync screen's list)."""
+    found = (sync_issues(store) if issues else []) + set_aside_issues(store)
     return [
         {
             "version_id": issue.version_id,
@@ -156,7 +158,7 @@ def _set_aside(store: DeviceStore) -> list[dict[str, Any]]:
             "detail": issue.detail,
             "what_to_do": issue.advice,
         }
-        for issue in sync_issues(store) + set_aside_issues(store)
+        for issue in found
     ]
 
 
@@ -165,11 +167,13 @@ def cmd_status(args: argparse.Namespace) -> int:
     store = _unlock(args)
     try:
         status = device_status(store).as_dict()
-        aside = _set_aside(store)
+        aside = _set_aside(store, issues=True)
     finally:
         store.close()
     if args.json:
-        print(json.dumps({**status, "set_aside_records": aside}, indent=2))
+        refused = [a for a in aside if a["state"] in _ISSUE_STATES]
+        kept = [a for a in aside if a["state"] not in _ISSUE_STATES]
+        print(json.dumps({**status, "set_aside_records": kept, "sync_issues": refused}, indent=2))
         return 0
     print("\n".join(f"{k}: {v}" for k, v in status.items()))
     for item in aside:
@@ -215,17 +219,24 @@ def cmd_forward(args: argparse.Namespace) -> int:
     return 0 if done.accepted else 1
 
 
-def _listing(item: StoredVersion | RecordTampered) -> dict[str, Any] | None:
+def _listing(
+    item: StoredVersion | RecordTampered, issues: dict[str, dict[str, Any]]
+) -> dict[str, Any] | None:
     if isinstance(item, RecordTampered):
         return None  # set aside as it was read: listed with the set-aside records
-    return {"state": item.state.value, **item.version.model_dump(mode="json")}
+    row = {"state": item.state.value, **item.version.model_dump(mode="json")}
+    if (issue := issues.get(item.version.version_id)) is not None:
+        row["sync_issue"] = {k: issue[k] for k in ("title", "detail", "what_to_do")}
+    return row
 
 
 def cmd_list(args: argparse.Namespace) -> int:
     """Print this device's records, decrypted, then what is set aside and what to do."""
     store = _unlock(args)
     try:
-        listing = [row for item in store.records.read_all(args.type) if (row := _listing(item))]
+        issues = {i["version_id"]: i for i in _set_aside(store, issues=True)}
+        rows = store.records.read_all(args.type)
+        listing = [row for item in rows if (row := _listing(item, issues))]
         listing += _set_aside(store)
     finally:
         store.close()

@@ -3,6 +3,7 @@ later pack and the receiving team; a visit recorded offline before the transfer 
 the grace period marked as the previous team's; after it, the refusal names the transfer on
 the device (sync, status, list --json) and the supervisor forwards it from that device."""
 
+import json
 import time
 from pathlib import Path
 from typing import Any
@@ -91,15 +92,19 @@ def test_after_the_grace_period_the_refusal_names_the_transfer_and_the_superviso
         status = hv.run("status")
         assert "This case was transferred to South Oxon on " in status
         assert "Your supervisor can check it and forward it" in status
-        issues = [r for r in hv.records() if "detail" in r]
+        issues = [r for r in hv.records() if "sync_issue" in r]
         assert {i["version_id"] for i in issues} == offline
-        assert all("transferred to South Oxon" in i["detail"] for i in issues)
-        assert all("case_id" not in i["detail"] for i in issues), "no field names for people"
+        assert {i["state"] for i in issues} == {"rejected"}
+        details = [i["sync_issue"]["detail"] for i in issues]
+        assert all("transferred to South Oxon" in d for d in details)
+        assert all("case_id" not in d for d in details), "no field names for people"
+        status_json = json.loads(hv.run("status", "--json"))
+        assert {i["version_id"] for i in status_json["sync_issues"]} == offline
 
         monkeypatch.setenv("DOORSTEP_SUPERVISOR_PASSWORD", DEMO_PASSWORD)
         for version_id in sorted(offline):
             assert "Forwarded" in hv.run("forward", version_id, "demo-sup")
-        assert not [r for r in hv.records() if "detail" in r], "no issue left"
+        assert not [r for r in hv.records() if "sync_issue" in r], "no issue left"
         hv2 = CliDevice(tmp_path / "hv2").signed_in(server, "demo-hv2")
         got = {r["version_id"]: r for r in hv2.records() if r["case_id"] == case_id}
         assert offline <= set(got)
