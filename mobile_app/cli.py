@@ -25,6 +25,7 @@ from mobile_app.errors import (
 from mobile_app.services.account import AccountService
 from mobile_app.services.background_sync import set_aside_words
 from mobile_app.services.demo import record_demo_visits
+from mobile_app.services.forward import forward_refused
 from mobile_app.services.issues import SyncIssue, sync_issues
 from mobile_app.services.lock import UnlockBackoff
 from mobile_app.services.records import RecordService
@@ -148,9 +149,8 @@ def cmd_sync(args: argparse.Namespace) -> int:
     return 0
 
 
-def _set_aside(store: DeviceStore) -> list[dict[str, Any]]:
-    """What is set aside on this device, each with whether the server has a copy and what
-    to do (the sync screen's list)."""
+def _rows(issues: Sequence[SyncIssue]) -> list[dict[str, Any]]:
+    """Issues as the CLI prints them: in the words of the app's sync screen."""
     return [
         {
             "version_id": issue.version_id,
@@ -159,8 +159,14 @@ def _set_aside(store: DeviceStore) -> list[dict[str, Any]]:
             "detail": issue.detail,
             "what_to_do": issue.advice,
         }
-        for issue in set_aside_issues(store)
+        for issue in issues
     ]
+
+
+def _set_aside(store: DeviceStore) -> list[dict[str, Any]]:
+    """What is set aside on this device, each with whether the server has a copy and what
+    to do (the sync screen's list)."""
+    return _rows(set_aside_issues(store))
 
 
 def cmd_status(args: argparse.Namespace) -> int:
@@ -203,6 +209,22 @@ def cmd_retry(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_forward(args: argparse.Namespace) -> int:
+    """Forward a record refused after a transfer, with your supervisor's countersignature."""
+    password = _secret("DOORSTEP_SUPERVISOR_PASSWORD", "Supervisor's password: ")
+    store = _unlock(args)
+    try:
+        with AccountService(store, pinned_transport(args.profile)).client() as client:
+            done = forward_refused(store, client, args.version_id, args.supervisor, password)
+    except ValueError as exc:
+        print(f"Error: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        store.close()
+    print(done.message, file=sys.stdout if done.accepted else sys.stderr)
+    return 0 if done.accepted else 1
+
+
 def _listing(
     item: StoredVersion | RecordTampered, issues: dict[str, SyncIssue]
 ) -> dict[str, Any] | None:
@@ -217,16 +239,7 @@ def _listing(
 
 def _refused(store: DeviceStore) -> list[dict[str, Any]]:
     """What the server refused or put in conflict, in the words of the app's sync screen."""
-    return [
-        {
-            "version_id": issue.version_id,
-            "state": issue.status,
-            "title": issue.title,
-            "detail": issue.detail,
-            "what_to_do": issue.advice,
-        }
-        for issue in sync_issues(store)
-    ]
+    return _rows(sync_issues(store))
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -271,6 +284,9 @@ def build_parser() -> argparse.ArgumentParser:
     add("status", cmd_status).add_argument("--json", action="store_true")
     add("restore", cmd_restore)
     add("retry", cmd_retry)
+    forward = add("forward", cmd_forward)
+    forward.add_argument("version_id")
+    forward.add_argument("supervisor", help="your supervisor's username")
     listing = add("list", cmd_list)
     listing.add_argument("--json", action="store_true")
     listing.add_argument("--type", default=None, help="only this record type")

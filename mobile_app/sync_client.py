@@ -36,12 +36,14 @@ from mobile_app.errors import (
 )
 from shared.connection import CLIENT_KEEPALIVE_S
 from shared.device_wipe import WipeConfirmation, WipeConfirmed
+from shared.handover import HandoverForwardRequest
 from shared.protocol import (
     ChronologyResponse,
     ErrorBody,
     LoginRequest,
     LoginResponse,
     PullResponse,
+    PushItemResult,
     PushRequest,
     PushResponse,
     server_time,
@@ -150,6 +152,12 @@ class SyncClient:
     def push(self, request: PushRequest) -> PushResponse:
         """Push a batch of versions; returns one result per item."""
         return self._call("POST", "/sync/push", PushResponse, content=request.model_dump_json())
+
+    def forward(self, request: HandoverForwardRequest) -> PushItemResult:
+        """Send a kept version with a supervisor's countersignature (issue 13); not retried:
+        it carries a password, and the server answers a second copy as a duplicate anyway."""
+        body = request.model_dump_json()
+        return self._call("POST", "/sync/forward", PushItemResult, content=body, retry=False)
 
     def pull(self, cursor: int, limit: int = 500) -> PullResponse:
         """Fetch the next page of versions after cursor."""

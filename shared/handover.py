@@ -9,10 +9,11 @@ receiving system can check what it is given.
 
 import json
 from datetime import date, datetime
-from typing import Annotated, Any, Final, Literal
+from typing import Annotated, Any, Final, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from shared.protocol import RecordVersion
 from shared.vocabulary import DatePrecision, Lifecycle, Relationship, YesNoNotApplicable
 
 TRANSFER_PACK_SCHEMA_ID: Final = "urn:doorstep:schema:transfer-pack:v1"
@@ -158,13 +159,22 @@ class PackChronologyLine(_PackPart):
     in_conflict: bool
     # A version received from another authority's server: "received from <authority> on <date>".
     received_from: str | None = None
+    # Issue 13: pushed after the case moved by the team that held it, within the grace period.
+    recorded_before_transfer: bool = False
 
 
 class PackTransfer(_PackPart):
-    """The transfer this pack goes with: who receives the case, and why it moved."""
+    """The case's latest transfer, as stored (issue 13): who moved it, to whom, when and why."""
 
-    to: PackPractitioner
+    to: PackPractitioner | None
     reason: str
+    transfer_record_id: str | None = None
+    transferred_at: datetime | None = None
+    transferred_by: PackPractitioner | None = None
+    from_team: str = ""
+    to_team: str = ""
+    housing_provider_informed: YesNoNotApplicable | None = None
+    housing_provider_told: str = ""
 
 
 class TransferPack(_PackPart):
@@ -193,6 +203,15 @@ class TransferRequest(_PackPart):
     to_username: str = Field(min_length=1, max_length=100)
     reason: TransferReason
     housing_provider_informed: YesNoNotApplicable
+    # Who at the housing provider was told: needed when housing_provider_informed is yes.
+    housing_provider_told: str = Field(default="", max_length=200)
+
+    @model_validator(mode="after")
+    def _who_was_told(self) -> Self:
+        told = self.housing_provider_told.strip()
+        if self.housing_provider_informed == YesNoNotApplicable.YES and not told:
+            raise ValueError("housing_provider_told: say who at the housing provider was told")
+        return self
 
 
 class TransferResponse(_PackPart):
@@ -203,6 +222,15 @@ class TransferResponse(_PackPart):
     ended_allocations: list[PackPractitioner]
     pack_id: str
     pack: TransferPack
+
+
+class HandoverForwardRequest(_PackPart):
+    """POST /sync/forward: a supervisor, in person on a team member's device, forwards a version
+    refused after a transfer (issue 13). The password is checked like a sign-in, never kept."""
+
+    supervisor_username: str = Field(min_length=1, max_length=100)
+    supervisor_password: str = Field(min_length=1, max_length=200)
+    version: RecordVersion
 
 
 def transfer_pack_schema() -> dict[str, Any]:

@@ -138,6 +138,9 @@ class PulledVersion(RecordVersion):
     author_id: str
     author_agency: Agency
     recorded_at: RecordTime
+    # Issue 13: the team that held the case pushed it after a transfer, recorded before it:
+    # the receiving team's devices show it as a late arrival.
+    recorded_before_transfer: bool = False
 
 
 class ScopeCase(_Message):
@@ -237,6 +240,8 @@ class ChronologyItem(_Message):
     plan_compliance: PlanCompliance | None = None
     # A version received from another authority's server: "received from <authority> on <date>".
     received_from: str | None = None
+    # Issue 13: pushed after a transfer by the team that held the case, recorded before it.
+    recorded_before_transfer: bool = False
 
 
 class ChronologyResponse(_Message):

@@ -191,6 +191,7 @@ def create_app(settings: Settings | None = None, repository: Repository | None =
             "break_glass": _provide(services.break_glass),
             "exports": _provide(services.exports),
             "transfers": _provide(services.transfers),
+            "forwards": _provide(services.forwards),
         },
         exception_handlers=EXCEPTION_HANDLERS,
         before_send=[add_security_headers, add_server_time],

@@ -88,6 +88,8 @@ class Settings:
     break_glass_minutes: int = 60
     # Rule V1: how far past its receipt a pushed event time may be (device clocks drift).
     clock_tolerance_seconds: int = 300
+    # Issue 13: how long after a transfer the previous team's records made before it arrive.
+    handover_grace_seconds: int = 30 * 86400
     # Alert thresholds (DOMAIN.md 5): the spec's defaults, or the rules table of a TOML file
     # (DOORSTEP_RULES_FILE: the app's flet.toml, so devices and server use the same values).
     rules: RuleSettings = field(default_factory=RuleSettings)
@@ -114,6 +116,8 @@ class Settings:
             raise ConfigError("break_glass_minutes: must be at least 1")
         if not 0 <= self.clock_tolerance_seconds <= 86400:
             raise ConfigError("clock_tolerance_seconds: must be between 0 and 86400")
+        if not 0 <= self.handover_grace_seconds <= 366 * 86400:
+            raise ConfigError("handover_grace_seconds: must be between 0 and 31622400 (366 days)")
         if self.signin_key_file.resolve().parent == self.db_path.resolve().parent:
             raise ConfigError("signin_key_file: keep it outside the database's folder")
         if self.transfer_key_file.resolve().is_relative_to(self.db_path.resolve().parent):
@@ -241,6 +245,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         clock_tolerance_seconds=_int(
             env, "CLOCK_TOLERANCE_SECONDS", defaults.clock_tolerance_seconds
         ),
+        handover_grace_seconds=_int(env, "HANDOVER_GRACE_SECONDS", defaults.handover_grace_seconds),
         rules=_rules(env, defaults.rules),
         authority_name=env.get(ENV_PREFIX + "AUTHORITY_NAME") or None,
         trusted_authorities_file=_path(env, "TRUSTED_AUTHORITIES_FILE"),

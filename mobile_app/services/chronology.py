@@ -103,6 +103,8 @@ class TimelineItem:
     # Finding 7: the plan outcomes the entry is evidence for, and how far it shows them met.
     linked_plan_outcome_ids: tuple[str, ...] = ()
     plan_compliance: PlanCompliance | None = None
+    # Issue 13: the previous team sent it after the case came here, recorded before the move.
+    recorded_before_transfer: bool = False
 
 
 def _newest_first(item: TimelineItem) -> tuple[object, ...]:
@@ -180,6 +182,8 @@ class ChronologyService:
             child_ids=entry.child_ids,
             linked_plan_outcome_ids=entry.linked_plan_outcome_ids,
             plan_compliance=entry.plan_compliance,
+            recorded_before_transfer=isinstance(version, PulledVersion)
+            and version.recorded_before_transfer,
         )
 
     def agencies(self, child_id: str) -> list[str]:

@@ -8,10 +8,15 @@ from mobile_app.errors import StoreError
 from mobile_app.services.wording import label
 from mobile_app.store import DeviceStore
 from shared.protocol import ItemStatus, PushItemResult
+from shared.rules.handover import is_transfer_refusal
 
 CONFLICT_ADVICE = (
     "Someone changed this record at the same time as you. Both versions are kept on the server: "
     "ask your supervisor to check them and confirm the right one."
+)
+TRANSFER_ADVICE = (
+    "It is still on this device. Your supervisor can check it and forward it to the receiving "
+    "team from this device."
 )
 REJECTED_ADVICE = (
     "The server did not accept this record. It is still on this device. Tell your supervisor "
@@ -70,6 +75,14 @@ def _title(store: DeviceStore, version_id: str, status: str) -> str:
     return f"{label(version.record_type)} recorded {when}: {verb}"
 
 
+def issue_detail(result: PushItemResult) -> str:
+    """Return what the server said about a refused or conflicting version, for the user."""
+    detail = result.message or ""
+    if is_transfer_refusal(detail):  # plain words already: the case moved, to whom and when
+        return detail[0].upper() + detail[1:] + "."
+    return refusal_words(result.field, result.message)
+
+
 def sync_issues(store: DeviceStore) -> list[SyncIssue]:
     """Return every stored sync issue, oldest first."""
     out = []
@@ -81,14 +94,15 @@ def sync_issues(store: DeviceStore) -> list[SyncIssue]:
             out.append(SyncIssue(version_id, "unknown", "A sync problem", "", REJECTED_ADVICE))
             continue
         conflict = result.status == ItemStatus.CONFLICT
-        detail = refusal_words(result.field, result.message)
+        advice = TRANSFER_ADVICE if is_transfer_refusal(result.message) else REJECTED_ADVICE
+        detail = issue_detail(result)
         out.append(
             SyncIssue(
                 version_id=version_id,
                 status=str(result.status),
                 title=_title(store, version_id, result.status),
                 detail=detail,
-                advice=CONFLICT_ADVICE if conflict else REJECTED_ADVICE,
+                advice=CONFLICT_ADVICE if conflict else advice,
             )
         )
     return out

@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 
 from mobile_app.errors import RecordTampered, ServerFault, ServerRefused, StoreError
 from mobile_app.services.device_clock import Clock, learn_offset
+from mobile_app.services.issues import issue_detail
 from mobile_app.services.orphaned_drafts import discard_orphaned_drafts
 from mobile_app.store import DeviceStore, SyncState
 from mobile_app.sync_client import SyncClient
@@ -66,6 +67,7 @@ class SyncReport:
     duplicates: int = 0
     conflicts: list[str] = field(default_factory=list)
     rejected: list[str] = field(default_factory=list)
+    reasons: dict[str, str] = field(default_factory=dict)  # rejected version id -> why
     pulled: int = 0
     left_scope: list[str] = field(default_factory=list)
     entered_scope: list[str] = field(default_factory=list)
@@ -197,6 +199,9 @@ class SyncService:
         report.duplicates += sum(r.status == ItemStatus.DUPLICATE for r in results)
         report.conflicts += [r.version_id for r in results if r.status == ItemStatus.CONFLICT]
         report.rejected += [r.version_id for r in results if r.status == ItemStatus.REJECTED]
+        report.reasons.update(
+            (r.version_id, issue_detail(r)) for r in results if r.status == ItemStatus.REJECTED
+        )
 
     def _pull_all(self, report: SyncReport, progress: Progress | None) -> None:
         scope_checked = False

@@ -43,6 +43,13 @@ class TransferOut(DoorstepModel):
     notified_at: RecordTime | None = None
     acknowledged_at: RecordTime | None = None
     housing_provider_informed: YesNoNotApplicable
+    # Issue 13: the facts of a transfer made on the server, kept as a record so every later
+    # pack and the chronology show them (empty on a transfer_out a device made).
+    reason: LongText = ""
+    from_team: LongText = ""
+    to_team: LongText = ""
+    to_practitioner_id: RecordId | None = None
+    housing_provider_told: LongText = ""  # who at the housing provider was told
 
     @model_validator(mode="after")
     def _times_in_order(self) -> Self:

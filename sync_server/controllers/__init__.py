@@ -9,6 +9,7 @@ from sync_server.controllers.caller import provide_caller
 from sync_server.controllers.cases import CasesController
 from sync_server.controllers.children import ChildrenController
 from sync_server.controllers.devices import confirm_wipe
+from sync_server.controllers.handover import HandoverForwardController
 from sync_server.controllers.health import health
 from sync_server.controllers.links import LinksController
 from sync_server.controllers.me import me
@@ -23,6 +24,7 @@ ROUTE_HANDLERS: list[ControllerRouterHandler] = [
     AuthController,
     confirm_wipe,
     SyncController,
+    HandoverForwardController,
     ChildrenController,
     CasesController,
     RecordsController,

@@ -16,6 +16,7 @@ from shared.models import Practitioner
 from sync_server.repository.authority_transfers import AuthorityTransferQueries
 from sync_server.repository.break_glass import BreakGlassQueries
 from sync_server.repository.device_queries import TeamDeviceQueries
+from sync_server.repository.handover import HandoverQueries
 from sync_server.repository.security_queries import SecurityQueries
 
 
@@ -300,7 +301,12 @@ class IngestBatch(Protocol):
 
 
 class Repository(
-    BreakGlassQueries, TeamDeviceQueries, SecurityQueries, AuthorityTransferQueries, Protocol
+    BreakGlassQueries,
+    TeamDeviceQueries,
+    SecurityQueries,
+    AuthorityTransferQueries,
+    HandoverQueries,
+    Protocol,
 ):
     """Everything the server stores: people, devices, allocations, versions and audit."""
 

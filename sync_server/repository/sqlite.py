@@ -15,6 +15,7 @@ from sync_server.repository.sqlite_authority_transfers import SqliteAuthorityTra
 from sync_server.repository.sqlite_break_glass import SqliteBreakGlassQueries
 from sync_server.repository.sqlite_chronology import SqliteChronologyQueries
 from sync_server.repository.sqlite_devices import SqliteDeviceQueries
+from sync_server.repository.sqlite_handover import SqliteHandoverQueries
 from sync_server.repository.sqlite_people import SqlitePeopleQueries
 from sync_server.repository.sqlite_schema import connect
 from sync_server.repository.sqlite_security import SqliteSecurityQueries
@@ -29,6 +30,7 @@ class SqliteRepository(
     SqliteDeviceQueries,
     SqliteSecurityQueries,
     SqliteAuthorityTransferQueries,
+    SqliteHandoverQueries,
 ):
     """The Repository on one SQLite database file (or ":memory:")."""
 

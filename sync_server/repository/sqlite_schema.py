@@ -294,6 +294,25 @@ def _authority_transfers(db: Database) -> None:
         db.execute(statement)
 
 
+@migrations(name="0011_handover_arrivals")
+def _handover_arrivals(db: Database) -> None:
+    # Issue 13: a version the previous team pushed after a transfer (within the grace period,
+    # or forwarded by their supervisor) is marked here, not in its JSON: its hash stays its own.
+    db.execute(
+        """CREATE TABLE handover_arrivals (
+            version_id TEXT PRIMARY KEY REFERENCES versions (version_id),
+            case_id TEXT NOT NULL,
+            author_id TEXT NOT NULL,
+            allocation_ended_at TEXT NOT NULL,
+            transfer_record_id TEXT NOT NULL,
+            receiving_team TEXT NOT NULL,
+            arrived_at TEXT NOT NULL,
+            forwarded_by TEXT
+        ) WITHOUT ROWID"""
+    )
+    db.execute("CREATE INDEX handover_arrivals_case ON handover_arrivals (case_id)")
+
+
 def connect(path: Path | str) -> Database:
     """Open (creating if needed) the database at path, in WAL mode, with the schema applied."""
     in_memory = str(path) == ":memory:"

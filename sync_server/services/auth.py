@@ -95,24 +95,7 @@ class AuthService:
                 practitioner's access was revoked.
         """
         request = decode(LOGIN_REQUEST, body)
-        found = self._repository.practitioner_login(request.username)
-        # The attempted username is never audited: it could be a person's name typed wrongly.
-        actor = found[0].id if found else None
-        try:
-            # Counted before the slow check, taken back on success: attempts sent in parallel
-            # cannot all slip past the limit while the first is still being verified.
-            counted = self._guard.admit(request.username, address)
-        except TooManyRequests:
-            self._audit.record(AuditAction.LOGIN_THROTTLED, actor, None)
-            raise
-        phc = found[1] if found else self._decoy_hash
-        # Argon2 is deliberately slow: keep it off the event loop.
-        ok = await anyio.to_thread.run_sync(self._hasher.verify, request.password, phc)
-        if found is None or not ok or self._repository.practitioner_revoked(found[0].id):
-            self._audit.record(AuditAction.LOGIN_FAILED, actor, None)
-            raise InvalidCredentials()
-        self._guard.succeeded(request.username, address, counted)
-        practitioner = found[0]
+        practitioner = await self.check_password(request.username, request.password, address)
         token = secrets.token_urlsafe(32)
         device = DeviceRecord(
             id=new_id(),
@@ -124,6 +107,36 @@ class AuthService:
         self._repository.add_device(device)
         self._audit.record(AuditAction.LOGIN, practitioner.id, device.id)
         return LoginResponse(token=token, device_id=device.id, practitioner=practitioner)
+
+    async def check_password(
+        self, username: str, password: str, address: str | None = None
+    ) -> Practitioner:
+        """Return the practitioner whose password this is, under the sign-in limits (a login,
+        or a supervisor countersigning in person on a team member's device).
+
+        Raises:
+            TooManyRequests: too many recent failures for this username or address.
+            InvalidCredentials: the username or the password is wrong (same for both), or the
+                practitioner's access was revoked.
+        """
+        found = self._repository.practitioner_login(username)
+        # The attempted username is never audited: it could be a person's name typed wrongly.
+        actor = found[0].id if found else None
+        try:
+            # Counted before the slow check, taken back on success: attempts sent in parallel
+            # cannot all slip past the limit while the first is still being verified.
+            counted = self._guard.admit(username, address)
+        except TooManyRequests:
+            self._audit.record(AuditAction.LOGIN_THROTTLED, actor, None)
+            raise
+        phc = found[1] if found else self._decoy_hash
+        # Argon2 is deliberately slow: keep it off the event loop.
+        ok = await anyio.to_thread.run_sync(self._hasher.verify, password, phc)
+        if found is None or not ok or self._repository.practitioner_revoked(found[0].id):
+            self._audit.record(AuditAction.LOGIN_FAILED, actor, None)
+            raise InvalidCredentials()
+        self._guard.succeeded(username, address, counted)
+        return found[0]
 
     def authenticate(self, authorization: str | None) -> Session:
         """Return the session for an `Authorization: Bearer <token>` header value.

@@ -66,6 +66,8 @@ def _item(  # noqa: PLR0917 - one line of the chronology, from its parts
     author: Practitioner | None,
     same_event: list[str],
     provenance: Provenance | None = None,
+    *,
+    before_transfer: bool = False,
 ) -> ChronologyItem:
     author_name, author_role = author_labels(author)
     if provenance is not None and provenance.author is not None:  # named as their authority did
@@ -98,6 +100,7 @@ def _item(  # noqa: PLR0917 - one line of the chronology, from its parts
         linked_plan_outcome_ids=list(entry.linked_plan_outcome_ids),
         plan_compliance=entry.plan_compliance,
         received_from=received_from(provenance) if provenance else None,
+        recorded_before_transfer=before_transfer,
     )
 
 
@@ -203,8 +206,10 @@ class ChronologyService:
             key=lambda line: chronology_order(line[2], line[0].record_id, line[0].version_id)
         )
         authors = self._repository.practitioners({head.author_id for head, _, _ in shown})
-        linked = self._linked(session, {head.case_id for head, _, _ in shown}) if shown else {}
+        cases = {head.case_id for head, _, _ in shown}
+        linked = self._linked(session, cases) if shown else {}
         received = self._repository.provenance({head.version_id for head, _, _ in shown})
+        late = {mark.version_id for mark in self._repository.handover_arrivals(cases)}
         return [
             _item(
                 head,
@@ -213,6 +218,7 @@ class ChronologyService:
                 authors.get(head.author_id),
                 linked.get(head.record_id, []),
                 received.get(head.version_id),
+                before_transfer=head.version_id in late,
             )
             for head, version, entry in shown
         ]

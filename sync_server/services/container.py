@@ -14,6 +14,7 @@ from sync_server.services.chronology import ChronologyService
 from sync_server.services.dashboard import DashboardService
 from sync_server.services.demo import DemoService
 from sync_server.services.exports import ExportService
+from sync_server.services.handover_forward import HandoverForwardService
 from sync_server.services.history import HistoryService
 from sync_server.services.passwords import PasswordHasher
 from sync_server.services.review import ReviewService
@@ -41,6 +42,7 @@ class ServiceContainer:
     break_glass: BreakGlassService
     exports: ExportService
     transfers: TransferService
+    forwards: HandoverForwardService
 
     @classmethod
     def build(cls, settings: Settings, repository: Repository) -> "ServiceContainer":
@@ -51,7 +53,10 @@ class ServiceContainer:
         )
         auth = AuthService(repository, hasher, audit, limits=SignInLimits.from_settings(settings))
         sync = SyncService(
-            repository, audit, clock_tolerance=timedelta(seconds=settings.clock_tolerance_seconds)
+            repository,
+            audit,
+            clock_tolerance=timedelta(seconds=settings.clock_tolerance_seconds),
+            handover_grace=timedelta(seconds=settings.handover_grace_seconds),
         )
         chronology = ChronologyService(repository, audit)
         history = HistoryService(repository, audit)
@@ -75,5 +80,6 @@ class ServiceContainer:
             DashboardService(repository, audit, settings.rules),
             BreakGlassService(repository, audit, settings.break_glass_minutes),
             exports,
-            TransferService(repository, exports, allocations),
+            TransferService(repository, exports, allocations, sync),
+            HandoverForwardService(repository, auth, sync),
         )

@@ -18,6 +18,7 @@ from fpdf.fonts import FontFace
 
 from shared.clock import iso
 from shared.handover import PackChronologyLine, TransferPack
+from shared.rules.handover import BEFORE_TRANSFER_LABEL
 
 MARKING = "OFFICIAL-SENSITIVE"
 _FONT = "Helvetica"
@@ -147,6 +148,8 @@ def _when(line: PackChronologyLine) -> str:
 
 def _chronology_row(line: PackChronologyLine) -> list[str]:
     summary = line.summary
+    if line.recorded_before_transfer:
+        summary = f"{summary}\n({BEFORE_TRANSFER_LABEL.capitalize()}.)"
     action = line.action_taken or f"No action: {line.no_action_reason}"
     flags = [f"v{line.version_count}"]
     if line.in_conflict:
@@ -183,6 +186,29 @@ def chronology_pdf(
     return document.finish()
 
 
+def transfer_lines(pack: TransferPack) -> list[str]:
+    """Return the pack's transfer facts as the PDF says them (issue 13)."""
+    transfer = pack.transfer
+    informed = pack.housing_provider_informed
+    if transfer is None:
+        return [f"Housing provider informed: {informed or 'not recorded'}"]
+    to = transfer.to
+    whom = f"{to.name} ({to.role}, {to.agency}, {to.team})" if to else transfer.to_team
+    moved = f"Transferred to {whom}"
+    if transfer.from_team:
+        moved += f" from {transfer.from_team}"
+    if transfer.transferred_at is not None:
+        moved += f" on {transfer.transferred_at:%Y-%m-%d %H:%M} UTC"
+    if transfer.transferred_by is not None:
+        moved += f" by {transfer.transferred_by.name}"
+    told = f" ({transfer.housing_provider_told})" if transfer.housing_provider_told else ""
+    return [
+        f"{moved}.",
+        f"Reason: {transfer.reason}",
+        f"Housing provider informed: {informed or 'not recorded'}{told}",
+    ]
+
+
 def transfer_pack_pdf(pack: TransferPack, stamp: DocumentStamp) -> bytes:
     """Return a transfer pack as a PDF, section by section in the order a receiver reads it."""
     document = _MarkedDocument(stamp)
@@ -192,12 +218,8 @@ def transfer_pack_pdf(pack: TransferPack, stamp: DocumentStamp) -> bytes:
         f"Address: {family.address_line1}, {family.town}, {family.postcode}. "
         f"Think-family flags: {', '.join(family.think_family_flags) or 'none recorded'}."
     )
-    if pack.transfer is not None:
-        to = pack.transfer.to
-        document.line_of_text(f"Transferred to {to.name} ({to.role}, {to.agency}, {to.team}).")
-        document.line_of_text(f"Reason: {pack.transfer.reason}")
-    informed = pack.housing_provider_informed
-    document.line_of_text(f"Housing provider informed: {informed or 'not recorded'}")
+    for text in transfer_lines(pack):
+        document.line_of_text(text)
     document.heading("Children")
     document.grid(
         (60, 30, 40, 60),

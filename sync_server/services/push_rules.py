@@ -9,7 +9,9 @@ plans and practitioners once per batch). Rule V1's times are checked against the
 (shared.rules.event_time).
 """
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 from shared.models import (
     AnalysisNote,
@@ -34,6 +36,7 @@ from shared.rules.event_time import (
     EventClock,
     needs_late_reason,
 )
+from shared.rules.handover import DEFAULT_HANDOVER_GRACE, Handover, handover_refusal
 from shared.vocabulary import Lifecycle, Role
 from sync_server.services.scope import NO_CASE_ROLES, PARTNER_OWN_TYPES
 
@@ -97,6 +100,12 @@ class Pusher:
     cases: frozenset[str]
     # A supervisor's team's cases: they may add reviews and supervision notes there.
     team_cases: frozenset[str] = frozenset()
+    # Issue 13: cases a transfer took from them, where what they recorded before it may still
+    # arrive within `grace` of the push's receipt (or at any time, forwarded by a supervisor).
+    handovers: Mapping[str, Handover] = field(default_factory=dict)
+    received_at: datetime | None = None
+    grace: timedelta = DEFAULT_HANDOVER_GRACE
+    forwarded: bool = False
 
 
 def child_refs(version: RecordVersion) -> tuple[str, tuple[str, ...]]:
@@ -195,8 +204,10 @@ def check_permission(version: RecordVersion, pusher: Pusher) -> None:
     record_type = version.payload.record_type
     supervising = record_type in _SUPERVISION_TYPES and version.case_id in pusher.team_cases
     outside = version.case_id not in pusher.cases and not supervising
-    if outside or me.role in NO_CASE_ROLES:
+    if me.role in NO_CASE_ROLES:
         raise Refusal("case_id", NOT_ALLOCATED)
+    if outside:
+        _check_handover(version, pusher)
     if me.role == Role.PARTNER_CONTRIBUTOR and record_type not in _PARTNER_TYPES:
         raise Refusal("payload.record_type", "a partner agency may add chronology entries only")
     allowed = _CREATORS.get(record_type)
@@ -212,6 +223,22 @@ def check_permission(version: RecordVersion, pusher: Pusher) -> None:
         raise Refusal(
             "payload.countersigned_by", "only a supervisor countersigns, in their own name"
         )
+
+
+def _check_handover(version: RecordVersion, pusher: Pusher) -> None:
+    """Refuse a version of a case not allocated to the pusher, unless a transfer from their
+    team ended their hold and it is in time (shared.rules.handover).
+
+    Only a case the pusher held hears about its transfer; any other is answered as today.
+    """
+    handover = pusher.handovers.get(version.case_id)
+    if handover is None or pusher.received_at is None:
+        raise Refusal("case_id", NOT_ALLOCATED)
+    refusal = handover_refusal(
+        version, handover, pusher.received_at, pusher.grace, forwarded=pusher.forwarded
+    )
+    if refusal is not None:
+        raise Refusal("case_id", refusal)
 
 
 def check_event_times(version: RecordVersion, clock: EventClock) -> None:

@@ -12,12 +12,14 @@ from shared.clock import iso, utc_now
 from shared.models import Practitioner
 from shared.protocol import MAX_PULL_LIMIT, PushItemResult, RecordVersion
 from shared.rules.event_time import DEFAULT_CLOCK_TOLERANCE, EventClock
+from shared.rules.handover import DEFAULT_HANDOVER_GRACE, Handover
 from sync_server.errors import ValidationFailed
 from sync_server.repository import Repository
 from sync_server.services.audit import AuditAction, AuditTrail
 from sync_server.services.auth import Session
 from sync_server.services.bodies import decode_push
 from sync_server.services.closed_cases import refuse_closed
+from sync_server.services.handover import arrivals, handovers_for, outside_cases
 from sync_server.services.ingest import ingest
 from sync_server.services.outcomes import Outcome, push_response_json, to_result
 from sync_server.services.partner_view import reads_reduced, reduced_version_json
@@ -32,6 +34,7 @@ from sync_server.services.scope import (
 
 DEFAULT_PULL_LIMIT = 500
 _NO_END = 2**63 - 1  # the largest server_seq SQLite can hold
+_LATE = ',"recorded_before_transfer":true'
 
 
 class SyncService:
@@ -43,12 +46,15 @@ class SyncService:
         audit: AuditTrail,
         clock: Callable[[], datetime] = utc_now,
         clock_tolerance: timedelta = DEFAULT_CLOCK_TOLERANCE,
+        handover_grace: timedelta = DEFAULT_HANDOVER_GRACE,
     ) -> None:
         self._repository = repository
         self._audit = audit
         self._clock = clock
         # V1: how far past the receipt an event time may be (devices' clocks drift).
         self._tolerance = clock_tolerance
+        # Issue 13: how long after a transfer the previous team's earlier records still arrive.
+        self._grace = handover_grace
 
     def push_json(self, session: Session, body: bytes) -> bytes:
         """Take a PushRequest body; return the PushResponse JSON, one result per item.
@@ -74,19 +80,80 @@ class SyncService:
         practitioner: Practitioner,
         device_id: str | None,
         items: Sequence[RecordVersion | Outcome],
+        forwarded_by: Practitioner | None = None,
     ) -> list[Outcome]:
         practitioner_id = practitioner.id
         with self._repository.ingest() as batch:
             cases, team = push_scope(self._repository, practitioner)
             # A case sent to another authority takes no more versions (closed_cases.py).
             items = refuse_closed(self._repository, batch, practitioner_id, items)
-            pusher = Pusher(practitioner, device_id, cases, team)
             now = self._clock()
+            # Only a push naming a case not allocated to the pusher costs the handover lookup.
+            outside = outside_cases(items, cases | team)
+            handovers = handovers_for(self._repository, practitioner, outside) if outside else {}
+            pusher = Pusher(
+                practitioner, device_id, cases, team, handovers, now, self._grace,
+                forwarded=forwarded_by is not None,
+            )  # fmt: skip
             results = ingest(batch, pusher, items, iso(now), EventClock(now, self._tolerance))
             self._audit.record(
                 AuditAction.SYNC_PUSH, practitioner_id, device_id, subject_type="batch", batch=batch
             )
+            if handovers:
+                self._mark_arrivals(
+                    items, results, handovers,
+                    author_id=practitioner_id, now=now, forwarded_by=forwarded_by,
+                )  # fmt: skip
         return results
+
+    def _mark_arrivals(
+        self,
+        items: Sequence[RecordVersion | Outcome],
+        results: Sequence[Outcome],
+        handovers: dict[str, Handover],
+        *,
+        author_id: str,
+        now: datetime,
+        forwarded_by: Practitioner | None,
+    ) -> None:
+        """Mark, audited, the versions stored from the previous team after a transfer."""
+        by = forwarded_by.id if forwarded_by else None
+        marks = arrivals(items, results, handovers, author_id, arrived_at=iso(now), forwarded_by=by)
+        self._repository.add_handover_arrivals(marks)
+        for mark in marks:
+            self._audit.record(
+                AuditAction.HANDOVER_FORWARDED if by else AuditAction.HANDOVER_ARRIVAL,
+                by or author_id, None, subject_type="version", subject_id=mark.version_id,
+            )  # fmt: skip
+
+    def store_for_holder(
+        self,
+        practitioner: Practitioner,
+        device_id: str | None,
+        case_id: str,
+        items: Sequence[RecordVersion],
+    ) -> list[Outcome]:
+        """Store versions a service makes for a caller it has checked holds the case (a
+        supervisor holds their team's cases), under every other ingest rule, audited."""
+        with self._repository.ingest() as batch:
+            now = self._clock()
+            pusher = Pusher(practitioner, device_id, frozenset({case_id}))
+            results = ingest(batch, pusher, items, iso(now), EventClock(now, self._tolerance))
+            self._audit.record(
+                AuditAction.SYNC_PUSH, practitioner.id, device_id, subject_type="batch", batch=batch
+            )
+        return results
+
+    def forward(
+        self,
+        supervisor: Practitioner,
+        sender: Practitioner,
+        device_id: str | None,
+        version: RecordVersion,
+    ) -> Outcome:
+        """Store a version the sender's push was refused after a transfer, forwarded by their
+        supervisor (checked by the caller): the grace period is waived, nothing else."""
+        return self._ingest(sender, device_id, [version], forwarded_by=supervisor)[0]
 
     def pull_json(self, session: Session, cursor: int, limit: int) -> bytes:
         """Return the PullResponse JSON: the caller's versions after cursor, oldest first.
@@ -117,15 +184,18 @@ class SyncService:
             rows = [
                 row._replace(payload_json=reduced_version_json(row.payload_json)) for row in rows
             ]
+        next_cursor = rows[-1].server_seq if rows else cursor
+        # Issue 13: the few versions the previous team sent after a transfer say so.
+        late = self._repository.arrival_seqs(scope.cases.keys(), cursor, next_cursor)
         # Each stored JSON object is a RecordVersion; close it with the server's own fields.
         items = ",".join(
             f'{row.payload_json[:-1]},"server_seq":{row.server_seq},'
             f'"author_id":{json.dumps(row.author_id)},'
             f'"author_agency":{json.dumps(row.author_agency)},'
-            f'"recorded_at":{json.dumps(row.recorded_at)}}}'
+            f'"recorded_at":{json.dumps(row.recorded_at)}'
+            f"{_LATE if row.server_seq in late else ''}}}"
             for row in rows
         )
-        next_cursor = rows[-1].server_seq if rows else cursor
         # The page covers (cursor, next_cursor]; the last page covers everything after the
         # cursor, so the pages of a pull together name every record hidden since it.
         upto = next_cursor if has_more else _NO_END

@@ -31,6 +31,7 @@ from shared.vocabulary import Lifecycle, Significance, YesNoNotApplicable
 from sync_server.errors import NotFound
 from sync_server.repository import Repository
 from sync_server.repository.interface import Viewer
+from sync_server.services.handover import StoredTransfer, latest_transfer
 from sync_server.services.rule_inputs import current_records
 from sync_server.services.scope import viewer
 
@@ -105,6 +106,7 @@ def chronology_line(item: ChronologyItem) -> PackChronologyLine:
         version_count=item.version_count,
         in_conflict=item.in_conflict,
         received_from=item.received_from,
+        recorded_before_transfer=item.recorded_before_transfer,
     )
 
 
@@ -194,6 +196,34 @@ class TransferDetails:
     housing_provider_informed: YesNoNotApplicable
 
 
+def _transfer(
+    given: TransferDetails | None, stored: StoredTransfer | None, people: dict[str, Practitioner]
+) -> PackTransfer | None:
+    """The pack's transfer: the one given (a caller's own), else the case's latest stored."""
+    if given is not None:
+        return PackTransfer(
+            to=pack_practitioner(given.to),
+            reason=given.reason,
+            housing_provider_informed=given.housing_provider_informed,
+        )
+    if stored is None:
+        return None
+    facts = stored.facts
+    receiver = people.get(facts.to_practitioner_id or "")
+    sender = people.get(stored.author_id)
+    return PackTransfer(
+        to=pack_practitioner(receiver) if receiver else None,
+        reason=facts.reason,
+        transfer_record_id=stored.record_id,
+        transferred_at=facts.started_at,
+        transferred_by=pack_practitioner(sender) if sender else None,
+        from_team=facts.from_team,
+        to_team=facts.to_team,
+        housing_provider_informed=facts.housing_provider_informed,
+        housing_provider_told=facts.housing_provider_told,
+    )
+
+
 class TransferPackBuilder:
     """Assemble a TransferPack for a case already checked to be in the caller's scope."""
 
@@ -220,6 +250,9 @@ class TransferPackBuilder:
         holders = case_holders(self._repository, case_id)
         wanted = set(authored) | {a.seen_by for a in records.adults.values() if a.seen_by}
         wanted |= {records.family.lead_practitioner_id or ""}
+        stored = latest_transfer(self._repository, case_id) if transfer is None else None
+        if stored is not None:
+            wanted |= {stored.author_id, stored.facts.to_practitioner_id or ""}
         people = self._repository.practitioners(wanted - {""})
         people.update({p.id: p for p in holders})
         adults = sorted(
@@ -230,10 +263,10 @@ class TransferPackBuilder:
             pack_id=new_id(),
             generated_at=self._clock(),
             generated_by=pack_practitioner(generated_by),
-            transfer=PackTransfer(to=pack_practitioner(transfer.to), reason=transfer.reason)
+            transfer=_transfer(transfer, stored, people),
+            housing_provider_informed=transfer.housing_provider_informed
             if transfer
-            else None,
-            housing_provider_informed=transfer.housing_provider_informed if transfer else None,
+            else (stored.facts.housing_provider_informed if stored else None),
             family=_family(
                 case_id, records.family, people.get(records.family.lead_practitioner_id or "")
             ),

@@ -7,18 +7,25 @@ hold the case, a break-glass grantee included, gets a 404; one who holds it in a
 role, a 403. The receiver must be a practitioner who can hold cases, in a different team
 from the sender. The receiver is allocated; every allocation of the case in the sender's
 team then ends, so those devices get the "left scope" marker on their next pull, while
-other teams' allocations (e.g. a school nurse's) stay. The pack is built first, from what
-the sender sees, and its id is audited with the transfer. The receiver's first pull brings
-every version of the case: nothing is copied, the allocation gives access.
+other teams' allocations (e.g. a school nurse's) stay. The transfer is stored first, as a
+transfer_out record with its facts and a chronology entry (services/transfer_record), made by
+the sender; the pack is then built from what the sender sees, the stored transfer included,
+and its id is audited with the transfer. All of it is one transaction. The receiver's first
+pull brings every version of the case: nothing is copied, the allocation gives access.
 """
+
+from collections.abc import Callable
+from datetime import datetime
 
 from pydantic import TypeAdapter
 
+from shared.clock import utc_now
 from shared.handover import TransferRequest, TransferResponse
 from shared.ids import is_id
 from shared.models import Practitioner
+from shared.protocol import ItemStatus
 from shared.vocabulary import Role
-from sync_server.errors import Forbidden, NotFound, ValidationFailed
+from sync_server.errors import Forbidden, NotFound, StorageError, ValidationFailed
 from sync_server.repository import Repository
 from sync_server.services.allocations import AllocationService
 from sync_server.services.audit import AuditAction, AuditTrail
@@ -29,7 +36,9 @@ from sync_server.services.exports import (
     ExportService,
 )
 from sync_server.services.scope import caller_scope
-from sync_server.services.transfer_pack import TransferDetails, case_holders, pack_practitioner
+from sync_server.services.sync import SyncService
+from sync_server.services.transfer_pack import case_holders, pack_practitioner
+from sync_server.services.transfer_record import transfer_versions
 
 TRANSFER_REQUEST = TypeAdapter(TransferRequest)
 TRANSFERRING_ROLES = frozenset({Role.SOCIAL_WORKER, Role.SUPERVISOR})
@@ -39,11 +48,18 @@ class TransferService:
     """Move a case to another team: allocate the receiver, end the sender's team's holds."""
 
     def __init__(
-        self, repository: Repository, exports: ExportService, allocations: AllocationService
+        self,
+        repository: Repository,
+        exports: ExportService,
+        allocations: AllocationService,
+        sync: SyncService,
+        clock: Callable[[], datetime] = utc_now,
     ) -> None:
         self._repository = repository
         self._exports = exports
         self._allocations = allocations
+        self._sync = sync
+        self._clock = clock
         self._audit = AuditTrail(repository)
 
     def transfer_json(self, session: Session, case_id: str, body: bytes) -> TransferResponse:
@@ -66,7 +82,7 @@ class TransferService:
                 it does not exist.
             Forbidden: the caller is neither a social worker nor a supervisor.
             ValidationFailed: to_username names nobody, someone in the caller's own team,
-                or someone whose role cannot hold cases.
+                or someone whose role cannot hold cases; or the case has no child recorded.
         """
         me = session.practitioner
         if not is_id(case_id) or not caller_scope(self._repository, me).holds(case_id):
@@ -76,14 +92,14 @@ class TransferService:
             self._audit.for_session(AuditAction.CASE_TRANSFER_REFUSED, session, "case", case_id)
             raise Forbidden("Only a social worker or a supervisor can transfer a case.")
         receiver = self._receiver(me, request.to_username)
-        details = TransferDetails(receiver, request.reason, request.housing_provider_informed)
-        pack = self._exports.pack_for(session, case_id, details)
         leaving = [
             holder
             for holder in case_holders(self._repository, case_id)
             if holder.team == me.team and holder.id != receiver.id
         ]
         with self._repository.transaction():
+            self._store_record(session, receiver, request, case_id)
+            pack = self._exports.pack_for(session, case_id, None)
             self._allocations.allocate(receiver.username, case_id, actor_id=me.id)
             for holder in leaving:
                 self._allocations.deallocate(holder.username, case_id, actor_id=me.id)
@@ -99,6 +115,21 @@ class TransferService:
             pack_id=pack.pack_id,
             pack=pack,
         )
+
+    def _store_record(
+        self, session: Session, receiver: Practitioner, request: TransferRequest, case_id: str
+    ) -> None:
+        """Store the transfer's facts and its chronology entry, made by the caller."""
+        before = self._exports.pack_for(session, case_id, None)
+        if not before.children:
+            raise ValidationFailed.on("case_id", "record the family's children before a transfer")
+        versions = transfer_versions(session.practitioner, receiver, request, before, self._clock())
+        outcomes = self._sync.store_for_holder(
+            session.practitioner, session.device_id, case_id, versions
+        )
+        refused = [o for o in outcomes if o.status != ItemStatus.ACCEPTED]
+        if refused:  # the server made these versions itself: a refusal is a fault, not input
+            raise StorageError(f"the transfer record was not stored: {refused[0].message}")
 
     def _receiver(self, sender: Practitioner, username: str) -> Practitioner:
         found = self._repository.practitioner_login(username)

@@ -76,7 +76,11 @@ def test_transfer_hands_the_whole_history_over_and_the_old_team_leaves_scope(
         assert sw.get(f"/cases/{case_id}/chronology").status_code == 404
 
     hv2 = CliDevice(tmp_path / "hv2").signed_in(server, "demo-hv2")  # first sync, fresh device
-    received = {r["version_id"] for r in hv2.records() if r["case_id"] == case_id}
+    got = [r for r in hv2.records() if r["case_id"] == case_id]
+    moved = {r["version_id"] for r in got if r["version_id"] not in history}
+    kinds = sorted(r["payload"]["record_type"] for r in got if r["version_id"] in moved)
+    assert kinds == ["chronology_entry", "transfer_out"], "the transfer is a record of its own"
+    received = {r["version_id"] for r in got} - moved
     assert received == history, "the whole history, every version, amendments included"
     assert {r["case_id"] for r in hv2.records()} == {case_id}
 

@@ -85,8 +85,18 @@ def _transfer(world: World, kind: str) -> Request:
         "to_username": "nobody-by-this-name",
         "reason": "Moved.",
         "housing_provider_informed": "yes",
+        "housing_provider_told": "Ms Patel, Cherwell Housing",
     }
     return "POST", f"/cases/{world.case[kind]}/transfers", body
+
+
+def _forward(world: World, kind: str) -> Request:
+    # A countersigner who does not exist: refused like a wrong sign-in, for every role. Who may
+    # forward what: tests/sync_server/test_handover_grace.py.
+    item = _push(world, kind)[2]["items"][0]
+    body = {"supervisor_username": "nobody-by-this-name", "supervisor_password": "x",
+            "version": item}  # fmt: skip
+    return "POST", "/sync/forward", body
 
 
 def _break_glass(world: World, kind: str) -> Request:
@@ -107,6 +117,7 @@ ENDPOINTS: dict[tuple[str, str], Build] = {
     ("POST", "/devices/{device_id}/wipe-confirmation"): _wipe_confirmation,
     ("GET", "/sync/pull"): _get("/sync/pull"),
     ("POST", "/sync/push"): _push,
+    ("POST", "/sync/forward"): _forward,
     ("GET", "/children/{child_id}/chronology"): _get("/children/{child}/chronology"),
     ("GET", "/cases/{case_id}/chronology"): _get("/cases/{case}/chronology"),
     ("GET", "/records/{record_id}/versions"): _get("/records/{record}/versions"),
@@ -179,6 +190,7 @@ MATRIX: dict[tuple[str, str], dict[Role, Row]] = {
     ("POST", "/devices/{device_id}/wipe-confirmation"): same((401, 401, 401, 401)),
     ("GET", "/sync/pull"): same(ALL_200),  # scope and restriction: see test_pull_*
     ("POST", "/sync/push"): PUSH,
+    ("POST", "/sync/forward"): same((401, 401, 401, 401)),  # an unknown countersigner
     ("GET", "/children/{child_id}/chronology"): CASE_READ,
     ("GET", "/cases/{case_id}/chronology"): CASE_READ,
     # a partner reads only their own agency's entries (and the plan summary): the social

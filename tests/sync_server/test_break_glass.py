@@ -258,6 +258,7 @@ async def test_a_grant_does_not_allow_a_transfer(
             "to_username": "south-receiver",
             "reason": REASON,
             "housing_provider_informed": "yes",
+            "housing_provider_told": "Ms Patel, Cherwell Housing",
         },
         headers=south_sw,
     )

@@ -35,6 +35,7 @@ def test_wal_mode_and_each_migration_applied_once(seeded: Path) -> None:
             "0008_signin_limits_and_wipes",
             "0009_restrictions_by_version",
             "0010_authority_transfers",
+            "0011_handover_arrivals",
         ]
     finally:
         again.close()

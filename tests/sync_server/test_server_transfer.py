@@ -16,10 +16,17 @@ from tests.sync_server.server_builders import PASSWORD, edit, entry, push, sign_
 
 Headers = dict[str, str]
 REASON = "Family moved to the south of the county."
+TOLD = "Ms Patel, Cherwell Housing"
 
 
 def body(to: str = "demo-hv2", **changes: Any) -> dict[str, Any]:
-    return {"to_username": to, "reason": REASON, "housing_provider_informed": "yes", **changes}
+    return {
+        "to_username": to,
+        "reason": REASON,
+        "housing_provider_informed": "yes",
+        "housing_provider_told": TOLD,
+        **changes,
+    }
 
 
 async def pull_all(client: AsyncTestClient[Any], headers: Headers) -> dict[str, Any]:
@@ -59,7 +66,13 @@ async def test_transfer_hands_the_whole_case_over_and_the_senders_team_leaves_sc
     hv2_headers = await sign_in(client, "demo-hv2")
     received = await pull_all(client, hv2_headers)
     got = {i["version_id"] for i in received["items"] if i["case_id"] == fam.family_id}
-    assert got == case_versions, "every version, amendments included"
+    made = [i for i in received["items"] if i["version_id"] in got - case_versions]
+    assert sorted(i["payload"]["record_type"] for i in made) == ["chronology_entry", "transfer_out"]
+    facts = next(i["payload"] for i in made if i["payload"]["record_type"] == "transfer_out")
+    assert (facts["reason"], facts["housing_provider_told"], facts["to_team"]) == (
+        REASON, TOLD, demo.practitioners["demo-hv2"].team,
+    )  # fmt: skip
+    assert got - {i["version_id"] for i in made} == case_versions, "every version, amended too"
     assert {first["version_id"], amended["version_id"]} <= got
     assert [s["case_id"] for s in received["scope"]] == [fam.family_id]
     for headers in (sw, hv, sup):
@@ -174,3 +187,48 @@ def test_case_holders_are_the_live_allocations(repository: Repository, demo: Dem
     fam = demo.cases[0]
     found = {p.username for p in case_holders(repository, fam.family_id)}
     assert found == {"demo-hv", "demo-sw", "demo-sup"}
+
+
+async def test_later_packs_and_the_receivers_chronology_show_the_stored_transfer(
+    client: AsyncTestClient[Any], sw: Headers, demo: DemoSeed, repository: Repository
+) -> None:
+    fam = demo.cases[0]
+    response = await client.post(f"/cases/{fam.family_id}/transfers", json=body(), headers=sw)
+    assert response.status_code == 201, response.text
+    hv2 = await sign_in(client, "demo-hv2")
+
+    pack = (await client.get(f"/cases/{fam.family_id}/transfer-pack", headers=hv2)).json()
+
+    transfer = pack["transfer"]
+    sender = demo.practitioners["demo-sw"]
+    assert transfer["reason"] == REASON
+    assert transfer["to"]["practitioner_id"] == demo.practitioners["demo-hv2"].id
+    assert transfer["transferred_by"]["practitioner_id"] == sender.id
+    assert (transfer["from_team"], transfer["to_team"]) == (
+        sender.team, demo.practitioners["demo-hv2"].team,
+    )  # fmt: skip
+    assert (transfer["housing_provider_informed"], transfer["housing_provider_told"]) == (
+        "yes", TOLD,
+    )  # fmt: skip
+    assert pack["housing_provider_informed"] == "yes"
+    moves = [line for line in pack["chronology"] if line["event_type"] == "transfer_out"]
+    assert len(moves) == 1
+    assert REASON in moves[0]["summary"]
+    assert moves[0]["author_name"] == sender.display_name
+    chronology = await client.get(f"/cases/{fam.family_id}/chronology", headers=hv2)
+    assert [e["event_type"] for e in chronology.json()["entries"]].count("transfer_out") == 1
+    pdf = await client.get(f"/cases/{fam.family_id}/transfer-pack.pdf", headers=hv2)
+    assert pdf.status_code == 200
+    assert pdf.content.startswith(b"%PDF")
+
+
+async def test_yes_without_who_was_told_is_refused_naming_the_field(
+    client: AsyncTestClient[Any], sw: Headers, demo: DemoSeed, repository: Repository
+) -> None:
+    fam = demo.cases[0]
+    response = await client.post(
+        f"/cases/{fam.family_id}/transfers", json=body(housing_provider_told=""), headers=sw
+    )
+    assert response.status_code == 400
+    assert "housing_provider_told" in response.text
+    assert repository.allocated_cases(demo.practitioners["demo-sw"].id) >= {fam.family_id}
