@@ -334,7 +334,15 @@ def screen(
             padding=16,
             spacing=16,
         )
-    content = ft.Column(body, key=body_key, scroll=ft.ScrollMode.AUTO, expand=True, spacing=16)
+    # Stretched: text boxes take the phone's whole width, as the thumb expects.
+    content = ft.Column(
+        body,
+        key=body_key,
+        scroll=ft.ScrollMode.AUTO,
+        expand=True,
+        spacing=16,
+        horizontal_alignment=ft.CrossAxisAlignment.STRETCH,
+    )
     parts: list[ft.BaseControl] = [content]
     if bottom is not None:
         # Not a BottomAppBar: its fixed height would cut the buttons off at large text sizes.
@@ -345,7 +353,15 @@ def screen(
                 border=ft.Border.only(top=ft.BorderSide(1, ft.Colors.OUTLINE_VARIANT)),
             )
         )
-    return ft.View(route=route, key=key, appbar=appbar, controls=parts, padding=16, spacing=8)
+    return ft.View(
+        route=route,
+        key=key,
+        appbar=appbar,
+        controls=parts,
+        padding=16,
+        spacing=8,
+        horizontal_alignment=ft.CrossAxisAlignment.STRETCH,
+    )
 
 
 def guarded(fallback: Callable[..., C]) -> Callable[[Callable[P, C]], Callable[P, C]]:

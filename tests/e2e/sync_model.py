@@ -253,7 +253,7 @@ class SyncModel(RuleBasedStateMachine):
         assert phone.store.records.get(attempt.version_id).state == SyncState.REJECTED
         assert attempt.version_id not in phone.outbox()
         issue = {i.version_id: i for i in sync_issues(phone.store)}[attempt.version_id]
-        assert issue.detail.startswith("payload.author_id: ")
+        assert issue.detail.startswith("Who wrote it: ")  # in words, never the field path
         self.tally["non-author changes refused"] += 1
         self.tally[f"non-author change refused ({what})"] += 1
 
