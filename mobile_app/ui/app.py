@@ -17,6 +17,7 @@ from mobile_app.ui.device_keystore import device_keystore
 from mobile_app.ui.flows import Flows
 from mobile_app.ui.privacy import (
     BACKGROUND_LOCK,
+    RECONNECT_LOCK,
     PrivacyCover,
     cover_view,
     locks_session,
@@ -36,6 +37,7 @@ from mobile_app.ui.state import (
     REVIEW_ITEM,
     SETUP,
     SIGN_IN,
+    SIGN_OUT,
     SYNC,
     SYNC_NEEDED,
     TRENDS,
@@ -56,6 +58,7 @@ from mobile_app.ui.views.review_item import review_item_view
 from mobile_app.ui.views.review_queue import review_queue_view
 from mobile_app.ui.views.setup import setup_view
 from mobile_app.ui.views.sign_in import sign_in_view
+from mobile_app.ui.views.sign_out import sign_out_view
 from mobile_app.ui.views.sync import sync_view
 from mobile_app.ui.views.sync_needed import sync_needed_view
 from mobile_app.ui.views.trends import trends_view
@@ -66,6 +69,7 @@ DEFAULT_PORT = 8550  # the sync server's default is 8000: the two must not colli
 SCREENS: dict[str, Callable[[AppState, Flows], ft.View]] = {
     SETUP: setup_view,
     SIGN_IN: sign_in_view,
+    SIGN_OUT: sign_out_view,
     UNLOCK: unlock_view,
     CASELOAD: caseload_view,
     VISIT: visit_view,
@@ -154,9 +158,19 @@ def start(page: ft.Page, config: AppConfig, secrets: DeviceSecretStore | None = 
     flows.connectivity = ft.Connectivity(on_change=on_connectivity)
     page.on_app_lifecycle_state_change = on_lifecycle
     page.on_close = lambda _: flows.app.close()
+    # The web build keeps no session across a reconnect: a tab that is closed, reloaded, or
+    # left with Back locks at once, and one that comes back shows the lock screen.
+    page.on_disconnect = lambda _: lock_on_return(flows)
+    page.on_connect = lambda _: lock_on_return(flows)
     page.render_views(router, flows.state, flows, cover)
     page.run_task(flows.app.tick_forever)
     return flows
+
+
+def lock_on_return(flows: Flows) -> None:
+    """Lock an unlocked session whose browser tab went away or came back."""
+    if flows.app.device.unlocked:
+        flows.app.lock(RECONNECT_LOCK)
 
 
 def main(page: ft.Page) -> None:

@@ -16,6 +16,7 @@ from mobile_app.ui.controller import AppConfig, AppController
 from mobile_app.ui.notes_flow import NotesFlow
 from mobile_app.ui.resume_flow import ResumeFlow
 from mobile_app.ui.review_flow import ReviewFlow
+from mobile_app.ui.sign_out_flow import SignOutFlow
 from mobile_app.ui.state import (
     CHILD,
     CHRONOLOGY,
@@ -30,9 +31,9 @@ from mobile_app.ui.state import (
     SYNC,
     TRENDS,
     AppState,
-    ResumePoint,
     ChronologyScreen,
     HistoryScreen,
+    ResumePoint,
     SummaryScreen,
 )
 from mobile_app.ui.sync_flow import SyncFlow
@@ -331,6 +332,7 @@ class Flows:
         self.meetings = MeetingFlow(self.app)
         self.notes = NotesFlow(self.app)
         self.connectivity: object = None
+        self.sign_out = SignOutFlow(self.app)
         self.resume = ResumeFlow(self.app, self._openers())
         self.app.after_unlock = self.resume.resume
 

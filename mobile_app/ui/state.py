@@ -43,6 +43,7 @@ MEETING = "/meeting"
 DASHBOARD = "/dashboard"
 NOTES = "/notes"
 REVIEW_ITEM = "/review-item"
+SIGN_OUT = "/sign-out"
 
 
 @dataclass
@@ -420,4 +421,3 @@ class AppState(ft.Observable):
     def changed(self) -> None:
         """Re-render after a change inside the visit or chronology screen."""
         self.revision += 1
-

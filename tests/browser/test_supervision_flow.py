@@ -50,6 +50,8 @@ READ_IN_FULL = (
 VISIT = "Visit: Statutory child protection visit on"
 ON_PLAN = "Countersign: statutory visit on a plan"
 HV_LABEL = "Health visiting"
+
+
 def test_a_returned_visit_is_amended_countersigned_and_shown_in_its_history(
     tmp_path: Path,
     start_apps: Callable[..., list[AppProcess]],

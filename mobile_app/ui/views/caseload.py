@@ -105,6 +105,7 @@ def caseload_view(state: AppState, flows: Flows) -> ft.View:
         buttons(
             button("Sync now", "caseload.sync", app.act(flows.sync.run)),
             button("Sync details", "caseload.sync_screen", app.act(lambda: state.go(SYNC))),
+            button("Sign out", "caseload.sign_out", app.act(flows.sign_out.open)),
         )
     )
     actions = [

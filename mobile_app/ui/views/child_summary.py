@@ -194,7 +194,10 @@ def child_summary_view(state: AppState, flows: Flows) -> ft.View:
     )
     # The visit button stays within the thumb's reach, whatever is scrolled above it.
     visit = button(
-        visit_text, "summary.visit", app.act(lambda: flows.visits.open(child.child_id)), primary=True
+        visit_text,
+        "summary.visit",
+        app.act(lambda: flows.visits.open(child.child_id)),
+        primary=True,
     )
     return screen(
         "screen.summary",

@@ -48,7 +48,9 @@ def door_section(door: Doorstep | None) -> list[ft.Control]:
         )
     if door.access:
         rows.append(
-            _note_panel("Getting in", door.access, "door.access", (ft.Colors.GREY_100, ft.Colors.GREY_700))
+            _note_panel(
+                "Getting in", door.access, "door.access", (ft.Colors.GREY_100, ft.Colors.GREY_700)
+            )
         )
     if not door.safety and not door.access:
         rows.append(note("No access or safety notes for this address.", key="door.notes.none"))
