@@ -61,7 +61,8 @@ async def test_before_the_visit_starts_at_the_door(app: Driver, seeded: FamilyId
     alerts = [k for k in keys if k.startswith("summary.alert.") or k == "summary.alerts.none"]
     assert keys.index(f"door.adult.{seeded.father_id}") < keys.index(alerts[0])
     assert keys.index(alerts[0]) < keys.index("summary.since")
-    assert fc.has("nav.back") and fc.has("nav.lock")
+    assert fc.has("nav.back")
+    assert fc.has("nav.lock")
     assert problems(fc) == []
     await fc.tap(key="nav.back")
     assert fc.has("screen.caseload")
@@ -70,7 +71,8 @@ async def test_before_the_visit_starts_at_the_door(app: Driver, seeded: FamilyId
 async def test_alerts_say_their_urgency_in_words(app: Driver, seeded: FamilyIds) -> None:
     await app.fc.tap(key=f"child.{seeded.baby_id}.summary")
     row = app.state.overview.child(seeded.baby_id) if app.state.overview else None
-    assert row is not None and row.alerts.alerts, "the seeded baby has alerts (no visit yet)"
+    assert row is not None
+    assert row.alerts.alerts, "the seeded baby has alerts (no visit yet)"
     shown = [app.fc.value(f"summary.alert.{i}") for i in range(len(row.alerts.alerts))]
     assert all(t.split(":")[0] in ("Overdue", "Act now", "Due") for t in shown)
 
@@ -89,9 +91,11 @@ async def test_unlock_returns_to_the_visit_step_and_checklist_area(
     await fc.tap(key="visit.next")
     assert fc.value("check.domain") == "Area 2 of 7: Home environment"
     await fc.tap(key="nav.lock")
-    assert fc.has("screen.unlock") and shows_no_case(app)
+    assert fc.has("screen.unlock")
+    assert shows_no_case(app)
     assert forgot_every_case(app)
-    assert app.state.resume is not None and app.state.resume.route == VISIT
+    assert app.state.resume is not None
+    assert app.state.resume.route == VISIT
     assert app.state.resume.domain == 1
     await app.unlock()
     assert fc.value("visit.step") == "Step 3 of 7: What you observed"
@@ -125,7 +129,8 @@ async def test_a_web_tab_that_goes_away_or_comes_back_is_locked(
     await app.fc.tap(key=f"child.{seeded.baby_id}.summary")
     lock_on_return(app.flows)  # what page.on_disconnect and page.on_connect call
     await app.fc.settle()
-    assert app.fc.has("screen.unlock") and shows_no_case(app)
+    assert app.fc.has("screen.unlock")
+    assert shows_no_case(app)
     assert app.fc.value("message") == RECONNECT_LOCK
     assert not app.flows.app.device.unlocked
 
