@@ -159,18 +159,32 @@ def start(page: ft.Page, config: AppConfig, secrets: DeviceSecretStore | None = 
     page.on_app_lifecycle_state_change = on_lifecycle
     page.on_close = lambda _: flows.app.close()
     # The web build keeps no session across a reconnect: a tab that is closed, reloaded, or
-    # left with Back locks at once, and one that comes back shows the lock screen.
-    page.on_disconnect = lambda _: lock_on_return(flows)
-    page.on_connect = lambda _: lock_on_return(flows)
+    # left with Back locks at once, and one that comes back shows the lock screen. Flet sends
+    # a returning tab the screens it kept, and drops every redraw while the tab is away, so
+    # the screens are drawn afresh (locked) both when it goes and when it comes back.
+
+    def went_away(_: object) -> None:
+        lock_on_return(flows)
+        page.render_views(router, flows.state, flows, cover)
+
+    def came_back(_: object) -> None:
+        lock_on_return(flows, cover)
+        page.render_views(router, flows.state, flows, cover)
+
+    page.on_disconnect = went_away
+    page.on_connect = came_back
     page.render_views(router, flows.state, flows, cover)
     page.run_task(flows.app.tick_forever)
     return flows
 
 
-def lock_on_return(flows: Flows) -> None:
-    """Lock an unlocked session whose browser tab went away or came back."""
+def lock_on_return(flows: Flows, cover: PrivacyCover | None = None) -> None:
+    """Lock an unlocked session whose browser tab went away or came back. A tab that came back
+    is in front: its new client sends no lifecycle event that would lift the cover."""
     if flows.app.device.unlocked:
         flows.app.lock(RECONNECT_LOCK)
+    if cover is not None:
+        cover.shown = False
 
 
 def main(page: ft.Page) -> None:
