@@ -1,4 +1,5 @@
-"""Before the visit: what is new for a child since my last visit, open actions, known men.
+"""Before the visit: the doorstep facts, what is new for a child since my last visit, open
+actions, known men.
 
 DOMAIN.md section 6 ("Before"): the chronology since my last visit (every agency's entries),
 the actions agreed at earlier visits, and the fathers and male carers known to the family.
@@ -8,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from mobile_app.services.chronology import ChronologyService, TimelineItem
+from mobile_app.services.doorstep import Doorstep, doorstep
 from mobile_app.services.overview import is_father_or_male_carer
 from mobile_app.services.records import RecordService
 from mobile_app.services.wording import label
@@ -60,6 +62,7 @@ class ChildSummary:
     entries: list[TimelineItem]
     actions: list[OpenAction]
     adults: list[AdultLine]
+    door: Doorstep | None = None  # the address, access and safety notes, the household
 
 
 def _mine(stored: StoredVersion, me_id: str) -> bool:
@@ -124,4 +127,5 @@ def child_summary(
         for a in visit.actions
     ]
     actions.sort(key=lambda a: a.due)
-    return ChildSummary(last, entries, actions, fathers_and_male_carers(store, case_id))
+    men = fathers_and_male_carers(store, case_id)
+    return ChildSummary(last, entries, actions, men, doorstep(store, case_id, today))

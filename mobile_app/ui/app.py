@@ -18,6 +18,7 @@ from mobile_app.ui.export_flow import share_sheet
 from mobile_app.ui.flows import Flows
 from mobile_app.ui.privacy import (
     BACKGROUND_LOCK,
+    RECONNECT_LOCK,
     PrivacyCover,
     cover_view,
     locks_session,
@@ -37,6 +38,7 @@ from mobile_app.ui.state import (
     REVIEW_ITEM,
     SETUP,
     SIGN_IN,
+    SIGN_OUT,
     SYNC,
     SYNC_NEEDED,
     TRENDS,
@@ -57,6 +59,7 @@ from mobile_app.ui.views.review_item import review_item_view
 from mobile_app.ui.views.review_queue import review_queue_view
 from mobile_app.ui.views.setup import setup_view
 from mobile_app.ui.views.sign_in import sign_in_view
+from mobile_app.ui.views.sign_out import sign_out_view
 from mobile_app.ui.views.sync import sync_view
 from mobile_app.ui.views.sync_needed import sync_needed_view
 from mobile_app.ui.views.trends import trends_view
@@ -67,6 +70,7 @@ DEFAULT_PORT = 8550  # the sync server's default is 8000: the two must not colli
 SCREENS: dict[str, Callable[[AppState, Flows], ft.View]] = {
     SETUP: setup_view,
     SIGN_IN: sign_in_view,
+    SIGN_OUT: sign_out_view,
     UNLOCK: unlock_view,
     CASELOAD: caseload_view,
     VISIT: visit_view,
@@ -158,9 +162,33 @@ def start(page: ft.Page, config: AppConfig, secrets: DeviceSecretStore | None = 
     flows.exports.share = share_sheet(sheet, picker)
     page.on_app_lifecycle_state_change = on_lifecycle
     page.on_close = lambda _: flows.app.close()
+    # The web build keeps no session across a reconnect: a tab that is closed, reloaded, or
+    # left with Back locks at once, and one that comes back shows the lock screen. Flet sends
+    # a returning tab the screens it kept, and drops every redraw while the tab is away, so
+    # the screens are drawn afresh (locked) both when it goes and when it comes back.
+
+    def went_away(_: object) -> None:
+        lock_on_return(flows)
+        page.render_views(router, flows.state, flows, cover)
+
+    def came_back(_: object) -> None:
+        lock_on_return(flows, cover)
+        page.render_views(router, flows.state, flows, cover)
+
+    page.on_disconnect = went_away
+    page.on_connect = came_back
     page.render_views(router, flows.state, flows, cover)
     page.run_task(flows.app.tick_forever)
     return flows
+
+
+def lock_on_return(flows: Flows, cover: PrivacyCover | None = None) -> None:
+    """Lock an unlocked session whose browser tab went away or came back. A tab that came back
+    is in front: its new client sends no lifecycle event that would lift the cover."""
+    if flows.app.device.unlocked:
+        flows.app.lock(RECONNECT_LOCK)
+    if cover is not None:
+        cover.shown = False
 
 
 def main(page: ft.Page) -> None:

@@ -8,7 +8,7 @@ and any failure becomes a plain message instead of a crash on a doorstep.
 import asyncio
 import inspect
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -78,6 +78,8 @@ class AppController:
         # True while the sync-needed screen stands in for every case screen.
         self.expired = False
         self._closed = False
+        # Called after a successful unlock (the flows reopen the screen the lock interrupted).
+        self.after_unlock: Callable[[], Awaitable[None]] | None = None
 
     @property
     def store(self) -> DeviceStore:
@@ -203,6 +205,7 @@ class AppController:
         if passphrase != again:
             self.state.say("The two passphrases are different: type the same one twice.")
             return
+        self.state.resume = None  # a new set-up returns to nothing of the erased device
         self.state.working("Protecting this device…")
         key = await asyncio.to_thread(self.device.create_key, passphrase)
         self.device.open(key)
@@ -236,6 +239,8 @@ class AppController:
             return
         if not self.check_window():
             self.show_caseload()
+            if self.after_unlock is not None:
+                await self.after_unlock()
 
     async def sign_in(self, server_url: str, username: str, password: str) -> bool:
         """Sign this device in; returns True when it worked (the caseload sync comes next)."""

@@ -316,13 +316,20 @@ def screen(
     *,
     bottom: ft.Control | None = None,
     body_key: str | None = None,
+    leading: ft.Control | None = None,
 ) -> ft.View:
     """A full screen: app bar, then a scrolling column of content.
 
     `bottom` stays in view under the content (the thumb's reach). A new `body_key` starts the
-    content at its top (a new scroll position), as turning a page does.
+    content at its top (a new scroll position), as turning a page does. `leading` is the app
+    bar's back control.
     """
-    appbar = ft.AppBar(title=ft.Text(title), actions=actions or [])
+    appbar = ft.AppBar(
+        title=ft.Text(title),
+        actions=actions or [],
+        leading=leading,
+        automatically_imply_leading=False,
+    )
     if bottom is None and body_key is None:
         controls: list[ft.BaseControl] = list(body)
         return ft.View(
@@ -384,6 +391,11 @@ def guarded(fallback: Callable[..., C]) -> Callable[[Callable[P, C]], Callable[P
 def back_to_caseload(app: AppController) -> ft.Control:
     """The button every case screen ends with: back to the caseload, freshly read."""
     return button("Back to caseload", "nav.caseload", app.act(app.show_caseload))
+
+
+def back_action(label: str, on_click: Handler) -> ft.Control:
+    """The app bar's back arrow, announced by where it goes."""
+    return icon_button(ft.Icons.ARROW_BACK, label, "nav.back", on_click)
 
 
 def lock_action(app: AppController) -> ft.Control:

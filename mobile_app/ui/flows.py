@@ -1,5 +1,7 @@
 """The running app as the screens see it: its state, and the flows they call."""
 
+from collections.abc import Callable
+
 from mobile_app.errors import MobileError
 from mobile_app.services.account import AccountService
 from mobile_app.services.child_summary import child_summary
@@ -13,12 +15,26 @@ from mobile_app.ui.case_record_flows import DecisionFlow, MeetingFlow, PlanFlow
 from mobile_app.ui.controller import AppConfig, AppController
 from mobile_app.ui.export_flow import ExportFlow
 from mobile_app.ui.notes_flow import NotesFlow
+from mobile_app.ui.resume_flow import ResumeFlow
 from mobile_app.ui.review_flow import ReviewFlow
+from mobile_app.ui.sign_out_flow import SignOutFlow
 from mobile_app.ui.state import (
+    CHILD,
     CHRONOLOGY,
+    DASHBOARD,
+    DECISION,
+    MEETING,
+    NOTES,
+    PLAN,
+    RECORD_HISTORY,
+    REVIEW,
+    REVIEW_ITEM,
+    SYNC,
+    TRENDS,
     AppState,
     ChronologyScreen,
     HistoryScreen,
+    ResumePoint,
     SummaryScreen,
 )
 from mobile_app.ui.sync_flow import SyncFlow
@@ -321,6 +337,38 @@ class Flows:
         self.exports = ExportFlow(self.app)
         self.connectivity: object = None
         self.share_services: object = None
+        self.sign_out = SignOutFlow(self.app)
+        self.resume = ResumeFlow(self.app, self._openers())
+        self.app.after_unlock = self.resume.resume
+
+    def _openers(self) -> dict[str, Callable[[ResumePoint], object]]:
+        """How each screen reopens after an unlock, from the ids the lock kept."""
+        return {
+            CHILD: lambda at: self.summary.open(at.child_id),
+            CHRONOLOGY: lambda at: self.chronology.open(at.child_id),
+            RECORD_HISTORY: self._history,
+            TRENDS: lambda at: self.review.trends(at.child_id),
+            DECISION: lambda at: self.decisions.open(at.child_id),
+            PLAN: lambda at: self.plans.open(at.child_id),
+            MEETING: lambda at: self.meetings.open(at.child_id),
+            NOTES: lambda at: self.notes.open(at.child_id),
+            REVIEW: lambda _: self.review.open(),
+            REVIEW_ITEM: self._review_item,
+            DASHBOARD: lambda _: self.review.dashboard(),
+            SYNC: lambda _: self.state.go(SYNC),
+        }
+
+    def _history(self, at: ResumePoint) -> None:
+        self.chronology.open(at.child_id)
+        if self.state.chronology is not None:
+            self.history.open(at.record_id)
+
+    def _review_item(self, at: ResumePoint) -> None:
+        self.review.open()
+        if self.state.review is not None and at.record_id in {
+            row.version_id for row in self.state.review.rows
+        }:
+            self.review.read(at.record_id)
 
     async def sign_in(self, server_url: str, username: str, password: str) -> None:
         """Sign in, then download the caseload in the background."""

@@ -17,6 +17,7 @@ LEAVING = frozenset(
 )
 BACKGROUND = frozenset({ft.AppLifecycleState.HIDE, ft.AppLifecycleState.PAUSE})
 BACKGROUND_LOCK = f"Locked when the app went into the background. {KEPT_ON_LOCK}"
+RECONNECT_LOCK = f"Locked because this page was closed, reloaded or reopened. {KEPT_ON_LOCK}"
 COVER_ROUTE = "/cover"
 
 

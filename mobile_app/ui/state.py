@@ -43,6 +43,7 @@ MEETING = "/meeting"
 DASHBOARD = "/dashboard"
 NOTES = "/notes"
 REVIEW_ITEM = "/review-item"
+SIGN_OUT = "/sign-out"
 
 
 @dataclass
@@ -215,6 +216,30 @@ class SyncProgress:
     message: str = ""
 
 
+@dataclass(frozen=True)
+class ResumePoint:
+    """Where the lock interrupted: the screen and ids only (nothing of a case is readable),
+    so unlocking reloads that screen from the store."""
+
+    route: str
+    child_id: str = ""
+    draft_id: str = ""  # the visit being recorded
+    domain: int = 0  # the checklist area open on the visit form
+    record_id: str = ""  # the record whose history, or the queued version, was open
+
+
+# Screens about one child, reopened on unlock from their child id: route, then the screen.
+CHILD_ROUTES = {
+    CHILD: "summary",
+    CHRONOLOGY: "chronology",
+    TRENDS: "trends",
+    DECISION: "decision",
+    PLAN: "plan",
+    MEETING: "meeting",
+    NOTES: "notes",
+}
+
+
 @dataclass
 class AppState(ft.Observable):
     """Everything the screens render; a change re-renders the screen that shows it."""
@@ -244,6 +269,7 @@ class AppState(ft.Observable):
     # The keystore has no secret for this data folder: it can never be opened here again.
     key_missing: bool = False
     revision: int = 0
+    resume: ResumePoint | None = None  # where to return after the next unlock
 
     def go(self, route: str, message: str = "", tone: str = "info") -> None:
         """Show another screen, with an optional plain message on it."""
@@ -282,8 +308,28 @@ class AppState(ft.Observable):
         self.notes = None
         self.dashboard = None
 
+    def _where(self) -> ResumePoint | None:
+        """The open screen as a route and ids, or None for a screen not about cases."""
+        if self.route == VISIT and self.visit is not None:
+            child_id = self.visit.child.child_id
+            return ResumePoint(VISIT, child_id, self.visit.draft.draft_id, self.visit.domain)
+        if self.route == RECORD_HISTORY and self.history is not None:
+            child_id, record_id = self.history.child.child_id, self.history.history.record_id
+            return ResumePoint(RECORD_HISTORY, child_id, record_id=record_id)
+        if self.route == REVIEW_ITEM and self.review_item is not None:
+            return ResumePoint(REVIEW_ITEM, record_id=self.review_item.row.version_id)
+        if self.route in CHILD_ROUTES:
+            shown = getattr(self, CHILD_ROUTES[self.route])
+            return ResumePoint(self.route, shown.child.child_id) if shown else None
+        if self.route in (CASELOAD, SYNC, REVIEW, DASHBOARD):
+            return ResumePoint(self.route)
+        return None
+
     def locked(self, message: str = "") -> None:
-        """Forget everything about cases and show the lock screen."""
+        """Remember where we were (route and ids only), forget everything about cases and
+        show the lock screen."""
+        if self.route != UNLOCK:  # locking again keeps the first place
+            self.resume = self._where()
         self._forget_cases()
         self.sync = SyncProgress(running=self.sync.running)
         self.go(UNLOCK, message)

@@ -6,7 +6,7 @@ from typing import Literal, Self
 from pydantic import Field, model_validator
 
 from shared.ids import RecordId
-from shared.models.base import DoorstepModel, ShortText
+from shared.models.base import DoorstepModel, LongText, ShortText
 from shared.vocabulary import Agency, ChildStatus, CPCategory, ThinkFamilyFlag
 
 
@@ -53,6 +53,12 @@ class Family(DoorstepModel):
     lead_practitioner_id: RecordId | None = None
     agencies_involved: tuple[AgencyInvolvement, ...] = ()
     tac_taf_members: tuple[TeamMember, ...] = ()
+    # What a practitioner reads on the doorstep before knocking (DOMAIN.md 6, "Before"): how
+    # to get in (entrance, buzzer, dog) and lone-working or safety warnings about the address.
+    access_notes: LongText | None = Field(default=None, description="how to get in")
+    safety_notes: LongText | None = Field(
+        default=None, description="lone-working and safety warnings about visiting"
+    )
 
 
 class Child(DoorstepModel):

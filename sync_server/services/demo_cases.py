@@ -140,8 +140,13 @@ class _CaseBuilder:
         times = [t for _, t in event_times(held) if isinstance(t, datetime)]
         return min(max(times, default=self.now), self.now)
 
-    def family(self, flags: Sequence[ThinkFamilyFlag]) -> None:
-        """Add the family record; its record id is the case id."""
+    def family(
+        self,
+        flags: Sequence[ThinkFamilyFlag],
+        access: str | None = None,
+        safety: str | None = None,
+    ) -> None:
+        """Add the family record (with any doorstep notes); its record id is the case id."""
         line1, town, postcode = street_address(self.rng)
         address = Address(line1=line1, town=town, postcode=postcode)
         family = Family(
@@ -149,6 +154,8 @@ class _CaseBuilder:
             address=address,
             think_family_flags=tuple(flags),
             lead_practitioner_id=self.author.id,
+            access_notes=access,
+            safety_notes=safety,
         )
         self._add(family, record_id=self.family_id)
 
@@ -305,7 +312,14 @@ class _CaseBuilder:
 
 
 def _young_family(case: _CaseBuilder) -> None:
-    case.family([ThinkFamilyFlag.DA, ThinkFamilyFlag.SUBSTANCE])
+    case.family(
+        [ThinkFamilyFlag.DA, ThinkFamilyFlag.SUBSTANCE],
+        access="The front door is round the back, up the outside stairs; the buzzer does not work.",
+        safety=(
+            "Lone working: ring the duty desk before and after the visit. The father has "
+            "been aggressive to visitors; do not go in if he is there without the mother."
+        ),
+    )
     case.children([_Kid("female", 150), _Kid("male", 900)], ChildStatus.CP, [CPCategory.NEGLECT])
     case.adult(Relationship.MOTHER, "female", residency=Residency.RESIDENT)
     case.adult(

@@ -75,6 +75,14 @@ class FletPage:
     def open(self) -> None:
         """Load the app and switch Flutter's accessibility tree on."""
         self.page.goto(self.url, wait_until="domcontentloaded", timeout=SLOW_MS)
+        self._semantics_on()
+
+    def reload(self) -> None:
+        """Reload the tab (as the browser's reload button does), then switch semantics on."""
+        self.page.reload(wait_until="domcontentloaded", timeout=SLOW_MS)
+        self._semantics_on()
+
+    def _semantics_on(self) -> None:
         placeholder = self.page.locator("flt-semantics-placeholder")
         placeholder.wait_for(state="attached", timeout=SLOW_MS)
         time.sleep(1)  # the placeholder ignores clicks until Flutter has finished starting

@@ -32,6 +32,7 @@ def test_records_made_before_the_new_fields_still_load_with_empty_defaults() -> 
     assert (child.aliases, child.address_history, child.interpreter_needed) == ((), (), None)
     assert (child.threshold_level, child.lead_practitioner_id, child.gp) == (None, None, None)
     assert (family.agencies_involved, family.tac_taf_members) == ((), ())
+    assert (family.access_notes, family.safety_notes) == (None, None)
     assert (adult.agency_checks, adult.invited_to, adult.attended) == ((), (), ())
     assert adult.own_childhood_adversity == ""
     assert adult.agency_checks_done_on() is None
@@ -169,3 +170,12 @@ def test_adult_meeting_links_list_each_meeting_once() -> None:
 
 def test_relationship_vocabulary_is_unchanged_for_new_fields() -> None:
     assert _adult(relationship=Relationship.LODGER).relationship is Relationship.LODGER
+
+
+def test_a_family_keeps_its_doorstep_notes_and_refuses_an_essay() -> None:
+    notes = {"access_notes": " Side door. ", "safety_notes": "Dog in the house."}
+    family = Family.model_validate({"family_name": "Test", "address": HOME, **notes})
+    assert (family.access_notes, family.safety_notes) == ("Side door.", "Dog in the house.")
+    with pytest.raises(ValidationError) as exc:
+        Family.model_validate({"family_name": "Test", "address": HOME, "safety_notes": "x" * 4001})
+    assert "safety_notes" in _errors(exc)

@@ -399,6 +399,8 @@ FAMILY_DETAIL = {
     "think_family_flags": ["DA", "substance", "adult_MH"],
     "agencies_involved": [{"agency": "police", "worker_name": "PC Example"}],
     "tac_taf_members": [{"name": "Example Aunt", "agency": "CSC"}],
+    "access_notes": "Side door; the buzzer does not work.",
+    "safety_notes": "Dog in the house: ask for it to be shut away.",
 }
 # What a partner keeps of each (beyond record_type and schema_version).
 CHILD_KEPT = {"given_name", "family_name", "dob", "edd", "status", "cp_categories"}
@@ -487,6 +489,9 @@ async def test_a_partner_pulls_the_child_and_family_reduced_under_their_own_ids(
     assert family["payload"]["think_family_flags"] == []
     assert family["payload"]["agencies_involved"] == family["payload"]["tac_taf_members"] == []
     assert family["payload"]["lead_practitioner_id"] is None
+    assert family["payload"]["access_notes"] == family["payload"]["safety_notes"] is None
+    # the practitioners who visit read the doorstep notes as the social worker wrote them
+    assert whole[world.case_id]["payload"]["safety_notes"] == FAMILY_DETAIL["safety_notes"]
     address = detailed.family["payload"]["address"]
     assert family["payload"]["address"] == {**address, "from_date": None}
     # every earlier version of the child (the demo's own) is reduced too

@@ -12,10 +12,29 @@ from tests.ui.conftest import Driver, FakeClock, launch
 from tests.ui.test_privacy_cover import lifecycle
 
 KEPT_MESSAGE = "What you were writing is kept."
+SCREENS = ("visit", "chronology", "summary", "review", "review_item", "trends", "history")
+MORE = ("decision", "plan", "meeting", "notes", "dashboard", "overview")
+
+
+def forgot_every_case(driver: Driver) -> bool:
+    """True when the locked state holds no screen about a case (only the route and ids)."""
+    return all(getattr(driver.state, name) is None for name in SCREENS + MORE)
+
+
+async def unlock_to_where_i_was(driver: Driver, route: str) -> None:
+    """Unlock: the screen open before the lock comes back; then go to the caseload, from
+    where the tests reopen the form as a person would."""
+    assert forgot_every_case(driver)
+    await driver.unlock()
+    assert driver.state.route == route
+    driver.flows.app.show_caseload()
+    await driver.fc.settle()
+    assert driver.fc.has("screen.caseload")
 
 
 async def lock_in_background_and_unlock(driver: Driver) -> None:
-    """The phone goes to another app and back; the person unlocks to the caseload."""
+    """The phone goes to another app and back; the person unlocks to where they were."""
+    route = driver.state.route
     await lifecycle(driver, "inactive")
     await lifecycle(driver, "hide")
     assert not driver.flows.app.device.unlocked
@@ -24,17 +43,16 @@ async def lock_in_background_and_unlock(driver: Driver) -> None:
     assert driver.fc.has("screen.unlock")
     assert driver.fc.value("message") == BACKGROUND_LOCK
     assert BACKGROUND_LOCK.endswith(KEPT_MESSAGE)
-    await driver.unlock()
-    assert driver.fc.has("screen.caseload")
+    await unlock_to_where_i_was(driver, route)
 
 
 async def lock_when_idle_and_unlock(driver: Driver, clock: FakeClock) -> None:
     """The phone is left alone past the profile's idle minutes; the person unlocks."""
+    route = driver.state.route
     clock.advance(minutes=6)
     await driver.fc.wait_for(lambda: driver.fc.has("screen.unlock"))
     assert driver.fc.value("message") == f"Locked after 5 minutes without use. {KEPT_MESSAGE}"
-    await driver.unlock()
-    assert driver.fc.has("screen.caseload")
+    await unlock_to_where_i_was(driver, route)
 
 
 @asynccontextmanager

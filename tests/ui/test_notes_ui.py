@@ -145,7 +145,7 @@ class TestSupervisor:
             assert driver.state.notes is None, "the lock forgets the screen"
 
             await driver.unlock()
-            await open_notes(driver, seeded)
+            assert driver.fc.has("screen.notes"), "unlocking returns to the notes"
             assert driver.fc.one(key="notes.new_analysis").content == "Continue your analysis"
             await driver.fc.tap(key="notes.new_analysis")
             assert driver.fc.value("notes.analysis") == "Half a thought about the winter."

@@ -109,6 +109,8 @@ def caseload_view(state: AppState, flows: Flows) -> ft.View:
     )
     actions = [
         icon_button(ft.Icons.SYNC, "Sync now", "nav.sync", app.act(flows.sync.run)),
+        # Handing the phone on is a deliberate act: in the app bar, away from the thumb.
+        icon_button(ft.Icons.LOGOUT, "Sign out", "caseload.sign_out", app.act(flows.sign_out.open)),
         lock_action(app),
     ]
     return screen("screen.caseload", CASELOAD, "My caseload", body, actions)

@@ -1,13 +1,14 @@
-"""Before the visit: what is new since my last visit, open actions, the known men, and the
-supervision and analysis notes (kept apart from the facts)."""
+"""Before the visit, in the order the doorstep needs it: the address, access and safety notes,
+who lives there, the alerts, what is new since my last visit, open actions, the known men, and
+the supervision and analysis notes (kept apart from the facts)."""
 
 from datetime import date
 
 import flet as ft
 
-from mobile_app.services.alerts import SEVERITY_WORDS
 from mobile_app.services.child_summary import AdultLine, OpenAction
 from mobile_app.ui.controls import (
+    back_action,
     back_to_caseload,
     button,
     buttons,
@@ -15,6 +16,7 @@ from mobile_app.ui.controls import (
     failed_screen,
     guarded,
     heading,
+    lock_action,
     note,
     screen,
     status_line,
@@ -22,7 +24,8 @@ from mobile_app.ui.controls import (
 from mobile_app.ui.flows import Flows
 from mobile_app.ui.state import CHILD, AppState, SummaryScreen
 from mobile_app.ui.views.chronology import entry_card
-from shared.rules import AlertCode, Severity
+from mobile_app.ui.views.doorstep import alert_lines, door_section
+from shared.rules import AlertCode
 
 TITLE = "Before visit"  # an app bar title stays one line at twice the text size
 
@@ -120,17 +123,8 @@ def _news(view: SummaryScreen) -> list[ft.Control]:
 
 def _alerts(view: SummaryScreen, flows: Flows) -> list[ft.Control]:
     """The child's safeguarding alerts, most urgent first, and the way to the decisions."""
-    alerts = view.child.alerts.alerts
-    rows: list[ft.Control] = [heading("Alerts")]
-    rows += [
-        note(
-            f"{SEVERITY_WORDS[alert.severity]}: {alert.message}",
-            key=f"summary.alert.{i}",
-            strong=alert.severity != Severity.DUE,
-        )
-        for i, alert in enumerate(alerts)
-    ] or [note("No alerts for this child.", key="summary.alerts.none")]
-    if any(alert.code == AlertCode.A6 for alert in alerts):
+    rows: list[ft.Control] = [heading("Alerts"), *alert_lines(view)]
+    if any(alert.code == AlertCode.A6 for alert in view.child.alerts.alerts):
         child_id = view.child.child_id
         rows.append(
             buttons(
@@ -161,14 +155,7 @@ def child_summary_view(state: AppState, flows: Flows) -> ft.View:
         note(child.status),
         note(child.due_text, key="summary.due", strong=child.overdue),
         *status_line(state),
-        buttons(
-            button(
-                visit_text,
-                "summary.visit",
-                app.act(lambda: flows.visits.open(child.child_id)),
-                primary=True,
-            )
-        ),
+        *door_section(summary.door),
         *_alerts(view, flows),
         *_news(view),
         _notes(view, flows),
@@ -205,4 +192,19 @@ def child_summary_view(state: AppState, flows: Flows) -> ft.View:
             back_to_caseload(app),
         )
     )
-    return screen("screen.summary", CHILD, TITLE, body)
+    # The visit button stays within the thumb's reach, whatever is scrolled above it.
+    visit = button(
+        visit_text,
+        "summary.visit",
+        app.act(lambda: flows.visits.open(child.child_id)),
+        primary=True,
+    )
+    return screen(
+        "screen.summary",
+        CHILD,
+        TITLE,
+        body,
+        [lock_action(app)],
+        bottom=buttons(visit),
+        leading=back_action("Back to caseload", app.act(app.show_caseload)),
+    )
