@@ -23,6 +23,7 @@ duplicated or diverged, or a run failed.
 import argparse
 import contextlib
 import os
+import signal
 import sys
 import tempfile
 import threading
@@ -197,6 +198,8 @@ def soak_on_one_server(
 
 def main() -> None:
     """Run the soak and print name=value lines."""
+    # Stopped with SIGTERM, still stop the server and proxy it started (ExitStack cleanup).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     os.environ.setdefault("DOORSTEP_KEYSTORE", tempfile.mkdtemp(prefix="doorstep-soak-keys-"))
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=20, help="runs (state machine examples)")
