@@ -131,7 +131,10 @@ class SoakModel(SyncModel):
         self.measured["runs"] += 1
         self.measured["acknowledged"] += len(self.acknowledged)
         self.lost.update(self.acknowledged - set(ids))
-        self.measured["duplicated"] += len(ids) - len(set(ids))
+        # The server's history spans this server's runs: count each extra copy once.
+        extra = len(ids) - len(set(ids))
+        self.measured["duplicated"] += max(0, extra - self.measured["server copies seen"])
+        self.measured["server copies seen"] = max(extra, self.measured["server copies seen"])
         for name, phone in self.devices.items():
             stored = phone.version_ids()
             self.measured["duplicated"] += len(stored) - len(set(stored))
@@ -177,6 +180,7 @@ def soak_on_one_server(
         Bound.root, Bound.tally, Bound.acknowledged_before = root, tally, set()
         Bound.server, Bound.proxy, Bound.auditor, Bound.views = server, proxy, auditor, views
         Bound.measured, Bound.failures, Bound.lost = measured, failures, lost
+        measured["server copies seen"] = 0  # a fresh server: none yet
         done = measured["runs"]
         target = done + runs
         while measured["runs"] < target:
