@@ -1,6 +1,6 @@
 """Pull benchmark: a fresh device pulls a 10,000-entry caseload from the real server process.
 
-Run: .venv/bin/python bench/pull_bench.py [--n 10000] [--runs 3]
+Run: .venv/bin/python bench/pull_bench.py [--n 10000] [--runs 3] [--profile]
 
 Each run starts `python -m sync_server --demo` on a free 127.0.0.1 port with a fresh database
 and seeds the history over HTTP: demo-sw pushes N synthetic chronology entries (the same
@@ -10,6 +10,12 @@ real SyncService and SyncClient) signs in as demo-sw and syncs: it pulls every v
 (N entries plus the demo families' own records), sealing each with AES-GCM and storing
 it with its cursor page by page, as the app does. Only the sync is timed.
 
+Beside it, `http_pull_entries_per_s` is the server's pull pages alone: the same caller pulls
+everything from cursor 0 in pages of 500 over HTTP and parses each page with json.loads (no
+device work), three passes per run, median. `--profile` runs each device pull under cProfile
+and prints its top functions to stderr (where the time goes: HTTP, JSON and validation,
+sealing, SQLite).
+
 The baseline, in the same run, is plain sqlite3 `executemany` of the very rows the device
 stored (same columns, the same ciphertext) into a fresh file with the device's own schema
 (mobile_app.store.database migrations, WAL), in one transaction. Prints medians; the ratio
@@ -17,7 +23,10 @@ is the median of the per-run ratios.
 """
 
 import argparse
+import cProfile
+import json
 import os
+import pstats
 import secrets
 import sqlite3
 import statistics
@@ -48,6 +57,8 @@ from mobile_app.sync_client import SyncClient
 
 PASSPHRASE = "bench-lantern-copper-42"
 PUSH_BATCH = 1000
+HTTP_PAGE = 500
+HTTP_PASSES = 3
 SELECT_ROWS = (
     "SELECT version_id, record_id, record_type, case_id, replaces_version_id, also_replaces,"
     " state, server_seq, ciphertext FROM versions"
@@ -70,19 +81,52 @@ def seed(url: str, password: str, n: int) -> None:
         push_all(client, encode_batches(items, PUSH_BATCH))
 
 
-def device_pull(url: str, password: str, data_dir: Path) -> tuple[int, float]:
+def device_pull(
+    url: str, password: str, data_dir: Path, profile: bool = False
+) -> tuple[int, float]:
     """Set up a fresh device, sign in and sync; return (versions pulled, seconds)."""
     store = DeviceStore.create(data_dir, PASSPHRASE)
+    profiler = cProfile.Profile() if profile else None
     try:
         with SyncClient(url) as anonymous:
             token = anonymous.login("demo-sw", password, "bench-device").token
         with SyncClient(url, token=token) as client:
             started = time.perf_counter()
+            if profiler:
+                profiler.enable()
             report = SyncService(store, client).sync()
+            if profiler:
+                profiler.disable()
             elapsed = time.perf_counter() - started
     finally:
         store.close()
+    if profiler:
+        stats = pstats.Stats(profiler, stream=sys.stderr)
+        stats.sort_stats("tottime").print_stats(20)
     return report.pulled, elapsed
+
+
+def http_pull(url: str, password: str) -> float:
+    """Pull every page over HTTP and parse it, no device work; return entries per second."""
+    rates = []
+    with httpx.Client(base_url=url, timeout=120) as client:
+        login = client.post(
+            "/auth/login",
+            json={"username": "demo-sw", "password": password, "device_name": "http-reader"},
+        ).json()
+        client.headers["Authorization"] = f"Bearer {login['token']}"
+        for _ in range(HTTP_PASSES):
+            cursor, entries = 0, 0
+            started = time.perf_counter()
+            while True:
+                params = {"cursor": cursor, "limit": HTTP_PAGE}
+                page = json.loads(client.get("/sync/pull", params=params).content)
+                entries += len(page["items"])
+                cursor = page["next_cursor"]
+                if not page["has_more"]:
+                    break
+            rates.append(entries / (time.perf_counter() - started))
+    return statistics.median(rates)
 
 
 def raw_sqlite(device_dir: Path, raw_dir: Path) -> tuple[int, float]:
@@ -104,8 +148,9 @@ def raw_sqlite(device_dir: Path, raw_dir: Path) -> tuple[int, float]:
         conn.close()
 
 
-def one_run(n: int) -> tuple[float, float, int]:
-    """Return (device pull versions/s, raw sqlite rows/s, versions) for one fresh server."""
+def one_run(n: int, profile: bool = False) -> tuple[float, float, int, float]:
+    """Return (device pull versions/s, raw sqlite rows/s, versions, HTTP pull entries/s) for
+    one fresh server."""
     password = secrets.token_urlsafe(16)
     with tempfile.TemporaryDirectory(prefix="doorstep-pull-bench-") as tmp:
         folder = Path(tmp)
@@ -114,13 +159,14 @@ def one_run(n: int) -> tuple[float, float, int]:
         proc = start_server(folder / "server.db", port, password)
         try:
             seed(url, password, n)
-            pulled, pull_s = device_pull(url, password, folder / "device")
+            pulled, pull_s = device_pull(url, password, folder / "device", profile)
+            http_rate = http_pull(url, password)
         finally:
             stop_server(proc)
         rows, raw_s = raw_sqlite(folder / "device", folder / "raw")
         if rows != pulled:
             raise RuntimeError(f"the device stored {rows} versions but pulled {pulled}")
-    return pulled / pull_s, rows / raw_s, pulled
+    return pulled / pull_s, rows / raw_s, pulled, http_rate
 
 
 def main() -> None:
@@ -130,17 +176,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=10_000, help="entries seeded per run")
     parser.add_argument("--runs", type=int, default=3, help="runs; medians are reported")
+    parser.add_argument("--profile", action="store_true", help="cProfile each device pull")
     args = parser.parse_args()
-    results = [one_run(args.n) for _ in range(args.runs)]
+    results = [one_run(args.n, args.profile) for _ in range(args.runs)]
     pull = statistics.median(r[0] for r in results)
     raw = statistics.median(r[1] for r in results)
     ratio = statistics.median(r[0] / r[1] for r in results)
     print(f"n={args.n} versions_pulled={results[0][2]} runs={args.runs}")
-    print("per_run_pull/raw=" + " ".join(f"{p:.0f}/{r:.0f}={p / r:.3f}" for p, r, _ in results))
+    print("per_run_pull/raw=" + " ".join(f"{p:.0f}/{r:.0f}={p / r:.3f}" for p, r, *_ in results))
     print(f"pull_entries_per_s={pull:.0f}")
     print(f"pull_seconds_for_caseload={results[0][2] / pull:.2f}")
     print(f"raw_sqlite_rows_per_s={raw:.0f}")
     print(f"pull_vs_raw_sqlite={ratio:.3f}")
+    print(f"http_pull_entries_per_s={statistics.median(r[3] for r in results):.0f}")
     print(
         "baseline=raw sqlite3 executemany of the same rows the device stored (clear ids + "
         "AES-GCM ciphertext) into a fresh file with the device schema "

@@ -12,9 +12,8 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from mobile_app.config import default_data_dir, load_profile
 from mobile_app.errors import (
     ConfigError,
     DeviceRevoked,
@@ -22,22 +21,15 @@ from mobile_app.errors import (
     RecordTampered,
     ServerUnreachable,
 )
-from mobile_app.services.account import AccountService
-from mobile_app.services.background_sync import set_aside_words
-from mobile_app.services.demo import record_demo_visits
-from mobile_app.services.forward import forward_refused
-from mobile_app.services.issues import SyncIssue, sync_issues
-from mobile_app.services.lock import UnlockBackoff
-from mobile_app.services.records import RecordService
-from mobile_app.services.session import DeviceSession
-from mobile_app.services.set_aside import restore_server_copies, retry_held, set_aside_issues
-from mobile_app.services.status import device_status
-from mobile_app.services.sync import SyncService
-from mobile_app.services.visits import VisitService
-from mobile_app.services.wipe import WITHDRAWN
-from mobile_app.services.withdrawal import NOT_TOLD, TOLD, confirm_wipe, note_withdrawal
-from mobile_app.store import DeviceStore, StoredVersion
-from mobile_app.sync_client import pinned_transport
+
+if TYPE_CHECKING:
+    from mobile_app.services.issues import SyncIssue
+    from mobile_app.services.session import DeviceSession
+    from mobile_app.services.sync import SyncReport
+    from mobile_app.store import DeviceStore, StoredVersion
+
+# Each command imports what it uses inside itself: `--help` and `status` must not pay for the
+# HTTP client, the sync engine or the record services they never touch (start-up time).
 
 DEVICE_NAME = "doorstep-cli"
 
@@ -51,11 +43,14 @@ def _secret(env_name: str, prompt: str) -> str:
     return getpass.getpass(prompt)
 
 
-def _session(args: argparse.Namespace) -> DeviceSession:
+def _session(args: argparse.Namespace) -> "DeviceSession":
+    from mobile_app.services.lock import UnlockBackoff
+    from mobile_app.services.session import DeviceSession
+
     return DeviceSession(args.data, backoff=UnlockBackoff(args.profile.max_failed_unlocks))
 
 
-def _unlock(args: argparse.Namespace) -> DeviceStore:
+def _unlock(args: argparse.Namespace) -> "DeviceStore":
     """Open the store, counting wrong passphrases like the app does (waits, then erasure)."""
     session = _session(args)
     return session.open(session.derive_key(_secret("DOORSTEP_PASSPHRASE", "Passphrase: ")))
@@ -63,6 +58,8 @@ def _unlock(args: argparse.Namespace) -> DeviceStore:
 
 def cmd_init(args: argparse.Namespace) -> int:
     """Set up a new encrypted store on this device."""
+    from mobile_app.store import DeviceStore
+
     DeviceStore.create(args.data, _secret("DOORSTEP_PASSPHRASE", "Choose a passphrase: ")).close()
     print(f"Device set up in {args.data}. Next: login SERVER_URL USERNAME")
     return 0
@@ -70,6 +67,9 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 def cmd_login(args: argparse.Namespace) -> int:
     """Sign this device in to a server."""
+    from mobile_app.services.account import AccountService
+    from mobile_app.sync_client import pinned_transport
+
     store = _unlock(args)
     try:
         password = _secret("DOORSTEP_PASSWORD", f"Password for {args.username}: ")
@@ -83,6 +83,11 @@ def cmd_login(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     """Record synthetic visits offline for this user's caseload."""
+    from mobile_app.services.account import AccountService
+    from mobile_app.services.demo import record_demo_visits
+    from mobile_app.services.records import RecordService
+    from mobile_app.services.visits import VisitService
+
     store = _unlock(args)
     try:
         me = AccountService(store).session().practitioner
@@ -99,6 +104,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_sync(args: argparse.Namespace) -> int:
     """Push the outbox and pull what is new."""
+    from mobile_app.services.account import AccountService
+    from mobile_app.services.issues import sync_issues
+    from mobile_app.services.sync import SyncService
+    from mobile_app.services.wipe import WITHDRAWN
+    from mobile_app.services.withdrawal import NOT_TOLD, TOLD, confirm_wipe, note_withdrawal
+    from mobile_app.sync_client import pinned_transport
+
     store = _unlock(args)
     try:
         with AccountService(store, pinned_transport(args.profile)).client() as client:
@@ -118,6 +130,14 @@ def cmd_sync(args: argparse.Namespace) -> int:
         return 4
     finally:
         store.close()
+    _print_report(report, issues)
+    return 0
+
+
+def _print_report(report: "SyncReport", issues: "Sequence[SyncIssue]") -> None:
+    """Print what a sync did, problems to stderr."""
+    from mobile_app.services.background_sync import set_aside_words
+
     print(
         f"Pushed {report.pushed} (accepted {report.accepted}, already there "
         f"{report.duplicates}, conflicts {len(report.conflicts)}, rejected "
@@ -146,10 +166,9 @@ def cmd_sync(args: argparse.Namespace) -> int:
         )
     if report.read_rules_changed:
         print("  what you may see changed: this device fetched your records again", file=sys.stderr)
-    return 0
 
 
-def _rows(issues: Sequence[SyncIssue]) -> list[dict[str, Any]]:
+def _rows(issues: "Sequence[SyncIssue]") -> list[dict[str, Any]]:
     """Issues as the CLI prints them: in the words of the app's sync screen."""
     return [
         {
@@ -163,14 +182,25 @@ def _rows(issues: Sequence[SyncIssue]) -> list[dict[str, Any]]:
     ]
 
 
-def _set_aside(store: DeviceStore) -> list[dict[str, Any]]:
+def _set_aside(store: "DeviceStore") -> list[dict[str, Any]]:
     """What is set aside on this device, each with whether the server has a copy and what
     to do (the sync screen's list)."""
+    from mobile_app.services.set_aside import set_aside_issues
+
     return _rows(set_aside_issues(store))
+
+
+def _refused(store: "DeviceStore") -> list[dict[str, Any]]:
+    """What the server refused or put in conflict, in the words of the app's sync screen."""
+    from mobile_app.services.issues import sync_issues
+
+    return _rows(sync_issues(store))
 
 
 def cmd_status(args: argparse.Namespace) -> int:
     """Show who this device is signed in as, what waits to sync and what is set aside."""
+    from mobile_app.services.status import device_status
+
     store = _unlock(args)
     try:
         status = device_status(store).as_dict()
@@ -189,6 +219,8 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 def cmd_restore(args: argparse.Namespace) -> int:
     """Fetch the server's copies of damaged records again at the next sync."""
+    from mobile_app.services.set_aside import restore_server_copies
+
     store = _unlock(args)
     try:
         asked = restore_server_copies(store)
@@ -200,6 +232,8 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 def cmd_retry(args: argparse.Namespace) -> int:
     """Send records the server kept failing on again at the next sync."""
+    from mobile_app.services.set_aside import retry_held
+
     store = _unlock(args)
     try:
         released = retry_held(store)
@@ -211,6 +245,10 @@ def cmd_retry(args: argparse.Namespace) -> int:
 
 def cmd_forward(args: argparse.Namespace) -> int:
     """Forward a record refused after a transfer, with your supervisor's countersignature."""
+    from mobile_app.services.account import AccountService
+    from mobile_app.services.forward import forward_refused
+    from mobile_app.sync_client import pinned_transport
+
     password = _secret("DOORSTEP_SUPERVISOR_PASSWORD", "Supervisor's password: ")
     store = _unlock(args)
     try:
@@ -226,7 +264,7 @@ def cmd_forward(args: argparse.Namespace) -> int:
 
 
 def _listing(
-    item: StoredVersion | RecordTampered, issues: dict[str, SyncIssue]
+    item: "StoredVersion | RecordTampered", issues: "dict[str, SyncIssue]"
 ) -> dict[str, Any] | None:
     if isinstance(item, RecordTampered):
         return None  # set aside as it was read: listed with the set-aside records
@@ -237,15 +275,12 @@ def _listing(
     return row
 
 
-def _refused(store: DeviceStore) -> list[dict[str, Any]]:
-    """What the server refused or put in conflict, in the words of the app's sync screen."""
-    return _rows(sync_issues(store))
-
-
 def cmd_list(args: argparse.Namespace) -> int:
     """Print this device's records, decrypted, then what is set aside and what to do."""
     store = _unlock(args)
     try:
+        from mobile_app.services.issues import sync_issues
+
         issues = {i.version_id: i for i in sync_issues(store)}
         listing = [
             row for item in store.records.read_all(args.type) if (row := _listing(item, issues))
@@ -296,6 +331,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one device command; errors are printed in plain words, never as tracebacks."""
     args = build_parser().parse_args(argv)
+    from mobile_app.config import default_data_dir, load_profile  # not needed for --help
+
     try:
         args.profile = load_profile()
         args.data = args.data or default_data_dir()

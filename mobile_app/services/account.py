@@ -1,13 +1,18 @@
 """Signing this device in to a server, and the session it keeps (sealed in the store)."""
 
-import httpx
+from typing import TYPE_CHECKING
+
 from pydantic import BaseModel, ConfigDict
 
 from mobile_app.errors import NotSignedIn, StoreError
 from mobile_app.services.wipe import count_unsynced
 from mobile_app.store import DeviceStore
-from mobile_app.sync_client import SyncClient
 from shared.models import Practitioner
+
+if TYPE_CHECKING:  # the HTTP client loads when a command talks to the server, not before
+    import httpx
+
+    from mobile_app.sync_client import SyncClient
 
 _SESSION = "session"
 
@@ -26,7 +31,7 @@ class ServerSession(BaseModel):
 class AccountService:
     """Signs in and hands out the session; the token never leaves the sealed store otherwise."""
 
-    def __init__(self, store: DeviceStore, transport: httpx.BaseTransport | None = None) -> None:
+    def __init__(self, store: DeviceStore, transport: "httpx.BaseTransport | None" = None) -> None:
         self._store = store
         self._transport = transport
 
@@ -34,6 +39,8 @@ class AccountService:
         self, server_url: str, username: str, password: str, device_name: str
     ) -> Practitioner:
         """Sign in to the server and keep the device token sealed in the store."""
+        from mobile_app.sync_client import SyncClient  # noqa: PLC0415 (start-up time)
+
         with SyncClient(server_url, transport=self._transport) as client:
             answer = client.login(username, password, device_name)
         self._refuse_if_another_users_work_waits(answer.practitioner)
@@ -68,7 +75,9 @@ class AccountService:
             raise NotSignedIn("This device is not signed in: sign in to the server first.")
         return ServerSession.model_validate(stored)
 
-    def client(self) -> SyncClient:
+    def client(self) -> "SyncClient":
         """Return a client for the signed-in server, carrying this device's token."""
+        from mobile_app.sync_client import SyncClient  # noqa: PLC0415 (start-up time)
+
         session = self.session()
         return SyncClient(session.server_url, token=session.token, transport=self._transport)

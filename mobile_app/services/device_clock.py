@@ -10,17 +10,20 @@ A device that has never reached a server has no difference to apply: its clock i
 import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from mobile_app.store import DeviceStore
-from mobile_app.sync_client import SyncClient
 from shared.clock import utc_now
 from shared.rules.event_time import DEFAULT_CLOCK_TOLERANCE
+
+if TYPE_CHECKING:  # only a type here: reading the clock warning needs no HTTP client
+    from mobile_app.sync_client import SyncClient
 
 CLOCK_OFFSET_SETTING = "server_clock_offset_seconds"
 Clock = Callable[[], datetime]
 
 
-def learn_offset(store: DeviceStore, client: SyncClient, clock: Clock = utc_now) -> None:
+def learn_offset(store: DeviceStore, client: "SyncClient", clock: Clock = utc_now) -> None:
     """Keep how far the server's clock is ahead of this phone's, from the client's last answer
     (nothing changes when no answer told the server's clock)."""
     told_at = getattr(client, "server_clock", None)  # a stand-in client may not tell one

@@ -6,7 +6,8 @@ connection after the server committed), the version is pushed again and the serv
 `duplicate`: nothing is lost, nothing is stored twice.
 
 Pull: each page is stored together with its cursor in one transaction, so a crash costs at
-most a page of re-download, never a record.
+most a page of re-download, never a record. The next page downloads while one is stored
+(services.pages_ahead); pages are still stored strictly in order.
 
 Scope: the first page of a pull says which cases the user may see now and which have left
 their allocation. A case that left is removed from the device (its own unsynced and rejected
@@ -35,15 +36,19 @@ until the practitioner asks to try it again (see services.set_aside).
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from mobile_app.errors import RecordTampered, ServerFault, ServerRefused, StoreError
 from mobile_app.services.device_clock import Clock, learn_offset
 from mobile_app.services.issues import issue_detail
 from mobile_app.services.orphaned_drafts import discard_orphaned_drafts
+from mobile_app.services.pages_ahead import PagesAhead
 from mobile_app.store import DeviceStore, SyncState
-from mobile_app.sync_client import SyncClient
 from shared.clock import iso, utc_now
 from shared.protocol import ItemStatus, PullResponse, PushItemResult, PushRequest, RecordVersion
+
+if TYPE_CHECKING:  # a type only: `status` reads LAST_SYNC_SETTING without the HTTP client
+    from mobile_app.sync_client import SyncClient
 
 PUSH_BATCH = 500
 DEFAULT_HOLD_AFTER = 5  # server failures (5xx) of one version before it is held back
@@ -101,7 +106,7 @@ class SyncService:
     def __init__(
         self,
         store: DeviceStore,
-        client: SyncClient,
+        client: "SyncClient",
         clock: Clock = utc_now,
         *,
         hold_after: int = DEFAULT_HOLD_AFTER,
@@ -205,26 +210,33 @@ class SyncService:
 
     def _pull_all(self, report: SyncReport, progress: Progress | None) -> None:
         scope_checked = False
-        while True:
-            cursor = self._store.cursor.get()
-            page = self._client.pull(cursor, PULL_PAGE)
-            if not scope_checked:
-                scope_checked = True
-                rewound = self._apply_scope(page, cursor, report)
-                if self._apply_read_rules(page, cursor, report) or rewound:
-                    continue  # the cursor went back to 0: pull the page again from there
-            with self._store.atomic():
-                report.pulled += self._store.records.merge_pulled(page.items)
-                self._store.outbox.discard(v.version_id for v in page.items)
-                report.withdrawn += self._withdraw(page.withdrawn)
-                report.drafts_discarded += discard_orphaned_drafts(
-                    self._store, set(), set(page.withdrawn)
-                )
-                self._store.cursor.set(page.next_cursor)
-            if progress:
-                progress("pull", report.pulled, report.pulled)
-            if not page.has_more:
-                return
+        with PagesAhead(self._client, PULL_PAGE) as pages:
+            while True:
+                cursor = self._store.cursor.get()
+                page = pages.fetch(cursor)
+                if not scope_checked:
+                    scope_checked = True
+                    rewound = self._apply_scope(page, cursor, report)
+                    if self._apply_read_rules(page, cursor, report) or rewound:
+                        continue  # the cursor went back to 0: pull the page again from there
+                if page.has_more:
+                    pages.fetch_ahead(page.next_cursor)  # downloads while this page is stored
+                self._store_page(page, report)
+                if progress:
+                    progress("pull", report.pulled, report.pulled)
+                if not page.has_more:
+                    return
+
+    def _store_page(self, page: PullResponse, report: SyncReport) -> None:
+        """Store a page with its cursor, withdrawals and orphaned drafts in one transaction."""
+        with self._store.atomic():
+            report.pulled += self._store.records.merge_pulled(page.items)
+            self._store.outbox.discard(v.version_id for v in page.items)
+            report.withdrawn += self._withdraw(page.withdrawn)
+            report.drafts_discarded += discard_orphaned_drafts(
+                self._store, set(), set(page.withdrawn)
+            )
+            self._store.cursor.set(page.next_cursor)
 
     def _apply_scope(self, page: PullResponse, cursor: int, report: SyncReport) -> bool:
         """Remove cases that left; note cases that entered. True when the cursor was reset."""
