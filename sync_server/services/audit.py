@@ -45,6 +45,11 @@ class AuditAction(StrEnum):
     BREAK_GLASS_REFUSED = "break_glass_refused"
     BREAK_GLASS_REVIEWED = "break_glass_reviewed"
     DEVICE_WIPE_CONFIRMED = "device_wipe_confirmed"
+    PRACTITIONER_ADDED = "practitioner_added"
+    PRACTITIONER_ADD_REFUSED = "practitioner_add_refused"
+    CASE_OPENED = "case_opened"
+    CASELOAD_IMPORTED = "caseload_imported"
+    CASELOAD_IMPORT_REFUSED = "caseload_import_refused"
 
 
 class SignedIn(Protocol):
