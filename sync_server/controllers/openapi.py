@@ -1,5 +1,9 @@
-"""OpenAPI descriptions shared by the controllers: the error body and raw-JSON responses."""
+"""OpenAPI descriptions shared by the controllers: the error body, raw-JSON responses and
+the request bodies read raw."""
 
+from typing import Any
+
+from litestar.di import Provide
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.openapi.spec import SecurityRequirement
 
@@ -31,3 +35,23 @@ def ok(model: type, description: str) -> dict[int, ResponseSpec]:
     return {
         200: ResponseSpec(data_container=model, description=description, generate_examples=False)
     }
+
+
+def raw_body(model: type) -> dict[str, Provide]:
+    """Describe a body the handler reads raw (RawBody, validated once in its service) as the
+    operation's request body, without changing how it is read.
+
+    Litestar's OpenAPI generator takes an operation's request body from a `data` parameter
+    of the handler or of any dependency it could resolve; this dependency has one typed as
+    `model`. No handler asks for it by name, so it never runs and the body is never parsed
+    twice: it is there for the document (and a client generated from it) alone.
+    """
+
+    def describes_body(data: Any) -> None:
+        """Never called (see raw_body)."""
+
+    describes_body.__annotations__ = {"data": model, "return": None}
+    return {RAW_BODY_SCHEMA: Provide(describes_body, sync_to_thread=False)}
+
+
+RAW_BODY_SCHEMA = "raw_body_schema"  # the dependency's name; no handler takes this parameter

@@ -2,7 +2,7 @@
 
 The password is hashed as sign-in verifies it (services/passwords, Argon2id); it is never
 logged, audited or echoed. The rules: at least 12 characters (a passphrase is best), at most
-the 200 a sign-in request carries, and not the username.
+the 200 a sign-in request carries, and not containing the username.
 """
 
 from collections.abc import Callable
@@ -30,8 +30,8 @@ def password_problem(username: str, password: str) -> str | None:
         return f"must be at least {MIN_PASSWORD_LENGTH} characters (a passphrase is best)"
     if len(password) > MAX_PASSWORD_LENGTH:
         return f"must be at most {MAX_PASSWORD_LENGTH} characters"
-    if password.strip().casefold() == username.casefold():
-        return "must not be the username"
+    if username.casefold() in password.casefold():
+        return "must not contain the username"
     return None
 
 
