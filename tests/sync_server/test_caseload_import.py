@@ -9,6 +9,7 @@ import jsonschema
 import pytest
 from litestar.testing import AsyncTestClient
 
+from shared.ids import new_id
 from shared.protocol import LoginRequest
 from shared.synthetic import is_valid_nhs_number
 from sync_server.admin_cli import EXIT_REFUSED, admin_command
@@ -209,3 +210,31 @@ def test_the_published_schema_is_current_and_the_examples_are_synthetic() -> Non
 def test_the_longest_password_allowed_is_the_longest_sign_in_carries() -> None:
     schema = LoginRequest.model_json_schema()["properties"]["password"]
     assert schema["maxLength"] == MAX_PASSWORD_LENGTH
+
+
+async def test_a_record_amended_in_doorstep_since_is_kept_when_the_source_changes_it(
+    app: Any, db_path: Path, tmp_path: Path, client: AsyncTestClient[Any],
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    add_example_worker(db_path)
+    assert run(db_path, "import-caseload", str(EXAMPLE_JSON)) == 0
+    headers = await sign_in(client, "example-sw")
+    items = (await client.get("/sync/pull", headers=headers)).json()["items"]
+    poppy = next(i for i in items if i["payload"].get("given_name") == "Poppy")
+    amended = {key: poppy[key] for key in ("record_id", "case_id", "device_time", "payload")}
+    amended |= {"version_id": new_id(), "replaces_version_id": poppy["version_id"],
+                "amend_reason": "Preferred name given by her mother."}  # fmt: skip
+    amended["payload"] = {**poppy["payload"], "aliases": ["Pops"]}
+    response = await client.post(
+        "/sync/push", json={"protocol_version": 1, "items": [amended]}, headers=headers
+    )
+    assert response.json()["results"][0]["status"] == "accepted"
+    document = json.loads(EXAMPLE_JSON.read_text())
+    document["children"][0]["given_name"] = "Poppie"
+    changed = tmp_path / "changed.json"
+    changed.write_text(json.dumps(document))
+    before = counts(db_path)
+    capsys.readouterr()
+    assert run(db_path, "import-caseload", str(changed)) == 0
+    assert counts(db_path) == before
+    assert "1 record(s) amended in Doorstep since were left as they are" in capsys.readouterr().out
