@@ -89,8 +89,10 @@ def _import_caseload(repository: Repository, args: argparse.Namespace) -> int:
     path: Path = args.file
     try:
         text = path.read_text(encoding="utf-8-sig")  # a spreadsheet's CSV may start with a BOM
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ValidationFailed.on("file", "cannot be read as UTF-8 text") from exc
+    except OSError as exc:
+        raise ValidationFailed.on("file", "there is no file to read at this path") from exc
+    except UnicodeDecodeError as exc:
+        raise ValidationFailed.on("file", "is not UTF-8 text (save it as UTF-8)") from exc
     caseload = read_caseload(text, args.source, path.suffix.lower() == ".csv")
     _print_report(_importer(repository).run(caseload))
     return 0

@@ -238,3 +238,13 @@ async def test_a_record_amended_in_doorstep_since_is_kept_when_the_source_change
     assert run(db_path, "import-caseload", str(changed)) == 0
     assert counts(db_path) == before
     assert "1 record(s) amended in Doorstep since were left as they are" in capsys.readouterr().out
+
+
+def test_a_missing_file_or_a_csv_without_its_source_is_refused_plainly(
+    app: Any, db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing = str(tmp_path / "nowhere.json")
+    assert run(db_path, "import-caseload", missing) == EXIT_REFUSED
+    assert "file: there is no file to read at this path" in capsys.readouterr().err
+    assert run(db_path, "import-caseload", str(EXAMPLE_CSV)) == EXIT_REFUSED
+    assert "source: name the exporting system" in capsys.readouterr().err
