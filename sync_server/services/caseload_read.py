@@ -12,6 +12,7 @@ cp_categories, an adult's child_refs) are separated by ";".
 import csv
 import io
 import json
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -37,6 +38,8 @@ _JSON_LISTS = {"families": "family", "children": "child", "adults": "adult",
                "allocations": "allocation"}  # fmt: skip
 _CSV_ADDRESS = {"address_line1": "line1", "address_town": "town", "address_postcode": "postcode"}
 _CSV_LISTS = frozenset({"cp_categories", "child_refs"})
+# JSON tokens: a string (escapes and all), a bracket, brace or comma, a newline, anything else.
+_TOKENS = re.compile(r'"(?:[^"\\\n]|\\.)*"|[][{},\n]|[^\s"\][{},]+')
 CSV_COLUMNS = ("record", "ref", "family_ref", "case_id", "family_name", "given_name",
                *_CSV_ADDRESS, "dob", "edd", "nhs_number", "sex", "status", "cp_categories",
                "child_refs", "relationship", "name", "description_if_unidentified", "residency",
@@ -138,6 +141,7 @@ def read_json(text: str) -> Caseload:
         faults = [Fault("the file", _dotted(e["loc"]), plain(e)) for e in exc.errors()]
         raise CaseloadRefused(faults) from exc
     caseload = Caseload(source=str(document["source"]))
+    lines = item_lines(text)
     for key in set(document) - {*header, *_JSON_LISTS}:
         caseload.faults.append(Fault("the file", key, "is not a part of a caseload file"))
     for key, kind in _JSON_LISTS.items():
@@ -145,11 +149,41 @@ def read_json(text: str) -> Caseload:
         if not isinstance(items, list):
             caseload.faults.append(Fault("the file", key, "must be a list"))
             continue
+        starts = lines.get(key, [])
         for index, item in enumerate(items):
             ref = item.get("ref") if isinstance(item, dict) else None
-            where = f"{key}[{index}]" + (f" ({ref})" if isinstance(ref, str) else "")
+            where = f"{key}[{index}]" + (f", {ref}" if isinstance(ref, str) else "")
+            if len(starts) == len(items):
+                where = f"line {starts[index]} ({where})"
             _validate(caseload, kind, where, item, _dotted)
     return caseload
+
+
+def item_lines(text: str) -> dict[str, list[int]]:
+    """Return, per top-level key whose value is a list, the line each of its items starts on
+    (json.loads keeps no positions; this walks the text's tokens once)."""
+    lines: dict[str, list[int]] = {}
+    depth, line, key, current, expect_item = 0, 1, "", None, False
+    for match in _TOKENS.finditer(text):
+        part = match.group()
+        if part == "\n":
+            line += 1
+            continue
+        if expect_item and current is not None and part != "]":
+            lines[current].append(line)
+        expect_item = False
+        if part in ("{", "["):
+            depth += 1
+            if depth == 2:  # a top-level key's value: the list of items, or something else
+                current = key if part == "[" else None
+                lines[key], expect_item = [], part == "["
+        elif part in ("}", "]"):
+            depth -= 1
+        elif part == ",":
+            expect_item = depth == 2  # a comma between a list's items
+        elif depth == 1 and part.startswith('"'):
+            key = part[1:-1]
+    return lines
 
 
 def _csv_row(cells: Mapping[str, str]) -> dict[str, Any]:

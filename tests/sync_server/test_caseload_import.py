@@ -16,6 +16,7 @@ from sync_server.admin_cli import EXIT_REFUSED, admin_command
 from sync_server.repository import Repository
 from sync_server.services.caseload_format import published_caseload_schema_text
 from sync_server.services.caseload_import import IMPORT_USERNAME
+from sync_server.services.caseload_read import item_lines
 from sync_server.services.practitioners import MAX_PASSWORD_LENGTH
 from tests.sync_server.server_builders import PASSWORD, sign_in, stored_rows
 
@@ -169,12 +170,12 @@ def test_a_bad_json_item_is_named_and_a_good_family_beside_it_is_not_stored(
     document["children"][2]["nhs_number"] = "999 290 4211"
     document["allocations"][1]["username"] = "nobody-here"
     bad = tmp_path / "bad.json"
-    bad.write_text(json.dumps(document))
+    bad.write_text(json.dumps(document, indent=2))
     before = counts(db_path)
     assert run(db_path, "import-caseload", str(bad)) == EXIT_REFUSED
     error = capsys.readouterr().err
-    assert "children[2] (C-20040), nhs_number: must be 10 digits, no spaces" in error
-    assert "allocations[1], username: no practitioner who can sign in has it" in error
+    assert "line 52 (children[2], C-20040), nhs_number: must be 10 digits, no spaces" in error
+    assert "line 104 (allocations[1]), username: no practitioner who can sign in has it" in error
     assert counts(db_path) == before
 
 
@@ -248,3 +249,16 @@ def test_a_missing_file_or_a_csv_without_its_source_is_refused_plainly(
     assert "file: there is no file to read at this path" in capsys.readouterr().err
     assert run(db_path, "import-caseload", str(EXAMPLE_CSV)) == EXIT_REFUSED
     assert "source: name the exporting system" in capsys.readouterr().err
+
+
+def test_json_items_are_found_by_line_whatever_their_strings_hold() -> None:
+    text = (
+        '{"source": "odd [ { , \\" ] } source",\n'
+        '"families": [{"ref": "F,1", "x": ["[", "{"]},\n'
+        "\n"
+        '  {"ref": "F2"}], "children": [\n'
+        '{"ref": "C1"}, {"ref": "C2"},\n'
+        '{"ref": "C3"}], "allocations": []}'
+    )
+    assert json.loads(text)["families"][0]["ref"] == "F,1"
+    assert item_lines(text) == {"families": [2, 4], "children": [5, 5, 6], "allocations": []}
