@@ -7,7 +7,8 @@ lets sign-in limits read the client's address from the proxy's X-Forwarded-For.
 Administrator commands (allocate, deallocate, revoke-device, revoke-user, list-devices,
 verify-audit) are in sync_server/admin_cli.py: `python -m sync_server revoke-device --help`;
 transfers between authorities (transfer-key, export-transfer, import-transfer) in
-sync_server/authority_cli.py.
+sync_server/authority_cli.py; add-practitioner, open-case and import-caseload in
+sync_server/people_cli.py.
 """
 
 import argparse

@@ -20,6 +20,7 @@ from pathlib import Path
 from sync_server.authority_cli import AUTHORITY_COMMANDS, add_authority_commands
 from sync_server.config import load_settings
 from sync_server.errors import ServerError
+from sync_server.people_cli import PEOPLE_COMMANDS, register
 from sync_server.repository import Repository, open_sqlite_repository
 from sync_server.services import AllocationService, AuditTrail, AuthService
 from sync_server.services.audit import verify_chain
@@ -110,11 +111,12 @@ def _parser() -> argparse.ArgumentParser:
     command("list-devices", _list_devices, "list devices").add_argument("username", nargs="?")
     command("verify-audit", _verify_audit, "walk the audit hash chain")
     add_authority_commands(command)
+    register(command)  # add-practitioner, open-case, import-caseload
     return parser
 
 
 ADMIN_COMMANDS = ("allocate", "deallocate", "revoke-device", "revoke-user", "list-devices",
-                  "verify-audit", *AUTHORITY_COMMANDS)  # fmt: skip
+                  "verify-audit", *AUTHORITY_COMMANDS, *PEOPLE_COMMANDS)  # fmt: skip
 
 
 def admin_command(argv: list[str]) -> int:

@@ -16,6 +16,7 @@ from shared.clock import iso, utc_now
 from shared.protocol import SERVER_TIME_HEADER, ErrorBody
 from sync_server.config import Settings, get_settings
 from sync_server.controllers import ROUTE_HANDLERS, provide_caller
+from sync_server.controllers.openapi import VariadicTupleSchema
 from sync_server.errors import (
     ConfigError,
     DeviceRevoked,
@@ -196,6 +197,7 @@ def create_app(settings: Settings | None = None, repository: Repository | None =
         exception_handlers=EXCEPTION_HANDLERS,
         before_send=[add_security_headers, add_server_time],
         openapi_config=_openapi(),
+        plugins=[VariadicTupleSchema()],
         on_shutdown=[repository.close],
         request_max_body_size=settings.max_body_bytes,
         state=State({"services": services, "demo": demo, "settings": settings}),

@@ -6,9 +6,9 @@ from litestar import Controller, Request, post
 from litestar.di import NamedDependency
 from litestar.params import RawBody
 
-from shared.protocol import LoginResponse
+from shared.protocol import LoginRequest, LoginResponse
 from sync_server.config import Settings
-from sync_server.controllers.openapi import errors
+from sync_server.controllers.openapi import errors, raw_body
 from sync_server.services import AuthService
 from sync_server.services.client_address import client_address
 
@@ -19,7 +19,12 @@ class AuthController(Controller):
     path = "/auth"
     tags = ["auth"]  # noqa: RUF012
 
-    @post("/login", status_code=200, responses=errors(400, 401, 429))
+    @post(
+        "/login",
+        status_code=200,
+        responses=errors(400, 401, 429),
+        dependencies=raw_body(LoginRequest),
+    )
     async def login(
         self, request: Request[Any, Any, Any], body: RawBody, auth: NamedDependency[AuthService]
     ) -> LoginResponse:

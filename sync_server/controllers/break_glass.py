@@ -4,10 +4,11 @@ from litestar import Controller, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, RawBody
 
-from sync_server.controllers.openapi import BEARER, errors
+from sync_server.controllers.openapi import BEARER, errors, raw_body
 from sync_server.services import Session
 from sync_server.services.break_glass import (
     BreakGlassGrantResponse,
+    BreakGlassRequest,
     BreakGlassReview,
     BreakGlassService,
 )
@@ -19,7 +20,12 @@ class BreakGlassController(Controller):
     tags = ["break-glass"]  # noqa: RUF012
     security = BEARER
 
-    @post("/cases/{case_id:str}/break-glass", status_code=201, responses=errors(400, 401, 403, 404))
+    @post(
+        "/cases/{case_id:str}/break-glass",
+        status_code=201,
+        responses=errors(400, 401, 403, 404),
+        dependencies=raw_body(BreakGlassRequest),
+    )
     async def grant(
         self,
         case_id: FromPath[str],

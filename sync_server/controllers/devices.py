@@ -9,8 +9,8 @@ from litestar import Request, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, RawBody
 
-from shared.device_wipe import WipeConfirmed
-from sync_server.controllers.openapi import BEARER, errors
+from shared.device_wipe import WipeConfirmation, WipeConfirmed
+from sync_server.controllers.openapi import BEARER, errors, raw_body
 from sync_server.services import AuthService
 
 
@@ -20,6 +20,7 @@ from sync_server.services import AuthService
     tags=["auth"],
     security=BEARER,
     responses=errors(400, 401, 403),
+    dependencies=raw_body(WipeConfirmation),
 )
 async def confirm_wipe(
     request: Request[Any, Any, Any],

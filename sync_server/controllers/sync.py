@@ -4,8 +4,8 @@ from litestar import Controller, MediaType, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromQuery, RawBody
 
-from shared.protocol import PullResponse, PushResponse
-from sync_server.controllers.openapi import BEARER, errors, ok
+from shared.protocol import PullResponse, PushRequest, PushResponse
+from sync_server.controllers.openapi import BEARER, errors, ok, raw_body
 from sync_server.services import DEFAULT_PULL_LIMIT, Session, SyncService
 
 
@@ -20,6 +20,7 @@ class SyncController(Controller):
         "/push",
         status_code=200,
         responses={**ok(PushResponse, "one result per item, in order"), **errors(400, 401)},
+        dependencies=raw_body(PushRequest),
     )
     async def push(
         self, body: RawBody, caller: NamedDependency[Session], sync: NamedDependency[SyncService]

@@ -5,9 +5,9 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, RawBody
 from litestar.types import ControllerRouterHandler
 
-from shared.handover import TransferResponse
+from shared.handover import TransferRequest, TransferResponse
 from sync_server.controllers.exports import CaseExportsController, ChildExportsController
-from sync_server.controllers.openapi import BEARER, errors
+from sync_server.controllers.openapi import BEARER, errors, raw_body
 from sync_server.services import Session
 from sync_server.services.transfers import TransferService
 
@@ -23,6 +23,7 @@ class TransfersController(Controller):
         "/{case_id:str}/transfers",
         status_code=201,
         responses=errors(400, 401, 403, 404),
+        dependencies=raw_body(TransferRequest),
     )
     async def transfer(
         self,

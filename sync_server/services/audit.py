@@ -54,6 +54,12 @@ class AuditAction(StrEnum):
     TRANSFER_BUNDLE_REFUSED = "transfer_bundle_refused"
     TRANSFER_BUNDLE_REPEATED = "transfer_bundle_repeated"
     TRANSFER_KEY_SHOWN = "transfer_key_shown"
+    # Practitioners and cases from the council's systems (people_cli.py)
+    PRACTITIONER_ADDED = "practitioner_added"
+    PRACTITIONER_ADD_REFUSED = "practitioner_add_refused"
+    CASE_OPENED = "case_opened"
+    CASELOAD_IMPORTED = "caseload_imported"
+    CASELOAD_IMPORT_REFUSED = "caseload_import_refused"
 
 
 class SignedIn(Protocol):
