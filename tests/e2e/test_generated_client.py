@@ -1,9 +1,10 @@
 """A client generated from the served OpenAPI document by a standard generator
 (openapi-python-client) signs in and pushes one chronology entry to the real server process.
 
-The generator is a development tool, found on PATH or named by DOORSTEP_OPENAPI_GENERATOR;
-without it this test is skipped on a developer's machine and fails in CI; tests/sync_server/test_openapi_bodies.py also holds the
-document's request bodies to real sign-in and push payloads.
+The generator is a development dependency, found beside the Python running the tests, on PATH,
+or named by DOORSTEP_OPENAPI_GENERATOR; without it this test is skipped on a developer's machine
+and fails in CI. tests/sync_server/test_openapi_bodies.py also holds the document's request
+bodies to real sign-in and push payloads.
 """
 
 import importlib
