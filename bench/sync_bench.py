@@ -9,7 +9,7 @@ The baseline, in the same run, is plain sqlite3 `executemany` of the same rows i
 file with the server's own DDL (versions table + chronology index + the also_replaces side
 table, which new entries never write; same keys, constraints and indexes), in one
 transaction. Prints medians; the ratio is the median of the per-run ratios
-(PERFORMANCE-NOTES.md: same run, median of 3).
+(docs/architecture.md, Performance: same run, median of 3).
 """
 
 import argparse

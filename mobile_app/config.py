@@ -31,7 +31,8 @@ class AppProfile(BaseModel):
     # A record the server fails on (5xx) this many syncs running is set aside (held back)
     # so the rest of the outbox goes on; the practitioner can try it again later.
     push_tries_before_set_aside: int = Field(default=5, ge=2, le=50)
-    # DOMAIN.md 8 forbids copying records out; a partnership may allow it for typed text.
+    # docs/domain.md (Governance) forbids copying records out; a partnership may allow it for typed
+    # text.
     allow_copy: bool = False
     # The thresholds of alerts A1-A12 on this device ([doorstep.rules]); spec defaults.
     rules: RuleSettings = Field(default_factory=RuleSettings)

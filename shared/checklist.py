@@ -1,4 +1,4 @@
-"""The neglect observation checklist of DOMAIN.md section 4, loaded from versioned data.
+"""The neglect observation checklist of docs/domain.md (Checklist), loaded from versioned data.
 
 The checklist is data, not code: a partnership adds its own version as a JSON file beside
 `doorstep-neglect-v1.json` and no code changes.

@@ -1,4 +1,5 @@
-"""The transfer pack: what a receiving practitioner needs when a case moves (DOMAIN.md 3.9).
+"""The transfer pack: what a receiving practitioner needs when a case moves
+(docs/domain.md, Transfer).
 
 Child Q's third finding was a late, partial handover. The pack is one document with the
 summary of concerns, who is involved now, the significant adults (fathers and male carers
@@ -20,7 +21,7 @@ TRANSFER_PACK_SCHEMA_ID: Final = "urn:doorstep:schema:transfer-pack:v1"
 TRANSFER_PACK_SCHEMA_VERSION: Final = 1
 TRANSFER_PACK_SCHEMA_FILE: Final = "docs/schemas/transfer-pack.v1.schema.json"
 
-# Who a pack lists first among the significant adults (DOMAIN.md 1, finding 4).
+# Who a pack lists first among the significant adults (docs/domain.md, Findings; finding 4).
 FATHER_FIGURES = frozenset(
     {
         Relationship.BIRTH_FATHER,
@@ -86,7 +87,7 @@ class PackConcern(_PackPart):
 
 
 class PackAlert(_PackPart):
-    """An open alert on a child (DOMAIN.md 5): part of the summary of concerns."""
+    """An open alert on a child (docs/domain.md, Alerts): part of the summary of concerns."""
 
     code: str
     child_id: str
@@ -178,7 +179,7 @@ class PackTransfer(_PackPart):
 
 
 class TransferPack(_PackPart):
-    """Everything a receiving practitioner needs, as one document (DOMAIN.md 3.9)."""
+    """Everything a receiving practitioner needs, as one document (docs/domain.md, Transfer)."""
 
     schema_id: Literal["urn:doorstep:schema:transfer-pack:v1"] = TRANSFER_PACK_SCHEMA_ID
     schema_version: Literal[1] = TRANSFER_PACK_SCHEMA_VERSION

@@ -12,7 +12,7 @@ UUID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
 _UUID_RE = re.compile(UUID_PATTERN)
 
 # Ids travel as lower-case canonical strings: parsing them into UUID objects on the ingest hot
-# path costs more than the check is worth (PERFORMANCE-NOTES.md).
+# path costs more than the check is worth (docs/architecture.md, Performance).
 RecordId = Annotated[str, StringConstraints(pattern=UUID_PATTERN)]
 
 

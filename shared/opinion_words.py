@@ -1,7 +1,7 @@
 """Rule V6: a soft warning when a chronology summary reads as opinion rather than fact.
 
 It never blocks a record: it points at the words so the practitioner can say what was seen or
-heard, and who said it (DOMAIN.md 5, [C2]).
+heard, and who said it (docs/domain.md, Validation rules; [C2]).
 """
 
 import re

@@ -1,4 +1,4 @@
-"""The fixed vocabularies of DOMAIN.md: roles, agencies, event types, ratings and the rest."""
+"""The fixed vocabularies of docs/domain.md: roles, agencies, event types, ratings and the rest."""
 
 from enum import StrEnum
 
@@ -25,7 +25,8 @@ class Role(StrEnum):
 
 
 class Agency(StrEnum):
-    """The agency an entry or a practitioner belongs to (DOMAIN.md 3.4 source_agency)."""
+    """The agency an entry or a practitioner belongs to
+    (docs/domain.md, Chronology entry: source_agency)."""
 
     CSC = "CSC"
     HEALTH_VISITING = "health_visiting"
@@ -140,7 +141,7 @@ class ThinkFamilyFlag(StrEnum):
 
 
 class VisitType(StrEnum):
-    """Why a visit happened (DOMAIN.md 3.5)."""
+    """Why a visit happened (docs/domain.md, Visit)."""
 
     STATUTORY_CP = "statutory_CP"
     CIN = "CIN"
@@ -255,7 +256,8 @@ class NeglectType(StrEnum):
 
 
 class PlanCompliance(StrEnum):
-    """How far an entry shows the child protection plan being followed (DOMAIN.md 3.4)."""
+    """How far an entry shows the child protection plan being followed
+    (docs/domain.md, Chronology entry)."""
 
     MET = "met"
     PARTLY = "partly"
@@ -271,7 +273,7 @@ class PlanStatus(StrEnum):
 
 
 class MeetingType(StrEnum):
-    """Meeting types of DOMAIN.md 3.7."""
+    """Meeting types of docs/domain.md (Meetings)."""
 
     STRATEGY = "strategy"
     ICPC = "ICPC"
@@ -304,7 +306,7 @@ class Attendance(StrEnum):
 
 
 class DecisionOption(StrEnum):
-    """What a practitioner may decide after a serious entry (DOMAIN.md 3.8)."""
+    """What a practitioner may decide after a serious entry (docs/domain.md, Decisions)."""
 
     REQUEST_STRATEGY_DISCUSSION = "request_strategy_discussion"
     REFER_TO_CSC = "refer_to_csc"
@@ -315,7 +317,8 @@ class DecisionOption(StrEnum):
 
 
 class YesNoNotApplicable(StrEnum):
-    """A yes / no question that may not apply (housing provider informed, DOMAIN.md 3.9)."""
+    """A yes / no question that may not apply (housing provider informed, docs/domain.md,
+    Transfer)."""
 
     YES = "yes"
     NO = "no"

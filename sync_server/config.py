@@ -84,14 +84,15 @@ class Settings:
     # Reverse proxies whose X-Forwarded-For names the client (sign-in limits per address);
     # empty: the header is never read, every request is from its direct peer.
     trusted_proxies: tuple[ProxyNetwork, ...] = ()
-    # Break-glass (DOMAIN.md 7): how long a grant to read a case outside one's scope lasts.
+    # Break-glass (docs/domain.md, Roles): how long a grant to read a case outside one's scope
+    # lasts.
     break_glass_minutes: int = 60
     # Rule V1: how far past its receipt a pushed event time may be (device clocks drift).
     clock_tolerance_seconds: int = 300
     # Issue 13: how long after a transfer the previous team's records made before it arrive.
     handover_grace_seconds: int = 30 * 86400
-    # Alert thresholds (DOMAIN.md 5): the spec's defaults, or the rules table of a TOML file
-    # (DOORSTEP_RULES_FILE: the app's flet.toml, so devices and server use the same values).
+    # Alert thresholds (docs/domain.md, Alerts): the spec's defaults, or the rules table of a TOML
+    # file (DOORSTEP_RULES_FILE: the app's flet.toml, so devices and server use the same values).
     rules: RuleSettings = field(default_factory=RuleSettings)
     # Transfers between authorities (sync_server/services/authority_transfer.py): this
     # server's authority name, the Ed25519 key its bundles are signed with, and the file

@@ -1,8 +1,9 @@
 """Before the visit: the doorstep facts, what is new for a child since my last visit, open
 actions, known men.
 
-DOMAIN.md section 6 ("Before"): the chronology since my last visit (every agency's entries),
-the actions agreed at earlier visits, and the fathers and male carers known to the family.
+docs/domain.md (How work flows, "Before a visit"): the chronology since my last visit (every
+agency's entries), the actions agreed at earlier visits, and the fathers and male carers known to
+the family.
 """
 
 from dataclasses import dataclass

@@ -1,7 +1,7 @@
 """At the door: where the family lives, how to get in, what to be careful of, who lives there.
 
-The first thing a practitioner reads before knocking (DOMAIN.md 6, "Before"): the address,
-the family's access and lone-working notes, then the children and the adults known to the
+The first thing a practitioner reads before knocking (docs/domain.md, How work flows; "Before"): the
+address, the family's access and lone-working notes, then the children and the adults known to the
 household, in plain words.
 """
 

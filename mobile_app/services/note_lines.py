@@ -1,8 +1,8 @@
 """A child's supervision and analysis notes as this device holds them, newest first.
 
-The notes are kept apart from the facts (DOMAIN.md 2 and 3.10): nothing here reads or makes a
+The notes are kept apart from the facts (docs/domain.md, Notes): nothing here reads or makes a
 chronology entry. The overview also says when the last chronology analysis was written, and
-whether one is due before a review conference (RCPC) planned on this device (DOMAIN.md 6).
+whether one is due before a review conference (RCPC) planned on this device (docs/domain.md, Notes).
 """
 
 from dataclasses import dataclass

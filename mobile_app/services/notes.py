@@ -1,4 +1,4 @@
-"""Chronology analysis and supervision notes written on the device (issue 6, DOMAIN.md 3.10, 6).
+"""Chronology analysis and supervision notes written on the device (issue 6, docs/domain.md, Notes).
 
 Analysis and supervision are kept apart from the facts: a note is a record of its own, never
 a chronology entry. Who may write which follows the server's push rules, so the app never

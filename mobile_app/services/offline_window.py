@@ -1,5 +1,5 @@
 """The offline window: past `offline_window_days` without a completed sync, the app asks for a
-fresh sign-in and a sync before it shows any case again (DOMAIN.md section 8: a cache limited
+fresh sign-in and a sync before it shows any case again (docs/domain.md, Governance: a cache limited
 to a rolling window).
 
 The window runs from the later of two sealed settings: the last completed sync (written by

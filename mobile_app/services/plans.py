@@ -1,4 +1,5 @@
-"""Child protection plans and their outcomes on the device (DOMAIN.md 3.6, finding 1, rule V4).
+"""Child protection plans and their outcomes on the device
+(docs/domain.md, Plans; finding 1, rule V4).
 
 Everyone with the case reads the plan and its outcomes. Only the social worker who holds the
 plan (its `lead_practitioner_id`) or a conference chair of the case adds or changes an outcome

@@ -1,6 +1,6 @@
 """The 0-10 safety scale: who rated and what, kept in the draft, checked, then built.
 
-0 means "not safe in parents' care" and 10 "safe enough to close" (DOMAIN.md section 2, [S4]).
+0 means "not safe in parents' care" and 10 "safe enough to close" (docs/domain.md, Visit; [S4]).
 """
 
 from pydantic import BaseModel

@@ -1,6 +1,6 @@
 """When each child's next visit is due, from the last visit this device holds (alert A2).
 
-Statutory visit frequency is a local rule (DOMAIN.md section 2): for a child on a plan it is
+Statutory visit frequency is a local rule (docs/domain.md, Alerts): for a child on a plan it is
 the plan's `visit_frequency_days`, else the partnership's `RuleSettings` default, counted in
 calendar days as alert A2 counts them. Other children are due after a number of working days,
 with England's bank holidays skipped.

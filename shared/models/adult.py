@@ -1,4 +1,5 @@
-"""Significant adults: fathers, male carers and others around the child (DOMAIN.md 3.3)."""
+"""Significant adults: fathers, male carers and others around the child
+(docs/domain.md, Significant adult)."""
 
 from datetime import date
 from typing import Literal, Self

@@ -1,4 +1,4 @@
-"""Periodic analysis of a chronology, kept apart from the facts (DOMAIN.md 3.10 and 6)."""
+"""Periodic analysis of a chronology, kept apart from the facts (docs/domain.md, Notes)."""
 
 from typing import Annotated, Literal, Self
 

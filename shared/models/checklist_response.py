@@ -1,4 +1,4 @@
-"""Answers to the neglect observation checklist (DOMAIN.md section 4)."""
+"""Answers to the neglect observation checklist (docs/domain.md, Checklist)."""
 
 from typing import Literal, Self
 

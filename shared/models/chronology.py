@@ -1,4 +1,5 @@
-"""Chronology entries: the dated facts every agency contributes (DOMAIN.md 3.4, rule V2)."""
+"""Chronology entries: the dated facts every agency contributes
+(docs/domain.md, Chronology entry; rule V2)."""
 
 from typing import Annotated, Literal, Self
 
@@ -49,7 +50,8 @@ class ChronologyEntry(DoorstepModel):
     third_party_refs: tuple[ThirdPartyRef, ...] = Field(default=(), max_length=20)
     confidential_source: bool = False
     restricted: bool = False
-    # Roles outside the author's agency who may still read a restricted entry (DOMAIN.md 7).
+    # Roles outside the author's agency who may still read a restricted entry
+    # (docs/domain.md, Roles).
     restricted_roles: tuple[Role, ...] = ()
     child_seen: bool | None = None
     visit_id: RecordId | None = None

@@ -1,4 +1,4 @@
-"""Child protection plans and their outcomes (DOMAIN.md 3.6, Child Q finding 1, rule V4)."""
+"""Child protection plans and their outcomes (docs/domain.md, Plans; Child Q finding 1, rule V4)."""
 
 from typing import Annotated, Literal, Self
 

@@ -1,4 +1,4 @@
-"""Decisions after a serious entry, and escalations of disagreement (DOMAIN.md 3.8).
+"""Decisions after a serious entry, and escalations of disagreement (docs/domain.md, Decisions).
 
 Child Q finding 2: an incident must lead to a recorded decision with its rationale. Whether a
 decision *counts* (the strategy-discussion option on a CP case, a countersigned "no action")

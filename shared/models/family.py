@@ -1,4 +1,4 @@
-"""The family (the case) and the children in it (DOMAIN.md 3.1 and 3.2)."""
+"""The family (the case) and the children in it (docs/domain.md, Child and family)."""
 
 from datetime import date
 from typing import Literal, Self
@@ -27,7 +27,8 @@ class Address(DoorstepModel):
 
 
 class AgencyInvolvement(DoorstepModel):
-    """An agency working with the family, and the named worker there (DOMAIN.md 3.2)."""
+    """An agency working with the family, and the named worker there
+    (docs/domain.md, Child and family)."""
 
     agency: Agency
     worker_name: ShortText
@@ -53,8 +54,9 @@ class Family(DoorstepModel):
     lead_practitioner_id: RecordId | None = None
     agencies_involved: tuple[AgencyInvolvement, ...] = ()
     tac_taf_members: tuple[TeamMember, ...] = ()
-    # What a practitioner reads on the doorstep before knocking (DOMAIN.md 6, "Before"): how
-    # to get in (entrance, buzzer, dog) and lone-working or safety warnings about the address.
+    # What a practitioner reads on the doorstep before knocking
+    # (docs/domain.md, How work flows; "Before"): how to get in (entrance, buzzer, dog) and
+    # lone-working or safety warnings about the address.
     access_notes: LongText | None = Field(default=None, description="how to get in")
     safety_notes: LongText | None = Field(
         default=None, description="lone-working and safety warnings about visiting"

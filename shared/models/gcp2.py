@@ -1,4 +1,5 @@
-"""A pointer to a Graded Care Profile 2 assessment held in the licensed system (DOMAIN.md 3.10).
+"""A pointer to a Graded Care Profile 2 assessment held in the licensed system
+(docs/domain.md, GCP2 reference).
 
 GCP2 is a licensed NSPCC tool: this record keeps only the date, the assessor, the area grades
 as bare numbers and a link. No item text, grade label or free-text note, so none can be copied.

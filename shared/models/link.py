@@ -1,4 +1,5 @@
-"""Same-event links: two or more agencies' chronology entries about one event (DOMAIN.md 6).
+"""Same-event links: two or more agencies' chronology entries about one event
+(docs/domain.md, Same-event links).
 
 The entries stay separate records; a link only joins them, so each agency's account of the
 event is kept as it wrote it. Undoing a link is a new version that withdraws it.

@@ -1,6 +1,7 @@
 """Meetings about a child: who was invited and came, what was decided, paperwork times.
 
-DOMAIN.md 3.7; Child Q findings 5 (professionals-only meetings, rule V5) and 6 (late paperwork).
+docs/domain.md (Meetings); Child Q findings 5 (professionals-only meetings, rule V5) and 6 (late
+paperwork).
 """
 
 from typing import Literal, Self

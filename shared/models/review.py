@@ -1,4 +1,4 @@
-"""A supervisor's review of a record, and supervision notes (issue 6, DOMAIN.md 3.8 and 6).
+"""A supervisor's review of a record, and supervision notes (issue 6, docs/domain.md, Reviews).
 
 A supervisor never edits an author's record: a review decision is a record of its own that
 names the exact version it reviewed, so a review of an older version says nothing about a
@@ -33,7 +33,7 @@ class ReviewDecision(DoorstepModel):
     reviewed_version_id: RecordId
     action: ReviewAction
     comment: LongText = ""
-    # The stage of the escalation ladder (DOMAIN.md 3.8) the record is escalated to.
+    # The stage of the escalation ladder (docs/domain.md, Decisions) the record is escalated to.
     escalation_stage: int | None = Field(default=None, ge=1, le=4)
     reviewer_id: RecordId
     decided_at: RecordTime

@@ -1,4 +1,4 @@
-"""The transfer-out handover when a family moves (DOMAIN.md 3.9, Child Q finding 3)."""
+"""The transfer-out handover when a family moves (docs/domain.md, Transfer; Child Q finding 3)."""
 
 from typing import Annotated, Literal, Self
 

@@ -1,4 +1,4 @@
-"""A home visit as finalised by the practitioner (DOMAIN.md 3.5 and rule V3)."""
+"""A home visit as finalised by the practitioner (docs/domain.md, Visit and rule V3)."""
 
 from datetime import date
 from typing import Literal, Self

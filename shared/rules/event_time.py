@@ -1,4 +1,5 @@
-"""Rule V1 (DOMAIN.md 5): a record's event times are not in the future, and a late one says why.
+"""Rule V1 (docs/domain.md, Validation rules): a record's event times are not in the future, and a
+late one says why.
 
 One rule for both sides. The server refuses a pushed version whose event time is later than
 its receipt plus a small tolerance (clocks drift); the device refuses to finalise one later

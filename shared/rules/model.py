@@ -7,7 +7,7 @@ from pydantic import BaseModel, ConfigDict
 
 
 class AlertCode(StrEnum):
-    """The alerts of DOMAIN.md section 5, A8b (checks on a known parent) and F4 (finding 4)."""
+    """The alerts of docs/domain.md (Alerts), A8b (checks on a known parent) and F4 (finding 4)."""
 
     A1 = "A1"
     A2 = "A2"
@@ -35,7 +35,7 @@ class Severity(StrEnum):
 
 
 class Audience(StrEnum):
-    """Who an alert goes to (DOMAIN.md section 5, the Action column)."""
+    """Who an alert goes to (docs/domain.md, Alerts: the Goes to column)."""
 
     AUTHOR = "author"
     WORKER = "worker"

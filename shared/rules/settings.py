@@ -1,4 +1,4 @@
-"""Every alert threshold of DOMAIN.md section 5 as a setting, with the spec's default.
+"""Every alert threshold of docs/domain.md (Alerts) as a setting, with the spec's default.
 
 Local rules (visit frequency, recording deadlines, escalation steps) differ between
 partnerships; a partnership overrides these values in its config, never in code.
@@ -15,7 +15,7 @@ WINDOW_RULE = "must be whole numbers of 0 or more, each window's start no later 
 
 
 class RuleSettings(BaseModel):
-    """Thresholds for alerts A1-A12 and the paperwork standard; defaults follow DOMAIN.md."""
+    """Thresholds for alerts A1-A12 and the paperwork standard; defaults follow docs/domain.md."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 

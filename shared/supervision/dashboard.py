@@ -254,7 +254,7 @@ def team_dashboard(
         devices: the team's enrolled devices that are not revoked.
         now: the current time.
         calendar: working days in England.
-        settings: the partnership's alert thresholds (defaults from DOMAIN.md).
+        settings: the partnership's alert thresholds (defaults from docs/domain.md).
         dashboard_settings: draft age and device silence thresholds.
 
     Raises:

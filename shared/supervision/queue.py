@@ -129,7 +129,8 @@ def countersign_reason(head: TeamHead, plans: Iterable[CPPlanInput]) -> QueueRea
     """Return why a version needs a supervisor's countersignature, or None if it does not.
 
     Statutory visits on children with a plan, "no action" decisions after an incident,
-    professionals-only meetings, transfers out and escalation closures (DOMAIN.md 6).
+    professionals-only meetings, transfers out and escalation closures
+    (docs/domain.md, How work flows).
     """
     record = head.record
     if isinstance(record, VisitRecord):

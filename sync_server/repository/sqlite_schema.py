@@ -1,7 +1,7 @@
 """The SQLite schema, applied step by step with sqlite-utils Migrations.
 
 The versions table and the chronology index are the ingest hot path: each index on them
-costs every push, so there are only the ones a query needs (PERFORMANCE-NOTES.md).
+costs every push, so there are only the ones a query needs (docs/architecture.md, Performance).
 """
 
 import sqlite3

@@ -222,8 +222,8 @@ class SqliteIngestBatch:
         record among these ids."""
         return select_origins(self._conn, record_ids)
 
-    # Push rules for plans and professionals-only meetings (DOMAIN.md 3.6, 3.7, 7): one
-    # statement each per batch, and only for batches holding plans, outcomes or approvals.
+    # Push rules for plans and professionals-only meetings (docs/domain.md, Plans, Meetings, Roles):
+    # one statement each per batch, and only for batches holding plans, outcomes or approvals.
     def outcome_plans(self, version_ids: Collection[str]) -> dict[str, str]:
         """Return the plan_id each stored plan_outcome version among these ids names."""
         if not version_ids:

@@ -40,7 +40,7 @@ from sync_server.services.rule_inputs import (
 )
 from sync_server.services.scope import caller_scope, viewer
 
-# No routine case access (DOMAIN.md 7): IG officers, system administrators, and partner
+# No routine case access (docs/domain.md, Roles): IG officers, system administrators, and partner
 # contributors, who see their own entries and a plan summary but no visit detail.
 NO_ALERT_ROLES = frozenset({Role.IG_OFFICER, Role.SYS_ADMIN, Role.PARTNER_CONTRIBUTOR})
 

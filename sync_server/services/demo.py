@@ -2,7 +2,7 @@
 
 Besides the case workers there is a conference chair and a school (a partner contributor),
 both on the second family only, so the demo shows a chair approving a professionals-only
-meeting and a partner reading its own entries and the plan (DOMAIN.md 7).
+meeting and a partner reading its own entries and the plan (docs/domain.md, Roles).
 """
 
 import random

@@ -4,7 +4,7 @@ All names, addresses and NHS numbers come from shared.synthetic: none is a real 
 The second family's children have a child protection plan with its outcomes, so a statutory
 visit to them waits for a supervisor's countersignature, as issue 6 asks. Its initial
 conference was chaired by the demo conference chair (who can then approve a professionals-only
-meeting, finding 5), and the school has added one entry of its own (DOMAIN.md 7: a partner
+meeting, finding 5), and the school has added one entry of its own (docs/domain.md, Roles: a partner
 reads its own agency's entries).
 """
 

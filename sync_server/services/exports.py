@@ -7,7 +7,7 @@ their team's caseload; any other case (or child) is a 404, its existence not rev
 break-glass grant lets its holder read a case, never export it: that too is a 404. A
 transfer pack is the lead practitioner's handover document, so only roles that hold cases
 may export one; a partner contributor, IG officer or administrator allocated the case is
-refused with a 403 (DOMAIN.md 7).
+refused with a 403 (docs/domain.md, Roles).
 """
 
 from collections.abc import Callable
@@ -131,7 +131,7 @@ class ExportService:
             NotFound: the caller does not hold the case (it is neither allocated to them nor,
                 for a supervisor, to their team; a break-glass grant does not count) or
                 it does not exist.
-            Forbidden: the caller's role does not hold cases (DOMAIN.md 7).
+            Forbidden: the caller's role does not hold cases (docs/domain.md, Roles).
         """
         pack = self.pack_for(session, case_id, None)
         self._audit_pack(session, pack)
@@ -144,7 +144,7 @@ class ExportService:
             NotFound: the caller does not hold the case (it is neither allocated to them nor,
                 for a supervisor, to their team; a break-glass grant does not count) or
                 it does not exist.
-            Forbidden: the caller's role does not hold cases (DOMAIN.md 7).
+            Forbidden: the caller's role does not hold cases (docs/domain.md, Roles).
         """
         pack = self.pack_for(session, case_id, None)
         document = transfer_pack_pdf(pack, stamp_for(session, pack.generated_at))
@@ -181,7 +181,7 @@ class ExportService:
         self, session: Session, subject_type: str, subject_id: str, case_id: str | None
     ) -> None:
         """Refuse, audited, unless a case-holding role holds the case: a partner may not
-        export (DOMAIN.md 7) and a break-glass grant reads but never exports.
+        export (docs/domain.md, Roles) and a break-glass grant reads but never exports.
 
         Raises:
             Forbidden: the case is the caller's but their role does not hold cases.

@@ -1,8 +1,9 @@
 """What happened to each pushed item, and its PushResponse JSON.
 
 The JSON is written directly rather than through PushItemResult models: on a 1,000-item push
-building and dumping the models costs about a tenth of the request (PERFORMANCE-NOTES.md).
-tests/sync_server/test_server_outcomes.py holds it equal to the models' own dump.
+building and dumping the models costs about a tenth of the request
+(docs/architecture.md, Performance). tests/sync_server/test_server_outcomes.py holds it equal to the
+models' own dump.
 """
 
 import json

@@ -1,4 +1,4 @@
-"""What a partner contributor is given of a child or a family record (DOMAIN.md 7).
+"""What a partner contributor is given of a child or a family record (docs/domain.md, Roles).
 
 A partner (school, housing, police liaison) reads "own entries plus plan summary": of the
 child and family records, only what lets them recognise the child and add an entry about

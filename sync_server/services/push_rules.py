@@ -1,4 +1,4 @@
-"""Who may push what (DOMAIN.md 7), and which children a pushed record names.
+"""Who may push what (docs/domain.md, Roles), and which children a pushed record names.
 
 Each check is on one version on its own; the ingest checks its place in the record's history.
 A record a practitioner signs (author, assessor, decision maker, reviewer) must be signed
@@ -64,7 +64,7 @@ _CREATORS: dict[str, tuple[frozenset[Role], str]] = {
     "supervision_note": (_SUPERVISION, "only a supervisor may write supervision notes"),
 }
 _SUPERVISION_TYPES = frozenset({"review_decision", "supervision_note", "analysis_note"})
-# A partner agency contributes its own chronology entries and nothing else (DOMAIN.md 7).
+# A partner agency contributes its own chronology entries and nothing else (docs/domain.md, Roles).
 _PARTNER_TYPES = PARTNER_OWN_TYPES  # what a partner creates is what they read as their own
 
 _NAMES_CHILDREN = (
@@ -142,9 +142,9 @@ def _signer(version: RecordVersion) -> tuple[str, str] | None:
     return f"payload.{name}", str(getattr(version.payload, name))
 
 
-# A practitioner's own account (DOMAIN.md 3.4, 3.5; issue 6): only whoever made the record's
-# first version amends, withdraws, marks in error or resolves it; others add to it (a review,
-# a decision, an entry of their own). Record type -> (field a refusal names, message).
+# A practitioner's own account (docs/domain.md, Chronology entry, Visit; issue 6): only whoever made
+# the record's first version amends, withdraws, marks in error or resolves it; others add to it (a
+# review, a decision, an entry of their own). Record type -> (field a refusal names, message).
 _OWN_ACCOUNTS = {
     "chronology_entry": (
         "payload.author_id",

@@ -1,7 +1,7 @@
 """Same-event links on a chronology, and suggestions of entries that may record one event.
 
-Two agencies' entries about one event stay separate records (DOMAIN.md 6); a current
-`same_event_link` joins them, and the chronology shows, on each entry, the other entries it
+Two agencies' entries about one event stay separate records (docs/domain.md, Same-event links); a
+current `same_event_link` joins them, and the chronology shows, on each entry, the other entries it
 is linked with. Only entries the reader may read are ever named, so a link never reveals a
 restricted entry.
 

@@ -1,8 +1,8 @@
 """Who may see what: the one place that answers "may this caller see this case, this record".
 
 A caller's scope is the cases allocated to them; a supervisor's is every case allocated to
-anyone in their team (DOMAIN.md 7), themselves included. A case that leaves that scope is a
-"left scope" marker on the caller's next pull.
+anyone in their team (docs/domain.md, Roles), themselves included. A case that leaves that scope is
+a "left scope" marker on the caller's next pull.
 
 A live break-glass grant (services/break_glass.py) adds its case to what the caller may
 *read* on the server, until it expires: `covers()` is True for it, so chronology, history
@@ -10,7 +10,7 @@ and alert reads answer. It never joins `cases`, so pull never sends it to a devi
 pushes (checked against allocations in push_rules) are never allowed by it. `holds()` is
 the allocation-only test for acts that are not reads (transfers, exports).
 
-An IG officer or a system administrator has no routine case access (DOMAIN.md 7): their
+An IG officer or a system administrator has no routine case access (docs/domain.md, Roles): their
 scope is empty even if a case was allocated to them by mistake.
 
 Within scope, a restricted record is readable only by its owner agency (the agency of the
@@ -21,8 +21,8 @@ widen them (a reader must pass every restricted version). A record the caller ma
 is treated exactly like one that does not exist.
 
 A partner contributor (school, housing, police liaison) reads, within their scope, only
-what DOMAIN.md 7 gives them, "own entries plus plan summary", no visit detail: the child and
-family records they need to add an entry (reduced: services/partner_view.py), the plan
+what docs/domain.md (Roles) gives them, "own entries plus plan summary", no visit detail: the child
+and family records they need to add an entry (reduced: services/partner_view.py), the plan
 (cp_plan, plan_outcome), and the chronology entries and same-event links their own agency
 made (the agency of the record's first version; every later version of such a record comes
 with it). `viewer()` carries that limit to every reader: `readable()` checks it with
@@ -53,7 +53,7 @@ from sync_server.repository import Repository
 from sync_server.repository.interface import RestrictionRow, Viewer
 
 # Bump when a read rule narrows (what some role may read shrinks): every device then
-# re-downloads what it may read now. 1: partner contributors limited to DOMAIN.md 7.
+# re-downloads what it may read now. 1: partner contributors limited to docs/domain.md (Roles).
 # 2: partners given child and family records reduced (services/partner_view.py).
 READ_RULES_GENERATION = 2
 
@@ -81,10 +81,11 @@ class CallerScope:
         return frozenset(self.cases) | self.granted
 
 
-# DOMAIN.md 7: IG officers work only through a SAR task; administrators see no case content.
+# docs/domain.md (Roles): IG officers work only through a SAR task; administrators see no case
+# content.
 NO_CASE_ROLES = frozenset({Role.IG_OFFICER, Role.SYS_ADMIN})
-# DOMAIN.md 7: a partner reads their own agency's entries plus the plan summary. They read
-# every child, family, plan and outcome record of their cases, but the child and family ones
+# docs/domain.md (Roles): a partner reads their own agency's entries plus the plan summary. They
+# read every child, family, plan and outcome record of their cases, but the child and family ones
 # only reduced to what names the child (services/partner_view.py): the app needs them to
 # show the child and add an entry, not the child's health or the adults' difficulties.
 PARTNER_WHOLE_TYPES = frozenset({"child", "family", "cp_plan", "plan_outcome"})

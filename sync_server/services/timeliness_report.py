@@ -1,7 +1,7 @@
 """Finding 6: per month, the share of conference paperwork distributed on time against 80%.
 
 Whose conferences count: the caller's read scope, as for the chronology: a supervisor's
-report covers every case allocated to a member of their team (team caseload, DOMAIN.md 7),
+report covers every case allocated to a member of their team (team caseload, docs/domain.md, Roles),
 anyone else's the cases allocated to them; restricted meetings they may not read are left
 out. The report holds counts only, no case content.
 """

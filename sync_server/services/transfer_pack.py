@@ -1,4 +1,5 @@
-"""Build a case's transfer pack from its stored records (DOMAIN.md 3.9, Child Q finding 3).
+"""Build a case's transfer pack from its stored records
+(docs/domain.md, Transfer; Child Q finding 3).
 
 The pack is assembled from the current version of each record in the case and from the
 merged chronology, so a receiver sees what every agency has recorded, in event order, with

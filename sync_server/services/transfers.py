@@ -1,7 +1,7 @@
 """Transfer a case whole to a practitioner in another team (Child Q finding 3).
 
 Who may: a social worker (the lead practitioner, who holds the master chronology) holding
-the case, or a supervisor whose team's caseload includes it (DOMAIN.md 7: social workers
+the case, or a supervisor whose team's caseload includes it (docs/domain.md, Roles: social workers
 start transfers; supervisors read and manage the team caseload). A caller who does not
 hold the case, a break-glass grantee included, gets a 404; one who holds it in another
 role, a 403. The receiver must be a practitioner who can hold cases, in a different team

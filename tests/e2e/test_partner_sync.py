@@ -1,4 +1,4 @@
-"""A partner contributor's phone, over the real server process (DOMAIN.md 7, issue 7).
+"""A partner contributor's phone, over the real server process (docs/domain.md, Roles; issue 7).
 
 School and police staff allocated to the demo family on a CP plan sync with the app's own
 services and client: each phone receives the family, the child, the plan and its outcomes,

@@ -37,7 +37,7 @@ def test_the_shipped_profile_is_valid() -> None:
     profile = load_profile(DEFAULT_PROFILE)
     assert profile.auto_lock_minutes <= 5
     assert str(profile.server_url).startswith("http")
-    assert profile.allow_copy is False  # DOMAIN.md 8: no clipboard
+    assert profile.allow_copy is False  # docs/domain.md (Governance): no clipboard
 
 
 def test_the_shipped_rules_list_every_threshold_at_the_specs_default() -> None:

@@ -1,4 +1,4 @@
-"""The neglect checklist of DOMAIN.md section 4, loaded from data."""
+"""The neglect checklist of docs/domain.md (Checklist), loaded from data."""
 
 from datetime import date
 

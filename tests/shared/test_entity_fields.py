@@ -1,4 +1,4 @@
-"""The fuller DOMAIN.md section 3 fields of Child, Family and SignificantAdult."""
+"""The fuller docs/domain.md (Records) fields of Child, Family and SignificantAdult."""
 
 from datetime import date
 

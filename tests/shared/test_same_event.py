@@ -82,7 +82,8 @@ def _possible_days(entry: CurrentEntry) -> set[date]:
 def _by_the_book(
     entries: list[CurrentEntry], linked: dict[str, list[str]]
 ) -> list[tuple[tuple[str, str], date]]:
-    """The rule as DOMAIN.md states it, written out plainly over the possible days."""
+    """The rule as docs/domain.md (Same-event links) states it, written out plainly over the
+    possible days."""
     found = []
     for first, second in combinations(sorted(entries, key=lambda e: e.record_id), 2):
         if second.record_id in linked.get(first.record_id, []):

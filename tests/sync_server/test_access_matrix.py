@@ -316,7 +316,8 @@ async def test_role_against_every_endpoint(
 ) -> None:
     world, headers = await build_world(client, services, demo, role)
     reads_restricted = world.agency == Agency.CSC  # the entry is CSC's, naming no roles
-    # every entry of the world is the social worker's: never shown to a partner (DOMAIN.md 7)
+    # every entry of the world is the social worker's: never shown to a partner
+    # (docs/domain.md, Roles)
     others_entries = set(world.record.values()) if role == PARTNER else set()
     wrong = []
     for key, rows in MATRIX.items():

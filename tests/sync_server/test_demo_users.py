@@ -1,4 +1,4 @@
-"""The demo's conference chair and school (DOMAIN.md 7), both on demo family 2.
+"""The demo's conference chair and school (docs/domain.md, Roles), both on demo family 2.
 
 demo-school is a partner contributor: it pulls family 2's child and family records reduced,
 the plan and its outcomes, and its own agency's entry, but no visit and no other agency's

@@ -1,4 +1,5 @@
-"""A partner contributor reads their own agency's entries plus the plan summary (DOMAIN.md 7).
+"""A partner contributor reads their own agency's entries plus the plan summary
+(docs/domain.md, Roles).
 
 One family (the demo family on a CP plan) is allocated to a health visitor, two school staff
 and a police liaison officer. Each agency records its account of one event; the health

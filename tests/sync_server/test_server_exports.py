@@ -326,7 +326,7 @@ async def test_out_of_scope_callers_get_404_and_nothing_is_exported(
 async def test_a_partner_contributor_allocated_the_case_cannot_export_the_pack(
     client: AsyncTestClient[Any], demo: DemoSeed, services: ServiceContainer
 ) -> None:
-    """DOMAIN.md 7: a partner contributor reads own entries and the plan summary only."""
+    """docs/domain.md (Roles): a partner contributor reads own entries and the plan summary only."""
     fam = demo.cases[0]
     partner = Practitioner(
         id=new_id(),

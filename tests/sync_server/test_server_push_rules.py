@@ -1,4 +1,4 @@
-"""Who may push what (DOMAIN.md 7): a refusal names the field at fault."""
+"""Who may push what (docs/domain.md, Roles): a refusal names the field at fault."""
 
 from datetime import UTC, datetime
 from typing import Any

@@ -1,5 +1,5 @@
 """Who may change a plan and its outcomes, and who may approve a professionals-only meeting
-(DOMAIN.md 3.6, 3.7, 7; rule V5): a refusal names the field at fault."""
+(docs/domain.md, Plans, Meetings, Roles; rule V5): a refusal names the field at fault."""
 
 from typing import Any
 

@@ -1,6 +1,6 @@
-"""Screen privacy (DOMAIN.md 8): a plain cover while the app is not in front, the lock once it
-goes into the background, and no selecting or copying of record text unless the profile allows
-it. Lifecycle events are sent as the Flutter client sends them."""
+"""Screen privacy (docs/domain.md, Governance): a plain cover while the app is not in front, the
+lock once it goes into the background, and no selecting or copying of record text unless the profile
+allows it. Lifecycle events are sent as the Flutter client sends them."""
 
 import dataclasses
 import gc

@@ -1,1 +1,2 @@
-"""The steps of the visit screen, one component each, in the order of DOMAIN.md section 6."""
+"""The steps of the visit screen, one component each, in the order of docs/domain.md (How work
+flows)."""
