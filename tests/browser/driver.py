@@ -8,7 +8,7 @@ label it announces. A control this driver cannot find has no usable label.
 import re
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from playwright.sync_api import Browser, Locator, Page, expect
@@ -34,6 +34,7 @@ TOUCH_PX = 48
 BAR_GAP_PX = 17
 BOTTOM_BUTTONS = ("Back", "Next", "Finalise visit", "Save amended visit", "Save and leave")
 APP_BAR_GAP_PX = 20
+SCROLL_SETTLE_S = 0.5
 SETTLE_S = 5  # at most this long for the screen to stop changing before a screenshot
 # A child's line on the caseload: "Isla Lomax, 4 months", "Dylan Rushworth, 9 years".
 CHILD_LINE = re.compile(r"\b([A-Z][\w'-]+) ([A-Z][\w'-]+), \d+ (?:months?|years)\b")
@@ -166,6 +167,10 @@ class FletPage:
         """
         for _ in range(FILL_TRIES):
             box.click()
+            # Flutter listens to a text box only once it has taken the focus: typed before
+            # then, the words show in the box but never reach the app (a new action's box).
+            with suppress(AssertionError):
+                expect(box).to_be_focused(timeout=RETRY_MS)
             box.fill(value)
             try:
                 expect(box).to_have_value(value, timeout=RETRY_MS)
@@ -224,12 +229,20 @@ class FletPage:
         """Tap a step's numbered button and wait for that step."""
         step = self.text(_step_line(title)).first
         button = f"Step {number}: {title}"
+        self.to_top()  # the step buttons sit above the step's questions
         self.tap(button)
         try:
             expect(step).to_be_visible(timeout=RETRY_MS)
         except AssertionError:  # the tap landed while the screen was being redrawn
             self.button(button).click()  # the same tap again: not counted twice
         return self.at_step(title)
+
+    def to_top(self) -> None:
+        """Scroll the screen's content back to its top, as a thumb would."""
+        size = self.page.viewport_size or {"width": 412, "height": 915}
+        self.page.mouse.move(size["width"] / 2, size["height"] / 2)
+        self.page.mouse.wheel(0, -20 * size["height"])
+        time.sleep(SCROLL_SETTLE_S)
 
     def next_area(self, number: int, of: int) -> Locator:
         """Tap Next inside the checklist and wait for its area `number` of `of`."""

@@ -37,8 +37,8 @@ def test_no_access_and_a_routine_visit_take_few_taps(
 ) -> None:
     server = ServerProcess(tmp_path / "server.db").start()
     try:
-        (hv_app,) = start_apps(server.url, "door")
-        hv = open_page(hv_app, "door", android=True)
+        (hv_app,) = start_apps(server.url, "taps")
+        hv = open_page(hv_app, "taps", android=True)
         first_run(hv, "demo-hv")
         child = hv.first_child()
 
@@ -55,7 +55,7 @@ def test_no_access_and_a_routine_visit_take_few_taps(
         assert hv_app.failures() == [], hv_app.log_text()
     finally:
         server.stop()
-        keep_log(server.log, "door-server.log")
+        keep_log(server.log, "taps-server.log")
 
 
 STEPS = (
