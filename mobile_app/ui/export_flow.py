@@ -11,7 +11,6 @@ from collections.abc import Awaitable, Callable
 import flet as ft
 
 from mobile_app.errors import MobileError
-from mobile_app.services.chronology import TimelineFilter
 from mobile_app.services.exports import ExportFile, ExportService
 from mobile_app.ui.controller import AppController
 
@@ -47,14 +46,7 @@ class ExportFlow:
         screen = self._app.state.chronology
         if screen is None:
             raise MobileError("Open a chronology first.")
-        filters = TimelineFilter.of(
-            self._app.config.clock().date(),
-            screen.period,
-            agency=screen.agency,
-            significance=screen.significance,
-            neglect_type=screen.neglect_type,
-            event_type=screen.event_type,
-        )
+        filters = screen.filters(self._app.config.clock().date())
         row = screen.child
         name = f"{row.name} family" if screen.family else row.name
         await self._send(

@@ -108,14 +108,7 @@ class ChronologyFlow:
 
     def _reload(self, screen: ChronologyScreen) -> None:
         me = self._app.me()
-        filters = TimelineFilter.of(
-            self._app.config.clock().date(),
-            screen.period,
-            agency=screen.agency,
-            significance=screen.significance,
-            neglect_type=screen.neglect_type,
-            event_type=screen.event_type,
-        )
+        filters = screen.filters(self._app.config.clock().date())
         child_id = screen.child.child_id
         screen.items = self._read(ChronologyService(self._app.store, me.id), screen, filters)
         screen.suggestions = SameEventService(self._app.store, me).suggestions(child_id)

@@ -1,12 +1,13 @@
 """Observable app state: what every screen shows, changed only through its own methods."""
 
 from dataclasses import dataclass, field
+from datetime import date
 
 import flet as ft
 
 from mobile_app.services.background_sync import SyncOutcome
 from mobile_app.services.child_summary import ChildSummary
-from mobile_app.services.chronology import TimelineItem
+from mobile_app.services.chronology import TimelineFilter, TimelineItem
 from mobile_app.services.dashboard import TeamDashboardView
 from mobile_app.services.decisions import DecisionEntry, PendingDecision
 from mobile_app.services.drafts import VisitDraft
@@ -85,6 +86,17 @@ class ChronologyScreen:
     neglect_type: str = ""
     event_type: str = ""
     family: bool = False  # the whole family's entries, not only this child's
+
+    def filters(self, today: date) -> TimelineFilter:
+        """The filters chosen on screen, as the timeline (and its PDF) applies them."""
+        return TimelineFilter.of(
+            today,
+            self.period,
+            agency=self.agency,
+            significance=self.significance,
+            neglect_type=self.neglect_type,
+            event_type=self.event_type,
+        )
 
 
 @dataclass
