@@ -228,9 +228,10 @@ class VisitFlow:
         if self.draft.step_name == "checklist" and self.screen.domain > 0:
             self.go_area(self.screen.domain - 1)
             return
-        self.go_step(self.draft.step - 1)
-        if self.draft.step_name == "checklist":
-            self.screen.domain = self._areas() - 1
+        before = self.draft.step - 1
+        if 0 <= before < len(self.draft.steps) and self.draft.steps[before] == "checklist":
+            self.screen.domain = self._areas() - 1  # back into the checklist: its last area
+        self.go_step(before)
 
     def go_area(self, index: int) -> None:
         """Show one area of the checklist, from its top."""

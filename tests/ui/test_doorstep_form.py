@@ -138,3 +138,12 @@ async def test_a_due_date_in_one_tap_and_the_mother_is_not_offered_as_father(
     assert offered == ["Kieran Lomax (Birth father)", "Someone new", "Not known"]
     await fc.choose(f"adult:{seeded.father_id}", key="visit.father")  # one tap
     assert app.flows.visits.draft.father_adult_id == seeded.father_id
+
+
+async def test_back_into_the_checklist_shows_its_last_area(app: Driver, seeded: FamilyIds) -> None:
+    fc = app.fc
+    await fc.tap(key=f"child.{seeded.baby_id}.visit")
+    await fc.tap(key="visit.goto.3")
+    await fc.tap(key="visit.prev")
+    assert fc.value("visit.step") == "Step 3 of 7: What you observed"
+    assert fc.value("check.domain") == "Area 7 of 7: Family and parental factors"
