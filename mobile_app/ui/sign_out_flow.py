@@ -38,7 +38,10 @@ class SignOutFlow:
         self._app.state.go(SIGN_OUT)
 
     def waiting(self) -> WipeReport:
-        """The work on this device that has not reached the server."""
+        """The work on this device that has not reached the server (none once the device is
+        locked or erased: the screen is on its way out)."""
+        if not self._app.device.unlocked:
+            return WipeReport()
         return count_unsynced(self._app.store.db)
 
     async def sign_out(self, drafts_agreed: int = 0) -> None:

@@ -6,9 +6,10 @@ from litestar import Controller, Request, post
 from litestar.di import NamedDependency
 from litestar.params import RawBody
 
+from shared.handover import HandoverForwardRequest
 from shared.protocol import PushItemResult
 from sync_server.config import Settings
-from sync_server.controllers.openapi import BEARER, errors
+from sync_server.controllers.openapi import BEARER, errors, raw_body
 from sync_server.services import Session
 from sync_server.services.client_address import client_address
 from sync_server.services.handover_forward import HandoverForwardService
@@ -21,7 +22,12 @@ class HandoverForwardController(Controller):
     tags = ["sync"]  # noqa: RUF012
     security = BEARER
 
-    @post("/forward", status_code=200, responses=errors(400, 401, 403, 429))
+    @post(
+        "/forward",
+        status_code=200,
+        responses=errors(400, 401, 403, 429),
+        dependencies=raw_body(HandoverForwardRequest),
+    )
     async def forward(
         self,
         request: Request[Any, Any, Any],

@@ -18,7 +18,7 @@ STOP_TIMEOUT_S = 10
 # What the app logs when it hit an error it could only turn into a generic message.
 APP_FAILURES = re.compile(
     r"Traceback \(most recent call last\)|Unhandled error in a screen handler"
-    r"|Rendering \w+ failed|Sync stopped unexpectedly"
+    r"|Rendering \w+: \w+ at |Sync stopped unexpectedly"
 )
 
 

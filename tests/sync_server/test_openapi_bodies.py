@@ -17,6 +17,7 @@ BODIES = {
     ("/devices/{device_id}/wipe-confirmation", "post"): "WipeConfirmation",
     ("/cases/{case_id}/break-glass", "post"): "BreakGlassRequest",
     ("/cases/{case_id}/transfers", "post"): "TransferRequest",
+    ("/sync/forward", "post"): "HandoverForwardRequest",
 }
 
 
