@@ -1,5 +1,6 @@
 """Conflicts and their resolution at push: every version kept, rivals named, and a version
-that replaces every current head resolves the conflict (SYNC-LESSONS: never last-write-wins)."""
+that replaces every current head resolves the conflict (never last-writer-wins: see
+docs/architecture.md)."""
 
 from pathlib import Path
 from typing import Any

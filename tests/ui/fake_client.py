@@ -1,5 +1,5 @@
 """A headless 'fake client' for Flet 1.0.x: drives the real Session (the code path the socket
-and web servers use) with no Flutter client. Adapted from ../shared/flet_fake_client.py."""
+and web servers use) with no Flutter client (see docs/architecture.md, Tests)."""
 
 import asyncio
 import inspect
