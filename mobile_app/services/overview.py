@@ -138,8 +138,7 @@ def device_overview(
     alerts = DeviceAlertService(store, rules, clock=lambda: moment).caseload()
     drafts = DraftService(store).all()
     draft_for = {d.child_id: d.draft_id for d in drafts}
-    visited = last_visits(store)
-    tried = last_visits(store, attempted=True)
+    visited, tried = last_visits(store)
     plans = latest_plans(store)
     every = plan_frequencies(store)
     with_men = cases_with_men(store)

@@ -66,27 +66,14 @@ class VisitDue:
 NO_VISIT = VisitDue(None, None)
 
 
-def plan_frequencies(store: DeviceStore) -> dict[str, int]:
-    """Return, per child, the visit frequency in days of the active plan naming them (the
-    latest conference's, if several)."""
-    plans = [
-        s.version.payload
-        for s in RecordService(store).current("cp_plan")
-        if isinstance(s.version.payload, CPPlan) and s.version.payload.status == PlanStatus.ACTIVE
-    ]
-    out: dict[str, int] = {}
-    for plan in sorted(plans, key=lambda p: p.icpc_date):
-        for child_id in plan.child_ids:
-            out[child_id] = plan.visit_frequency_days
-    return out
-
-
-def latest_plans(store: DeviceStore) -> dict[str, CPPlan]:
-    """Return, per child, the plan of the latest conference naming them (active or ended)."""
+def latest_plans(store: DeviceStore, *, active_only: bool = False) -> dict[str, CPPlan]:
+    """Return, per child, the plan of the latest conference naming them (active or ended,
+    or only active ones)."""
     plans = [
         s.version.payload
         for s in RecordService(store).current("cp_plan")
         if isinstance(s.version.payload, CPPlan)
+        and (not active_only or s.version.payload.status == PlanStatus.ACTIVE)
     ]
     out: dict[str, CPPlan] = {}
     for plan in sorted(plans, key=lambda p: p.icpc_date):
@@ -95,19 +82,28 @@ def latest_plans(store: DeviceStore) -> dict[str, CPPlan]:
     return out
 
 
-def last_visits(store: DeviceStore, *, attempted: bool = False) -> dict[str, datetime]:
-    """Return, per child, when the latest finalised visit on this device started: visits
-    that got in, or with `attempted` those without access (which never make a visit less due:
-    the child still has to be seen)."""
-    latest: dict[str, datetime] = {}
+def plan_frequencies(store: DeviceStore) -> dict[str, int]:
+    """Return, per child, the visit frequency in days of the active plan naming them (the
+    latest conference's, if several)."""
+    active = latest_plans(store, active_only=True)
+    return {child_id: plan.visit_frequency_days for child_id, plan in active.items()}
+
+
+def last_visits(store: DeviceStore) -> tuple[dict[str, datetime], dict[str, datetime]]:
+    """Return, per child, when the latest finalised visit on this device started, and when
+    the latest visit without access did (which never makes a visit less due: the child still
+    has to be seen). One pass over the visits."""
+    seen: dict[str, datetime] = {}
+    tried: dict[str, datetime] = {}
     for stored in RecordService(store).current("visit"):
         visit = stored.version.payload
-        if not isinstance(visit, Visit) or visit.attempted_only != attempted:
+        if not isinstance(visit, Visit):
             continue
+        latest = tried if visit.attempted_only else seen
         for child_id in visit.child_ids:
             if child_id not in latest or visit.start > latest[child_id]:
                 latest[child_id] = visit.start
-    return latest
+    return seen, tried
 
 
 def visit_due(
