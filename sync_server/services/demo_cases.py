@@ -114,6 +114,16 @@ class _CaseBuilder:
         self.versions: list[RecordVersion] = []
         self.pushed_by: dict[str, Practitioner] = {}
         self.child_ids: list[str] = []
+        self.given_names: set[str] = set()
+
+    def _given_name(self, sex: str) -> str:
+        """A first name nobody else in the family has: a mother named as her baby is, reads
+        on every screen as the child herself."""
+        name = given_name(self.rng, sex)
+        while name in self.given_names:
+            name = given_name(self.rng, sex)
+        self.given_names.add(name)
+        return name
 
     def _add(
         self, payload: object, record_id: str | None = None, by: Practitioner | None = None
@@ -165,7 +175,7 @@ class _CaseBuilder:
         """Add one child record per kid."""
         for kid in kids:
             child = Child(
-                given_name=given_name(self.rng, kid.sex),
+                given_name=self._given_name(kid.sex),
                 family_name=self.surname,
                 dob=self.now.date() - timedelta(days=kid.age_days),
                 nhs_number=fake_nhs_number(self.rng),
@@ -177,7 +187,7 @@ class _CaseBuilder:
 
     def adult(self, relationship: Relationship, sex: str | None, **fields: object) -> None:
         """Add a significant adult linked to every child in the family."""
-        name = f"{given_name(self.rng, sex)} {self.surname}" if sex else None
+        name = f"{self._given_name(sex)} {self.surname}" if sex else None
         self._add(
             SignificantAdult(
                 child_ids=tuple(self.child_ids), relationship=relationship, name=name, **fields
