@@ -67,6 +67,3 @@ async def timeliness_report(
 ) -> TimelinessReport:
     """Return per month the share of conference paperwork sent on time, against the standard."""
     return timeliness.report(caller, from_, to)
-
-
-ALERT_HANDLERS = [child_alerts, caseload_alerts, pending_decisions, timeliness_report]

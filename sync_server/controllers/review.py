@@ -51,6 +51,3 @@ async def record_reviews(
 ) -> RecordReviewsResponse:
     """Return the review decisions on the record's versions (its author or team supervisor)."""
     return review.for_record(caller, record_id)
-
-
-REVIEW_HANDLERS = [review_queue, team_dashboard, record_reviews]

@@ -3,10 +3,8 @@
 from litestar import Controller, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, RawBody
-from litestar.types import ControllerRouterHandler
 
 from shared.handover import TransferRequest, TransferResponse
-from sync_server.controllers.exports import CaseExportsController, ChildExportsController
 from sync_server.controllers.openapi import BEARER, errors, raw_body
 from sync_server.services import Session
 from sync_server.services.transfers import TransferService
@@ -34,10 +32,3 @@ class TransfersController(Controller):
     ) -> TransferResponse:
         """Transfer the case (a TransferRequest body); the answer carries the pack and its id."""
         return transfers.transfer_json(caller, case_id, body)
-
-
-HANDOVER_HANDLERS: list[ControllerRouterHandler] = [
-    ChildExportsController,
-    CaseExportsController,
-    TransfersController,
-]
