@@ -59,10 +59,13 @@ def free_port() -> int:
         return port
 
 
-def start_server(db: Path, port: int, password: str) -> subprocess.Popen[bytes]:
+def start_server(
+    db: Path | str, port: int, password: str, extra: list[str] | None = None
+) -> subprocess.Popen[bytes]:
     """Start the real server process and wait (bounded) until /health answers."""
     env = {**os.environ, "DOORSTEP_DEMO_PASSWORD": password}
     cmd = [sys.executable, "-m", "sync_server", "--db", str(db), "--port", str(port), "--demo"]
+    cmd += extra or []
     proc = subprocess.Popen(
         cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
