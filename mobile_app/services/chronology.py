@@ -8,6 +8,7 @@ its lifecycle. A filter that matches one side of a conflict shows both sides, so
 resolving it sees everything.
 """
 
+from collections import Counter
 from collections.abc import Callable
 from datetime import date, timedelta
 
@@ -101,14 +102,22 @@ class ChronologyService:
                 heads[version.record_id] = heads.get(version.record_id, 0) + 1
         shown = run_query(query or ChronologyQuery(), lines, newest_first=True)
         linked = linked_entries(self._store) if shown else {}
+        # Every version of every entry, counted in one listing rather than one query a line.
+        rows = self._store.records.rows(record_type="chronology_entry") if shown else []
+        counts = Counter(row.record_id for row in rows)
         return [
-            self._item(line.held, line.entry, heads[line.record_id], linked.get(line.record_id, []))
+            self._item(line, heads[line.record_id], counts[line.record_id], linked)
             for line in shown
         ]
 
     def _item(
-        self, stored: StoredVersion, entry: ChronologyEntry, head_count: int, linked: list[str]
+        self,
+        line: ChronologyLine[StoredVersion],
+        head_count: int,
+        version_count: int,
+        linked: dict[str, list[str]],
     ) -> ChronologyItem:
+        stored, entry = line.held, line.entry
         version = stored.version
         # When it reached this device's records: the server's receipt time, or when it was
         # made here. A late entry can describe an old event yet be news to the reader.
@@ -136,9 +145,9 @@ class ChronologyService:
             author_role=author_role,
             author_agency=author_agency,
             recorded_at=arrived,
-            version_count=len(self._store.records.rows(record_id=version.record_id)),
+            version_count=version_count,
             in_conflict=head_count > 1,
-            same_event=linked,
+            same_event=linked.get(version.record_id, []),
             linked_plan_outcome_ids=list(entry.linked_plan_outcome_ids),
             plan_compliance=entry.plan_compliance,
             recorded_before_transfer=isinstance(version, PulledVersion)
