@@ -59,15 +59,17 @@ def screen_query(
         raise MobileError("Choose one of the filters offered.") from None
 
 
-def _author(stored: StoredVersion, entry: ChronologyEntry, me: Practitioner | None) -> list[str]:
+def _author(
+    stored: StoredVersion, entry: ChronologyEntry, me: Practitioner | None
+) -> tuple[str, str, str]:
     """The author's id, role and agency, as far as this device knows them."""
     version = stored.version
     if isinstance(version, PulledVersion):
         role = entry.author_role.value if entry.author_id == version.author_id else UNKNOWN
-        return [version.author_id, role, version.author_agency.value]
+        return version.author_id, role, version.author_agency.value
     if me is not None:  # a version not from the server was made here, by this device's user
-        return [me.id, me.role.value, me.agency.value]
-    return [entry.author_id, entry.author_role.value, UNKNOWN]
+        return me.id, me.role.value, me.agency.value
+    return entry.author_id, entry.author_role.value, UNKNOWN
 
 
 class ChronologyService:
@@ -94,13 +96,12 @@ class ChronologyService:
         query: ChronologyQuery | None,
     ) -> list[ChronologyItem]:
         lines: list[ChronologyLine[StoredVersion]] = []
-        heads: dict[str, int] = {}
         for stored in self._records.current("chronology_entry"):
             version, entry = stored.version, stored.version.payload
             if isinstance(entry, ChronologyEntry) and belongs(stored, entry):
                 lines.append(ChronologyLine(version.record_id, version.version_id, entry, stored))
-                heads[version.record_id] = heads.get(version.record_id, 0) + 1
         shown = run_query(query or ChronologyQuery(), lines, newest_first=True)
+        heads = Counter(line.record_id for line in lines)  # two or more: in conflict
         linked = linked_entries(self._store) if shown else {}
         # Every version of every entry, counted in one listing rather than one query a line.
         rows = self._store.records.rows(record_type="chronology_entry") if shown else []
