@@ -207,6 +207,10 @@ class ErrorBody(_Message):
 class ChronologyItem(_Message):
     """One current version of an entry on a merged chronology, with its author and agency.
 
+    The one line shape of a chronology: the server's responses list it, and the app shows it
+    (`author_name` there is "You" or the author's role and agency, as far as the device
+    knows them; `recorded_at` is when the version reached the device's records).
+
     A withdrawn or entered-in-error entry is still listed, flagged by `lifecycle`. An entry
     with two or more current versions (an unresolved conflict) lists each, `in_conflict`.
     """
@@ -242,6 +246,10 @@ class ChronologyItem(_Message):
     received_from: str | None = None
     # Issue 13: pushed after a transfer by the team that held the case, recorded before it.
     recorded_before_transfer: bool = False
+    visit_id: str | None = None  # the visit the entry was made from, if any
+    # False only on the device that made this version, until the server holds it: every line
+    # the server lists is synced.
+    synced: bool = True
 
 
 class ChronologyResponse(_Message):

@@ -9,14 +9,14 @@ the family.
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from mobile_app.services.chronology import ChronologyService, TimelineItem
+from mobile_app.services.chronology import ChronologyService
 from mobile_app.services.doorstep import Doorstep, doorstep
 from mobile_app.services.overview import is_father_or_male_carer
 from mobile_app.services.records import RecordService
 from mobile_app.services.wording import label
 from mobile_app.store import DeviceStore, StoredVersion
 from shared.models import SignificantAdult, Visit
-from shared.protocol import PulledVersion
+from shared.protocol import ChronologyItem, PulledVersion
 from shared.vocabulary import ParentalResponsibility, Residency
 
 RESIDENCY = {
@@ -60,7 +60,7 @@ class ChildSummary:
     """What a practitioner reads before visiting a child."""
 
     my_last_visit: datetime | None
-    entries: list[TimelineItem]
+    entries: list[ChronologyItem]
     actions: list[OpenAction]
     adults: list[AdultLine]
     door: Doorstep | None = None  # the address, access and safety notes, the household
@@ -81,10 +81,10 @@ def _visits(store: DeviceStore, child_id: str) -> list[tuple[StoredVersion, Visi
     return sorted(out, key=lambda pair: pair[1].start)
 
 
-def _new_since(item: TimelineItem, since: datetime, visit_id: str) -> bool:
+def _new_since(item: ChronologyItem, since: datetime, visit_id: str) -> bool:
     if item.visit_id == visit_id:
         return False  # the entry for that visit itself
-    arrived_late = item.arrived_at is not None and item.arrived_at > since
+    arrived_late = item.recorded_at > since
     return item.event_datetime > since or arrived_late
 
 

@@ -11,9 +11,9 @@ import httpx
 
 from mobile_app.errors import MobileError, ServerFault, ServerRefused, ServerUnreachable
 from mobile_app.services.account import AccountService
-from mobile_app.services.chronology import TimelineFilter
 from mobile_app.store import DeviceStore
 from mobile_app.sync_client import SyncClient
+from shared.chronology import ChronologyQuery
 
 PDF = "application/pdf"
 OFFLINE = (
@@ -28,19 +28,6 @@ class ExportFile:
     name: str
     content: bytes
     mime_type: str = PDF
-
-
-def _query(filters: TimelineFilter) -> list[tuple[str, str]]:
-    """The chronology filters as the server's export asks for them."""
-    pairs = [
-        ("from", filters.start.isoformat() if filters.start else ""),
-        ("to", filters.end.isoformat() if filters.end else ""),
-        ("agency", filters.agency),
-        ("significance", filters.significance),
-        ("neglect_type", filters.neglect_type),
-        ("event_type", filters.event_type),
-    ]
-    return [(name, value) for name, value in pairs if value]
 
 
 def _slug(name: str) -> str:
@@ -59,13 +46,13 @@ class ExportService:
         self._transport = transport
 
     def chronology(
-        self, name: str, child_id: str, case_id: str, filters: TimelineFilter, *, family: bool
+        self, name: str, child_id: str, case_id: str, filters: ChronologyQuery, *, family: bool
     ) -> ExportFile:
         """The chronology PDF of a child (or the whole family), with the filters given."""
         path = (
             f"/cases/{case_id}/chronology.pdf" if family else f"/children/{child_id}/chronology.pdf"
         )
-        content = self._fetch(path, _query(filters))
+        content = self._fetch(path, filters.parameters())
         return ExportFile(f"chronology-{_slug(name)}.pdf", content)
 
     def transfer_pack(self, family_name: str, case_id: str) -> ExportFile:

@@ -15,13 +15,14 @@ from pydantic import ValidationError
 
 from mobile_app.errors import MobileError
 from mobile_app.services.actions import parse_due
-from mobile_app.services.chronology import ChronologyService, TimelineFilter
+from mobile_app.services.chronology import ChronologyService
 from mobile_app.services.device_clock import corrected_clock
 from mobile_app.services.form_errors import form_error_text
 from mobile_app.services.note_drafts import AnalysisForm, SupervisionForm
 from mobile_app.services.note_lines import NoteLine, child_notes
 from mobile_app.services.records import NewRecord, RecordService
 from mobile_app.store import DeviceStore
+from shared.chronology import ChronologyQuery
 from shared.clock import utc_now
 from shared.models import AnalysisNote, Practitioner
 from shared.models.review import AgreedAction, SupervisionNote
@@ -124,8 +125,8 @@ class NotesService:
             raise NoteRefused("Only a social worker or a supervisor writes a chronology analysis.")
         start = _typed_date(form.period_from, "period_from")
         end = _typed_date(form.period_to, "period_to")
-        period = TimelineFilter(start=start, end=end)
-        items = ChronologyService(self._store, self._me.id).for_child(child_id, period)
+        period = ChronologyQuery(start=start, end=end)
+        items = ChronologyService(self._store, self._me).for_child(child_id, period)
         entry_ids = tuple(dict.fromkeys(i.record_id for i in items))[:MAX_ENTRY_IDS]
         patterns = tuple(p.strip() for p in form.patterns.splitlines() if p.strip())
         try:

@@ -5,7 +5,7 @@ from collections.abc import Callable
 from mobile_app.errors import MobileError
 from mobile_app.services.account import AccountService
 from mobile_app.services.child_summary import child_summary
-from mobile_app.services.chronology import ChronologyService, TimelineFilter, TimelineItem
+from mobile_app.services.chronology import ChronologyService
 from mobile_app.services.form_drafts import AmendmentDraft
 from mobile_app.services.history import EntryRevisions, HistoryService
 from mobile_app.services.same_event import SameEventService
@@ -39,8 +39,10 @@ from mobile_app.ui.state import (
 )
 from mobile_app.ui.sync_flow import SyncFlow
 from mobile_app.ui.visit_flow import VisitFlow
+from shared.chronology import ChronologyQuery
 from shared.models import ChronologyEntry
 from shared.opinion_words import opinion_word_warnings
+from shared.protocol import ChronologyItem
 from shared.vocabulary import Lifecycle
 
 _FILTERS = frozenset({"agency", "significance", "period", "neglect_type", "event_type"})
@@ -58,7 +60,7 @@ class ChronologyFlow:
         if row is None:
             return
         me = self._app.me()
-        service = ChronologyService(self._app.store, me.id)
+        service = ChronologyService(self._app.store, me)
         self._app.state.open_chronology(
             ChronologyScreen(
                 row,
@@ -89,8 +91,8 @@ class ChronologyFlow:
         screen.family = on
         service = ChronologyService(self._app.store)
         everything = self._read(service, screen, None)
-        screen.agencies = sorted({item.agency for item in everything})
-        screen.event_types = sorted({item.event_code for item in everything})
+        screen.agencies = sorted({item.source_agency for item in everything})
+        screen.event_types = sorted({item.event_type for item in everything})
         # A choice the new scope does not offer would hide everything without showing why.
         if screen.agency not in screen.agencies:
             screen.agency = ""
@@ -100,8 +102,8 @@ class ChronologyFlow:
 
     @staticmethod
     def _read(
-        service: ChronologyService, screen: ChronologyScreen, filters: TimelineFilter | None
-    ) -> list[TimelineItem]:
+        service: ChronologyService, screen: ChronologyScreen, filters: ChronologyQuery | None
+    ) -> list[ChronologyItem]:
         if screen.family:
             return service.for_case(screen.child.case_id, filters)
         return service.for_child(screen.child.child_id, filters)
@@ -110,7 +112,7 @@ class ChronologyFlow:
         me = self._app.me()
         filters = screen.filters(self._app.config.clock().date())
         child_id = screen.child.child_id
-        screen.items = self._read(ChronologyService(self._app.store, me.id), screen, filters)
+        screen.items = self._read(ChronologyService(self._app.store, me), screen, filters)
         screen.suggestions = SameEventService(self._app.store, me).suggestions(child_id)
         self._app.state.changed()
 

@@ -7,7 +7,7 @@ import flet as ft
 
 from mobile_app.services.background_sync import SyncOutcome
 from mobile_app.services.child_summary import ChildSummary
-from mobile_app.services.chronology import TimelineFilter, TimelineItem
+from mobile_app.services.chronology import screen_query
 from mobile_app.services.dashboard import TeamDashboardView
 from mobile_app.services.decisions import DecisionEntry, PendingDecision
 from mobile_app.services.drafts import VisitDraft
@@ -25,6 +25,8 @@ from mobile_app.services.review_order import ChildRisk, QueueChoice
 from mobile_app.services.same_event import SameEventSuggestion
 from mobile_app.services.trends import ChildTrends
 from mobile_app.services.visit_gaps import gaps_on
+from shared.chronology import ChronologyQuery
+from shared.protocol import ChronologyItem
 
 SETUP = "/setup"
 SIGN_IN = "/sign-in"
@@ -76,7 +78,7 @@ class ChronologyScreen:
     """One child's timeline and its filters ("" means all)."""
 
     child: ChildRow
-    items: list[TimelineItem]
+    items: list[ChronologyItem]
     agencies: list[str]
     agency: str = ""
     significance: str = ""
@@ -87,9 +89,9 @@ class ChronologyScreen:
     event_type: str = ""
     family: bool = False  # the whole family's entries, not only this child's
 
-    def filters(self, today: date) -> TimelineFilter:
+    def filters(self, today: date) -> ChronologyQuery:
         """The filters chosen on screen, as the timeline (and its PDF) applies them."""
-        return TimelineFilter.of(
+        return screen_query(
             today,
             self.period,
             agency=self.agency,

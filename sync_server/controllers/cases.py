@@ -4,10 +4,11 @@ from litestar import Controller, get
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, SkipValidation
 
+from shared.chronology import ChronologyQuery
 from shared.protocol import CaseChronologyResponse
 from sync_server.controllers.filters import provide_filters
 from sync_server.controllers.openapi import BEARER, errors
-from sync_server.services import ChronologyFilter, ChronologyService, Session
+from sync_server.services import ChronologyService, Session
 
 
 class CasesController(Controller):
@@ -25,7 +26,7 @@ class CasesController(Controller):
         caller: NamedDependency[Session],
         chronology: NamedDependency[ChronologyService],
         # already checked by provide_filters: passed as is, not re-validated by Litestar
-        filters: NamedDependency[SkipValidation[ChronologyFilter]],
+        filters: NamedDependency[SkipValidation[ChronologyQuery]],
     ) -> CaseChronologyResponse:
         """Return the family's chronology, each entry once (404 unless the case is yours)."""
         return chronology.for_case(caller, case_id, filters)

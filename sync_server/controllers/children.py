@@ -4,10 +4,11 @@ from litestar import Controller, get
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, SkipValidation
 
+from shared.chronology import ChronologyQuery
 from shared.protocol import ChronologyResponse
 from sync_server.controllers.filters import provide_filters
 from sync_server.controllers.openapi import BEARER, errors
-from sync_server.services import ChronologyFilter, ChronologyService, Session
+from sync_server.services import ChronologyService, Session
 
 
 class ChildrenController(Controller):
@@ -25,7 +26,7 @@ class ChildrenController(Controller):
         caller: NamedDependency[Session],
         chronology: NamedDependency[ChronologyService],
         # already checked by provide_filters: passed as is, not re-validated by Litestar
-        filters: NamedDependency[SkipValidation[ChronologyFilter]],
+        filters: NamedDependency[SkipValidation[ChronologyQuery]],
     ) -> ChronologyResponse:
         """Return the child's chronology, filtered (404 unless the child is in your cases)."""
         return chronology.for_child(caller, child_id, filters)

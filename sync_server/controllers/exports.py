@@ -5,10 +5,11 @@ from litestar.di import NamedDependency, Provide
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, SkipValidation
 
+from shared.chronology import ChronologyQuery
 from shared.handover import TransferPack
 from sync_server.controllers.filters import provide_filters
 from sync_server.controllers.openapi import BEARER, errors
-from sync_server.services import ChronologyFilter, Session
+from sync_server.services import Session
 from sync_server.services.exports import ExportService
 
 PDF = "application/pdf"
@@ -37,7 +38,7 @@ class ChildExportsController(Controller):
         child_id: FromPath[str],
         caller: NamedDependency[Session],
         exports: NamedDependency[ExportService],
-        filters: NamedDependency[SkipValidation[ChronologyFilter]],
+        filters: NamedDependency[SkipValidation[ChronologyQuery]],
     ) -> Response[bytes]:
         """Export the child's chronology as a PDF, with the JSON chronology's filters."""
         return pdf(exports.child_chronology_pdf(caller, child_id, filters), "chronology")
@@ -57,7 +58,7 @@ class CaseExportsController(Controller):
         case_id: FromPath[str],
         caller: NamedDependency[Session],
         exports: NamedDependency[ExportService],
-        filters: NamedDependency[SkipValidation[ChronologyFilter]],
+        filters: NamedDependency[SkipValidation[ChronologyQuery]],
     ) -> Response[bytes]:
         """Export the family's chronology as a PDF, with the JSON chronology's filters."""
         return pdf(exports.case_chronology_pdf(caller, case_id, filters), "chronology")

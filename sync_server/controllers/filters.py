@@ -5,7 +5,8 @@ from typing import Annotated, Any
 from litestar import Request
 from litestar.params import QueryParameter
 
-from sync_server.services import ChronologyFilter
+from shared.chronology import ChronologyQuery, FilterRefused
+from sync_server.errors import ValidationFailed
 
 _PERIOD = (
     "a date (2025-03-01: that whole day) or a date-time with its offset; inclusive, "
@@ -32,14 +33,17 @@ async def provide_filters(
     event_type: Annotated[
         list[str] | None, QueryParameter(description="event type; repeat for any of several")
     ] = None,
-) -> ChronologyFilter:
-    """Return the checked filter (ValidationFailed, a 400 naming the parameter, if not)."""
-    return ChronologyFilter.parse(
-        [name for name, _ in request.query_params.multi_items()],
-        start=from_,
-        end=to,
-        agencies=agency,
-        significances=significance,
-        neglect_types=neglect_type,
-        event_types=event_type,
-    )
+) -> ChronologyQuery:
+    """Return the checked query (ValidationFailed, a 400 naming the parameter, if not)."""
+    try:
+        return ChronologyQuery.parse(
+            [name for name, _ in request.query_params.multi_items()],
+            start=from_,
+            end=to,
+            agencies=agency,
+            significances=significance,
+            neglect_types=neglect_type,
+            event_types=event_type,
+        )
+    except FilterRefused as refused:
+        raise ValidationFailed.on(refused.field, refused.problem) from None

@@ -4,7 +4,6 @@ from sync_server.services.allocations import AllocationService
 from sync_server.services.audit import AuditAction, AuditTrail
 from sync_server.services.auth import AuthService, Session
 from sync_server.services.chronology import ChronologyService
-from sync_server.services.chronology_filter import ChronologyFilter
 from sync_server.services.container import ServiceContainer
 from sync_server.services.demo import DemoSeed, DemoService
 from sync_server.services.history import HistoryService
@@ -16,7 +15,6 @@ __all__ = [
     "AuditAction",
     "AuditTrail",
     "AuthService",
-    "ChronologyFilter",
     "ChronologyService",
     "DemoSeed",
     "DemoService",

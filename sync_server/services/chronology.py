@@ -12,6 +12,7 @@ refusal, is audited.
 from collections.abc import Sequence
 from datetime import datetime
 
+from shared.chronology import ChronologyLine, ChronologyQuery, run_query
 from shared.ids import is_id
 from shared.models import ChronologyEntry, Practitioner
 from shared.protocol import (
@@ -26,7 +27,6 @@ from sync_server.repository.authority_transfers import Provenance
 from sync_server.services.audit import AuditAction, AuditTrail
 from sync_server.services.auth import Session
 from sync_server.services.bodies import RECORD_VERSION
-from sync_server.services.chronology_filter import ChronologyFilter, chronology_order
 from sync_server.services.same_event import (
     SameEventSuggestions,
     current_entries,
@@ -51,6 +51,11 @@ def _version(head: ChronologyHead) -> tuple[RecordVersion, ChronologyEntry]:
     if not isinstance(version.payload, ChronologyEntry):
         raise StorageError("a chronology query returned a version that is not an entry")
     return version, version.payload
+
+
+def _line(head: ChronologyHead) -> ChronologyLine[tuple[ChronologyHead, RecordVersion]]:
+    version, entry = _version(head)
+    return ChronologyLine(head.record_id, head.version_id, entry, (head, version))
 
 
 def received_from(provenance: Provenance) -> str:
@@ -101,6 +106,7 @@ def _item(  # noqa: PLR0917 - one line of the chronology, from its parts
         plan_compliance=entry.plan_compliance,
         received_from=received_from(provenance) if provenance else None,
         recorded_before_transfer=before_transfer,
+        visit_id=entry.visit_id,
     )
 
 
@@ -112,7 +118,7 @@ class ChronologyService:
         self._audit = audit
 
     def for_child(
-        self, session: Session, child_id: str, filters: ChronologyFilter | None = None
+        self, session: Session, child_id: str, filters: ChronologyQuery | None = None
     ) -> ChronologyResponse:
         """Return the child's chronology, filtered; every read (and refusal) is audited.
 
@@ -126,7 +132,7 @@ class ChronologyService:
         heads = self._visible(
             session, self._repository.chronology_heads(child_id, scope.readable_cases)
         )
-        entries = self._items(session, heads, filters or ChronologyFilter())
+        entries = self._items(session, heads, filters or ChronologyQuery())
         self._read(session, "child", child_id)
         return ChronologyResponse(child_id=child_id, entries=entries)
 
@@ -148,7 +154,7 @@ class ChronologyService:
         return SameEventSuggestions(child_id=child_id, suggestions=suggestions)
 
     def for_case(
-        self, session: Session, case_id: str, filters: ChronologyFilter | None = None
+        self, session: Session, case_id: str, filters: ChronologyQuery | None = None
     ) -> CaseChronologyResponse:
         """Return the family's chronology (each entry once, whichever children it names).
 
@@ -158,7 +164,7 @@ class ChronologyService:
         scope = caller_scope(self._repository, session.practitioner)
         self._check_scope(session, "case", case_id, case_id if is_id(case_id) else None, scope)
         heads = self._visible(session, self._repository.case_chronology_heads(case_id))
-        entries = self._items(session, heads, filters or ChronologyFilter())
+        entries = self._items(session, heads, filters or ChronologyQuery())
         self._read(session, "case", case_id)
         return CaseChronologyResponse(case_id=case_id, entries=entries)
 
@@ -196,15 +202,9 @@ class ChronologyService:
         return linked_entries((link for record_id, link in links if record_id in allowed), allowed)
 
     def _items(
-        self, session: Session, heads: Sequence[ChronologyHead], filters: ChronologyFilter
+        self, session: Session, heads: Sequence[ChronologyHead], filters: ChronologyQuery
     ) -> list[ChronologyItem]:
-        lines = [(head, *_version(head)) for head in heads]
-        # One matching head shows every head of its entry: no side of a conflict is hidden.
-        matching = {head.record_id for head, _, entry in lines if filters.admits(entry)}
-        shown = [line for line in lines if line[0].record_id in matching]
-        shown.sort(
-            key=lambda line: chronology_order(line[2], line[0].record_id, line[0].version_id)
-        )
+        shown = [(*line.held, line.entry) for line in run_query(filters, map(_line, heads))]
         authors = self._repository.practitioners({head.author_id for head, _, _ in shown})
         cases = {head.case_id for head, _, _ in shown}
         linked = self._linked(session, cases) if shown else {}

@@ -13,6 +13,7 @@ refused with a 403 (docs/domain.md, Roles).
 from collections.abc import Callable
 from datetime import datetime
 
+from shared.chronology import ChronologyQuery
 from shared.clock import utc_now
 from shared.handover import PackAlert, TransferPack
 from shared.ids import is_id
@@ -23,7 +24,6 @@ from sync_server.services.alerts import AlertService
 from sync_server.services.audit import AuditAction, AuditTrail
 from sync_server.services.auth import Session
 from sync_server.services.chronology import ChronologyService
-from sync_server.services.chronology_filter import ChronologyFilter
 from sync_server.services.pdf_render import (
     DocumentStamp,
     chronology_pdf,
@@ -42,7 +42,7 @@ CASE_HOLDING_ROLES = frozenset(
 )
 
 
-def describe_filters(filters: ChronologyFilter) -> str:
+def describe_filters(filters: ChronologyQuery) -> str:
     """Return, in words, which entries a filtered chronology shows."""
     parts = []
     if filters.start is not None:
@@ -84,7 +84,7 @@ class ExportService:
         self.builder = TransferPackBuilder(repository, clock)
 
     def child_chronology_pdf(
-        self, session: Session, child_id: str, filters: ChronologyFilter
+        self, session: Session, child_id: str, filters: ChronologyQuery
     ) -> bytes:
         """Return the child's filtered chronology as a PDF.
 
@@ -105,7 +105,7 @@ class ExportService:
         return document
 
     def case_chronology_pdf(
-        self, session: Session, case_id: str, filters: ChronologyFilter
+        self, session: Session, case_id: str, filters: ChronologyQuery
     ) -> bytes:
         """Return the family's filtered chronology as a PDF.
 

@@ -368,8 +368,10 @@ def test_finding_7_an_entry_linked_to_the_plan_reaches_every_chronology_in_event
     assert [i.record_id for i in device_lines] == order[::-1]
     (item,) = [i for i in device_lines if i.record_id == made.record_id]
     assert item.synced
-    assert item.linked_plan_outcome_ids == (outcome.record_id,)
-    assert item.plan_compliance == PlanCompliance.NOT_MET
+    # One line shape on both sides: the device's line says what the server's says.
+    assert item.linked_plan_outcome_ids == ours.linked_plan_outcome_ids == [outcome.record_id]
+    assert item.plan_compliance == ours.plan_compliance == PlanCompliance.NOT_MET
+    assert (item.version_id, item.recorded_at) == (ours.version_id, ours.recorded_at)
     (stored,) = [
         s
         for s in RecordService(sw.store).current("chronology_entry")

@@ -124,7 +124,7 @@ def test_notes_never_appear_in_the_chronology(store: DeviceStore, caseload: dict
     notes.write_supervision(
         caseload["case_id"], caseload["child_id"], SupervisionForm(discussion="Drift reviewed.")
     )
-    timeline = ChronologyService(store, SUPERVISOR.id).for_child(caseload["child_id"])
+    timeline = ChronologyService(store, SUPERVISOR).for_child(caseload["child_id"])
     assert len(timeline) == 1
     assert {i.summary for i in timeline} == {"Home cold; little food in the kitchen."}
 

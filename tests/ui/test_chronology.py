@@ -164,18 +164,20 @@ async def test_filter_by_period_neglect_type_and_event_type(
 
 
 async def test_entries_on_one_instant_keep_a_stable_order(app: Driver, seeded: FamilyIds) -> None:
-    """Ties on event time come out in record id order, whatever order they arrived in."""
+    """Ties on event time come out in one order whatever order they arrived in: the server's
+    (record id order), read backwards like the rest of the newest-first list."""
     twins = [baby_entry(seeded, Agency.POLICE, 3, f"Tie {n}.") for n in range(3)]
     record_ids = sorted(new_id() for _ in twins)
+    mixed = [record_ids[1], record_ids[2], record_ids[0]]  # neither ascending nor descending
     arrived = [
         pulled(seeded.case_id, rid, entry, 40 + n, agency=Agency.POLICE)
-        for n, (rid, entry) in enumerate(zip(reversed(record_ids), twins, strict=True))
+        for n, (rid, entry) in enumerate(zip(mixed, twins, strict=True))
     ]
     await receive(app, arrived)
     await app.fc.tap(key=f"child.{seeded.baby_id}.chronology")
     assert app.state.chronology is not None
     ties = [i.record_id for i in app.state.chronology.items if i.summary.startswith("Tie")]
-    assert ties == record_ids
+    assert ties == record_ids[::-1]
 
 
 async def test_the_whole_family_shows_each_entry_once(app: Driver, seeded: FamilyIds) -> None:

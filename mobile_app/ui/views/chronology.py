@@ -5,7 +5,7 @@ from collections.abc import Callable
 
 import flet as ft
 
-from mobile_app.services.chronology import PERIODS, TimelineItem
+from mobile_app.services.chronology import PERIODS
 from mobile_app.services.same_event import SameEventSuggestion
 from mobile_app.services.wording import label, plural
 from mobile_app.ui.controls import (
@@ -24,21 +24,22 @@ from mobile_app.ui.controls import (
 )
 from mobile_app.ui.flows import Flows
 from mobile_app.ui.state import CHRONOLOGY, AppState, ChronologyScreen
+from shared.protocol import ChronologyItem
 from shared.vocabulary import DatePrecision, Lifecycle, NeglectType, Significance
 
 ALL = "all"
 
 
-def _when(item: TimelineItem) -> str:
+def _when(item: ChronologyItem) -> str:
     moment = item.event_datetime.astimezone()
-    if item.precision == DatePrecision.DATE_ONLY:
+    if item.event_date_precision == DatePrecision.DATE_ONLY:
         return moment.strftime("%d %b %Y")
-    if item.precision == DatePrecision.APPROX:
+    if item.event_date_precision == DatePrecision.APPROX:
         return moment.strftime("About %d %b %Y")
     return moment.strftime("%d %b %Y %H:%M")
 
 
-def _flags(item: TimelineItem, key: str) -> list[ft.Control]:
+def _flags(item: ChronologyItem, key: str) -> list[ft.Control]:
     out: list[ft.Control] = []
     if item.in_conflict:
         out.append(
@@ -61,7 +62,7 @@ def _flags(item: TimelineItem, key: str) -> list[ft.Control]:
 
 
 def entry_card(
-    item: TimelineItem,
+    item: ChronologyItem,
     prefix: str = "chron.entry",
     on_history: Handler | None = None,
     linked: list[str] | None = None,
@@ -73,17 +74,18 @@ def entry_card(
     if item.in_conflict:
         key = f"{key}.{item.version_id}"
     waiting = "" if item.synced else " (not synced yet)"
-    author = f" By {item.author}." if item.author else ""
+    author = f" By {item.author_name}." if item.author_name else ""
     lines: list[ft.Control] = [
-        note(f"{_when(item)}: {item.event_type}{waiting}", key=key, strong=True),
+        note(f"{_when(item)}: {label(item.event_type)}{waiting}", key=key, strong=True),
         *_flags(item, key),
-        note(f"{label(item.agency)}. Significance: {label(item.significance)}.{author}"),
+        note(f"{label(item.source_agency)}. Significance: {label(item.significance)}.{author}"),
         note(item.summary),
     ]
     if about:
         lines.insert(2, note(f"About: {about}.", key=f"{key}.about"))
-    if item.action:
-        lines.append(note(f"Action: {item.action}"))
+    action = item.action_taken or item.no_action_reason
+    if action:
+        lines.append(note(f"Action: {action}"))
     if linked:
         lines.append(note(f"Same event as: {'; '.join(linked)}.", key=f"{key}.same_event"))
     if on_history is not None:
@@ -91,10 +93,10 @@ def entry_card(
     return ft.Card(ft.Container(ft.Column(lines, spacing=4), padding=12))
 
 
-def _describe(items: list[TimelineItem]) -> dict[str, str]:
+def _describe(items: list[ChronologyItem]) -> dict[str, str]:
     """A short name for each entry, for naming it beside another: agency and date."""
     return {
-        i.record_id: f"{label(i.agency)} entry of {i.event_datetime.astimezone():%d %b}"
+        i.record_id: f"{label(i.source_agency)} entry of {i.event_datetime.astimezone():%d %b}"
         for i in items
     }
 
@@ -172,7 +174,7 @@ def chronology_view(state: AppState, flows: Flows) -> ft.View:
     def link(first: str, second: str) -> Handler:
         return app.act(lambda: flows.chronology.link(first, second))
 
-    def about(item: TimelineItem) -> str:
+    def about(item: ChronologyItem) -> str:
         if not chron.family or state.overview is None:
             return ""
         rows = (state.overview.child(child_id) for child_id in item.child_ids)

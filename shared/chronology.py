@@ -1,25 +1,29 @@
-"""What a chronology view shows and in which order: its filters, checked, and its sort key.
+"""The chronology query both sides run: what a chronology may be narrowed by, and its order.
 
-Filters come from query parameters. `agency` is the entry's source agency; `neglect_type`
-matches an entry evidencing that type among others. A parameter given twice (agency,
-significance, neglect_type, event_type) matches any of its values; different parameters must
-all match. An entry in conflict is shown with all its current versions when any one of them
-matches, so that neither side of a conflict is hidden from the person resolving it.
-A bad value is refused naming its parameter, and so is an unknown parameter: a misspelt
-filter must not quietly show everything.
+A query narrows by period (`from`, `to`), source agency, significance, neglect type and
+event type. Several values of one kind match any of them; different kinds must all match;
+the empty query shows every entry. An entry in conflict is shown with all its current
+versions when any one of them matches, so that neither side of a conflict is hidden from
+the person resolving it. Lines are ordered by when the event happened, never by when it was
+written (docs/domain.md, Chronology entry), with ties broken by precision and then by ids,
+so the app and the server list the same versions in the same order. The server lists them
+oldest first; the app shows the very same order read backwards, newest first.
+
+A query travels as the server's query parameters (`parameters`, `parse`): the app asks for a
+PDF with the filters on its screen and the server's PDF shows the same entries.
 """
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 from shared.models import ChronologyEntry
 from shared.vocabulary import Agency, DatePrecision, EventType, NeglectType, Significance
-from sync_server.errors import ValidationFailed
 
 E = TypeVar("E", bound=StrEnum)
+H = TypeVar("H")
 
 FILTER_PARAMETERS = frozenset({"from", "to", "agency", "significance", "neglect_type",
                                "event_type"})  # fmt: skip
@@ -29,6 +33,16 @@ _ONE_DAY = timedelta(days=1)
 _TICK = timedelta(microseconds=1)
 
 Bound = date | datetime
+"""A period end: a calendar date (that whole day) or an instant with its UTC offset."""
+
+
+class FilterRefused(ValueError):
+    """A chronology filter cannot be used: `field` names the parameter, `problem` says why."""
+
+    def __init__(self, field: str, problem: str) -> None:
+        super().__init__(f"{field}: {problem}")
+        self.field = field
+        self.problem = problem
 
 
 def _bound(name: str, value: str | None) -> Bound | None:
@@ -37,15 +51,15 @@ def _bound(name: str, value: str | None) -> Bound | None:
     text = value.strip()
     problem = "give a date (2025-03-01) or a date-time with its offset (2025-03-01T09:00:00Z)"
     if not text or len(text) > _MAX_BOUND_LENGTH:
-        raise ValidationFailed.on(name, problem)
+        raise FilterRefused(name, problem)
     try:
         if len(text) == len("2025-03-01"):
             return date.fromisoformat(text)
         moment = datetime.fromisoformat(text)
     except ValueError:
-        raise ValidationFailed.on(name, problem) from None
+        raise FilterRefused(name, problem) from None
     if moment.utcoffset() is None:
-        raise ValidationFailed.on(name, "a date-time needs its UTC offset, e.g. Z or +01:00")
+        raise FilterRefused(name, "a date-time needs its UTC offset, e.g. Z or +01:00")
     return moment
 
 
@@ -56,7 +70,7 @@ def _choices(name: str, values: Sequence[str] | None, vocabulary: type[E]) -> fr
             out.add(vocabulary(value))
         except ValueError:
             allowed = ", ".join(member.value for member in vocabulary)
-            raise ValidationFailed.on(name, f"must be one of: {allowed}") from None
+            raise FilterRefused(name, f"must be one of: {allowed}") from None
     return frozenset(out)
 
 
@@ -64,9 +78,20 @@ def _day(bound: Bound) -> date:
     return bound.date() if isinstance(bound, datetime) else bound
 
 
+def _check_given(given: Collection[str]) -> None:
+    names = list(given)
+    unknown = sorted(set(names) - FILTER_PARAMETERS)
+    if unknown:
+        known = ", ".join(sorted(FILTER_PARAMETERS))
+        raise FilterRefused(unknown[0], f"is not a filter; use {known}")
+    for name in ("from", "to"):
+        if names.count(name) > 1:
+            raise FilterRefused(name, "give it once")
+
+
 @dataclass(frozen=True, slots=True)
-class ChronologyFilter:
-    """Which entries a chronology view shows; the empty filter shows every one."""
+class ChronologyQuery:
+    """Which entries a chronology shows; the empty query shows every one."""
 
     start: Bound | None = None
     end: Bound | None = None
@@ -86,23 +111,17 @@ class ChronologyFilter:
         significances: Sequence[str] | None = None,
         neglect_types: Sequence[str] | None = None,
         event_types: Sequence[str] | None = None,
-    ) -> "ChronologyFilter":
-        """Check the query parameters and build the filter.
+    ) -> "ChronologyQuery":
+        """Check filters given as text (query parameters, or choices on a screen); build the query.
 
         `given` names every parameter sent, once per value, so that an unknown parameter or
-        a second `from` or `to` is refused rather than ignored.
+        a second `from` or `to` is refused rather than ignored: a misspelt filter must not
+        quietly show everything.
 
         Raises:
-            ValidationFailed: an unknown or repeated parameter, or a bad value; details name it.
+            FilterRefused: an unknown or repeated parameter, or a bad value; it names which.
         """
-        names = list(given)
-        unknown = sorted(set(names) - FILTER_PARAMETERS)
-        if unknown:
-            known = ", ".join(sorted(FILTER_PARAMETERS))
-            raise ValidationFailed.on(unknown[0], f"is not a filter; use {known}")
-        for name in ("from", "to"):
-            if names.count(name) > 1:
-                raise ValidationFailed.on(name, "give it once")
+        _check_given(given)
         low, high = _bound("from", start), _bound("to", end)
         if low is not None and high is not None:
             if isinstance(low, datetime) and isinstance(high, datetime):
@@ -110,7 +129,7 @@ class ChronologyFilter:
             else:
                 backwards = _day(low) > _day(high)
             if backwards:
-                raise ValidationFailed.on("to", "must not be before from")
+                raise FilterRefused("to", "must not be before from")
         return cls(
             start=low,
             end=high,
@@ -119,6 +138,19 @@ class ChronologyFilter:
             neglect_types=_choices("neglect_type", neglect_types, NeglectType),
             event_types=_choices("event_type", event_types, EventType),
         )
+
+    def parameters(self) -> list[tuple[str, str]]:
+        """Return the query as query parameters: `parse` reads them back to an equal query."""
+        pairs = [("from", self.start), ("to", self.end)]
+        bounds = [(name, bound.isoformat()) for name, bound in pairs if bound is not None]
+        kinds = (
+            ("agency", self.agencies),
+            ("significance", self.significances),
+            ("neglect_type", self.neglect_types),
+            ("event_type", self.event_types),
+        )
+        chosen = [(name, value) for name, values in kinds for value in sorted(values)]
+        return bounds + chosen
 
     def admits(self, entry: ChronologyEntry) -> bool:
         """Return True when the entry passes every filter given."""
@@ -162,8 +194,18 @@ class ChronologyFilter:
         return True
 
 
-def chronology_order(entry: ChronologyEntry, record_id: str, version_id: str) -> tuple[object, ...]:
-    """Return the sort key of a chronology line.
+@dataclass(frozen=True)
+class ChronologyLine(Generic[H]):
+    """One current version of an entry, with what the reading side holds it as (`held`)."""
+
+    record_id: str
+    version_id: str
+    entry: ChronologyEntry
+    held: H
+
+
+def chronology_order(line: ChronologyLine[H]) -> tuple[object, ...]:
+    """Return a line's sort key: oldest event first, ties broken so the order never varies.
 
     Lines are ordered by event time (the instant, whatever offset it was written in); on
     the same instant an exact time comes before a date_only one, which comes before an
@@ -171,8 +213,22 @@ def chronology_order(entry: ChronologyEntry, record_id: str, version_id: str) ->
     entry in conflict) always come out in the same order.
     """
     return (
-        entry.event_datetime,
-        _PRECISION_RANK[entry.event_date_precision],
-        record_id,
-        version_id,
+        line.entry.event_datetime,
+        _PRECISION_RANK[line.entry.event_date_precision],
+        line.record_id,
+        line.version_id,
     )
+
+
+def run_query(
+    query: ChronologyQuery, lines: Iterable[ChronologyLine[H]], *, newest_first: bool = False
+) -> list[ChronologyLine[H]]:
+    """Return the lines a chronology shows, in its order (`newest_first`: read backwards).
+
+    Every head of an entry is shown when any one of them matches: a filter never hides one
+    side of a conflict.
+    """
+    held = list(lines)
+    matching = {line.record_id for line in held if query.admits(line.entry)}
+    shown = [line for line in held if line.record_id in matching]
+    return sorted(shown, key=chronology_order, reverse=newest_first)
