@@ -36,6 +36,7 @@ from shared.rules.event_time import (
     FUTURE_MESSAGE,
     LATE_ENTRY_MESSAGE,
     EventClock,
+    made_at,
     needs_late_reason,
 )
 from shared.rules.handover import DEFAULT_HANDOVER_GRACE, Handover, handover_refusal
@@ -244,7 +245,7 @@ def check_event_times(version: RecordVersion, clock: EventClock) -> None:
     if future is not None:
         raise Refusal(f"payload.{future}", FUTURE_MESSAGE)
     if version.replaces_version_id is None:
-        written_at = min(version.device_time, clock.now)
+        written_at = made_at(version.device_time, clock.now)
         if needs_late_reason(payload, written_at):
             raise Refusal("payload.late_entry_reason", LATE_ENTRY_MESSAGE)
 
