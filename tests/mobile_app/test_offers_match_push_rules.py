@@ -34,6 +34,7 @@ from sync_server.services.push_rules import (
     check_plan_holder,
     plan_of,
 )
+from sync_server.services.scope import PARTNER_OWN_TYPES
 from tests.mobile_app.safeguarding_builders import person, pulled
 from tests.shared import safeguarding_records as records
 
@@ -220,3 +221,9 @@ def test_an_entry_is_offered_for_change_exactly_to_whom_the_server_lets_change_i
     offered_here = EntryRevisions(store, me).may_change(entry_id)
 
     assert offered_here == server_accepts(me, "chronology_entry", Act.CHANGE, False, author)
+
+
+def test_a_partner_makes_exactly_what_the_server_lets_them_read_as_their_own() -> None:
+    partner = PEOPLE[Role.PARTNER_CONTRIBUTOR]
+    made = {t for t in RECORD_TYPES if server_accepts(partner, t, Act.CREATE, False, False)}
+    assert made == PARTNER_OWN_TYPES
