@@ -15,7 +15,6 @@ from shared.rules import Alert, CaseRecords, RuleSettings, Severity, caseload_al
 from shared.rules.bank_holidays import england_calendar
 from shared.rules.calendar import local_date
 
-URGENCY = {Severity.OVERDUE: 0, Severity.ACTION: 1, Severity.DUE: 2}
 SEVERITY_WORDS = {
     Severity.OVERDUE: "Overdue",
     Severity.ACTION: "Act now",

@@ -17,6 +17,7 @@ from mobile_app.errors import MobileError
 from mobile_app.services.alerts import DeviceAlertService
 from mobile_app.services.device_clock import corrected_clock
 from mobile_app.services.form_errors import form_error_text
+from mobile_app.services.offers import offered
 from mobile_app.services.records import NewRecord, RecordService
 from mobile_app.services.review import ReviewRefused, ReviewService
 from mobile_app.services.rule_records import current_records
@@ -27,11 +28,9 @@ from shared.models.review import ReviewDecision
 from shared.protocol import RecordVersion
 from shared.rules import AlertCode, DecisionInput, DecisionOption, Severity, offered_options
 from shared.rules.calendar import local_date
+from shared.rules.permissions import Act
 from shared.rules.settings import RuleSettings
 from shared.supervision.queue import countersigned
-from shared.vocabulary import Role
-
-DECIDERS = frozenset({Role.SOCIAL_WORKER, Role.SUPERVISOR})
 
 
 class DecisionRefused(MobileError):
@@ -92,6 +91,16 @@ class DecisionService:
         self._clock = corrected_clock(store, clock)  # V1: the server-corrected time
         self._rules = rules
 
+    @property
+    def can_decide(self) -> bool:
+        """True when my role may record a decision (as the server also checks)."""
+        return offered(self._me, "decision_record", Act.CREATE)
+
+    @property
+    def can_countersign(self) -> bool:
+        """True when I may countersign: a review decision, which only a supervisor makes."""
+        return offered(self._me, "review_decision", Act.CREATE)
+
     def pending(self, case_id: str | None = None) -> list[PendingDecision]:
         """Return the incidents waiting for a decision, soonest due first (one per entry)."""
         records = current_records(self._store)
@@ -143,7 +152,7 @@ class DecisionService:
         Raises:
             DecisionRefused: the practitioner's role may not decide, or the rationale is missing.
         """
-        if self._me.role not in DECIDERS:
+        if not self.can_decide:
             raise DecisionRefused("Only a social worker or a supervisor can record a decision.")
         now = self._clock()
         try:
@@ -180,7 +189,7 @@ class DecisionService:
         Raises:
             DecisionRefused: not a supervisor, the decider themself, or nothing to countersign.
         """
-        if self._me.role != Role.SUPERVISOR:
+        if not self.can_countersign:
             raise DecisionRefused("Only a supervisor can countersign a decision.")
         waiting = {d.record_id: d for d in self.awaiting_countersignature()}
         held = waiting.get(decision_record_id)

@@ -45,7 +45,8 @@ from shared.models import (
 )
 from shared.rules.event_time import FUTURE_MESSAGE, LATE_ENTRY_MESSAGE, EventClock
 from shared.rules.event_time import is_late as written_late
-from shared.validation import field_errors
+from shared.validation import FieldError, field_errors
+from shared.visit_completeness import MESSAGES as V3_MESSAGES
 from shared.vocabulary import ChecklistRating, NotSeenAloneReason, VisitAccess
 
 REASON_MAX = 1000
@@ -97,8 +98,14 @@ def _amendment_problems(draft: VisitDraft) -> list[str]:
     return []
 
 
+def _plain(error: FieldError) -> str:
+    # V3's own words need no field name; anything else names the field it is about.
+    return error.message if error.field in V3_MESSAGES else f"{error.field}: {error.message}"
+
+
 def visit_problems(draft: VisitDraft, child: Child, now: datetime) -> list[str]:
-    """Return what stops this visit being finalised (rule V3 and friends), in plain words."""
+    """Return what stops this visit being finalised (rule V3, from shared.visit_completeness
+    by way of visit_gaps, then V1 and the amendment's reason), in plain words."""
     problems = [gap.text for gap in visit_gaps(draft, child)]
     problems += _time_problems(draft, now)
     if is_late(draft, now) and not draft.late_entry_reason.strip():
@@ -226,7 +233,7 @@ class FinaliseService:
         try:
             visit, observation, new_adults = build_visit(draft, child, now, self._me)
         except ValidationError as exc:
-            return FinaliseResult(problems=[f"{e.field}: {e.message}" for e in field_errors(exc)])
+            return FinaliseResult(problems=[_plain(e) for e in field_errors(exc)])
         except ValueError:
             # e.g. an unknown checklist rating: its message would repeat what was stored
             return FinaliseResult(problems=[UNREADABLE_ANSWER])

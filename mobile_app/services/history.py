@@ -13,6 +13,7 @@ from pydantic import ValidationError
 
 from mobile_app.errors import MobileError
 from mobile_app.services.form_errors import form_error_text
+from mobile_app.services.offers import offered
 from mobile_app.services.records import RecordService
 from mobile_app.services.review_wording import describe
 from mobile_app.services.wording import label
@@ -20,6 +21,7 @@ from mobile_app.store import DeviceStore, StoredVersion, SyncState
 from shared.models import ChronologyEntry, Practitioner
 from shared.models.review import ReviewAction, ReviewDecision
 from shared.protocol import PulledVersion, RecordVersion
+from shared.rules.permissions import Act
 from shared.vocabulary import Lifecycle, Role
 
 YOU = "You"
@@ -250,7 +252,8 @@ class EntryRevisions:
         first = [
             r for r in self._store.records.rows(record_id=record_id) if not r.replaces_version_id
         ]
-        return bool(first) and self._entry(first[0].version_id).author_id == self._me.id
+        author = self._entry(first[0].version_id).author_id if first else None
+        return offered(self._me, "chronology_entry", Act.CHANGE, first_author=author)
 
     def _single_head(self, record_id: str) -> str:
         heads = self._store.records.head_ids(record_id)

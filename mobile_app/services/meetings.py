@@ -15,6 +15,7 @@ from pydantic import ValidationError
 from mobile_app.errors import MobileError
 from mobile_app.services.device_clock import corrected_clock
 from mobile_app.services.form_errors import form_error_text
+from mobile_app.services.offers import offered
 from mobile_app.services.records import NewRecord, RecordService
 from mobile_app.services.rule_records import current_records
 from mobile_app.store import DeviceStore
@@ -22,9 +23,9 @@ from shared.clock import utc_now
 from shared.models import Meeting, Practitioner
 from shared.protocol import RecordVersion
 from shared.rules.inputs import CONFERENCES
+from shared.rules.permissions import Act
 from shared.vocabulary import MeetingType, ProfessionalsOnlyReason, Role
 
-MEETING_RECORDERS = frozenset({Role.SOCIAL_WORKER, Role.CP_CHAIR})
 REASONS: dict[ProfessionalsOnlyReason, str] = {
     ProfessionalsOnlyReason.INFO_CANNOT_BE_SHARED_SAFELY: (
         "Information cannot be shared with the family safely"
@@ -71,7 +72,7 @@ class MeetingService:
     @property
     def can_record(self) -> bool:
         """Return True when my role may record a meeting (as the server also checks)."""
-        return self._me.role in MEETING_RECORDERS
+        return offered(self._me, "meeting", Act.CREATE)
 
     def chairs(self, case_id: str) -> list[ChairChoice]:
         """Return who can approve: me if I am a chair, then the case's conference chairs."""

@@ -1,9 +1,9 @@
 """Chronology analysis and supervision notes written on the device (issue 6, docs/domain.md, Notes).
 
 Analysis and supervision are kept apart from the facts: a note is a record of its own, never
-a chronology entry. Who may write which follows the server's push rules, so the app never
-offers what the server would refuse: an analysis by a social worker or a supervisor, a
-supervision note by a supervisor only.
+a chronology entry. Who may write which is the permissions table the server's push rules also
+read (services/offers.py): an analysis by a social worker or a supervisor, a supervision note
+by a supervisor only.
 """
 
 import calendar
@@ -20,6 +20,7 @@ from mobile_app.services.device_clock import corrected_clock
 from mobile_app.services.form_errors import form_error_text
 from mobile_app.services.note_drafts import AnalysisForm, SupervisionForm
 from mobile_app.services.note_lines import NoteLine, child_notes
+from mobile_app.services.offers import offered
 from mobile_app.services.records import NewRecord, RecordService
 from mobile_app.store import DeviceStore
 from shared.chronology import ChronologyQuery
@@ -27,10 +28,8 @@ from shared.clock import utc_now
 from shared.models import AnalysisNote, Practitioner
 from shared.models.review import AgreedAction, SupervisionNote
 from shared.protocol import RecordVersion
-from shared.vocabulary import Role
+from shared.rules.permissions import Act
 
-ANALYSTS = frozenset({Role.SOCIAL_WORKER, Role.SUPERVISOR})
-SUPERVISORS = frozenset({Role.SUPERVISOR})
 DEFAULT_MONTHS = 3
 MAX_ENTRY_IDS = 500  # AnalysisNote.entry_ids
 DATE_HELP = "Year-month-day, for example 2026-11-20"
@@ -92,12 +91,12 @@ class NotesService:
     @property
     def can_analyse(self) -> bool:
         """True when my role may write a chronology analysis (as the server also checks)."""
-        return self._me.role in ANALYSTS
+        return offered(self._me, "analysis_note", Act.CREATE)
 
     @property
     def can_supervise(self) -> bool:
         """True when my role may write a supervision note (as the server also checks)."""
-        return self._me.role in SUPERVISORS
+        return offered(self._me, "supervision_note", Act.CREATE)
 
     def notes_for(self, child_id: str) -> list[NoteLine]:
         """Return the child's analysis and supervision notes, newest written first."""

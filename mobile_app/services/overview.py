@@ -3,8 +3,6 @@
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 
-from mobile_app.errors import NotSignedIn
-from mobile_app.services.account import AccountService
 from mobile_app.services.alerts import ChildAlerts, DeviceAlertService
 from mobile_app.services.device_clock import device_clock_warning
 from mobile_app.services.drafts import DraftService
@@ -72,7 +70,6 @@ class Overview:
     pending: int
     drafts: int
     last_sync_at: datetime | None
-    signed_in_as: str | None
     issues: int
     # The phone's clock is wrong by more than the tolerance, in plain words (V1), else None.
     clock_warning: str | None = None
@@ -175,16 +172,11 @@ def device_overview(
         )
     families.sort(key=lambda f: min((c.due.urgency(today) for c in f.children), default=(3, 0)))
     last = store.settings.get(LAST_SYNC_SETTING)
-    try:
-        who: str | None = AccountService(store).session().practitioner.display_name
-    except NotSignedIn:
-        who = None
     return Overview(
         families=tuple(families),
         pending=store.outbox.count(),
         drafts=len(drafts),
         last_sync_at=datetime.fromisoformat(last) if isinstance(last, str) else None,
-        signed_in_as=who,
         issues=len(store.sync_issues.keys()),
         clock_warning=device_clock_warning(store),
     )

@@ -1,10 +1,10 @@
 """Child protection plans and their outcomes on the device
 (docs/domain.md, Plans; finding 1, rule V4).
 
-Everyone with the case reads the plan and its outcomes. Only the social worker who holds the
-plan (its `lead_practitioner_id`) or a conference chair of the case adds or changes an outcome
-here, as the server also checks; the V4 messages are the model's own, naming the field that is
-missing.
+Everyone with the case reads the plan and its outcomes. Only a social worker who holds the
+plan (its `lead_practitioner_id`, in any current version here) or a conference chair of the case
+adds or changes an outcome: the permissions table the server's push rules also read
+(services/offers.py). The V4 messages are the model's own, naming the field that is missing.
 """
 
 from dataclasses import dataclass
@@ -14,12 +14,13 @@ from pydantic import ValidationError
 
 from mobile_app.errors import MobileError
 from mobile_app.services.form_errors import form_error_text
+from mobile_app.services.offers import offered
 from mobile_app.services.records import NewRecord, RecordService
 from mobile_app.services.rule_records import DeviceRecord, current_records
 from mobile_app.store import DeviceStore
 from shared.models import CPPlan, PlanOutcome, Practitioner
 from shared.protocol import RecordVersion
-from shared.vocabulary import Role
+from shared.rules.permissions import Act
 
 # The fields a practitioner fills in for an outcome, in the order the form asks for them.
 OUTCOME_FIELDS = (
@@ -77,16 +78,21 @@ def _build(plan_id: str, form: dict[str, str]) -> PlanOutcome:
 
 
 class PlanService:
-    """Read plans and outcomes; add or change an outcome as the plan's lead social worker."""
+    """Read plans and outcomes; add or change an outcome as the plan's lead social worker or a
+    conference chair."""
 
     def __init__(self, store: DeviceStore, me: Practitioner) -> None:
         self._store = store
         self._me = me
 
-    def _holds(self, plan: CPPlan) -> bool:
-        if self._me.role == Role.CP_CHAIR:  # the server lets a chair of the case change plans
-            return True
-        return self._me.role == Role.SOCIAL_WORKER and plan.lead_practitioner_id == self._me.id
+    def _holds(self, plan_id: str, records: list[DeviceRecord], act: Act = Act.CHANGE) -> bool:
+        # The server counts a lead named by any current version (both sides of a conflict).
+        leads = {
+            r.payload.lead_practitioner_id
+            for r in records
+            if r.record_id == plan_id and isinstance(r.payload, CPPlan)
+        }
+        return offered(self._me, "plan_outcome", act, plan_leads=leads)
 
     def for_child(self, child_id: str) -> list[PlanView]:
         """Return the plans naming the child, newest conference first, with their outcomes."""
@@ -102,7 +108,7 @@ class PlanService:
                 r.case_id,
                 r.payload,
                 tuple(sorted(outcomes.get(r.record_id, []), key=lambda o: o.outcome.due)),
-                self._holds(r.payload),
+                self._holds(r.record_id, records),
             )
             for r in records
             if isinstance(r.payload, CPPlan) and child_id in r.payload.child_ids
@@ -119,8 +125,8 @@ class PlanService:
             raise PlanRefused("plan_id: that plan is not on this device.")
         return found[0]
 
-    def _check_holder(self, plan: DeviceRecord) -> None:
-        if not isinstance(plan.payload, CPPlan) or not self._holds(plan.payload):
+    def _check_holder(self, plan: DeviceRecord, act: Act) -> None:
+        if not self._holds(plan.record_id, current_records(self._store), act):
             raise PlanRefused(
                 "Only the social worker who holds this plan, or a conference chair, can change "
                 "its outcomes."
@@ -133,7 +139,7 @@ class PlanService:
             PlanRefused: I do not hold the plan, or a V4 field is missing or invalid.
         """
         plan = self._plan(plan_id)
-        self._check_holder(plan)
+        self._check_holder(plan, Act.CREATE)
         outcome = _build(plan_id, form)
         return RecordService(self._store).record([NewRecord(plan.case_id, outcome)])[0]
 
@@ -151,7 +157,7 @@ class PlanService:
         if not held or not isinstance(held[0].payload, PlanOutcome):
             raise PlanRefused("That outcome is not on this device.")
         plan_id = held[0].payload.plan_id
-        self._check_holder(self._plan(plan_id))
+        self._check_holder(self._plan(plan_id), Act.CHANGE)
         if not reason.strip():
             raise PlanRefused("reason: say why this outcome is changing")
         outcome = _build(plan_id, form)

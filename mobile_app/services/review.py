@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from mobile_app.errors import MobileError
 from mobile_app.services.device_clock import corrected
 from mobile_app.services.form_errors import form_error_text
+from mobile_app.services.offers import offered
 from mobile_app.services.records import NewRecord, RecordService
 from mobile_app.services.review_order import QueueWeights, worker_words
 from mobile_app.services.review_wording import REASONS, describe, waited_text
@@ -46,8 +47,8 @@ from shared.rules import (
     TransferOutInput,
     VisitRecord,
 )
+from shared.rules.permissions import Act
 from shared.supervision import ReviewedRecord, TeamHead, review_queue
-from shared.vocabulary import Role
 
 LAST_REVIEW = "last_review_at"
 REVIEWED_TYPES = (
@@ -133,7 +134,7 @@ class ReviewService:
     @property
     def is_supervisor(self) -> bool:
         """True when the signed-in practitioner reviews their team's records."""
-        return self._me.role == Role.SUPERVISOR
+        return offered(self._me, "review_decision", Act.CREATE)
 
     def _author(self, version: RecordVersion) -> tuple[str, datetime]:
         # A version not yet synced was made here: by whoever it is signed by, else by the

@@ -3,8 +3,8 @@
 A record counts by its current (head) versions only; a withdrawn record, or one marked entered
 in error, counts for nothing. A record's clock (an incident's decision deadline) runs from when
 its first version was made: the device time, or the server's receipt if that is earlier, the
-same rule the server applies, so both show the same due dates. The filing into the rules'
-inputs is shared with the server (shared/rules/collect.py).
+same rule the server applies (shared.rules.event_time.first_made), so both show the same due
+dates. The filing into the rules' inputs is shared with the server (shared/rules/collect.py).
 
 Only the device knows how far its own visit write-ups have got (A1): a draft is a visit not yet
 finalised, and a finalised visit still in the outbox is not yet submitted.
@@ -21,6 +21,7 @@ from shared.protocol import PulledVersion
 from shared.rules import CaseRecords, VisitProgress
 from shared.rules.collect import CaseInputs
 from shared.rules.collect import children as shared_children
+from shared.rules.event_time import first_made, made_at
 from shared.vocabulary import Lifecycle
 
 
@@ -39,9 +40,8 @@ class DeviceRecord:
 
 def _made_at(stored: StoredVersion) -> datetime:
     version = stored.version
-    if isinstance(version, PulledVersion):
-        return min(version.device_time, version.recorded_at)
-    return version.device_time
+    received = version.recorded_at if isinstance(version, PulledVersion) else None
+    return made_at(version.device_time, received)
 
 
 def _submitted_at(stored: StoredVersion) -> datetime | None:
@@ -61,10 +61,7 @@ def current_records(store: DeviceStore) -> list[DeviceRecord]:
     stored = [
         s for s in store.records.read_all() if isinstance(s, StoredVersion) and not s.refused_change
     ]
-    first: dict[str, datetime] = {}
-    for s in stored:
-        made = _made_at(s)
-        first[s.version.record_id] = min(made, first.get(s.version.record_id, made))
+    first = first_made((s.version.record_id, _made_at(s)) for s in stored)
     return [
         DeviceRecord(
             s.version.record_id,

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from mobile_app.errors import MobileError
 from mobile_app.services.actions import FOLLOW_UP_ACTION, FOLLOW_UP_LINE, ActionDraft
 from mobile_app.services.drafts import DraftService, ItemDraft, VisitDraft
+from mobile_app.services.offers import offered
 from mobile_app.services.records import NewRecord, RecordService
 from mobile_app.services.scaling import RATERS, ScaleDraft
 from mobile_app.services.visits import ChildObservation, FinalisedVisit
@@ -23,6 +24,7 @@ from shared.models import (
     Visit,
 )
 from shared.protocol import PulledVersion, RecordVersion
+from shared.rules.permissions import Act
 
 # Visit fields the form does not edit: an amendment keeps them as first recorded.
 KEPT_FIELDS = {"announced", "home_conditions", "child_presentation", "parent_views"}
@@ -156,7 +158,10 @@ class VisitAmendments:
 
     def may_amend(self, record_id: str) -> bool:
         """True when this is a visit I made first, with one current version (no conflict)."""
-        return self._head(record_id) is not None and self._author(record_id) == self._me.id
+        return self._head(record_id) is not None and self._mine(record_id)
+
+    def _mine(self, record_id: str) -> bool:
+        return offered(self._me, "visit", Act.CHANGE, first_author=self._author(record_id))
 
     def current(self, record_id: str) -> RecordVersion:
         """Return the visit's current version, when I may amend it.
@@ -170,7 +175,7 @@ class VisitAmendments:
                 "That visit is not on this device, or has competing versions: sync, then "
                 "look again."
             )
-        if self._author(record_id) != self._me.id:
+        if not self._mine(record_id):
             raise MobileError(
                 "Only the practitioner who recorded this visit can amend it: add a review or "
                 "a new entry instead."

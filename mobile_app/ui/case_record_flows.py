@@ -6,7 +6,7 @@ draft per writer, form and child), so a lock loses nothing: reopening the child'
 from dataclasses import asdict, replace
 
 from mobile_app.errors import MobileError
-from mobile_app.services.decisions import DECIDERS, DecisionService, PendingDecision
+from mobile_app.services.decisions import DecisionService, PendingDecision
 from mobile_app.services.form_drafts import (
     DecisionDraft,
     MeetingDraft,
@@ -17,7 +17,6 @@ from mobile_app.services.plans import PlanService, outcome_form
 from mobile_app.ui.controller import AppController
 from mobile_app.ui.state import DecisionScreen, MeetingScreen, PlanScreen
 from shared.rules import DecisionOption
-from shared.vocabulary import Role
 
 DECISION, PLAN, MEETING = "decision", "plan_outcome", "meeting"
 
@@ -52,7 +51,6 @@ class DecisionFlow:
         if row is None:
             return
         service = self._service()
-        role = self._app.me().role
         prompts = [p for p in service.pending(row.case_id) if child_id in p.child_ids]
         waiting = [d for d in service.awaiting_countersignature() if child_id in d.record.child_ids]
         drafts = self._app.form_drafts()
@@ -65,8 +63,8 @@ class DecisionFlow:
             row,
             prompts,
             waiting,
-            can_decide=role in DECIDERS,
-            can_countersign=role == Role.SUPERVISOR,
+            can_decide=service.can_decide,
+            can_countersign=service.can_countersign,
             rationales=_kept_rationales(draft, prompts),
             kept=draft is not None,
         )

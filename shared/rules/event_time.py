@@ -14,7 +14,7 @@ Calendar days that record something done (agency checks, a GCP2 assessment) are 
 against today's date in England.
 """
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -108,6 +108,22 @@ def late_event(payload: RecordPayload) -> datetime | None:
 def is_late(event: datetime, written_at: datetime) -> bool:
     """True when the event is more than 24 hours before it was written (exactly 24 is not)."""
     return written_at - event > LATE_ENTRY_AFTER
+
+
+def made_at(device_time: datetime, received_at: datetime | None) -> datetime:
+    """When a version was made: its device time, never later than the server's receipt of it
+    (None while not received), so a device clock set ahead can neither make a prompt entry
+    late nor buy a record's deadline more time."""
+    return device_time if received_at is None else min(device_time, received_at)
+
+
+def first_made(made: Iterable[tuple[str, datetime]]) -> dict[str, datetime]:
+    """Return record id -> when the record was first made: the earliest `made_at` of its
+    versions, given (record id, made at) for each version."""
+    first: dict[str, datetime] = {}
+    for record_id, at in made:
+        first[record_id] = min(at, first.get(record_id, at))
+    return first
 
 
 def needs_late_reason(payload: RecordPayload, written_at: datetime) -> bool:

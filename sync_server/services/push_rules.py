@@ -1,12 +1,14 @@
 """Who may push what (docs/domain.md, Roles), and which children a pushed record names.
 
 Each check is on one version on its own; the ingest checks its place in the record's history.
+Which role may create or change which record type, and on what condition (the plan's lead, the
+record's own author), is the table in shared.rules.permissions, which the app's offers also read.
 A record a practitioner signs (author, assessor, decision maker, reviewer) must be signed
 with their own id when they make it: nobody records in another person's name. A plan and its
-outcomes are changed only by the plan's lead practitioner or a conference chair of the case,
-and a meeting's chair approval must name a conference chair of the case (the ingest looks up
-plans and practitioners once per batch). Rule V1's times are checked against the receipt
-(shared.rules.event_time).
+outcomes are changed only by a social worker who is one of the plan's lead practitioners or a
+conference chair of the case, and a meeting's chair approval must name a conference chair of
+the case (the ingest looks up plans and practitioners once per batch). Rule V1's times are
+checked against the receipt (shared.rules.event_time).
 """
 
 from collections.abc import Mapping
@@ -34,38 +36,18 @@ from shared.rules.event_time import (
     FUTURE_MESSAGE,
     LATE_ENTRY_MESSAGE,
     EventClock,
+    made_at,
     needs_late_reason,
 )
 from shared.rules.handover import DEFAULT_HANDOVER_GRACE, Handover, handover_refusal
+from shared.rules.permissions import OWN_ACCOUNT_TYPES, Act, Condition, condition, may, role_refusal
 from shared.vocabulary import Lifecycle, Role
-from sync_server.services.scope import NO_CASE_ROLES, PARTNER_OWN_TYPES
+from sync_server.services.scope import NO_CASE_ROLES
 
 FAMILY_RECORD_TYPES = frozenset({"family", "child"})
 
-_SOCIAL_WORK = frozenset({Role.SOCIAL_WORKER})
-_PLANS = frozenset({Role.SOCIAL_WORKER, Role.CP_CHAIR})
-_DECISIONS = frozenset({Role.SOCIAL_WORKER, Role.SUPERVISOR})
-_SUPERVISION = frozenset({Role.SUPERVISOR})
-_ASSESSORS = frozenset({Role.HEALTH_VISITOR, Role.SCHOOL_NURSE, Role.SOCIAL_WORKER})
-
-# Record type -> the roles that may create or amend it; types not listed are open to every
-# role the case is allocated to (visits, entries, checklists, adults, links, escalations).
-_CREATORS: dict[str, tuple[frozenset[Role], str]] = {
-    "family": (_SOCIAL_WORK, "only a social worker may record families and children"),
-    "child": (_SOCIAL_WORK, "only a social worker may record families and children"),
-    "cp_plan": (_PLANS, "only a social worker or conference chair may record a plan"),
-    "plan_outcome": (_PLANS, "only a social worker or conference chair may record a plan"),
-    "meeting": (_PLANS, "only a social worker or conference chair may record a meeting"),
-    "decision_record": (_DECISIONS, "only a social worker or supervisor may record a decision"),
-    "transfer_out": (_DECISIONS, "only a social worker or supervisor may start a transfer"),
-    "analysis_note": (_DECISIONS, "only a social worker or supervisor may analyse a chronology"),
-    "gcp2_reference": (_ASSESSORS, "only a health or social work assessor may add GCP2 grades"),
-    "review_decision": (_SUPERVISION, "only a supervisor may review records"),
-    "supervision_note": (_SUPERVISION, "only a supervisor may write supervision notes"),
-}
+# A supervisor may add these in their team's cases as well as in cases allocated to them.
 _SUPERVISION_TYPES = frozenset({"review_decision", "supervision_note", "analysis_note"})
-# A partner agency contributes its own chronology entries and nothing else (docs/domain.md, Roles).
-_PARTNER_TYPES = PARTNER_OWN_TYPES  # what a partner creates is what they read as their own
 
 _NAMES_CHILDREN = (
     ChronologyEntry
@@ -142,9 +124,9 @@ def _signer(version: RecordVersion) -> tuple[str, str] | None:
     return f"payload.{name}", str(getattr(version.payload, name))
 
 
-# A practitioner's own account (docs/domain.md, Chronology entry, Visit; issue 6): only whoever made
-# the record's first version amends, withdraws, marks in error or resolves it; others add to it (a
-# review, a decision, an entry of their own). Record type -> (field a refusal names, message).
+# A practitioner's own account (docs/domain.md, Chronology entry, Visit; issue 6; which types are
+# one is shared.rules.permissions.OWN_ACCOUNT_TYPES): only whoever made the record's first version
+# amends, withdraws, marks in error or resolves it. Record type -> (field a refusal names, message).
 _OWN_ACCOUNTS = {
     "chronology_entry": (
         "payload.author_id",
@@ -166,7 +148,12 @@ _OWN_ACCOUNTS = {
 def is_own_account(record_type: str) -> bool:
     """True for records that are one practitioner's account, which only they may change
     (entries, visits, checklists, analysis and supervision notes)."""
-    return record_type in _OWN_ACCOUNTS
+    return record_type in OWN_ACCOUNT_TYPES
+
+
+def act_of(version: RecordVersion) -> Act:
+    """A record's first version creates it; any later version changes it."""
+    return Act.CREATE if version.replaces_version_id is None else Act.CHANGE
 
 
 def check_authorship(version: RecordVersion, original_author: str | None, pusher: Pusher) -> None:
@@ -183,11 +170,14 @@ def check_authorship(version: RecordVersion, original_author: str | None, pusher
         Refusal: the version replaces another's entry or visit (amends, withdraws, marks it
             entered in error or resolves its conflict).
     """
-    if version.replaces_version_id is None:
+    record_type = version.payload.record_type
+    role = pusher.practitioner.role
+    if condition(role, record_type, act_of(version)) != Condition.OWN_ACCOUNT:
         return
-    own = _OWN_ACCOUNTS.get(version.payload.record_type)
-    if own is not None and original_author != pusher.practitioner.id:
-        raise Refusal(*own)
+    if not may(
+        role, record_type, Act.CHANGE, own_account=original_author == pusher.practitioner.id
+    ):
+        raise Refusal(*_OWN_ACCOUNTS[record_type])
 
 
 NOT_ALLOCATED = "this case is not allocated to you"
@@ -208,11 +198,8 @@ def check_permission(version: RecordVersion, pusher: Pusher) -> None:
         raise Refusal("case_id", NOT_ALLOCATED)
     if outside:
         _check_handover(version, pusher)
-    if me.role == Role.PARTNER_CONTRIBUTOR and record_type not in _PARTNER_TYPES:
-        raise Refusal("payload.record_type", "a partner agency may add chronology entries only")
-    allowed = _CREATORS.get(record_type)
-    if allowed is not None and me.role not in allowed[0]:
-        raise Refusal("payload.record_type", allowed[1])
+    if condition(me.role, record_type, act_of(version)) == Condition.NEVER:
+        raise Refusal("payload.record_type", role_refusal(me.role, record_type))
     if record_type == "family" and version.case_id != version.record_id:
         raise Refusal("case_id", "a family is its own case: case_id must equal record_id")
     signed = _signer(version)
@@ -258,7 +245,7 @@ def check_event_times(version: RecordVersion, clock: EventClock) -> None:
     if future is not None:
         raise Refusal(f"payload.{future}", FUTURE_MESSAGE)
     if version.replaces_version_id is None:
-        written_at = min(version.device_time, clock.now)
+        written_at = made_at(version.device_time, clock.now)
         if needs_late_reason(payload, written_at):
             raise Refusal("payload.late_entry_reason", LATE_ENTRY_MESSAGE)
 
@@ -292,8 +279,9 @@ def approver_of(version: RecordVersion) -> str | None:
 def check_plan_holder(version: RecordVersion, plan: PlanLeads | None, pusher: Pusher) -> None:
     """Refuse an outcome, or an amended plan, from anyone but the plan's lead or a chair.
 
-    The app offers the change only to the plan's lead (mobile_app/services/plans.py); the
-    server also lets a conference chair of the case, who makes and reviews plans, change them.
+    Who holds a plan is shared.rules.permissions: a social worker who is one of its lead
+    practitioners, or a conference chair of the case, who makes and reviews plans; the app
+    offers the change to the same people (mobile_app/services/plans.py).
 
     Args:
         version: the pushed version, its pusher's role and case already checked.
@@ -313,7 +301,8 @@ def check_plan_holder(version: RecordVersion, plan: PlanLeads | None, pusher: Pu
     else:
         return
     me = pusher.practitioner
-    if me.role != Role.CP_CHAIR and (plan is None or me.id not in plan[1]):
+    lead = plan is not None and me.id in plan[1]
+    if not may(me.role, version.payload.record_type, act_of(version), plan_lead=lead):
         raise Refusal(field, f"only the plan's lead practitioner or a conference chair may {what}")
 
 

@@ -4,8 +4,9 @@ grouped per child as `CaseRecords`.
 A record counts by its current (head) versions only; a withdrawn record, or one marked entered
 in error, counts for nothing. The clock of a record (an incident's decision deadline) runs from
 when its first version was made: the device time, or the server's receipt if that is earlier
-(a device clock set ahead cannot buy time). The filing into the rules' inputs, and the
-countersigning of decisions by review, is shared with the app (shared/rules/collect.py).
+(a device clock set ahead cannot buy time; shared.rules.event_time.first_made, as on the
+app). The filing into the rules' inputs, and the countersigning of decisions by review, is
+shared with the app (shared/rules/collect.py).
 """
 
 from collections.abc import Iterable
@@ -16,6 +17,7 @@ from shared.models import Child, RecordPayload
 from shared.protocol import MAX_PULL_LIMIT, RecordVersion
 from shared.rules import CaseRecords, MeetingInput
 from shared.rules.collect import CaseInputs, children
+from shared.rules.event_time import first_made, made_at
 from shared.vocabulary import Lifecycle
 from sync_server.repository import Repository
 from sync_server.repository.interface import Viewer
@@ -47,19 +49,16 @@ def current_records(
     that the reader may read; a restricted record they may not read counts as absent."""
     cases = sorted(set(case_ids))
     versions: list[tuple[RecordVersion, str, datetime]] = []
-    first: dict[str, datetime] = {}
     cursor = 0
     while cases:
         page = repository.pull(cases, cursor, MAX_PULL_LIMIT, reader)
         for stored in page:
             version = RECORD_VERSION.validate_json(stored.payload_json)
-            received = _received(stored.recorded_at)
-            made = min(version.device_time, received)
-            first[version.record_id] = min(made, first.get(version.record_id, made))
-            versions.append((version, stored.author_id, received))
+            versions.append((version, stored.author_id, _received(stored.recorded_at)))
         if len(page) < MAX_PULL_LIMIT:
             break
         cursor = page[-1].server_seq
+    first = first_made((v.record_id, made_at(v.device_time, at)) for v, _, at in versions)
     heads = repository.heads({version.record_id for version, _, _ in versions})
     current = {version_id for ids in heads.values() for version_id in ids}
     return [

@@ -7,12 +7,14 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from shared.ids import new_id
+from shared.visit_completeness import MESSAGES
 from sync_server.services import DemoSeed
 from tests.sync_server.server_builders import (
     edit,
     entry,
     push,
     resolve,
+    statutory_visit,
     stored_rows,
     take_back,
     version,
@@ -249,6 +251,25 @@ async def test_one_bad_item_does_not_stop_the_good_ones(
     assert results[2]["field"] == "case_id"
     assert results[4]["version_id"] == ""
     assert results[3]["server_seq"] == results[0]["server_seq"] + 1
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"persons_present": []}, "persons_present"),
+        ({"seen_alone": False}, "not_seen_alone_reason"),
+    ],
+)
+async def test_an_incomplete_visit_is_refused_in_the_words_the_app_shows(
+    client: AsyncTestClient[Any], sw: Headers, fam1: Any, change: dict[str, Any], field: str
+) -> None:
+    item = statutory_visit(fam1.family_id, fam1.child_ids[0], hours_ago=2)
+    item["payload"].update(change)
+
+    [result] = await push(client, sw, [item])
+
+    assert (result["status"], result["field"]) == ("rejected", f"payload.{field}")
+    assert result["message"] == MESSAGES[field]  # V3 (shared.visit_completeness)
 
 
 async def test_item_errors_do_not_echo_what_was_sent(

@@ -1,8 +1,10 @@
 """Rule V1 at its boundaries: the clock tolerance and the 24-hour late-entry threshold."""
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from shared.models import Meeting, PlanOutcome
 from shared.models.adult import AgencyCheck
@@ -11,7 +13,9 @@ from shared.rules.event_time import (
     DEFAULT_CLOCK_TOLERANCE,
     LATE_ENTRY_AFTER,
     EventClock,
+    first_made,
     is_late,
+    made_at,
     needs_late_reason,
 )
 from shared.vocabulary import EventType, MeetingType, Relationship
@@ -109,3 +113,34 @@ def test_a_late_entry_with_its_reason_needs_nothing_more() -> None:
     assert not needs_late_reason(explained, NOW)
     blank = late.model_copy(update={"late_entry_reason": "   "})
     assert needs_late_reason(blank, NOW)
+
+
+def test_a_version_is_made_at_its_device_time_never_later_than_its_receipt() -> None:
+    device = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
+    assert made_at(device, None) == device  # not received yet: the device's word
+    assert made_at(device, device + timedelta(hours=3)) == device  # synced later
+    fast = device + timedelta(days=2)  # a device clock set ahead
+    assert made_at(fast, device) == device
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["a", "b", "c"]),
+            st.datetimes(timezones=st.just(UTC)),
+            st.none() | st.datetimes(timezones=st.just(UTC)),
+        ),
+        max_size=12,
+    )
+)
+def test_a_record_is_first_made_at_the_earliest_made_at_of_its_versions(
+    versions: list[tuple[str, datetime, datetime | None]],
+) -> None:
+    first = first_made(
+        (record_id, made_at(device, received)) for record_id, device, received in versions
+    )
+
+    assert set(first) == {record_id for record_id, _, _ in versions}
+    for record_id, earliest in first.items():
+        times = [(d, r) for i, d, r in versions if i == record_id]
+        assert earliest == min(min(d, r) if r is not None else d for d, r in times)
