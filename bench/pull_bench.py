@@ -32,6 +32,7 @@ import sqlite3
 import statistics
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -54,6 +55,7 @@ from mobile_app.services.sync import SyncService
 from mobile_app.store import DeviceStore
 from mobile_app.store.database import open_database
 from mobile_app.sync_client import SyncClient
+from shared.protocol import PullResponse
 
 PASSPHRASE = "bench-lantern-copper-42"
 PUSH_BATCH = 1000
@@ -86,24 +88,63 @@ def device_pull(
 ) -> tuple[int, float]:
     """Set up a fresh device, sign in and sync; return (versions pulled, seconds)."""
     store = DeviceStore.create(data_dir, PASSPHRASE)
-    profiler = cProfile.Profile() if profile else None
+    main, ahead = (cProfile.Profile(), cProfile.Profile()) if profile else (None, None)
     try:
         with SyncClient(url) as anonymous:
             token = anonymous.login("demo-sw", password, "bench-device").token
         with SyncClient(url, token=token) as client:
+            if ahead:
+                profile_ahead(client, ahead)
             started = time.perf_counter()
-            if profiler:
-                profiler.enable()
+            if main:
+                main.enable()
             report = SyncService(store, client).sync()
-            if profiler:
-                profiler.disable()
+            if main:
+                main.disable()
             elapsed = time.perf_counter() - started
     finally:
         store.close()
-    if profiler:
-        stats = pstats.Stats(profiler, stream=sys.stderr)
-        stats.sort_stats("tottime").print_stats(20)
+    if main and ahead:
+        print_profile("device thread (storing pages)", main)
+        print_profile("fetch-ahead thread (HTTP, reading pages)", ahead)
     return report.pulled, elapsed
+
+
+def profile_ahead(client: SyncClient, profiler: cProfile.Profile) -> None:
+    """Profile the pulls made on the fetch-ahead thread (cProfile sees one thread only)."""
+    pull = client.pull
+    on_main = threading.main_thread()
+
+    def profiled(cursor: int, limit: int = 500) -> PullResponse:
+        if threading.current_thread() is on_main:
+            return pull(cursor, limit)  # inside the main thread's own profile
+        return profiler.runcall(pull, cursor, limit)
+
+    client.pull = profiled  # type: ignore[method-assign,assignment]
+
+
+# Where the time goes, by the functions that spend it (own time, not cumulative).
+CATEGORIES = (
+    ("sqlite", ("sqlite3.Connection", "sqlite3.Cursor")),
+    ("sealing", ("AESGCM", "urandom", "SchemaSerializer", "record_aad")),
+    ("validation", ("SchemaValidator",)),
+    ("json_scan", ("make_scanner", "c_make_scanner", "pull_page.py", "'decode' of 'bytes'")),
+    ("http", ("socket", "httpx", "httpcore", "h11", "ssl", "selectors")),
+    ("waiting", ("acquire", "wait")),
+)
+
+
+def print_profile(title: str, profiler: cProfile.Profile) -> None:
+    """Print own time by category, then the top functions, to stderr."""
+    stats = pstats.Stats(profiler, stream=sys.stderr)
+    totals: dict[str, float] = {}
+    for func, (_, _, own, _, _) in stats.stats.items():  # type: ignore[attr-defined]
+        name = f"{func[0]}:{func[2]}"  # file and function; a built-in's names its type
+        kind = next((k for k, marks in CATEGORIES if any(m in name for m in marks)), "other")
+        totals[kind] = totals.get(kind, 0.0) + own
+    line = " ".join(f"{k}={v:.3f}s" for k, v in sorted(totals.items(), key=lambda kv: -kv[1]))
+    print(f"== {title}: {line}", file=sys.stderr)
+    stats.sort_stats("tottime").print_stats(12)
 
 
 def http_pull(url: str, password: str) -> float:
