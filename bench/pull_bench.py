@@ -85,8 +85,9 @@ def seed(url: str, password: str, n: int) -> None:
 
 def device_pull(
     url: str, password: str, data_dir: Path, profile: bool = False
-) -> tuple[int, float]:
-    """Set up a fresh device, sign in and sync; return (versions pulled, seconds)."""
+) -> tuple[int, float, float]:
+    """Set up a fresh device, sign in and sync; return (versions pulled, seconds, CPU
+    seconds of this process: both of its threads, not the server's)."""
     store = DeviceStore.create(data_dir, PASSPHRASE)
     main, ahead = (cProfile.Profile(), cProfile.Profile()) if profile else (None, None)
     try:
@@ -95,19 +96,19 @@ def device_pull(
         with SyncClient(url, token=token) as client:
             if ahead:
                 profile_ahead(client, ahead)
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
             if main:
                 main.enable()
             report = SyncService(store, client).sync()
             if main:
                 main.disable()
-            elapsed = time.perf_counter() - started
+            elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
     finally:
         store.close()
     if main and ahead:
         print_profile("device thread (storing pages)", main)
         print_profile("fetch-ahead thread (HTTP, reading pages)", ahead)
-    return report.pulled, elapsed
+    return report.pulled, elapsed, cpu
 
 
 def profile_ahead(client: SyncClient, profiler: cProfile.Profile) -> None:
@@ -170,7 +171,7 @@ def http_pull(url: str, password: str) -> float:
     return statistics.median(rates)
 
 
-def raw_sqlite(device_dir: Path, raw_dir: Path) -> tuple[int, float]:
+def raw_sqlite(device_dir: Path, raw_dir: Path) -> tuple[int, float, float]:
     """executemany the device's stored version rows into a fresh device-schema file."""
     source = sqlite3.connect(device_dir / "doorstep-device.db")
     try:
@@ -180,18 +181,18 @@ def raw_sqlite(device_dir: Path, raw_dir: Path) -> tuple[int, float]:
     open_database(raw_dir).close()  # the device's schema, by its own migrations
     conn = sqlite3.connect(raw_dir / "doorstep-device.db", isolation_level=None)
     try:
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         conn.execute("BEGIN IMMEDIATE")
         conn.executemany(INSERT_ROWS, rows)
         conn.execute("COMMIT")
-        return len(rows), time.perf_counter() - started
+        return len(rows), time.perf_counter() - started, time.process_time() - cpu
     finally:
         conn.close()
 
 
-def one_run(n: int, profile: bool = False) -> tuple[float, float, int, float]:
-    """Return (device pull versions/s, raw sqlite rows/s, versions, HTTP pull entries/s) for
-    one fresh server."""
+def one_run(n: int, profile: bool = False) -> tuple[float, float, int, float, float]:
+    """Return (device pull versions/s, raw sqlite rows/s, versions, HTTP pull entries/s, the
+    pull's CPU over raw sqlite's CPU per row) for one fresh server."""
     password = secrets.token_urlsafe(16)
     with tempfile.TemporaryDirectory(prefix="doorstep-pull-bench-") as tmp:
         folder = Path(tmp)
@@ -200,14 +201,14 @@ def one_run(n: int, profile: bool = False) -> tuple[float, float, int, float]:
         proc = start_server(folder / "server.db", port, password)
         try:
             seed(url, password, n)
-            pulled, pull_s = device_pull(url, password, folder / "device", profile)
+            pulled, pull_s, pull_cpu = device_pull(url, password, folder / "device", profile)
             http_rate = http_pull(url, password)
         finally:
             stop_server(proc)
-        rows, raw_s = raw_sqlite(folder / "device", folder / "raw")
+        rows, raw_s, raw_cpu = raw_sqlite(folder / "device", folder / "raw")
         if rows != pulled:
             raise RuntimeError(f"the device stored {rows} versions but pulled {pulled}")
-    return pulled / pull_s, rows / raw_s, pulled, http_rate
+    return pulled / pull_s, rows / raw_s, pulled, http_rate, raw_cpu / pull_cpu
 
 
 def main() -> None:
@@ -230,6 +231,9 @@ def main() -> None:
     print(f"raw_sqlite_rows_per_s={raw:.0f}")
     print(f"pull_vs_raw_sqlite={ratio:.3f}")
     print(f"http_pull_entries_per_s={statistics.median(r[3] for r in results):.0f}")
+    # Less moved by other load on the machine: the device's own CPU (its two threads) per
+    # version against raw sqlite's CPU per row.
+    print(f"pull_vs_raw_sqlite_cpu={statistics.median(r[4] for r in results):.3f}")
     print(
         "baseline=raw sqlite3 executemany of the same rows the device stored (clear ids + "
         "AES-GCM ciphertext) into a fresh file with the device schema "

@@ -46,6 +46,7 @@ from mobile_app.services.device_clock import Clock, learn_offset
 from mobile_app.services.issues import issue_detail
 from mobile_app.services.orphaned_drafts import discard_orphaned_drafts
 from mobile_app.services.pages_ahead import PagesAhead
+from mobile_app.services.sync_settings import LAST_SYNC_SETTING, READ_RULES_SETTING
 from mobile_app.store import DeviceStore, SyncState
 from shared.clock import iso, utc_now
 from shared.protocol import ItemStatus, PullResponse, PushItemResult, PushRequest, RecordVersion
@@ -56,8 +57,6 @@ if TYPE_CHECKING:  # a type only: `status` reads LAST_SYNC_SETTING without the H
 PUSH_BATCH = 500
 DEFAULT_HOLD_AFTER = 5  # server failures (5xx) of one version before it is held back
 PULL_PAGE = 1000
-LAST_SYNC_SETTING = "last_sync_at"
-READ_RULES_SETTING = "read_rules_generation"
 _STATE_FOR = {
     ItemStatus.ACCEPTED: SyncState.SYNCED,
     ItemStatus.DUPLICATE: SyncState.SYNCED,
