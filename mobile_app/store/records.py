@@ -124,15 +124,22 @@ class RecordStore:
         """
         versions = list(versions)
         received = received or {}
-        plaintexts = [received.get(v.version_id) or v.model_dump_json().encode() for v in versions]
-        aads = [record_aad(v.record_type, v.record_id, v.version_id) for v in versions]
-        sealed = self._cipher.encrypt_many(list(zip(plaintexts, aads, strict=True)))
+        kinds = [v.record_type for v in versions]  # a property reading the payload: once
+        sealed = self._cipher.encrypt_many(
+            [
+                (
+                    received.get(v.version_id) or v.model_dump_json().encode(),
+                    record_aad(kind, v.record_id, v.version_id),
+                )
+                for v, kind in zip(versions, kinds, strict=True)
+            ]
+        )
         clear_state = state.value
         rows = [
             (
                 v.version_id,
                 v.record_id,
-                v.record_type,
+                kind,
                 v.case_id,
                 v.replaces_version_id,
                 " ".join(v.also_replaces),
@@ -140,7 +147,7 @@ class RecordStore:
                 v.server_seq if isinstance(v, PulledVersion) else None,
                 ciphertext,
             )
-            for v, ciphertext in zip(versions, sealed, strict=True)
+            for v, kind, ciphertext in zip(versions, kinds, sealed, strict=True)
         ]
         with self._db.atomic():
             self._db.conn.executemany(
