@@ -53,7 +53,7 @@ def read_pull_page(body: bytes) -> PulledPage:
     text = body.decode("utf-8")
     try:
         start, end, bounds = _items_array(text)
-    except (StopIteration, IndexError) as exc:  # what the scanner and slicing raise
+    except (StopIteration, IndexError, RecursionError) as exc:  # the scanner, slicing, nesting
         raise ValueError("the pull page is not well-formed JSON") from exc
     envelope = PullResponse.model_validate_json(text[:start] + "[]" + text[end:])
     if envelope.items:  # a second "items" key the walk did not take

@@ -85,6 +85,7 @@ def test_a_bad_item_refuses_the_whole_page(mangle: object, why: str) -> None:
         b'{"next_cursor": 0, "has_more": false}',
         b'{"items": {}, "next_cursor": 0, "has_more": false}',
         b'{"items": [',
+        b'{"items": [' + b"[" * 50_000 + b"]" * 50_000 + b'], "next_cursor": 0, "has_more": false}',
         b"\xff\xfe not UTF-8",
         b"",
     ],
