@@ -35,6 +35,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -55,7 +56,6 @@ from mobile_app.services.sync import SyncService
 from mobile_app.store import DeviceStore
 from mobile_app.store.database import open_database
 from mobile_app.sync_client import SyncClient
-from shared.protocol import PullResponse
 
 PASSPHRASE = "bench-lantern-copper-42"
 PUSH_BATCH = 1000
@@ -107,21 +107,22 @@ def device_pull(
         store.close()
     if main and ahead:
         print_profile("device thread (storing pages)", main)
-        print_profile("fetch-ahead thread (HTTP, reading pages)", ahead)
+        print_profile("fetch-ahead thread (downloading pages)", ahead)
     return report.pulled, elapsed, cpu
 
 
 def profile_ahead(client: SyncClient, profiler: cProfile.Profile) -> None:
-    """Profile the pulls made on the fetch-ahead thread (cProfile sees one thread only)."""
-    pull = client.pull
+    """Profile the downloads made on the fetch-ahead thread (cProfile sees one thread only)."""
+    name = "pull_body" if hasattr(client, "pull_body") else "pull"  # older code: pull
+    download = getattr(client, name)
     on_main = threading.main_thread()
 
-    def profiled(cursor: int, limit: int = 500) -> PullResponse:
+    def profiled(cursor: int, limit: int = 500) -> Any:
         if threading.current_thread() is on_main:
-            return pull(cursor, limit)  # inside the main thread's own profile
-        return profiler.runcall(pull, cursor, limit)
+            return download(cursor, limit)  # inside the main thread's own profile
+        return profiler.runcall(download, cursor, limit)
 
-    client.pull = profiled  # type: ignore[method-assign,assignment]
+    setattr(client, name, profiled)
 
 
 # Where the time goes, by the functions that spend it (own time, not cumulative).

@@ -162,10 +162,18 @@ class SyncClient:
 
     def pull(self, cursor: int, limit: int = 500) -> PulledPage:
         """Fetch the next page of versions after cursor, every item validated (pull_page)."""
+        return self.read_pull(self.pull_body(cursor, limit))
+
+    def pull_body(self, cursor: int, limit: int = 500) -> bytes:
+        """Download the next page after cursor, not yet read (see services.pages_ahead)."""
         params = {"cursor": cursor, "limit": limit}
-        response = self._exchange("GET", "/sync/pull", None, params, retry=True)
+        return self._exchange("GET", "/sync/pull", None, params, retry=True).content
+
+    @staticmethod
+    def read_pull(body: bytes) -> PulledPage:
+        """Read a downloaded pull page; one that is not valid throughout is a ServerFault."""
         try:
-            return read_pull_page(response.content)
+            return read_pull_page(body)
         except ValueError as exc:  # a ValidationError, bad JSON or bad UTF-8: nothing stored
             raise ServerFault(UNREADABLE) from exc
 
