@@ -11,8 +11,7 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError, field_validator
 
 from mobile_app.errors import ConfigError
-from shared.rules import RuleSettings
-from shared.rules.settings import WINDOW_ERROR, WINDOW_RULE
+from shared.rules.settings import WINDOW_ERROR, WINDOW_RULE, RuleSettings
 
 DEFAULT_PROFILE = Path(__file__).resolve().parent.parent / "flet.toml"
 

@@ -34,6 +34,7 @@ from mobile_app.errors import (
     ServerRefused,
     ServerUnreachable,
 )
+from mobile_app.pull_page import PulledPage, read_pull_page
 from shared.connection import CLIENT_KEEPALIVE_S
 from shared.device_wipe import WipeConfirmation, WipeConfirmed
 from shared.handover import HandoverForwardRequest
@@ -42,7 +43,6 @@ from shared.protocol import (
     ErrorBody,
     LoginRequest,
     LoginResponse,
-    PullResponse,
     PushItemResult,
     PushRequest,
     PushResponse,
@@ -58,6 +58,7 @@ DEFAULT_TIMEOUT_S = 30.0
 REVOKED_CODE = "device_revoked"
 # What a request sent into a connection the server had already closed fails with.
 _STALE_CONNECTION = (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError)
+UNREADABLE = "The server's answer could not be read. Your records are kept and will sync later."
 NOT_TRUSTED = (
     "The server did not prove it is your organisation's server (its key is not the pinned "
     "one), so nothing was sent. Your records are kept on this device; tell your IT team."
@@ -159,10 +160,22 @@ class SyncClient:
         body = request.model_dump_json()
         return self._call("POST", "/sync/forward", PushItemResult, content=body, retry=False)
 
-    def pull(self, cursor: int, limit: int = 500) -> PullResponse:
-        """Fetch the next page of versions after cursor."""
+    def pull(self, cursor: int, limit: int = 500) -> PulledPage:
+        """Fetch the next page of versions after cursor, every item validated (pull_page)."""
+        return self.read_pull(self.pull_body(cursor, limit))
+
+    def pull_body(self, cursor: int, limit: int = 500) -> bytes:
+        """Download the next page after cursor, not yet read (see services.pages_ahead)."""
         params = {"cursor": cursor, "limit": limit}
-        return self._call("GET", "/sync/pull", PullResponse, params=params)
+        return self._exchange("GET", "/sync/pull", None, params, retry=True).content
+
+    @staticmethod
+    def read_pull(body: bytes) -> PulledPage:
+        """Read a downloaded pull page; one that is not valid throughout is a ServerFault."""
+        try:
+            return read_pull_page(body)
+        except ValueError as exc:  # a ValidationError, bad JSON or bad UTF-8: nothing stored
+            raise ServerFault(UNREADABLE) from exc
 
     def chronology(self, child_id: str) -> ChronologyResponse:
         """Fetch a child's merged chronology from the server."""
@@ -205,9 +218,7 @@ class SyncClient:
         try:
             return answer.model_validate_json(response.content)
         except ValidationError as exc:
-            raise ServerFault(
-                "The server's answer could not be read. Your records are kept and will sync later."
-            ) from exc
+            raise ServerFault(UNREADABLE) from exc
 
     def _exchange(
         self,

@@ -11,7 +11,7 @@ deleted when the window closes: drafts and the outbox wait for the sync that reo
 from datetime import datetime, timedelta
 
 from mobile_app.services.lock import Clock
-from mobile_app.services.sync import LAST_SYNC_SETTING
+from mobile_app.services.sync_settings import LAST_SYNC_SETTING
 from mobile_app.store import DeviceStore
 
 WINDOW_SETTING = "offline_window_from"

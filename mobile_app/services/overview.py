@@ -7,7 +7,7 @@ from mobile_app.services.alerts import ChildAlerts, DeviceAlertService
 from mobile_app.services.device_clock import device_clock_warning
 from mobile_app.services.drafts import DraftService
 from mobile_app.services.records import RecordService
-from mobile_app.services.sync import LAST_SYNC_SETTING
+from mobile_app.services.sync_settings import LAST_SYNC_SETTING
 from mobile_app.services.visit_due import (
     NO_VISIT,
     VisitDue,

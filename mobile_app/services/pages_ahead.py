@@ -5,11 +5,16 @@ A first pull is a run of pages, each needing the server (query, network) and the
 the two overlap; the device still stores pages strictly in order, each with its cursor in one
 transaction, so an interrupted pull loses nothing. Only one request is ever in flight, so the
 client is never used by two threads at once.
+
+The thread ahead only downloads; the page is read (validated) on the thread that stores it.
+Both are Python work under one interpreter lock: reading ahead made the storing thread wait
+for the lock at every SQLite step, where a download mostly waits on the network without it.
 """
 
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from types import TracebackType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from shared.protocol import PullResponse
 
@@ -17,14 +22,30 @@ if TYPE_CHECKING:
     from mobile_app.sync_client import SyncClient
 
 
+@runtime_checkable
+class SplitPull(Protocol):
+    """A client that downloads a pull page and reads it in two steps (SyncClient does)."""
+
+    def pull_body(self, cursor: int, limit: int) -> bytes:
+        """Download the page after cursor, unread."""
+        ...
+
+    def read_pull(self, body: bytes) -> PullResponse:
+        """Read (validate) a downloaded page."""
+        ...
+
+
 class PagesAhead:
     """Fetches pull pages, at most one of them ahead of the caller."""
 
     def __init__(self, client: "SyncClient", page_size: int) -> None:
-        self._client = client
+        self._download: Callable[[int, int], Any] = client.pull
+        self._read: Callable[[Any], PullResponse] = _as_read
+        if isinstance(client, SplitPull):
+            self._download, self._read = client.pull_body, client.read_pull
         self._page_size = page_size
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pull-ahead")
-        self._ahead: tuple[int, Future[PullResponse]] | None = None
+        self._ahead: tuple[int, Future[Any]] | None = None
 
     def fetch(self, cursor: int) -> PullResponse:
         """Return the page after `cursor`: the one fetched ahead when it is for this cursor."""
@@ -32,15 +53,15 @@ class PagesAhead:
         if ahead is not None:
             wanted, future = ahead
             if wanted == cursor:
-                return future.result()  # its errors (unreachable, refused) surface here
+                return self._read(future.result())  # its errors surface here
             _settle(future)  # for another cursor (the pull went back to 0): not used
-        return self._client.pull(cursor, self._page_size)
+        return self._read(self._download(cursor, self._page_size))
 
     def fetch_ahead(self, cursor: int) -> None:
         """Start downloading the page after `cursor` in the background."""
         if self._ahead is not None:
             _settle(self._ahead[1])
-        self._ahead = (cursor, self._pool.submit(self._client.pull, cursor, self._page_size))
+        self._ahead = (cursor, self._pool.submit(self._download, cursor, self._page_size))
 
     def close(self) -> None:
         """Wait for a page still downloading (its result unused), then stop the thread."""
@@ -61,6 +82,11 @@ class PagesAhead:
         self.close()
 
 
-def _settle(future: "Future[PullResponse]") -> None:
+def _as_read(page: PullResponse) -> PullResponse:
+    """A client that only has pull() hands over pages already read."""
+    return page
+
+
+def _settle(future: "Future[Any]") -> None:
     """Wait for an unused page; a failure to fetch it matters to no one."""
     future.exception()

@@ -5,7 +5,7 @@ from typing import Any
 
 from mobile_app.services.account import AccountService
 from mobile_app.services.device_clock import device_clock_warning
-from mobile_app.services.sync import LAST_SYNC_SETTING
+from mobile_app.services.sync_settings import LAST_SYNC_SETTING
 from mobile_app.store import DeviceStore, SyncState
 
 

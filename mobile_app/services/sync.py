@@ -6,8 +6,10 @@ connection after the server committed), the version is pushed again and the serv
 `duplicate`: nothing is lost, nothing is stored twice.
 
 Pull: each page is stored together with its cursor in one transaction, so a crash costs at
-most a page of re-download, never a record. The next page downloads while one is stored
-(services.pages_ahead); pages are still stored strictly in order.
+most a page of re-download, never a record (a power cut, the last few pages: their commits do
+not wait for the disk, see DeviceStore.refetchable). The next page downloads while one is
+stored (services.pages_ahead); pages are still stored strictly in order. Each item is sealed
+as the JSON the server sent, validated on its own (mobile_app.pull_page).
 
 Scope: the first page of a pull says which cases the user may see now and which have left
 their allocation. A case that left is removed from the device (its own unsynced and rejected
@@ -39,10 +41,12 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from mobile_app.errors import RecordTampered, ServerFault, ServerRefused, StoreError
+from mobile_app.pull_page import PulledPage
 from mobile_app.services.device_clock import Clock, learn_offset
 from mobile_app.services.issues import issue_detail
 from mobile_app.services.orphaned_drafts import discard_orphaned_drafts
 from mobile_app.services.pages_ahead import PagesAhead
+from mobile_app.services.sync_settings import LAST_SYNC_SETTING, READ_RULES_SETTING
 from mobile_app.store import DeviceStore, SyncState
 from shared.clock import iso, utc_now
 from shared.protocol import ItemStatus, PullResponse, PushItemResult, PushRequest, RecordVersion
@@ -53,8 +57,6 @@ if TYPE_CHECKING:  # a type only: `status` reads LAST_SYNC_SETTING without the H
 PUSH_BATCH = 500
 DEFAULT_HOLD_AFTER = 5  # server failures (5xx) of one version before it is held back
 PULL_PAGE = 1000
-LAST_SYNC_SETTING = "last_sync_at"
-READ_RULES_SETTING = "read_rules_generation"
 _STATE_FOR = {
     ItemStatus.ACCEPTED: SyncState.SYNCED,
     ItemStatus.DUPLICATE: SyncState.SYNCED,
@@ -210,7 +212,8 @@ class SyncService:
 
     def _pull_all(self, report: SyncReport, progress: Progress | None) -> None:
         scope_checked = False
-        with PagesAhead(self._client, PULL_PAGE) as pages:
+        # Pulled pages can be fetched again, so their commits need not wait for the disk.
+        with self._store.refetchable(), PagesAhead(self._client, PULL_PAGE) as pages:
             while True:
                 cursor = self._store.cursor.get()
                 page = pages.fetch(cursor)
@@ -230,7 +233,9 @@ class SyncService:
     def _store_page(self, page: PullResponse, report: SyncReport) -> None:
         """Store a page with its cursor, withdrawals and orphaned drafts in one transaction."""
         with self._store.atomic():
-            report.pulled += self._store.records.merge_pulled(page.items)
+            # A page read from the server's bytes seals each item's JSON as it came.
+            received = page.received_json() if isinstance(page, PulledPage) else None
+            report.pulled += self._store.records.merge_pulled(page.items, received)
             self._store.outbox.discard(v.version_id for v in page.items)
             report.withdrawn += self._withdraw(page.withdrawn)
             report.drafts_discarded += discard_orphaned_drafts(

@@ -87,6 +87,24 @@ class DeviceStore:
         with self.db.atomic():
             yield
 
+    @contextmanager
+    def refetchable(self) -> Iterator[None]:
+        """Inside the block, commit without waiting for the disk (SQLite synchronous=NORMAL):
+        only for what can be fetched again, as pulled pages can.
+
+        A page is stored with its cursor, so a power cut that loses the last few pages loses
+        their cursor too and they are pulled again; WAL keeps the file whole either way (an
+        app crash loses nothing). The first commit after the block waits for the disk again
+        and so makes everything before it durable. Only this connection relaxes: work recorded
+        on the app's own connection meanwhile is committed as durably as ever.
+        """
+        before = self.db.execute("PRAGMA synchronous").fetchone()[0]
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        try:
+            yield
+        finally:
+            self.db.execute(f"PRAGMA synchronous={int(before)}")
+
     def close(self) -> None:
         """Close the database; the data key goes with this object."""
         self.db.close()

@@ -1,5 +1,6 @@
 """What the store needs from a cipher: sealed bytes out, the same bytes back, or an error."""
 
+from collections.abc import Sequence
 from typing import Protocol
 
 
@@ -8,6 +9,10 @@ class ContentCipher(Protocol):
 
     def encrypt(self, plaintext: bytes, aad: bytes) -> bytes:
         """Seal plaintext, bound to aad."""
+        ...
+
+    def encrypt_many(self, messages: Sequence[tuple[bytes, bytes]]) -> list[bytes]:
+        """Seal each (plaintext, aad) pair as encrypt does."""
         ...
 
     def decrypt(self, sealed: bytes, aad: bytes) -> bytes:

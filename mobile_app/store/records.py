@@ -1,6 +1,6 @@
 """Record versions on the device: each one sealed, with only ids and sync state in clear."""
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Protocol, TypeVar
@@ -110,25 +110,44 @@ class RecordStore:
         self._cipher = cipher
         self.quarantine = QuarantineStore(db)
 
-    def _seal(self, version: RecordVersion) -> bytes:
-        aad = record_aad(version.record_type, version.record_id, version.version_id)
-        return self._cipher.encrypt(version.model_dump_json().encode(), aad)
+    def add(
+        self,
+        versions: Iterable[RecordVersion],
+        state: SyncState,
+        received: Mapping[str, bytes] | None = None,
+    ) -> None:
+        """Store new versions (in one transaction with the caller's, if any).
 
-    def add(self, versions: Iterable[RecordVersion], state: SyncState) -> None:
-        """Store new versions (in one transaction with the caller's, if any)."""
+        `received` maps a version id to the JSON that version was validated from (a pulled
+        page's, see mobile_app.pull_page): those bytes are sealed as they are, the rest
+        re-encoded from their models.
+        """
+        versions = list(versions)
+        received = received or {}
+        kinds = [v.record_type for v in versions]  # a property reading the payload: once
+        sealed = self._cipher.encrypt_many(
+            [
+                (
+                    received.get(v.version_id) or v.model_dump_json().encode(),
+                    record_aad(kind, v.record_id, v.version_id),
+                )
+                for v, kind in zip(versions, kinds, strict=True)
+            ]
+        )
+        clear_state = state.value
         rows = [
             (
                 v.version_id,
                 v.record_id,
-                v.record_type,
+                kind,
                 v.case_id,
                 v.replaces_version_id,
                 " ".join(v.also_replaces),
-                state.value,
+                clear_state,
                 v.server_seq if isinstance(v, PulledVersion) else None,
-                self._seal(v),
+                ciphertext,
             )
-            for v in versions
+            for v, kind, ciphertext in zip(versions, kinds, sealed, strict=True)
         ]
         with self._db.atomic():
             self._db.conn.executemany(
@@ -136,14 +155,18 @@ class RecordStore:
                 rows,
             )
 
-    def merge_pulled(self, versions: list[PulledVersion]) -> int:
+    def merge_pulled(
+        self, versions: Sequence[PulledVersion], received: Mapping[str, bytes] | None = None
+    ) -> int:
         """Store versions from the server; ones already here get their server_seq.
 
+        `received` is as for add: the exact JSON each version was validated from, if known.
         Returns how many were new to this device.
         """
         known = self.existing_ids(v.version_id for v in versions)
         with self._db.atomic():
-            self.add((v for v in versions if v.version_id not in known), SyncState.SYNCED)
+            new = [v for v in versions if v.version_id not in known]
+            self.add(new, SyncState.SYNCED, received)
             self._db.conn.executemany(
                 # The server holds it, so a version marked rejected (its answer was lost, then
                 # refused on retry by an older server) is in fact synced.

@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from mobile_app.services.records import RecordService
-from mobile_app.services.sync import READ_RULES_SETTING
+from mobile_app.services.sync_settings import READ_RULES_SETTING
 from shared.ids import new_id
 from shared.models import ChronologyEntry
 from shared.protocol import PullResponse

@@ -2,11 +2,13 @@
 a page that fails to arrive costs nothing already stored."""
 
 import threading
-from typing import cast
+from typing import ClassVar, cast
 
+import httpx
 import pytest
 
-from mobile_app.errors import ServerUnreachable
+from mobile_app.errors import ServerFault, ServerUnreachable
+from mobile_app.pull_page import PulledPage
 from mobile_app.services import sync as sync_module
 from mobile_app.services.pages_ahead import PagesAhead
 from mobile_app.services.sync import SyncService
@@ -109,3 +111,37 @@ def test_more_pages_arrive_after_the_first_sync(store: DeviceStore, server: Page
     server.pulls.clear()
     assert pull(store, server) == 3
     assert server.pulls == [6, 8]
+
+
+class ThreadNoting(SyncClient):
+    """The real client over a stand-in network, noting which thread reads each page."""
+
+    readers: ClassVar[list[str]] = []
+
+    @staticmethod
+    def read_pull(body: bytes) -> PulledPage:
+        ThreadNoting.readers.append(threading.current_thread().name)
+        return SyncClient.read_pull(body)
+
+
+def test_the_thread_ahead_only_downloads_and_the_caller_reads(server: PagedServer) -> None:
+    downloaders: list[str] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        downloaders.append(threading.current_thread().name)
+        cursor = int(request.url.params["cursor"])
+        if cursor == 2:
+            return httpx.Response(200, content=b'{"items": [{"planted": 1}]}')
+        return httpx.Response(200, content=server.pull(cursor, PAGE).model_dump_json().encode())
+
+    ThreadNoting.readers = []
+    client = ThreadNoting("http://doorstep.test", transport=httpx.MockTransport(answer))
+    with client, PagesAhead(client, PAGE) as pages:
+        pages.fetch_ahead(0)
+        first = pages.fetch(0)
+        pages.fetch_ahead(2)
+        with pytest.raises(ServerFault, match="could not be read"):
+            pages.fetch(2)  # a bad page downloaded ahead is refused when it is read
+    assert [v.server_seq for v in first.items] == [1, 2]
+    assert all(name.startswith("pull-ahead") for name in downloaders)
+    assert ThreadNoting.readers == [threading.main_thread().name] * 2

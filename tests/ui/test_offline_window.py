@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 
 from mobile_app.services.drafts import DraftService
-from mobile_app.services.sync import LAST_SYNC_SETTING
+from mobile_app.services.sync_settings import LAST_SYNC_SETTING
 from mobile_app.store import DeviceStore
 from mobile_app.ui.controller import AppConfig
 from shared.clock import iso
