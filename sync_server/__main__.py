@@ -1,4 +1,7 @@
-"""`python -m sync_server [--db PATH] [--host H] [--port N] [--demo]` runs the sync server.
+"""`python -m sync_server [--db PATH|URL] [--host H] [--port N] [--demo]` runs the sync server.
+
+`--db postgresql://USER@HOST/DB` (or DOORSTEP_DATABASE_URL) runs it on PostgreSQL 15+ instead
+of the SQLite file; any number of server processes may share that database.
 
 `--tls-cert FILE --tls-key FILE` serves HTTPS (both or neither). Behind a reverse proxy,
 `--trusted-proxy ADDRESS_OR_NETWORK` (repeatable; or DOORSTEP_TRUSTED_PROXIES, comma-separated)
@@ -33,8 +36,11 @@ GC_YOUNG_THRESHOLD = 50_000
 
 def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m sync_server", description=__doc__)
-    parser.add_argument("--db", type=Path, help="SQLite file (default: $DOORSTEP_DB or "
-                        "data/doorstep-server.db)")  # fmt: skip
+    parser.add_argument(
+        "--db",
+        help="SQLite file, or postgresql://USER@HOST/DB (default: $DOORSTEP_DATABASE_URL, "
+        "else $DOORSTEP_DB or data/doorstep-server.db)",
+    )
     parser.add_argument("--host", help="address to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=int, help="port to listen on (default 8000)")
     parser.add_argument("--demo", action="store_true", help="seed synthetic demo data once")
@@ -50,14 +56,19 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
 
 
 def _settings(args: argparse.Namespace) -> tuple[Settings, str | None]:
-    settings = load_settings().with_overrides(
-        db_path=args.db,
-        host=args.host,
-        port=args.port,
-        demo=True if args.demo else None,
-        tls_cert=args.tls_cert,
-        tls_key=args.tls_key,
-        trusted_proxies=parse_trusted_proxies(args.trusted_proxy) if args.trusted_proxy else None,
+    settings = (
+        load_settings()
+        .with_database(args.db)
+        .with_overrides(
+            host=args.host,
+            port=args.port,
+            demo=True if args.demo else None,
+            tls_cert=args.tls_cert,
+            tls_key=args.tls_key,
+            trusted_proxies=parse_trusted_proxies(args.trusted_proxy)
+            if args.trusted_proxy
+            else None,
+        )
     )
     for name, path in (("tls_cert", settings.tls_cert), ("tls_key", settings.tls_key)):
         if path is not None and not path.is_file():
@@ -122,7 +133,7 @@ def main(argv: list[str] | None = None) -> int:
     gc.set_threshold(GC_YOUNG_THRESHOLD, 20, 100)
     scheme = "https" if settings.https else "http"
     address = f"{scheme}://{settings.host}:{settings.port}"
-    ready = f"Doorstep sync server on {address} (db: {settings.db_path})"
+    ready = f"Doorstep sync server on {address} (db: {settings.database_label})"
     with asyncio.Runner(loop_factory=config.get_loop_factory()) as runner:
         runner.run(_serve(server, ready))
     return 0

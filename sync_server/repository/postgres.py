@@ -33,11 +33,6 @@ SCHEMA_TABLE = "doorstep_schema_steps"
 _MIGRATE_LOCK = 0x446F6F72_6D696772
 
 
-def is_postgres_url(db: str) -> bool:
-    """Return True when the database setting names a PostgreSQL server, not a SQLite file."""
-    return db.startswith(("postgresql://", "postgres://"))
-
-
 def applied_steps(conn: psycopg.Connection[Any]) -> list[str]:
     """Return the names of the schema steps applied to the database, oldest first."""
     conn.execute(
