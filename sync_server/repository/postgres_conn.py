@@ -5,6 +5,12 @@
 its statements run on that transaction's connection (held in a context variable, so each
 request or thread has its own); outside one, each statement borrows a pooled connection in
 autocommit, as a statement outside a transaction does on SQLite.
+
+Every transaction takes the write lock first (docs/architecture.md, Concurrency): write
+transactions run one at a time across every server process, as SQLite's BEGIN IMMEDIATE makes
+them on one file, while reads outside a transaction run side by side. Taken first, it is never
+waited for while holding a row lock, so two writers cannot deadlock on it. Transactions stay
+READ COMMITTED: each statement after the lock sees every write committed before it.
 """
 
 from collections.abc import Iterable, Iterator, Sequence
@@ -17,6 +23,9 @@ from psycopg_pool import ConnectionPool
 
 from sync_server.errors import StorageError
 from sync_server.repository.dialect import to_postgres
+
+# The advisory lock key of the write lock ("Doorstep" in ASCII, as a bigint).
+WRITE_LOCK = 0x446F6F7273746570
 
 
 class Rows:
@@ -68,6 +77,12 @@ class PgConn:
             raise StorageError() from exc
 
 
+def take_write_lock(conn: PgConn) -> None:
+    """Wait for the write lock; it is held until this transaction ends (taking it again in
+    the same transaction is free)."""
+    conn.execute("SELECT pg_advisory_xact_lock(?)", (WRITE_LOCK,))
+
+
 class PooledStatements:
     """The repository's connection seam: the held transaction's connection, or a pooled one."""
 
@@ -104,6 +119,7 @@ class PooledStatements:
         try:
             with self.pool.connection() as raw, raw.transaction():
                 conn = PgConn(raw)
+                take_write_lock(conn)
                 token = self._held.set(conn)
                 try:
                     yield conn

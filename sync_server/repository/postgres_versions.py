@@ -1,12 +1,13 @@
 """The two PostgreSQL writes that differ from SQLite's: storing a push and chaining audit rows.
 
 Both run under one transaction-level advisory lock, the write lock (docs/architecture.md,
-Concurrency). A push takes it before its first read, so with any number of server processes
-pushes happen one at a time, as on SQLite: the heads a push reads are still the heads when it
+Concurrency). Every transaction takes it first; these take it again in case a caller ever
+opens one without (taking it twice is free). With any number of server processes, pushes
+happen one at a time, as on SQLite: the heads a push reads are still the heads when it
 commits (two replacements of one head cannot both be a straight line), and server_seqs are
 handed out and committed in the same order (a pull cursor never passes a version that
-commits later with a lower number). An audit row takes it too: the row before it is the last
-committed row, so the hash chain never forks.
+commits later with a lower number). An audit row's predecessor is the last committed row,
+so the hash chain never forks.
 """
 
 from collections.abc import Sequence
@@ -25,7 +26,7 @@ from sync_server.repository.interface import (
     RestrictionRow,
     audit_row_hash,
 )
-from sync_server.repository.postgres_conn import PgConn
+from sync_server.repository.postgres_conn import PgConn, take_write_lock
 from sync_server.repository.restriction_inheritance import (
     INSERT_RESTRICTION_SQL,
     restriction_params,
@@ -39,14 +40,7 @@ from sync_server.repository.schema_ddl import (
 from sync_server.repository.sqlite_versions import IngestReads
 from sync_server.repository.version_fields import versions_field_rows
 
-# The advisory lock key of the write lock ("Doorstep" in ASCII, as a bigint).
-WRITE_LOCK = 0x446F6F7273746570
 _INSERT_VERSION_RETURNING = to_postgres(INSERT_VERSION_SQL + " RETURNING server_seq")
-
-
-def take_write_lock(conn: PgConn) -> None:
-    """Wait for the write lock; it is held until this transaction ends."""
-    conn.execute("SELECT pg_advisory_xact_lock(?)", (WRITE_LOCK,))
 
 
 def append_audit(conn: PgConn, event: AuditEvent) -> None:
