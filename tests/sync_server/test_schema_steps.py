@@ -53,7 +53,7 @@ def test_sqlite_refuses_a_database_a_newer_server_moved_on(tmp_path: Path) -> No
 )  # fmt: skip
 def test_postgres_append_only_tables_refuse_changes(postgres_url: str, statement: str) -> None:
     with psycopg.connect(postgres_url) as conn, pytest.raises(psycopg.errors.IntegrityError):
-        conn.execute(statement)  # type: ignore[arg-type]
+        conn.execute(statement)
 
 
 def test_postgres_text_compares_byte_by_byte_as_sqlite_does() -> None:
