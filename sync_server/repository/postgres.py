@@ -6,6 +6,7 @@ audit log (postgres_versions.py). Nothing is kept in process memory that another
 process would need: any number of processes may share one database.
 """
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -92,7 +93,8 @@ class PostgresRepository(
             url,
             min_size=1,
             max_size=max_connections,
-            kwargs={"autocommit": True},
+            # Each server process names itself, so pg_stat_activity tells them apart.
+            kwargs={"autocommit": True, "application_name": f"doorstep-{os.getpid()}"},
             open=False,
             name="doorstep",
         )
