@@ -85,7 +85,10 @@ class PostgresRepository(
     SqliteAuthorityTransferQueries,
     SqliteHandoverQueries,
 ):
-    """The Repository on one PostgreSQL database, through a pool of connections."""
+    """The Repository on one PostgreSQL database, through a pool of connections.
+
+    The query classes keep the Sqlite names they were born with; each runs on both backends.
+    """
 
     def __init__(self, url: str, max_connections: int = 8) -> None:
         migrate_postgres(url)
