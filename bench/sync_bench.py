@@ -1,6 +1,7 @@
 """Sync ingest benchmark: the real server process against raw sqlite3 on the same rows.
 
 Run: .venv/bin/python bench/sync_bench.py [--n 20000] [--batch 1000] [--runs 3]
+     [--db postgresql://USER@HOST/DB]   (the server on PostgreSQL: bench_postgres.py)
 
 Each run starts `python -m sync_server --demo` on a free 127.0.0.1 port with a fresh database,
 signs in as demo-sw over HTTP, and pushes N synthetic chronology entries (~600 bytes of JSON
@@ -29,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from bench_postgres import fresh_database, raw_postgres  # a sibling script, not a package
 from pydantic import TypeAdapter
 
 from shared.ids import new_id
@@ -210,25 +212,42 @@ def raw_sqlite(path: Path, rows: list[tuple[Any, ...]], index: list[tuple[str, s
         conn.close()
 
 
+def ingest(db: Path | str, n: int, batch: int) -> tuple[float, list[dict[str, Any]], str]:
+    """Push n entries to a fresh server on db; return (seconds, the items, the author id)."""
+    password = secrets.token_urlsafe(16)
+    port = free_port()
+    proc = start_server(db, port, password)
+    try:
+        with httpx.Client(base_url=f"http://{HOST}:{port}", timeout=120) as client:
+            login = client.post(
+                "/auth/login",
+                json={"username": "demo-sw", "password": password, "device_name": "bench"},
+            ).json()
+            client.headers["Authorization"] = f"Bearer {login['token']}"
+            author_id = login["practitioner"]["id"]
+            items = make_items(n, author_id, cases_and_children(client))
+            return push_all(client, encode_batches(items, batch)), items, author_id
+    finally:
+        stop_server(proc)
+
+
+def one_postgres_run(url: str, n: int, batch: int) -> tuple[float, float]:
+    """Return (server ingest rows/s, raw psycopg rows/s), each into a fresh database."""
+    with fresh_database(url, "doorstep_bench_server") as server_db:
+        ingest_s, items, author_id = ingest(server_db, n, batch)
+    rows, index = baseline_rows(items, author_id)
+    raw = []
+    for i in range(RAW_REPEATS):
+        with fresh_database(url, f"doorstep_bench_raw_{i}") as raw_db:
+            raw.append(raw_postgres(raw_db, rows, index))
+    return n / ingest_s, n / statistics.median(raw)
+
+
 def one_run(n: int, batch: int) -> tuple[float, float]:
     """Return (server ingest rows/s, raw sqlite rows/s) for one fresh server and database."""
-    password = secrets.token_urlsafe(16)
     with tempfile.TemporaryDirectory(prefix="doorstep-bench-") as tmp:
         folder = Path(tmp)
-        port = free_port()
-        proc = start_server(folder / "server.db", port, password)
-        try:
-            with httpx.Client(base_url=f"http://{HOST}:{port}", timeout=120) as client:
-                login = client.post(
-                    "/auth/login",
-                    json={"username": "demo-sw", "password": password, "device_name": "bench"},
-                ).json()
-                client.headers["Authorization"] = f"Bearer {login['token']}"
-                author_id = login["practitioner"]["id"]
-                items = make_items(n, author_id, cases_and_children(client))
-                ingest_s = push_all(client, encode_batches(items, batch))
-        finally:
-            stop_server(proc)
+        ingest_s, items, author_id = ingest(folder / "server.db", n, batch)
         rows, index = baseline_rows(items, author_id)
         # The baseline takes well under a second: three fresh files, so one hiccup of a
         # shared machine does not decide it.
@@ -238,15 +257,20 @@ def one_run(n: int, batch: int) -> tuple[float, float]:
     return n / ingest_s, n / raw_s
 
 
-def main() -> None:
-    """Run the benchmark and print name=value lines."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--n", type=int, default=20_000, help="entries per run")
-    parser.add_argument("--batch", type=int, default=1000, help="entries per push")
-    parser.add_argument("--runs", type=int, default=3, help="runs; medians are reported")
-    args = parser.parse_args()
-    results = [one_run(args.n, args.batch) for _ in range(args.runs)]
-    ingest = statistics.median(r[0] for r in results)
+BASELINES = {
+    "sqlite": "raw sqlite3 executemany of the same N version rows plus their chronology "
+    "index rows, one transaction, fresh WAL file (synchronous=FULL), schema from "
+    "sync_server.repository.sqlite_schema VERSIONS_DDL + ALSO_REPLACES_DDL (same columns, "
+    "keys, constraints, indexes as the server)",
+    "postgresql": "raw psycopg executemany (pipeline mode) of the same N version rows plus "
+    "their chronology index rows, one transaction, a fresh database on the same server, "
+    "schema from the same DDL as PostgreSQL reads it (schema_steps.postgres_ddl)",
+}
+
+
+def report(args: argparse.Namespace, results: list[tuple[float, float]], backend: str) -> None:
+    """Print the medians as name=value lines."""
+    ingest_rate = statistics.median(r[0] for r in results)
     raw = statistics.median(r[1] for r in results)
     # Each run's ratio compares rows pushed and raw rows inserted minutes apart on the same
     # machine; the median of those ratios is steadier than a ratio of two medians.
@@ -254,15 +278,25 @@ def main() -> None:
     item_bytes = len(encode_batches(make_items(100, new_id(), [(new_id(), [new_id()])]), 100)[0])
     print(f"n={args.n} batch={args.batch} runs={args.runs} item_json_bytes~{item_bytes // 100}")
     print("per_run_ingest/raw=" + " ".join(f"{i:.0f}/{r:.0f}={i / r:.3f}" for i, r in results))
-    print(f"ingest_entries_per_s={ingest:.0f}")
-    print(f"raw_sqlite_rows_per_s={raw:.0f}")
-    print(f"ingest_vs_raw_sqlite={ratio:.3f}")
-    print(
-        "baseline=raw sqlite3 executemany of the same N version rows plus their chronology "
-        "index rows, one transaction, fresh WAL file (synchronous=FULL), schema from "
-        "sync_server.repository.sqlite_schema VERSIONS_DDL + ALSO_REPLACES_DDL (same columns, "
-        "keys, constraints, indexes as the server)"
-    )
+    print(f"ingest_entries_per_s={ingest_rate:.0f}")
+    print(f"raw_{backend}_rows_per_s={raw:.0f}")
+    print(f"ingest_vs_raw_{backend}={ratio:.3f}")
+    print(f"baseline={BASELINES[backend]}")
+
+
+def main() -> None:
+    """Run the benchmark and print name=value lines."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=20_000, help="entries per run")
+    parser.add_argument("--batch", type=int, default=1000, help="entries per push")
+    parser.add_argument("--runs", type=int, default=3, help="runs; medians are reported")
+    parser.add_argument("--db", help="postgresql:// URL: bench the server on PostgreSQL")
+    args = parser.parse_args()
+    if args.db:
+        results = [one_postgres_run(args.db, args.n, args.batch) for _ in range(args.runs)]
+        report(args, results, "postgresql")
+    else:
+        report(args, [one_run(args.n, args.batch) for _ in range(args.runs)], "sqlite")
 
 
 if __name__ == "__main__":

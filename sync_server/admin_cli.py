@@ -15,13 +15,12 @@ a revoked device's next request is refused with `device_revoked`.
 import argparse
 import sys
 from collections.abc import Callable
-from pathlib import Path
 
 from sync_server.authority_cli import AUTHORITY_COMMANDS, add_authority_commands
 from sync_server.config import load_settings
 from sync_server.errors import ServerError
 from sync_server.people_cli import PEOPLE_COMMANDS, register
-from sync_server.repository import Repository, open_sqlite_repository
+from sync_server.repository import Repository, open_repository
 from sync_server.services import AllocationService, AuditTrail, AuthService
 from sync_server.services.audit import verify_chain
 from sync_server.services.passwords import PasswordHasher
@@ -96,7 +95,7 @@ def _parser() -> argparse.ArgumentParser:
 
     def command(name: str, run: Command, help_text: str) -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=help_text)
-        sub.add_argument("--db", type=Path, help="SQLite file (default: as the server)")
+        sub.add_argument("--db", help="SQLite file or postgresql:// URL (default: as the server)")
         sub.set_defaults(run=run)
         return sub
 
@@ -124,11 +123,11 @@ def admin_command(argv: list[str]) -> int:
     args = _parser().parse_args(argv)
     run: Command = args.run
     try:
-        settings = load_settings().with_overrides(db_path=args.db)
-        if not settings.db_path.exists():
+        settings = load_settings().with_database(args.db)
+        if settings.database_url is None and not settings.db_path.exists():
             print("doorstep: db: there is no database file at this path", file=sys.stderr)
             return EXIT_REFUSED
-        repository = open_sqlite_repository(settings.db_path)
+        repository = open_repository(settings.db_path, settings.database_url)
         try:
             return run(repository, args)
         finally:

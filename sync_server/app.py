@@ -24,7 +24,7 @@ from sync_server.errors import (
     ServerError,
     TooManyRequests,
 )
-from sync_server.repository import Repository, open_sqlite_repository
+from sync_server.repository import Repository, open_repository
 from sync_server.services import ServiceContainer
 
 logger = logging.getLogger("doorstep.server")
@@ -160,7 +160,7 @@ def _openapi() -> OpenAPIConfig:
 
 
 def create_app(settings: Settings | None = None, repository: Repository | None = None) -> Litestar:
-    """Build the app over repository (default: settings' SQLite file); seed demo data if asked.
+    """Build the app over repository (default: settings' database); seed demo data if asked.
 
     Raises:
         ConfigError: demo seeding was asked for without a demo password.
@@ -168,7 +168,7 @@ def create_app(settings: Settings | None = None, repository: Repository | None =
     settings = settings or get_settings()
     if settings.demo and not settings.demo_password:
         raise ConfigError("demo_password: set DOORSTEP_DEMO_PASSWORD to seed demo data")
-    repository = repository or open_sqlite_repository(settings.db_path)
+    repository = repository or open_repository(settings.db_path, settings.database_url)
     try:
         services = ServiceContainer.build(settings, repository)
         password = settings.demo_password if settings.demo else None

@@ -40,7 +40,7 @@ AUTHORITY_COMMANDS = ("transfer-key", "export-transfer", "import-transfer")
 
 
 def _settings(args: argparse.Namespace) -> Settings:
-    settings = load_settings().with_overrides(db_path=args.db)
+    settings = load_settings().with_database(args.db)
     if not settings.authority_name:
         raise ConfigError(
             "authority_name: set DOORSTEP_AUTHORITY_NAME to this authority's name, "

@@ -8,6 +8,7 @@ from functools import cache
 from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from pydantic import ValidationError
 
@@ -36,6 +37,12 @@ _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 
 ProxyNetwork = IPv4Network | IPv6Network
+POSTGRES_SCHEMES = ("postgresql://", "postgres://")
+
+
+def is_postgres_url(db: str) -> bool:
+    """Return True when a database setting names a PostgreSQL server, not a SQLite file."""
+    return db.startswith(POSTGRES_SCHEMES)
 
 
 def parse_trusted_proxies(entries: Iterable[str]) -> tuple[ProxyNetwork, ...]:
@@ -61,6 +68,9 @@ class Settings:
     """Everything the server reads at start-up; secrets are kept out of repr."""
 
     db_path: Path = DEFAULT_DB_PATH
+    # PostgreSQL instead of the SQLite file (--db postgresql://... or DOORSTEP_DATABASE_URL);
+    # out of repr and logs: it may hold a password.
+    database_url: str | None = field(default=None, repr=False)
     host: str = "127.0.0.1"
     port: int = 8000
     demo: bool = False
@@ -123,6 +133,8 @@ class Settings:
             raise ConfigError("signin_key_file: keep it outside the database's folder")
         if self.transfer_key_file.resolve().is_relative_to(self.db_path.resolve().parent):
             raise ConfigError("transfer_key_file: keep it outside the database's folder")
+        if self.database_url is not None and not is_postgres_url(self.database_url):
+            raise ConfigError("database_url: must be a postgresql:// URL")
         if (self.tls_cert is None) != (self.tls_key is None):
             raise ConfigError(
                 "tls_cert, tls_key: give both the certificate and its key, or neither"
@@ -143,6 +155,24 @@ class Settings:
     def https(self) -> bool:
         """True when the server is to serve HTTPS."""
         return self.tls_cert is not None
+
+    @property
+    def database_label(self) -> str:
+        """The database as logs may name it: the SQLite file, or the URL without its password."""
+        if self.database_url is None:
+            return str(self.db_path)
+        url = urlsplit(self.database_url)
+        host = url.hostname or "localhost"
+        where = f"{url.username}@{host}" if url.username else host
+        return f"{url.scheme}://{where}{f':{url.port}' if url.port else ''}{url.path}"
+
+    def with_database(self, db: str | None) -> "Settings":
+        """Return a copy using the --db given: a postgresql:// URL, else a SQLite file path."""
+        if db is None:
+            return self
+        if is_postgres_url(db):
+            return replace(self, database_url=db)
+        return replace(self, db_path=Path(db), database_url=None)
 
     def with_overrides(self, **overrides: Any) -> "Settings":
         """Return a copy with the given fields replaced (None values are ignored)."""
@@ -218,6 +248,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     defaults = Settings()
     return Settings(
         db_path=Path(env.get(ENV_PREFIX + "DB", str(defaults.db_path))),
+        database_url=env.get(ENV_PREFIX + "DATABASE_URL") or None,
         host=env.get(ENV_PREFIX + "HOST", defaults.host),
         port=_int(env, "PORT", defaults.port),
         demo=_bool(env, "DEMO"),

@@ -5,6 +5,9 @@ from pathlib import Path
 
 import pytest
 
+# The throwaway PostgreSQL server and its per-test databases (postgres_server, postgres_url).
+pytest_plugins = ["tests.postgres_server"]
+
 # flet logs "Session was garbage collected" at INFO whenever the collector gets to a session,
 # often after pytest's summary: keep the run's last line pytest's own.
 logging.getLogger("flet").setLevel(logging.WARNING)

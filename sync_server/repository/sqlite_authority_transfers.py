@@ -1,6 +1,7 @@
-"""Bundles sent to and received from other authorities, on SQLite (append-only tables)."""
+"""Bundles sent to and received from other authorities (append-only tables, schema_ddl.py).
 
-import sqlite3
+Portable SQL: the PostgreSQL backend runs these same queries (dialect.py)."""
+
 from collections.abc import Collection, Sequence
 from datetime import datetime
 
@@ -10,50 +11,8 @@ from sync_server.repository.authority_transfers import (
     ReceivedBundle,
     SentBundle,
 )
+from sync_server.repository.dialect import SqlConnection
 from sync_server.repository.interface import NewVersion
-
-AUTHORITY_TRANSFER_DDL = (
-    """CREATE TABLE bundles_sent (
-        bundle_id TEXT PRIMARY KEY,
-        case_id TEXT NOT NULL,
-        to_authority TEXT NOT NULL,
-        exported_at TEXT NOT NULL,
-        exported_by TEXT NOT NULL,
-        bundle_sha256 TEXT NOT NULL,
-        version_count INTEGER NOT NULL
-    )""",
-    "CREATE INDEX bundles_sent_case ON bundles_sent (case_id)",
-    """CREATE TABLE bundles_received (
-        bundle_id TEXT PRIMARY KEY,
-        case_id TEXT NOT NULL,
-        from_authority TEXT NOT NULL,
-        exported_at TEXT NOT NULL,
-        received_at TEXT NOT NULL,
-        bundle_sha256 TEXT NOT NULL,
-        allocated_to TEXT NOT NULL,
-        versions_stored INTEGER NOT NULL
-    )""",
-    "CREATE INDEX bundles_received_case ON bundles_received (case_id)",
-    """CREATE TABLE received_versions (
-        version_id TEXT PRIMARY KEY,
-        bundle_id TEXT NOT NULL REFERENCES bundles_received (bundle_id)
-    ) WITHOUT ROWID""",
-    """CREATE TABLE received_authors (
-        bundle_id TEXT NOT NULL REFERENCES bundles_received (bundle_id),
-        practitioner_id TEXT NOT NULL,
-        name TEXT NOT NULL,
-        role TEXT NOT NULL,
-        agency TEXT NOT NULL,
-        team TEXT NOT NULL,
-        PRIMARY KEY (bundle_id, practitioner_id)
-    ) WITHOUT ROWID""",
-    *(
-        f"CREATE TRIGGER {table}_no_{verb.lower()} BEFORE {verb} ON {table} "
-        f"BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END"
-        for table in ("bundles_sent", "bundles_received", "received_versions", "received_authors")
-        for verb in ("UPDATE", "DELETE")
-    ),
-)
 
 
 def _marks(values: Collection[str]) -> str:
@@ -63,7 +22,7 @@ def _marks(values: Collection[str]) -> str:
 class SqliteAuthorityTransferQueries:
     """The AuthorityTransferQueries of the SQLite repository."""
 
-    _conn: sqlite3.Connection
+    _conn: SqlConnection
 
     def case_versions(self, case_id: str) -> list[NewVersion]:
         """Return every stored version of every record of the case, in server order."""

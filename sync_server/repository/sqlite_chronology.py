@@ -4,9 +4,9 @@ Heads are computed here, never stored: a head is a version that no other version
 by its replaces_version_id or by an also_replaces row (sqlite_versions.IS_HEAD).
 """
 
-import sqlite3
 from collections.abc import Collection
 
+from sync_server.repository.dialect import SqlConnection
 from sync_server.repository.interface import ChronologyHead, HistoryRow
 from sync_server.repository.sqlite_versions import IDS, IS_HEAD, ids_json
 
@@ -56,7 +56,7 @@ FROM versions v WHERE v.record_id = ? ORDER BY v.server_seq
 class SqliteChronologyQueries:
     """Chronology heads per child and per case, and one record's full history."""
 
-    _conn: sqlite3.Connection
+    _conn: SqlConnection
 
     def child_case(self, child_id: str) -> str | None:
         """Return the case a child record belongs to, or None when there is no such child."""

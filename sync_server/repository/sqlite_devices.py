@@ -1,8 +1,7 @@
 """SQLite queries behind the team dashboard's device figure."""
 
-import sqlite3
-
 from sync_server.repository.device_queries import TeamDevice
+from sync_server.repository.dialect import SqlConnection
 
 # Revoking a practitioner revokes their devices too, so the device's own mark is enough.
 _TEAM_DEVICES_SQL = """
@@ -16,7 +15,7 @@ ORDER BY d.practitioner_id, d.created_at, d.id
 class SqliteDeviceQueries:
     """The live devices of a team, with when each was last seen."""
 
-    _conn: sqlite3.Connection
+    _conn: SqlConnection
 
     def team_devices(self, team: str) -> list[TeamDevice]:
         """Return the live devices of the team's members, by practitioner then age."""

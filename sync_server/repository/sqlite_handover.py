@@ -1,8 +1,8 @@
 """Handover queries on SQLite (issue 13)."""
 
-import sqlite3
 from collections.abc import Collection
 
+from sync_server.repository.dialect import SqlConnection
 from sync_server.repository.handover import HandoverArrival
 from sync_server.repository.sqlite_versions import IDS, ids_json
 
@@ -23,7 +23,7 @@ _COLUMNS = (
 class SqliteHandoverQueries:
     """HandoverQueries on the repository's one connection."""
 
-    _conn: sqlite3.Connection
+    _conn: SqlConnection
 
     def allocation_ends(self, practitioner_id: str, case_ids: Collection[str]) -> dict[str, str]:
         """Return, per case among these, when the practitioner's allocation of it ended (only

@@ -24,11 +24,26 @@ record went hidden.
 """
 
 import json
-import sqlite3
 from collections.abc import Collection
 from datetime import datetime
 
+from sync_server.repository.dialect import SqlConnection
 from sync_server.repository.interface import RestrictionRow, Viewer, WithdrawalCandidate
+from sync_server.repository.restriction_inheritance import (
+    INSERT_RESTRICTION_SQL,
+    inherit_existing_restrictions,
+    inherit_restrictions,
+    restriction_params,
+    roles_text,
+)
+
+__all__ = [
+    "INSERT_RESTRICTION_SQL",
+    "inherit_existing_restrictions",
+    "inherit_restrictions",
+    "restriction_params",
+    "roles_text",
+]
 
 # sqlite_versions builds on this module, so its `IDS` lookup is spelt again here.
 _IDS = "(SELECT value FROM json_each(?))"
@@ -99,81 +114,10 @@ _WITHDRAWAL_KINDS_SQL = _WITHDRAWAL_SQL.format(kinds=f" AND {SEES_KIND}")
 _ALLOCATION_STARTS_SQL = (
     f"SELECT allocation_id, allocated_at FROM allocations WHERE allocation_id IN {_IDS}"
 )
-# The records about each restricted record, and about those (a review of a decision on an
-# entry), stored in its case: each gets the restricting row with its own id. Which payload
-# fields name a record is the SQL twin of services.ingest._named_records: change both
-# together. A record is about the entry if any of its versions names it (its history shows
-# them all). Costs a scan of the case's versions per row: only a push restricting an
-# existing record runs it.
-INHERIT_SQL = """
-WITH RECURSIVE hidden(record_id, version_id, case_id, owner_agency, roles, depth) AS (
-    SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'),
-        json_extract(value, '$[2]'), json_extract(value, '$[3]'),
-        json_extract(value, '$[4]'), 0
-    FROM json_each(?)
-    UNION
-    SELECT v.record_id, hidden.version_id, v.case_id, hidden.owner_agency, hidden.roles,
-        hidden.depth + 1
-    FROM hidden JOIN versions v ON v.case_id = hidden.case_id
-    WHERE hidden.depth < 8
-    AND v.record_type IN ('review_decision', 'decision_record', 'same_event_link',
-        'analysis_note')
-    AND (json_extract(v.payload_json, '$.payload.reviewed_record_id') = hidden.record_id
-        OR json_extract(v.payload_json, '$.payload.trigger_entry_id') = hidden.record_id
-        OR hidden.record_id IN (SELECT value FROM
-            json_each(v.payload_json, '$.payload.entry_record_ids'))
-        OR hidden.record_id IN (SELECT value FROM
-            json_each(v.payload_json, '$.payload.entry_ids')))
-)
-INSERT INTO restricted_versions (record_id, version_id, case_id, owner_agency, roles)
-SELECT DISTINCT record_id, version_id, case_id, owner_agency, roles FROM hidden
-WHERE depth > 0
-"""
-INSERT_RESTRICTION_SQL = (
-    "INSERT INTO restricted_versions (record_id, version_id, case_id, owner_agency, roles)"
-    " VALUES (?, ?, ?, ?, ?)"
-)
-
-
-def restriction_params(row: RestrictionRow) -> tuple[str, str, str, str, str]:
-    """Return a restriction row as the parameters of its INSERT."""
-    return row.record_id, row.version_id, row.case_id, row.owner_agency, roles_text(row.roles)
-
-
-def roles_text(roles: Collection[str]) -> str:
-    """Return roles as the stored text: each in brackets, so `instr` finds whole roles only."""
-    return "".join(f"[{role}]" for role in sorted(set(roles)))
-
-
-def inherit_restrictions(conn: sqlite3.Connection, rows: Collection[RestrictionRow]) -> int:
-    """Give the stored records about each restricted record (reviews, decisions, same-event
-    links, in its case) the restriction rows of the records they are about; return how many
-    rows were written."""
-    if not rows:
-        return 0
-    seeds = json.dumps([restriction_params(row) for row in rows])
-    before = conn.total_changes  # rowcount is -1 for a statement starting WITH
-    conn.execute(INHERIT_SQL, (seeds,))
-    return conn.total_changes - before
-
-
-def inherit_existing_restrictions(conn: sqlite3.Connection) -> int:
-    """Give the records about every restricted chronology entry its restriction rows (for
-    entries restricted before restriction passed to records made earlier); return how many
-    rows were written. Run once, by migration 0009."""
-    seeds = conn.execute(
-        "SELECT json_group_array(json_array(r.record_id, r.version_id, r.case_id,"
-        " r.owner_agency, r.roles)) FROM restricted_versions r JOIN versions v"
-        " ON v.version_id = r.version_id AND v.record_id = r.record_id"
-        " WHERE v.record_type = 'chronology_entry'"
-    ).fetchone()[0]
-    before = conn.total_changes
-    conn.execute(INHERIT_SQL, (seeds,))
-    return conn.total_changes - before
 
 
 def select_restrictions(
-    conn: sqlite3.Connection, record_ids: Collection[str]
+    conn: SqlConnection, record_ids: Collection[str]
 ) -> dict[str, list[RestrictionRow]]:
     """Return the restriction rows of each restricted record among these ids."""
     out: dict[str, list[RestrictionRow]] = {}
@@ -188,9 +132,7 @@ def select_restrictions(
     return out
 
 
-def select_origins(
-    conn: sqlite3.Connection, record_ids: Collection[str]
-) -> dict[str, tuple[str, str]]:
+def select_origins(conn: SqlConnection, record_ids: Collection[str]) -> dict[str, tuple[str, str]]:
     """Return (record type, agency of whoever pushed its first version) of each stored record
     among these ids."""
     if not record_ids:
@@ -214,9 +156,7 @@ def kind_params(viewer: Viewer) -> tuple[str, str, str]:
     return json.dumps(whole), json.dumps(sorted(viewer.own_types)), viewer.agency
 
 
-def has_hidden_records(
-    conn: sqlite3.Connection, case_ids_json: str, reader: tuple[str, str]
-) -> bool:
+def has_hidden_records(conn: SqlConnection, case_ids_json: str, reader: tuple[str, str]) -> bool:
     """Return True when these cases (a JSON array) hold a record the reader may not read."""
     return conn.execute(_ANY_HIDDEN_SQL, (case_ids_json, *reader)).fetchone() is not None
 
@@ -249,7 +189,7 @@ class _Stretch:
 class SqliteScopeQueries:
     """A team's live and ended case allocations, and the restriction rows of records."""
 
-    _conn: sqlite3.Connection
+    _conn: SqlConnection
 
     def team_allocations(self, team: str) -> dict[str, str]:
         """Return every case live-allocated to a member of the team: case id to allocation id.

@@ -1,8 +1,8 @@
-"""SQLite storage of sign-in counters and withdrawn devices' wipe confirmations (migration 0008)."""
+"""Sign-in counters and withdrawn devices' wipe confirmations (schema step 0008; portable SQL)."""
 
 import json
-import sqlite3
 
+from sync_server.repository.dialect import SqlConnection
 from sync_server.repository.security_queries import (
     DeviceWipe,
     FailureWindow,
@@ -14,7 +14,7 @@ from sync_server.repository.security_queries import (
 class SqliteSecurityQueries:
     """Sign-in counters and wipe confirmations on the repository's one connection."""
 
-    _conn: sqlite3.Connection
+    _conn: SqlConnection
 
     def signin_failures(self, key: str, since: str) -> FailureWindow:
         """Return the key's failures after `since`."""
@@ -26,11 +26,10 @@ class SqliteSecurityQueries:
 
     def add_signin_failure(self, key: str, at: str) -> int:
         """Count one failure of the key; return its id."""
-        cursor = self._conn.execute(
-            "INSERT INTO signin_failures (key, at) VALUES (?, ?)", (key, at)
-        )
-        assert cursor.lastrowid is not None
-        return cursor.lastrowid
+        row = self._conn.execute(
+            "INSERT INTO signin_failures (key, at) VALUES (?, ?) RETURNING id", (key, at)
+        ).fetchone()
+        return int(row[0])
 
     def drop_signin_failure(self, failure_id: int) -> None:
         """Take back one counted failure."""

@@ -1,38 +1,29 @@
-"""SQLite storage of record versions: the ingest batch (hot path) and the sync queries.
+"""Storage of record versions: the ingest batch (hot path) and the sync queries.
 
+The queries are portable (dialect.py): the PostgreSQL backend runs them too, and replaces
+only the writes that hand out server_seqs and chain audit rows (postgres_versions.py).
 Lookups pass their ids as one JSON array through `json_each`, so a batch of any size is one
 statement with one parameter.
 """
 
 import json
-import sqlite3
-from collections.abc import Collection, Sequence
+from collections.abc import Collection
 
-from sync_server.errors import DuplicateVersion, StorageError
+from sync_server.repository.dialect import SqlConnection
 from sync_server.repository.interface import (
     AuditEvent,
-    ChronologyIndexRow,
     KnownVersion,
-    NewVersion,
-    ReplacementRow,
     RestrictionRow,
     StoredVersion,
     Viewer,
 )
-from sync_server.repository.sqlite_schema import (
-    INSERT_ALSO_REPLACES_SQL,
-    INSERT_INDEX_SQL,
-    INSERT_VERSION_SQL,
-)
 from sync_server.repository.sqlite_scope import (
     HIDDEN_FROM_VIEWER,
-    INSERT_RESTRICTION_SQL,
     SEES_KIND,
     SqliteScopeQueries,
     has_hidden_records,
     inherit_restrictions,
     kind_params,
-    restriction_params,
     select_origins,
     select_restrictions,
     viewer_params,
@@ -92,7 +83,7 @@ def ids_json(values: Collection[str]) -> str:
     return json.dumps(list(values))
 
 
-def select_heads(conn: sqlite3.Connection, record_ids: Collection[str]) -> dict[str, list[str]]:
+def select_heads(conn: SqlConnection, record_ids: Collection[str]) -> dict[str, list[str]]:
     """Return, per record id, the version ids no other version replaces (oldest first)."""
     out: dict[str, list[str]] = {}
     if not record_ids:
@@ -102,10 +93,10 @@ def select_heads(conn: sqlite3.Connection, record_ids: Collection[str]) -> dict[
     return out
 
 
-class SqliteIngestBatch:
-    """The reads and writes of one push, on a connection inside BEGIN IMMEDIATE."""
+class IngestReads:
+    """The reads (and small writes) of one push, on a connection inside its write transaction."""
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn: SqlConnection) -> None:
         self._conn = conn
 
     def known_versions(self, version_ids: Collection[str]) -> dict[str, KnownVersion]:
@@ -156,38 +147,6 @@ class SqliteIngestBatch:
         """Return, per record id, the version ids no other version replaces (oldest first)."""
         return select_heads(self._conn, record_ids)
 
-    def insert(
-        self,
-        versions: Sequence[NewVersion],
-        index_rows: Sequence[ChronologyIndexRow],
-        also_replaces: Sequence[ReplacementRow] = (),
-        restricted: Sequence[RestrictionRow] = (),
-    ) -> list[int]:
-        """Store versions (in order), chronology index rows, the extra replaced ids of
-        resolutions and the rows of restricted versions; return the new server_seqs."""
-        if not versions:
-            return []
-        conn = self._conn
-        row = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'versions'").fetchone()
-        first = (row[0] if row else 0) + 1
-        try:
-            # sqlite3 binds exact tuples faster than NamedTuples (about 10% of the insert)
-            conn.executemany(INSERT_VERSION_SQL, map(tuple, versions))
-            # We hold the write lock, so AUTOINCREMENT hands out consecutive numbers.
-            last = int(conn.execute("SELECT last_insert_rowid()").fetchone()[0])
-            conn.executemany(INSERT_INDEX_SQL, map(tuple, index_rows))
-            if also_replaces:
-                conn.executemany(INSERT_ALSO_REPLACES_SQL, map(tuple, also_replaces))
-            if restricted:  # only restricted versions write the side table
-                conn.executemany(INSERT_RESTRICTION_SQL, map(restriction_params, restricted))
-        except sqlite3.IntegrityError as exc:
-            if "versions.version_id" in str(exc):
-                raise DuplicateVersion() from exc
-            raise StorageError() from exc
-        if last != first + len(versions) - 1:
-            raise StorageError("server sequence numbers were not consecutive; batch undone")
-        return list(range(first, last + 1))
-
     def restrictions(self, record_ids: Collection[str]) -> dict[str, list[RestrictionRow]]:
         """Return the restriction rows of each restricted record among these ids."""
         return select_restrictions(self._conn, record_ids)
@@ -229,8 +188,8 @@ class SqliteIngestBatch:
         if not version_ids:
             return {}
         rows = self._conn.execute(
-            "SELECT version_id, json_extract(payload_json, '$.payload.plan_id') FROM versions"
-            f" WHERE version_id IN {IDS} AND record_type = 'plan_outcome'",
+            "SELECT version_id, value FROM version_fields"
+            f" WHERE version_id IN {IDS} AND field = 'plan_id'",
             (ids_json(version_ids),),
         )
         return dict(rows.fetchall())
@@ -242,8 +201,9 @@ class SqliteIngestBatch:
         if not plan_ids:
             return out
         rows = self._conn.execute(
-            "SELECT v.record_id, v.case_id,"
-            " json_extract(v.payload_json, '$.payload.lead_practitioner_id') FROM versions v"
+            "SELECT v.record_id, v.case_id, f.value FROM versions v"
+            " LEFT JOIN version_fields f ON f.version_id = v.version_id"
+            " AND f.field = 'lead_practitioner_id'"
             f" WHERE v.record_id IN {IDS} AND v.record_type = 'cp_plan' AND {IS_HEAD}",
             (ids_json(plan_ids),),
         )
@@ -288,7 +248,7 @@ class SqliteIngestBatch:
 class SqliteVersionQueries(SqliteScopeQueries):
     """Read-only queries over stored versions for sync (and, inherited, for scope)."""
 
-    _conn: sqlite3.Connection
+    _conn: SqlConnection
 
     def pull(
         self, case_ids: Collection[str], cursor: int, limit: int, viewer: Viewer | None = None

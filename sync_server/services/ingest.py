@@ -229,7 +229,8 @@ def _named_records(payload: RecordPayload) -> tuple[str, ...]:
     """The records a record is about: a link's entries, a review's record, a decision's trigger,
     an analysis note's entries.
 
-    Its SQL twin is repository.sqlite_scope.INHERIT_SQL: change both together.
+    Its storage twin is repository.version_fields.KEPT_FIELDS, which restriction inheritance
+    reads: change both together (tests/sync_server/test_version_fields.py holds them so).
     """
     if isinstance(payload, SameEventLink):
         return payload.entry_record_ids

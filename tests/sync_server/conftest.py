@@ -12,7 +12,8 @@ from litestar.testing import AsyncTestClient
 from sync_server.app import create_app
 from sync_server.repository import Repository
 from sync_server.services import DemoSeed, ServiceContainer
-from tests.sync_server.server_builders import fast_settings, sign_in
+from tests.sync_server.backends import _sqlite_file_tests, server_settings  # noqa: F401
+from tests.sync_server.server_builders import sign_in
 
 
 @pytest.fixture
@@ -21,8 +22,8 @@ def db_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def app(db_path: Path) -> Litestar:
-    return create_app(fast_settings(db_path))
+def app(db_path: Path, request: pytest.FixtureRequest) -> Litestar:
+    return create_app(server_settings(db_path, request))
 
 
 @pytest.fixture

@@ -36,6 +36,7 @@ def test_wal_mode_and_each_migration_applied_once(seeded: Path) -> None:
             "0009_restrictions_by_version",
             "0010_authority_transfers",
             "0011_handover_arrivals",
+            "0012_version_fields",
         ]
     finally:
         again.close()
