@@ -3,6 +3,10 @@
 Run: .venv/bin/python bench/load_bench.py [--devices 50] [--seconds 20] [--batch 10]
      [--db postgresql://USER@HOST/DB] [--workers N] [--think-ms 0]
 
+With --db the server runs on a fresh database created beside the one the URL names (the
+role needs CREATEDB) and dropped at the end; tests/postgres_server.py starts a throwaway
+PostgreSQL for it.
+
 The server is the real process (`python -m sync_server --demo`, a fresh SQLite file unless --db
 names a PostgreSQL database); this script is the load generator, in its own process. Each
 simulated device signs in on its own (its own token) as one of the demo case workers, then
@@ -18,6 +22,7 @@ version was lost or duplicated, or anything failed.
 
 import argparse
 import asyncio
+import contextlib
 import json
 import secrets
 import statistics
@@ -34,6 +39,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from bench_postgres import fresh_database
 from sync_bench import HOST, free_port, start_server, stop_server
 
 from shared.ids import new_id
@@ -191,10 +197,14 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=1, help="server processes")
     args = parser.parse_args()
     password = secrets.token_urlsafe(16)
-    with tempfile.TemporaryDirectory(prefix="doorstep-load-") as tmp:
+    with contextlib.ExitStack() as stack:
+        if args.db:  # a fresh database beside the one named, dropped at the end
+            db: Path | str = stack.enter_context(fresh_database(args.db, "doorstep_load"))
+        else:
+            db = Path(stack.enter_context(tempfile.TemporaryDirectory())) / "server.db"
         port = free_port()
         extra = ["--workers", str(args.workers)] if args.workers > 1 else []
-        proc = start_server(args.db or Path(tmp) / "server.db", port, password, extra)
+        proc = start_server(db, port, password, extra)
         try:
             bad = asyncio.run(load(f"http://{HOST}:{port}", password, args))
         finally:
