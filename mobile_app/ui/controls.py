@@ -408,8 +408,10 @@ def failed_part(*_: Any) -> ft.Control:
     return note(RENDER_FAILED, key="render.error", strong=True)
 
 
-def failed_screen(state: AppState, flows: Any) -> ft.View:
-    """What shows where a whole screen failed to render: a way back, and the lock."""
+def failed_screen(*args: Any) -> ft.View:
+    """What shows where a whole screen failed to render: a way back, and the lock (given the
+    view's arguments, which end with the app state and the flows)."""
+    state, flows = args[-2:]
     app = flows.app
     body = [
         failed_part(),

@@ -8,6 +8,7 @@ from mobile_app.services.child_summary import child_summary
 from mobile_app.services.chronology import ChronologyService
 from mobile_app.services.form_drafts import AmendmentDraft
 from mobile_app.services.history import EntryRevisions, HistoryService
+from mobile_app.services.overview import ChildRow
 from mobile_app.services.same_event import SameEventService
 from mobile_app.services.visit_amendment import VisitAmendments
 from mobile_app.services.wording import label
@@ -17,6 +18,7 @@ from mobile_app.ui.export_flow import ExportFlow
 from mobile_app.ui.notes_flow import NotesFlow
 from mobile_app.ui.resume_flow import ResumeFlow
 from mobile_app.ui.review_flow import ReviewFlow
+from mobile_app.ui.screens import ChronologyScreen, HistoryScreen, SummaryScreen
 from mobile_app.ui.sign_out_flow import SignOutFlow
 from mobile_app.ui.state import (
     CHILD,
@@ -32,10 +34,7 @@ from mobile_app.ui.state import (
     SYNC,
     TRENDS,
     AppState,
-    ChronologyScreen,
-    HistoryScreen,
     ResumePoint,
-    SummaryScreen,
 )
 from mobile_app.ui.sync_flow import SyncFlow
 from mobile_app.ui.visit_flow import VisitFlow
@@ -77,10 +76,10 @@ class ChronologyFlow:
         screen = self._app.state.chronology
         if screen is None:
             return
-        for name, value in choices.items():
+        for name in choices:
             if name not in _FILTERS:
                 raise MobileError(f"{name}: the chronology cannot be filtered by that.")
-            setattr(screen, name, value)
+        screen.choose(**choices)
         self._reload(screen)
 
     def show_family(self, on: bool) -> None:
@@ -88,33 +87,35 @@ class ChronologyFlow:
         screen = self._app.state.chronology
         if screen is None:
             return
-        screen.family = on
         service = ChronologyService(self._app.store)
-        everything = self._read(service, screen, None)
-        screen.agencies = sorted({item.source_agency for item in everything})
-        screen.event_types = sorted({item.event_type for item in everything})
-        # A choice the new scope does not offer would hide everything without showing why.
-        if screen.agency not in screen.agencies:
-            screen.agency = ""
-        if screen.event_type not in screen.event_types:
-            screen.event_type = ""
+        everything = self._read(service, screen.child, on, None)
+        screen.scope(
+            on,
+            sorted({item.source_agency for item in everything}),
+            sorted({item.event_type for item in everything}),
+        )
         self._reload(screen)
 
     @staticmethod
     def _read(
-        service: ChronologyService, screen: ChronologyScreen, filters: ChronologyQuery | None
+        service: ChronologyService,
+        child: ChildRow,
+        family: bool,
+        filters: ChronologyQuery | None,
     ) -> list[ChronologyItem]:
-        if screen.family:
-            return service.for_case(screen.child.case_id, filters)
-        return service.for_child(screen.child.child_id, filters)
+        if family:
+            return service.for_case(child.case_id, filters)
+        return service.for_child(child.child_id, filters)
 
     def _reload(self, screen: ChronologyScreen) -> None:
         me = self._app.me()
         filters = screen.filters(self._app.config.clock().date())
         child_id = screen.child.child_id
-        screen.items = self._read(ChronologyService(self._app.store, me), screen, filters)
-        screen.suggestions = SameEventService(self._app.store, me).suggestions(child_id)
-        self._app.state.changed()
+        service = ChronologyService(self._app.store, me)
+        screen.show(
+            self._read(service, screen.child, screen.family, filters),
+            SameEventService(self._app.store, me).suggestions(child_id),
+        )
 
     def link(self, first_id: str, second_id: str) -> None:
         """Link two entries as one event (a new record, synced later) and say so."""
@@ -169,9 +170,9 @@ class HistoryFlow:
         )
         draft = self._app.form_drafts().get(AMENDMENT, record_id, AmendmentDraft)
         if draft is not None and history.record_type == "chronology_entry":
-            screen.text, screen.reason, screen.kept = draft.text, draft.reason, True
-            if any(line.version_id == draft.base_id for line in heads):
-                screen.base_id = draft.base_id  # else the versions moved on: start from the head
+            # A base no longer among the heads: the versions moved on, start from the head.
+            current = any(line.version_id == draft.base_id for line in heads)
+            screen.restore(draft.text, draft.reason, draft.base_id if current else None)
         self._app.state.open_history(screen)
 
     def _screen(self) -> HistoryScreen:
@@ -187,13 +188,13 @@ class HistoryFlow:
     def type_text(self, text: str) -> None:
         """Keep the text being written, sealed in the store (no re-render while typing)."""
         screen = self._screen()
-        screen.text = text
+        screen.type_text(text)
         self._keep(screen)
 
     def type_reason(self, reason: str) -> None:
         """Keep the reason being written, sealed in the store (no re-render while typing)."""
         screen = self._screen()
-        screen.reason = reason
+        screen.type_reason(reason)
         self._keep(screen)
 
     def pick(self, version_id: str) -> None:
@@ -202,9 +203,8 @@ class HistoryFlow:
         line = next((v for v in screen.history.heads if v.version_id == version_id), None)
         if line is None:
             raise MobileError("That version is no longer one of the competing versions.")
-        screen.text, screen.base_id = line.text, version_id
+        screen.start_from(version_id, line.text)
         self._keep(screen)
-        self._app.state.changed()
 
     def amend(self) -> None:
         """Save the changed text as a new version, with the reason."""

@@ -57,7 +57,6 @@ class SignOutFlow:
                 "reached the server. Sync before you sign out."
             )
         if work.drafts > drafts_agreed:
-            app.state.changed()  # show the drafts that would now be lost, to agree again
             raise MobileError(
                 f"{plural(work.drafts, 'unfinished draft')} would be lost: read the warning, "
                 "then choose again."
@@ -65,7 +64,7 @@ class SignOutFlow:
         app.state.working("Signing out…")
         app.lock()
         report = await asyncio.to_thread(wipe_device, app.config.data_dir, app.device.secrets)
-        app.state.resume = None
+        app.state.forget_resume()
         app.state.go(SETUP, f"{SIGNED_OUT} {report.lost()}")
 
 

@@ -18,7 +18,7 @@ from mobile_app.services.visit_amendment import VisitAmendments
 from mobile_app.services.visit_gaps import gaps_on
 from mobile_app.services.wording import checklist_domains, plural
 from mobile_app.ui.controller import AppController
-from mobile_app.ui.state import VisitScreen
+from mobile_app.ui.screens import VisitScreen
 from shared.vocabulary import (
     AccessAttempt,
     ChecklistRating,
@@ -102,8 +102,7 @@ class VisitFlow:
     def choose(self, **changes: Any) -> None:
         """Change answers that alter what the screen shows, save, and re-render."""
         self.edit(**changes)
-        self.screen.problems = []
-        self._state.changed()
+        self.screen.answered()
 
     def attendance(self, adult_id: str, value: str | None) -> None:
         """Mark a known adult as present, expected but absent, or neither."""
@@ -193,7 +192,7 @@ class VisitFlow:
         setattr(row, name, text)
         self._save()
         if name == "due" and due_error(row.due, day) != before:
-            self._state.changed()
+            self.screen.advice_changed()
 
     def remove_action(self, index: int) -> None:
         """Take an action off the visit."""
@@ -203,8 +202,7 @@ class VisitFlow:
 
     def go_step(self, step: int) -> None:
         """Show another step of the visit (the draft remembers where you were)."""
-        self.screen.flagged = ""
-        self.screen.confirm_discard = False
+        self.screen.left_step()
         self.choose(step=max(0, min(step, len(self.draft.steps) - 1)))
 
     def _areas(self) -> int:
@@ -218,7 +216,7 @@ class VisitFlow:
             self.go_area(screen.domain + 1)
             return
         if screen.flagged != name and gaps_on(self.draft, screen.child.child, name):
-            screen.flagged = name
+            screen.flag(name)
             self._state.say(GO_ON)
             return
         self.go_step(self.draft.step + 1)
@@ -230,13 +228,12 @@ class VisitFlow:
             return
         before = self.draft.step - 1
         if 0 <= before < len(self.draft.steps) and self.draft.steps[before] == "checklist":
-            self.screen.domain = self._areas() - 1  # back into the checklist: its last area
+            self.screen.show_domain(self._areas() - 1)  # back into the checklist: its last area
         self.go_step(before)
 
     def go_area(self, index: int) -> None:
         """Show one area of the checklist, from its top."""
-        self.screen.domain = max(0, min(index, self._areas() - 1))
-        self._state.changed()
+        self.screen.show_domain(max(0, min(index, self._areas() - 1)))
 
     def nothing_of_concern(self) -> None:
         """Answer every unanswered item of the area on screen with its no-concern answer."""
@@ -252,7 +249,7 @@ class VisitFlow:
 
     def no_access(self, on: bool) -> None:
         """Switch to the short path for a visit without access, or back to the full form."""
-        self.screen.flagged = ""
+        self.screen.flag("")
         self.choose(access=VisitAccess.NO_ANSWER if on else VisitAccess.GAINED, step=0)
 
     def access(self, value: str) -> None:
@@ -290,8 +287,7 @@ class VisitFlow:
 
     def ask_discard(self, asking: bool) -> None:
         """Ask before discarding the draft (or stop asking)."""
-        self.screen.confirm_discard = asking
-        self._state.changed()
+        self.screen.ask_discard(asking)
 
     def discard(self) -> None:
         """Delete this draft visit from the device, once confirmed."""
@@ -321,8 +317,7 @@ class VisitFlow:
             self.draft, self.screen.child.child
         )
         if result.problems:
-            self.screen.problems = result.problems
-            self._state.changed()
+            self.screen.refused(result.problems)
             return
         amended = self.draft.is_amendment
         self._state.close_visit()

@@ -22,7 +22,8 @@ from mobile_app.ui.controls import (
     status_line,
 )
 from mobile_app.ui.flows import Flows
-from mobile_app.ui.state import CHILD, AppState, SummaryScreen
+from mobile_app.ui.screens import SummaryScreen
+from mobile_app.ui.state import CHILD, AppState
 from mobile_app.ui.views.chronology import entry_card
 from mobile_app.ui.views.doorstep import alert_lines, door_section
 from shared.rules import AlertCode
@@ -141,10 +142,9 @@ def _alerts(view: SummaryScreen, flows: Flows) -> list[ft.Control]:
 
 @ft.component
 @guarded(failed_screen)
-def child_summary_view(state: AppState, flows: Flows) -> ft.View:
+def child_summary_view(view: SummaryScreen | None, state: AppState, flows: Flows) -> ft.View:
     """The digest to read on the doorstep, and the button to start or resume the visit."""
     app = flows.app
-    view = state.summary
     if view is None:
         body: list[ft.Control] = [note("No child chosen.", key="summary.none")]
         return screen("screen.summary", CHILD, TITLE, body)

@@ -23,7 +23,8 @@ from mobile_app.ui.controls import (
     subheading,
 )
 from mobile_app.ui.flows import Flows
-from mobile_app.ui.state import CHRONOLOGY, AppState, ChronologyScreen
+from mobile_app.ui.screens import ChronologyScreen
+from mobile_app.ui.state import CHRONOLOGY, AppState
 from shared.protocol import ChronologyItem
 from shared.vocabulary import DatePrecision, Lifecycle, NeglectType, Significance
 
@@ -154,10 +155,9 @@ def _filters(chron: ChronologyScreen, choose: Callable[[str], Handler]) -> list[
 
 @ft.component
 @guarded(failed_screen)
-def chronology_view(state: AppState, flows: Flows) -> ft.View:
+def chronology_view(chron: ChronologyScreen | None, state: AppState, flows: Flows) -> ft.View:
     """Filters, the entries, then the suggested same-event links."""
     app = flows.app
-    chron = state.chronology
     if chron is None:
         body: list[ft.Control] = [note("No child chosen.", key="chron.empty")]
         return screen("screen.chronology", CHRONOLOGY, "Chronology", body)

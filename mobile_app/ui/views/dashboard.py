@@ -24,6 +24,7 @@ from mobile_app.ui.controls import (
     subheading,
 )
 from mobile_app.ui.flows import Flows
+from mobile_app.ui.review_screens import DashboardScreen
 from mobile_app.ui.state import DASHBOARD, AppState
 
 CHART_HEIGHT = 220
@@ -149,10 +150,9 @@ def _board(board: TeamDashboardView, open_figure: str, flows: Flows) -> list[ft.
 
 @ft.component
 @guarded(failed_screen)
-def dashboard_view(state: AppState, flows: Flows) -> ft.View:
+def dashboard_view(shown: DashboardScreen | None, state: AppState, flows: Flows) -> ft.View:
     """The figures, the paperwork chart with its words, and the way back."""
     app = flows.app
-    shown = state.dashboard
     body: list[ft.Control] = [*status_line(state), heading("Team dashboard")]
     if shown is None:
         body.append(note("The dashboard has not been fetched.", key="dashboard.none"))

@@ -20,7 +20,8 @@ from mobile_app.ui.controls import (
     text_field,
 )
 from mobile_app.ui.flows import Flows
-from mobile_app.ui.state import DECISION, AppState, DecisionScreen
+from mobile_app.ui.review_screens import DecisionScreen
+from mobile_app.ui.state import DECISION, AppState
 
 TITLE = "Decisions"
 OPTION_WORDS = {
@@ -110,11 +111,10 @@ def _waiting(i: int, item: DecisionEntry, flows: Flows) -> ft.Control:
 
 @ft.component
 @guarded(failed_screen)
-def decision_view(state: AppState, flows: Flows) -> ft.View:
+def decision_view(view: DecisionScreen | None, state: AppState, flows: Flows) -> ft.View:
     """The child's pending decisions: options with a strategy discussion first, the rationale,
     and (for a supervisor) the "no action" decisions to countersign."""
     app = flows.app
-    view = state.decision
     back = back_to_caseload(app)
     if view is None:
         return screen("screen.decision", DECISION, TITLE, [note("No child chosen."), back])

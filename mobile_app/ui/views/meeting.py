@@ -18,6 +18,7 @@ from mobile_app.ui.controls import (
     text_field,
 )
 from mobile_app.ui.flows import Flows
+from mobile_app.ui.screens import MeetingScreen
 from mobile_app.ui.state import MEETING, AppState
 
 TITLE = "Meeting"  # an app bar title stays one line at twice the text size
@@ -25,10 +26,9 @@ TITLE = "Meeting"  # an app bar title stays one line at twice the text size
 
 @ft.component
 @guarded(failed_screen)
-def meeting_view(state: AppState, flows: Flows) -> ft.View:
+def meeting_view(view: MeetingScreen | None, state: AppState, flows: Flows) -> ft.View:
     """The form: why the family is not there, who approved, what was decided."""
     app = flows.app
-    view = state.meeting
     back = back_to_caseload(app)
     if view is None:
         return screen("screen.meeting", MEETING, TITLE, [note("No child chosen."), back])

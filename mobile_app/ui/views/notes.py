@@ -19,7 +19,8 @@ from mobile_app.ui.controls import (
     text_field,
 )
 from mobile_app.ui.flows import Flows
-from mobile_app.ui.state import NOTES, AppState, NotesScreen
+from mobile_app.ui.review_screens import NotesScreen
+from mobile_app.ui.state import NOTES, AppState
 
 TITLE = "Notes"  # an app bar title stays one line at twice the text size
 APART = "Analysis and supervision, kept apart from the chronology: the chronology holds the facts."
@@ -107,10 +108,9 @@ def _supervision_form(view: NotesScreen, flows: Flows) -> list[ft.Control]:
 
 @ft.component
 @guarded(failed_screen)
-def notes_view(state: AppState, flows: Flows) -> ft.View:
+def notes_view(view: NotesScreen | None, state: AppState, flows: Flows) -> ft.View:
     """The child's notes, newest first, and the form of the note being written."""
     app = flows.app
-    view = state.notes
     caseload = back_to_caseload(app)
     if view is None:
         return screen("screen.notes", NOTES, TITLE, [note("No child chosen."), caseload])

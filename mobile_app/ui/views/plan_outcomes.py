@@ -21,7 +21,8 @@ from mobile_app.ui.controls import (
     text_field,
 )
 from mobile_app.ui.flows import Flows
-from mobile_app.ui.state import PLAN, AppState, PlanScreen
+from mobile_app.ui.screens import PlanScreen
+from mobile_app.ui.state import PLAN, AppState
 
 TITLE = "The plan"  # an app bar title stays one line at twice the text size
 FORM_LABELS = (
@@ -138,10 +139,9 @@ def _plan(view: PlanScreen, plan: PlanView, flows: Flows) -> list[ft.Control]:
 
 @ft.component
 @guarded(failed_screen)
-def plan_outcomes_view(state: AppState, flows: Flows) -> ft.View:
+def plan_outcomes_view(view: PlanScreen | None, state: AppState, flows: Flows) -> ft.View:
     """Each plan naming the child, its outcomes with the consequence if missed, and the form."""
     app = flows.app
-    view = state.plan
     back = back_to_caseload(app)
     if view is None:
         return screen("screen.plan", PLAN, TITLE, [note("No child chosen."), back])

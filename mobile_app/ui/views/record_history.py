@@ -26,7 +26,8 @@ from mobile_app.ui.controls import (
     text_field,
 )
 from mobile_app.ui.flows import Flows
-from mobile_app.ui.state import RECORD_HISTORY, AppState, HistoryScreen
+from mobile_app.ui.screens import HistoryScreen
+from mobile_app.ui.state import RECORD_HISTORY, AppState
 from shared.models.review import ReviewAction
 from shared.opinion_words import opinion_word_warnings
 from shared.vocabulary import Lifecycle
@@ -199,10 +200,9 @@ def _summary(history: RecordHistory) -> str:
 
 @ft.component
 @guarded(failed_screen)
-def record_history_view(state: AppState, flows: Flows) -> ft.View:
+def record_history_view(view: HistoryScreen | None, state: AppState, flows: Flows) -> ft.View:
     """The versions, oldest first, then the change to make."""
     app = flows.app
-    view = state.history
     back = buttons(button("Back to chronology", "nav.chronology", app.act(flows.history.back)))
     if view is None:
         body: list[ft.Control] = [note("No record chosen.", key="history.empty"), back]

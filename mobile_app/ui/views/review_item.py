@@ -23,7 +23,8 @@ from mobile_app.ui.controls import (
     text_field,
 )
 from mobile_app.ui.flows import Flows
-from mobile_app.ui.state import REVIEW_ITEM, AppState, ReviewItemScreen
+from mobile_app.ui.review_screens import ReviewItemScreen
+from mobile_app.ui.state import REVIEW_ITEM, AppState
 from mobile_app.ui.views.record_history import version_card
 from mobile_app.ui.views.review_queue import about_line
 
@@ -91,10 +92,9 @@ def _decide(item: ReviewItemScreen, flows: Flows) -> list[ft.Control]:
 
 @ft.component
 @guarded(failed_screen)
-def review_item_view(state: AppState, flows: Flows) -> ft.View:
+def review_item_view(item: ReviewItemScreen | None, state: AppState, flows: Flows) -> ft.View:
     """The record in full, its versions, then the decision and the way back to the queue."""
     app = flows.app
-    item = state.review_item
     back = button("Back to the queue", "review.back", app.act(flows.review.back))
     if item is None:
         body: list[ft.Control] = [note("No record is open.", key="review.detail.none"), back]

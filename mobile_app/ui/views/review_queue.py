@@ -26,7 +26,8 @@ from mobile_app.ui.controls import (
     subheading,
 )
 from mobile_app.ui.flows import Flows
-from mobile_app.ui.state import REVIEW, AppState, ReviewScreen
+from mobile_app.ui.review_screens import ReviewScreen
+from mobile_app.ui.state import REVIEW, AppState
 
 
 def about_line(row: ReviewRow) -> str:
@@ -175,10 +176,9 @@ def _queue(view: ReviewScreen, flows: Flows) -> list[ft.Control]:
 
 @ft.component
 @guarded(failed_screen)
-def review_queue_view(state: AppState, flows: Flows) -> ft.View:
+def review_queue_view(review: ReviewScreen | None, state: AppState, flows: Flows) -> ft.View:
     """The queue for a supervisor, then anything returned to me, then the way back."""
     app = flows.app
-    review = state.review
     body: list[ft.Control] = [*status_line(state)]
     if review is None:
         body.append(note("Nothing to review.", key="review.none"))

@@ -27,6 +27,7 @@ from mobile_app.ui.controls import (
     subheading,
 )
 from mobile_app.ui.flows import Flows
+from mobile_app.ui.screens import TrendsScreen
 from mobile_app.ui.state import TRENDS, AppState
 
 COLOURS = (ft.Colors.INDIGO, ft.Colors.ORANGE_800, ft.Colors.TEAL, ft.Colors.PINK_700)
@@ -152,10 +153,9 @@ def _concerns(trends: ChildTrends) -> list[ft.Control]:
 
 @ft.component
 @guarded(failed_screen)
-def trends_view(state: AppState, flows: Flows) -> ft.View:
+def trends_view(shown: TrendsScreen | None, state: AppState, flows: Flows) -> ft.View:
     """The child, the safety scale, the checklist concerns, and the way back."""
     app = flows.app
-    shown = state.trends
     body: list[ft.Control] = [*status_line(state)]
     if shown is None:
         body.append(note("No child chosen.", key="trends.none"))

@@ -23,7 +23,8 @@ from mobile_app.ui.controls import (
     status_line,
 )
 from mobile_app.ui.flows import Flows
-from mobile_app.ui.state import VISIT, AppState, VisitScreen
+from mobile_app.ui.screens import VisitScreen
+from mobile_app.ui.state import VISIT, AppState
 from mobile_app.ui.views.visit_steps.checklist import checklist_step
 from mobile_app.ui.views.visit_steps.father import father_step
 from mobile_app.ui.views.visit_steps.no_access import no_access_step
@@ -98,12 +99,11 @@ def _nav(visit: VisitScreen, flows: Flows) -> ft.Control:
 
 @ft.component
 @guarded(failed_screen)
-def visit_view(state: AppState, flows: Flows) -> ft.View:
+def visit_view(visit: VisitScreen | None, state: AppState, flows: Flows) -> ft.View:
     """The current step, the progress above it, and the step buttons below it."""
-    if state.visit is None:
+    if visit is None:
         body: list[ft.Control] = [note("No visit is open.", key="visit.none")]
         return screen("screen.visit", VISIT, "Visit", body)
-    visit = state.visit
     name = visit.draft.step_name
     step_view = STEP_SCREENS[name][1]
     amending = visit.draft.is_amendment

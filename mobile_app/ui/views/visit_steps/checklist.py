@@ -23,7 +23,7 @@ from mobile_app.ui.controls import (
     text_field,
 )
 from mobile_app.ui.flows import Flows
-from mobile_app.ui.state import VisitScreen
+from mobile_app.ui.screens import VisitScreen
 from shared.checklist import age_band_on, load_checklist
 from shared.models.checklist_response import CONCERN_RATINGS
 

@@ -6,7 +6,7 @@ from mobile_app.services.actions import follow_up_due
 from mobile_app.services.wording import label
 from mobile_app.ui.controls import choice, dropdown, failed_part, guarded, note, text_field
 from mobile_app.ui.flows import Flows
-from mobile_app.ui.state import VisitScreen
+from mobile_app.ui.screens import VisitScreen
 from shared.vocabulary import Relationship
 
 ANSWERS = (("new", "Someone new"), ("not_known", "Not known"))

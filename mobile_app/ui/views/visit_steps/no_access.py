@@ -19,7 +19,7 @@ from mobile_app.ui.controls import (
     text_field,
 )
 from mobile_app.ui.flows import Flows
-from mobile_app.ui.state import VisitScreen
+from mobile_app.ui.screens import VisitScreen
 from shared.vocabulary import AccessAttempt
 
 HAPPENED = (("no_answer", "Nobody answered"), ("refused_entry", "The family refused entry"))

@@ -6,7 +6,7 @@ import flet as ft
 from mobile_app.services.visit_gaps import is_infant
 from mobile_app.ui.controls import failed_part, guarded, text_field
 from mobile_app.ui.flows import Flows
-from mobile_app.ui.state import VisitScreen
+from mobile_app.ui.screens import VisitScreen
 from mobile_app.ui.views.visit_steps.plan import actions_section, scale_section
 
 

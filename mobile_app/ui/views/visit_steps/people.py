@@ -17,7 +17,7 @@ from mobile_app.ui.controls import (
     text_field,
 )
 from mobile_app.ui.flows import Flows
-from mobile_app.ui.state import VisitScreen
+from mobile_app.ui.screens import VisitScreen
 from shared.vocabulary import VisitType
 
 ATTENDANCE = (("present", "Present"), ("absent", "Expected, not here"), ("none", "Not expected"))

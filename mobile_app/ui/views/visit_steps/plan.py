@@ -24,7 +24,7 @@ from mobile_app.ui.controls import (
     text_field,
 )
 from mobile_app.ui.flows import Flows
-from mobile_app.ui.state import VisitScreen
+from mobile_app.ui.screens import VisitScreen
 
 VALUES = [(str(n), str(n)) for n in range(11)]
 # Three or four to a line on a phone, each well over 48 px to touch, and room for "10" at

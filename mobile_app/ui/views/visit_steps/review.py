@@ -19,7 +19,7 @@ from mobile_app.ui.controls import (
     text_field,
 )
 from mobile_app.ui.flows import Flows
-from mobile_app.ui.state import VisitScreen
+from mobile_app.ui.screens import VisitScreen
 
 NEW_NOTE = (
     "Finalising stores the visit, the checklist and a chronology entry, ready to sync. "

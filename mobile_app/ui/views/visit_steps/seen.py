@@ -6,7 +6,7 @@ from mobile_app.services.visit_gaps import is_infant
 from mobile_app.services.wording import label
 from mobile_app.ui.controls import choice, failed_part, guarded, yes_no
 from mobile_app.ui.flows import Flows
-from mobile_app.ui.state import VisitScreen
+from mobile_app.ui.screens import VisitScreen
 from shared.vocabulary import NotSeenAloneReason
 
 R = NotSeenAloneReason
