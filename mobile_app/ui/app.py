@@ -14,8 +14,8 @@ from mobile_app.sync_client import pinned_transport
 from mobile_app.ui.controller import AppConfig
 from mobile_app.ui.controls import allow_copy
 from mobile_app.ui.device_keystore import device_keystore
-from mobile_app.ui.export_flow import share_sheet
 from mobile_app.ui.flows import Flows
+from mobile_app.ui.flows.export import share_sheet
 from mobile_app.ui.privacy import (
     BACKGROUND_LOCK,
     RECONNECT_LOCK,

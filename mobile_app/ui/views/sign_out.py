@@ -15,7 +15,7 @@ from mobile_app.ui.controls import (
     status_line,
 )
 from mobile_app.ui.flows import Flows
-from mobile_app.ui.sign_out_flow import plural
+from mobile_app.ui.flows.sign_out import plural
 from mobile_app.ui.state import SIGN_OUT, AppState
 
 TITLE = "Sign out"
