@@ -15,6 +15,7 @@ from mobile_app.services.form_drafts import (
 from mobile_app.services.meetings import MeetingForm, MeetingService
 from mobile_app.services.plans import PlanService, outcome_form
 from mobile_app.ui.controller import AppController
+from mobile_app.ui.flows.base import ScreenFlow
 from mobile_app.ui.review_screens import DecisionScreen
 from mobile_app.ui.screens import MeetingScreen, PlanScreen
 from shared.rules import DecisionOption
@@ -34,7 +35,7 @@ def _kept_rationales(draft: DecisionDraft | None, prompts: list[PendingDecision]
     return {first.trigger_entry_id: draft.rationale} if first else {}
 
 
-class DecisionFlow:
+class DecisionFlow(ScreenFlow):
     """Shows a child's decision prompts; records a decision or a countersignature offline."""
 
     def __init__(self, app: AppController) -> None:
@@ -113,7 +114,7 @@ class DecisionFlow:
         self.open(screen.child.child_id, "Countersigned. It will sync with your records.")
 
 
-class PlanFlow:
+class PlanFlow(ScreenFlow):
     """Shows a child's plan outcomes; the plan's lead social worker adds or changes one."""
 
     def __init__(self, app: AppController) -> None:
@@ -219,7 +220,7 @@ class PlanFlow:
         self.open(screen.child.child_id, "Outcome discarded.")
 
 
-class MeetingFlow:
+class MeetingFlow(ScreenFlow):
     """Records a professionals-only meeting for a child's family (reason and chair required)."""
 
     def __init__(self, app: AppController) -> None:

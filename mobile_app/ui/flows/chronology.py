@@ -5,6 +5,7 @@ from mobile_app.services.chronology import ChronologyService
 from mobile_app.services.overview import ChildRow
 from mobile_app.services.same_event import SameEventService
 from mobile_app.ui.controller import AppController
+from mobile_app.ui.flows.base import ScreenFlow
 from mobile_app.ui.screens import ChronologyScreen
 from shared.chronology import ChronologyQuery
 from shared.protocol import ChronologyItem
@@ -12,7 +13,7 @@ from shared.protocol import ChronologyItem
 _FILTERS = frozenset({"agency", "significance", "period", "neglect_type", "event_type"})
 
 
-class ChronologyFlow:
+class ChronologyFlow(ScreenFlow):
     """Opens a child's timeline, filters it, and links two agencies' entries of one event."""
 
     def __init__(self, app: AppController) -> None:

@@ -7,6 +7,7 @@ from mobile_app.services.note_drafts import AnalysisForm, NoteDraftStore, Superv
 from mobile_app.services.note_lines import NotesOverview, notes_overview
 from mobile_app.services.notes import NotesService
 from mobile_app.ui.controller import AppController
+from mobile_app.ui.flows.base import ScreenFlow
 from mobile_app.ui.review_screens import NotesScreen
 
 SAVED = "It will sync with your records."
@@ -16,7 +17,7 @@ _FORMS: dict[str, type[AnalysisForm] | type[SupervisionForm]] = {
 }
 
 
-class NotesFlow:
+class NotesFlow(ScreenFlow):
     """Opens a child's notes, keeps the note being written, and writes it offline."""
 
     def __init__(self, app: AppController) -> None:

@@ -1,16 +1,23 @@
 """Past the offline window: sign in again and sync before any case shows again."""
 
 from mobile_app.services.account import AccountService
+from mobile_app.services.offline_window import OfflineWindow
 from mobile_app.ui.controller import AppController
+from mobile_app.ui.flows.base import ScreenFlow
 from mobile_app.ui.flows.sync import SyncFlow
 
 
-class RenewFlow:
+class RenewFlow(ScreenFlow):
     """Past the offline window: sign in again, then sync, before any case is shown again."""
 
     def __init__(self, app: AppController, sync: SyncFlow) -> None:
         self._app = app
         self._sync = sync
+
+    @property
+    def window(self) -> OfflineWindow:
+        """How long this device may go without a sync, and how long it has."""
+        return self._app.window
 
     async def renew(self, password: str) -> None:
         """Sign in with the password, sync, and only then open the caseload again."""

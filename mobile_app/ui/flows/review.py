@@ -22,6 +22,7 @@ from mobile_app.services.review_order import ChildRisk, QueueChoice, risk_words
 from mobile_app.services.trends import child_trends
 from mobile_app.services.visit_amendment import VisitAmendments
 from mobile_app.ui.controller import AppController
+from mobile_app.ui.flows.base import ScreenFlow
 from mobile_app.ui.review_screens import DashboardScreen, ReviewItemScreen, ReviewScreen
 from mobile_app.ui.screens import TrendsScreen
 from mobile_app.ui.state import DASHBOARD
@@ -46,7 +47,7 @@ class ReviewBadge:
     returned: int
 
 
-class ReviewFlow:
+class ReviewFlow(ScreenFlow):
     """Opens the review queue and the trends, and records review decisions."""
 
     def __init__(self, app: AppController) -> None:
@@ -175,6 +176,11 @@ class ReviewFlow:
         screen = self._app.state.review
         found = screen.forms.get(version_id) if screen else None
         return found or ReviewDraft()
+
+    def kept(self, version_id: str) -> bool:
+        """Whether the comment on one version comes from a draft kept from before."""
+        screen = self._app.state.review
+        return screen is not None and version_id in screen.kept
 
     def _refused(self, at: str, problem: str) -> None:
         item = self._app.state.review_item

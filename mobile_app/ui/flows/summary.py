@@ -2,10 +2,11 @@
 
 from mobile_app.services.child_summary import child_summary
 from mobile_app.ui.controller import AppController
+from mobile_app.ui.flows.base import ScreenFlow
 from mobile_app.ui.screens import SummaryScreen
 
 
-class SummaryFlow:
+class SummaryFlow(ScreenFlow):
     """Opens a child's before-the-visit summary."""
 
     def __init__(self, app: AppController) -> None:

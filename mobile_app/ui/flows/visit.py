@@ -11,13 +11,14 @@ from mobile_app.errors import MobileError
 from mobile_app.services.account import AccountService
 from mobile_app.services.actions import ActionDraft, due_error
 from mobile_app.services.drafts import DraftService, ItemDraft, VisitDraft
-from mobile_app.services.finalise import FinaliseService
+from mobile_app.services.finalise import FinaliseService, is_late_on
 from mobile_app.services.overview import known_adults
 from mobile_app.services.scaling import ScaleDraft
 from mobile_app.services.visit_amendment import VisitAmendments
 from mobile_app.services.visit_gaps import gaps_on
 from mobile_app.services.wording import checklist_domains, plural
 from mobile_app.ui.controller import AppController
+from mobile_app.ui.flows.base import ScreenFlow
 from mobile_app.ui.screens import VisitScreen
 from shared.vocabulary import (
     AccessAttempt,
@@ -44,7 +45,7 @@ def _row(rows: list[Row], index: int) -> Row:
     return rows[index]
 
 
-class VisitFlow:
+class VisitFlow(ScreenFlow):
     """Every change to the visit form lands in the encrypted store before anything else."""
 
     def __init__(self, app: AppController) -> None:
@@ -62,6 +63,10 @@ class VisitFlow:
     def draft(self) -> VisitDraft:
         """The draft on screen."""
         return self.screen.draft
+
+    def is_late(self) -> bool:
+        """Whether the visit is being recorded more than 24 hours after it began."""
+        return is_late_on(self._app.store, self.draft, self._app.config.clock())
 
     def open(self, child_id: str) -> None:
         """Resume the child's visit draft, or start one."""

@@ -3,6 +3,7 @@
 from collections.abc import Callable
 
 from mobile_app.ui.controller import AppConfig, AppController
+from mobile_app.ui.flows.base import ScreenFlow
 from mobile_app.ui.flows.case_records import DecisionFlow, MeetingFlow, PlanFlow
 from mobile_app.ui.flows.chronology import ChronologyFlow
 from mobile_app.ui.flows.export import ExportFlow
@@ -33,12 +34,13 @@ from mobile_app.ui.state import (
 )
 
 
-class Flows:
-    """Everything a screen can ask the app to do."""
+class Flows(ScreenFlow):
+    """Everything a screen can ask the app to do (the hub screens are given it all)."""
 
     def __init__(self, config: AppConfig) -> None:
         self.state = AppState(organisation=config.profile.organisation)
         self.app = AppController(config, self.state)
+        self._app = self.app
         self.visits = VisitFlow(self.app)
         self.sync = SyncFlow(self.app)
         self.chronology = ChronologyFlow(self.app)
