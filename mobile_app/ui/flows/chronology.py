@@ -5,7 +5,8 @@ from mobile_app.services.chronology import ChronologyService
 from mobile_app.services.overview import ChildRow
 from mobile_app.services.same_event import SameEventService
 from mobile_app.ui.controller import AppController
-from mobile_app.ui.flows.base import ScreenFlow
+from mobile_app.ui.flows.base import HubFlow
+from mobile_app.ui.flows.export import ExportFlow
 from mobile_app.ui.screens import ChronologyScreen
 from shared.chronology import ChronologyQuery
 from shared.protocol import ChronologyItem
@@ -13,11 +14,20 @@ from shared.protocol import ChronologyItem
 _FILTERS = frozenset({"agency", "significance", "period", "neglect_type", "event_type"})
 
 
-class ChronologyFlow(ScreenFlow):
+class ChronologyFlow(HubFlow):
     """Opens a child's timeline, filters it, and links two agencies' entries of one event."""
 
-    def __init__(self, app: AppController) -> None:
-        self._app = app
+    def __init__(self, app: AppController, exports: ExportFlow) -> None:
+        super().__init__(app)
+        self._exports = exports
+
+    async def pdf(self) -> None:
+        """Share the timeline on screen, with its filters, as a PDF."""
+        await self._exports.chronology()
+
+    async def transfer_pack(self, family_name: str, case_id: str) -> None:
+        """Share the family's transfer pack."""
+        await self._exports.transfer_pack(family_name, case_id)
 
     def open(self, child_id: str) -> None:
         """Show the child's chronology, newest first, unfiltered."""

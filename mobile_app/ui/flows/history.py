@@ -6,7 +6,7 @@ from mobile_app.services.history import EntryRevisions, HistoryService
 from mobile_app.services.visit_amendment import VisitAmendments
 from mobile_app.services.wording import label
 from mobile_app.ui.controller import AppController
-from mobile_app.ui.flows.base import ScreenFlow
+from mobile_app.ui.flows.base import HubFlow
 from mobile_app.ui.flows.chronology import ChronologyFlow
 from mobile_app.ui.screens import HistoryScreen
 from mobile_app.ui.state import CHRONOLOGY
@@ -17,7 +17,7 @@ from shared.vocabulary import Lifecycle
 AMENDMENT = "amendment"  # the form drafts' kind: an entry's changed text and reason
 
 
-class HistoryFlow(ScreenFlow):
+class HistoryFlow(HubFlow):
     """Shows a record's versions and adds new ones: amend, take back, resolve a conflict.
 
     The text and reason being written are sealed in the store at every keystroke (one draft
@@ -25,7 +25,7 @@ class HistoryFlow(ScreenFlow):
     """
 
     def __init__(self, app: AppController, chronology: ChronologyFlow) -> None:
-        self._app = app
+        super().__init__(app)
         self._chronology = chronology
 
     def open(self, record_id: str) -> None:

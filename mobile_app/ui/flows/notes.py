@@ -6,8 +6,7 @@ from mobile_app.errors import MobileError
 from mobile_app.services.note_drafts import AnalysisForm, NoteDraftStore, SupervisionForm
 from mobile_app.services.note_lines import NotesOverview, notes_overview
 from mobile_app.services.notes import NotesService
-from mobile_app.ui.controller import AppController
-from mobile_app.ui.flows.base import ScreenFlow
+from mobile_app.ui.flows.base import HubFlow
 from mobile_app.ui.review_screens import NotesScreen
 
 SAVED = "It will sync with your records."
@@ -17,11 +16,8 @@ _FORMS: dict[str, type[AnalysisForm] | type[SupervisionForm]] = {
 }
 
 
-class NotesFlow(ScreenFlow):
+class NotesFlow(HubFlow):
     """Opens a child's notes, keeps the note being written, and writes it offline."""
-
-    def __init__(self, app: AppController) -> None:
-        self._app = app
 
     def _service(self) -> NotesService:
         store = self._app.store

@@ -22,7 +22,7 @@ from mobile_app.services.review_order import ChildRisk, QueueChoice, risk_words
 from mobile_app.services.trends import child_trends
 from mobile_app.services.visit_amendment import VisitAmendments
 from mobile_app.ui.controller import AppController
-from mobile_app.ui.flows.base import ScreenFlow
+from mobile_app.ui.flows.base import HubFlow
 from mobile_app.ui.review_screens import DashboardScreen, ReviewItemScreen, ReviewScreen
 from mobile_app.ui.screens import TrendsScreen
 from mobile_app.ui.state import DASHBOARD
@@ -47,11 +47,11 @@ class ReviewBadge:
     returned: int
 
 
-class ReviewFlow(ScreenFlow):
+class ReviewFlow(HubFlow):
     """Opens the review queue and the trends, and records review decisions."""
 
     def __init__(self, app: AppController) -> None:
-        self._app = app
+        super().__init__(app)
         # The overview itself, not its id (a freed overview's id can be reused by the next),
         # but weakly: after a lock nothing here may keep the children's names in memory.
         self._badge_for: weakref.ref[Overview] | None = None

@@ -13,8 +13,7 @@ import asyncio
 
 from mobile_app.errors import MobileError
 from mobile_app.services.wipe import WipeReport, count_unsynced, wipe_device
-from mobile_app.ui.controller import AppController
-from mobile_app.ui.flows.base import ScreenFlow
+from mobile_app.ui.flows.base import HubFlow
 from mobile_app.ui.state import SETUP, SIGN_OUT
 
 SIGNED_OUT = (
@@ -28,11 +27,8 @@ def plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
-class SignOutFlow(ScreenFlow):
+class SignOutFlow(HubFlow):
     """Shows what signing out would lose, and signs out only when that is nothing or agreed."""
-
-    def __init__(self, app: AppController) -> None:
-        self._app = app
 
     def open(self) -> None:
         """Show the sign-out check."""
