@@ -64,9 +64,10 @@ class VisitFlow(ScreenFlow):
         """The draft on screen."""
         return self.screen.draft
 
-    def is_late(self) -> bool:
-        """Whether the visit is being recorded more than 24 hours after it began."""
-        return is_late_on(self._app.store, self.draft, self._app.config.clock())
+    def is_late(self, draft: VisitDraft) -> bool:
+        """Whether the visit shown is being recorded more than 24 hours after it began (the
+        draft is the one the screen shows: a screen drawn as it closes has no visit open)."""
+        return is_late_on(self._app.store, draft, self._app.config.clock())
 
     def open(self, child_id: str) -> None:
         """Resume the child's visit draft, or start one."""

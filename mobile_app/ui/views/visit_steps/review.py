@@ -101,7 +101,7 @@ def review_step(visit: VisitScreen, visits: VisitFlow) -> ft.Control:
                 helper="Required. It is kept with the visit's history.",
             )
         )
-    if visits.is_late():
+    if visits.is_late(draft):
         rows.append(
             text_field(
                 "Why is this visit being recorded more than 24 hours later?",
