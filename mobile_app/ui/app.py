@@ -14,8 +14,8 @@ from mobile_app.sync_client import pinned_transport
 from mobile_app.ui.controller import AppConfig
 from mobile_app.ui.controls import allow_copy
 from mobile_app.ui.device_keystore import device_keystore
-from mobile_app.ui.export_flow import share_sheet
 from mobile_app.ui.flows import Flows
+from mobile_app.ui.flows.export import share_sheet
 from mobile_app.ui.privacy import (
     BACKGROUND_LOCK,
     RECONNECT_LOCK,
@@ -68,25 +68,26 @@ from mobile_app.ui.views.visit import visit_view
 
 DEFAULT_PORT = 8550  # the sync server's default is 8000: the two must not collide
 SCREENS: dict[str, Callable[[AppState, Flows], ft.View]] = {
-    SETUP: setup_view,
-    SIGN_IN: sign_in_view,
-    SIGN_OUT: sign_out_view,
-    UNLOCK: unlock_view,
-    CASELOAD: caseload_view,
-    VISIT: visit_view,
-    SYNC: sync_view,
-    CHRONOLOGY: chronology_view,
-    RECORD_HISTORY: record_history_view,
-    CHILD: child_summary_view,
-    SYNC_NEEDED: sync_needed_view,
-    REVIEW: review_queue_view,
-    REVIEW_ITEM: review_item_view,
-    TRENDS: trends_view,
-    DECISION: decision_view,
-    PLAN: plan_outcomes_view,
-    MEETING: meeting_view,
-    NOTES: notes_view,
-    DASHBOARD: dashboard_view,
+    SETUP: lambda state, flows: setup_view(state, flows.session),
+    SIGN_IN: lambda state, flows: sign_in_view(state, flows.session),
+    SIGN_OUT: lambda state, flows: sign_out_view(state, flows.sign_out),
+    UNLOCK: lambda state, flows: unlock_view(state, flows.session),
+    CASELOAD: lambda state, flows: caseload_view(state, flows.caseload),
+    SYNC: lambda state, flows: sync_view(state, flows.sync),
+    SYNC_NEEDED: lambda state, flows: sync_needed_view(state, flows.renew),
+    # A screen with a model of its own is given it: a change to the model re-renders it.
+    VISIT: lambda state, flows: visit_view(state.visit, state, flows.visits),
+    CHRONOLOGY: lambda state, flows: chronology_view(state.chronology, state, flows.chronology),
+    RECORD_HISTORY: lambda state, flows: record_history_view(state.history, state, flows.history),
+    CHILD: lambda state, flows: child_summary_view(state.summary, state, flows.summary),
+    REVIEW: lambda state, flows: review_queue_view(state.review, state, flows.review),
+    REVIEW_ITEM: lambda state, flows: review_item_view(state.review_item, state, flows.review),
+    TRENDS: lambda state, flows: trends_view(state.trends, state, flows.review),
+    DECISION: lambda state, flows: decision_view(state.decision, state, flows.decisions),
+    PLAN: lambda state, flows: plan_outcomes_view(state.plan, state, flows.plans),
+    MEETING: lambda state, flows: meeting_view(state.meeting, state, flows.meetings),
+    NOTES: lambda state, flows: notes_view(state.notes, state, flows.notes),
+    DASHBOARD: lambda state, flows: dashboard_view(state.dashboard, state, flows.review),
 }
 
 
@@ -94,7 +95,7 @@ SCREENS: dict[str, Callable[[AppState, Flows], ft.View]] = {
 def router(state: AppState, flows: Flows, cover: PrivacyCover) -> list[ft.View]:
     """Show the screen for the current route (anything unknown shows the lock screen), under
     the privacy cover while the app is not in front."""
-    shown = SCREENS.get(state.route, unlock_view)(state, flows)
+    shown = SCREENS.get(state.route, SCREENS[UNLOCK])(state, flows)
     return [shown, cover_view()] if cover.shown else [shown]
 
 

@@ -89,12 +89,12 @@ class AppController:
     def erase_unopenable(self) -> None:
         """Erase a data folder whose device key is gone: it can never be opened again. The
         wipe's own notice then shows the erased screen, with its fresh set-up."""
-        self.state.key_missing = False
+        self.state.keystore(missing=False)
         self.device.wipe("This device's key was missing from its keystore.")
 
     def start(self) -> None:
         """Show set-up on a new device, else the lock screen."""
-        self.state.server_url = str(self.config.profile.server_url).rstrip("/")
+        self.state.serve_from(str(self.config.profile.server_url).rstrip("/"))
         self.state.go(UNLOCK if self.device.is_set_up() else SETUP)
 
     # -- activity and auto-lock ------------------------------------------------------------
@@ -205,7 +205,7 @@ class AppController:
         if passphrase != again:
             self.state.say("The two passphrases are different: type the same one twice.")
             return
-        self.state.resume = None  # a new set-up returns to nothing of the erased device
+        self.state.forget_resume()  # a new set-up returns to nothing of the erased device
         self.state.working("Protecting this device…")
         key = await asyncio.to_thread(self.device.create_key, passphrase)
         self.device.open(key)
@@ -224,7 +224,7 @@ class AppController:
             self.state.say(str(exc))
             return
         except DeviceKeyMissing as exc:
-            self.state.key_missing = True
+            self.state.keystore(missing=True)
             self.state.say(str(exc))
             return
         except NotInitialised:

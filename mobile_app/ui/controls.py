@@ -5,12 +5,11 @@ import functools
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, ParamSpec, TypeVar
+from typing import Any, ParamSpec, Protocol, TypeVar
 
 import flet as ft
 
 from mobile_app.diagnostics import log_failure
-from mobile_app.ui.controller import AppController
 from mobile_app.ui.state import AppState
 
 log = logging.getLogger(__name__)
@@ -25,6 +24,22 @@ RENDER_FAILED = (
 _PAD = ft.Padding.symmetric(vertical=14, horizontal=20)
 Handler = Callable[[Any], Any]
 Options = Sequence[tuple[str, str]]
+
+
+class Actions(Protocol):
+    """What a view acts through: its own flow (or, on the hub screens, all of them)."""
+
+    def act(self, fn: Callable[..., Any]) -> Handler:
+        """Wrap a button handler."""
+        ...
+
+    def lock(self, message: str = "") -> None:
+        """Lock the app now."""
+        ...
+
+    def show_caseload(self, message: str = "", tone: str = "info") -> None:
+        """Back to the caseload."""
+        ...
 
 
 @dataclass
@@ -388,7 +403,7 @@ def guarded(fallback: Callable[..., C]) -> Callable[[Callable[P, C]], Callable[P
     return wrap
 
 
-def back_to_caseload(app: AppController) -> ft.Control:
+def back_to_caseload(app: Actions) -> ft.Control:
     """The button every case screen ends with: back to the caseload, freshly read."""
     return button("Back to caseload", "nav.caseload", app.act(app.show_caseload))
 
@@ -398,7 +413,7 @@ def back_action(label: str, on_click: Handler) -> ft.Control:
     return icon_button(ft.Icons.ARROW_BACK, label, "nav.back", on_click)
 
 
-def lock_action(app: AppController) -> ft.Control:
+def lock_action(app: Actions) -> ft.Control:
     """The app bar's lock: every screen with case details offers it."""
     return icon_button(ft.Icons.LOCK, "Lock the app", "nav.lock", app.act(app.lock))
 
@@ -408,9 +423,10 @@ def failed_part(*_: Any) -> ft.Control:
     return note(RENDER_FAILED, key="render.error", strong=True)
 
 
-def failed_screen(state: AppState, flows: Any) -> ft.View:
-    """What shows where a whole screen failed to render: a way back, and the lock."""
-    app = flows.app
+def failed_screen(*args: Any) -> ft.View:
+    """What shows where a whole screen failed to render: a way back, and the lock (given the
+    view's arguments, which end with the app state and the view's flow)."""
+    state, app = args[-2:]
     body = [
         failed_part(),
         buttons(

@@ -1,32 +1,29 @@
-"""Observable app state: what every screen shows, changed only through its own methods."""
+"""Observable app state: the route, the message, sync and the caseload, and which screen
+model (mobile_app/ui/screens.py) each screen shows; changed only through its own methods."""
 
 from dataclasses import dataclass, field
-from datetime import date
 
 import flet as ft
 
 from mobile_app.services.background_sync import SyncOutcome
-from mobile_app.services.child_summary import ChildSummary
-from mobile_app.services.chronology import screen_query
-from mobile_app.services.dashboard import TeamDashboardView
-from mobile_app.services.decisions import DecisionEntry, PendingDecision
-from mobile_app.services.drafts import VisitDraft
-from mobile_app.services.form_drafts import ReviewDraft
-from mobile_app.services.history import RecordHistory
 from mobile_app.services.issues import SyncIssue
-from mobile_app.services.meetings import ChairChoice, MeetingForm
-from mobile_app.services.note_drafts import AnalysisForm, SupervisionForm
-from mobile_app.services.note_lines import NoteLine
-from mobile_app.services.overview import ChildRow, KnownAdult, Overview
-from mobile_app.services.plans import PlanView
-from mobile_app.services.review import ReturnedItem, ReviewRow
-from mobile_app.services.review_detail import ReviewDetail
-from mobile_app.services.review_order import ChildRisk, QueueChoice
-from mobile_app.services.same_event import SameEventSuggestion
-from mobile_app.services.trends import ChildTrends
-from mobile_app.services.visit_gaps import gaps_on
-from shared.chronology import ChronologyQuery
-from shared.protocol import ChronologyItem
+from mobile_app.services.overview import Overview
+from mobile_app.ui.review_screens import (
+    DashboardScreen,
+    DecisionScreen,
+    NotesScreen,
+    ReviewItemScreen,
+    ReviewScreen,
+)
+from mobile_app.ui.screens import (
+    ChronologyScreen,
+    HistoryScreen,
+    MeetingScreen,
+    PlanScreen,
+    SummaryScreen,
+    TrendsScreen,
+    VisitScreen,
+)
 
 SETUP = "/setup"
 SIGN_IN = "/sign-in"
@@ -47,176 +44,6 @@ DASHBOARD = "/dashboard"
 NOTES = "/notes"
 REVIEW_ITEM = "/review-item"
 SIGN_OUT = "/sign-out"
-
-
-@dataclass
-class VisitScreen:
-    """The visit being recorded: its draft, the child, the family's known adults."""
-
-    draft: VisitDraft
-    child: ChildRow
-    adults: list[KnownAdult]
-    domain: int = 0
-    problems: list[str] = field(default_factory=list)
-    flagged: str = ""  # the step whose unanswered questions are marked at the question
-    confirm_discard: bool = False  # asking "discard this draft?" before anything is lost
-
-    def error(self, key: str) -> str | None:
-        """What is missing at one question, once Next was tapped with it unanswered."""
-        return next(iter(self.errors(key)), None)
-
-    def errors(self, key: str) -> list[str]:
-        """Everything missing at one part of the step, once Next was tapped."""
-        if not self.flagged or self.flagged != self.draft.step_name:
-            return []
-        gaps = gaps_on(self.draft, self.child.child, self.flagged)
-        return [g.text for g in gaps if g.field == key]
-
-
-@dataclass
-class ChronologyScreen:
-    """One child's timeline and its filters ("" means all)."""
-
-    child: ChildRow
-    items: list[ChronologyItem]
-    agencies: list[str]
-    agency: str = ""
-    significance: str = ""
-    event_types: list[str] = field(default_factory=list)
-    suggestions: list[SameEventSuggestion] = field(default_factory=list)
-    period: str = ""
-    neglect_type: str = ""
-    event_type: str = ""
-    family: bool = False  # the whole family's entries, not only this child's
-
-    def filters(self, today: date) -> ChronologyQuery:
-        """The filters chosen on screen, as the timeline (and its PDF) applies them."""
-        return screen_query(
-            today,
-            self.period,
-            agency=self.agency,
-            significance=self.significance,
-            neglect_type=self.neglect_type,
-            event_type=self.event_type,
-        )
-
-
-@dataclass
-class HistoryScreen:
-    """One record's versions, and the text and reason of the change being written."""
-
-    child: ChildRow
-    history: RecordHistory
-    text: str = ""
-    reason: str = ""
-    base_id: str = ""  # the competing version a resolution starts from
-    mine: bool = False  # only an entry's author amends or takes it back
-    visit_id: str = ""  # the visit an entry was made from ("" for none)
-    kept: bool = False  # the text and reason come from a kept draft
-
-
-@dataclass
-class SummaryScreen:
-    """Before the visit: one child's news since my last visit, actions and known men."""
-
-    child: ChildRow
-    summary: ChildSummary
-
-
-@dataclass
-class ReviewScreen:
-    """Supervision: my review queue (supervisors only) and my records returned to me."""
-
-    rows: list[ReviewRow]
-    returned: list[ReturnedItem]
-    supervisor: bool
-    amendable: frozenset[str] = frozenset()  # returned visits I may amend in the visit form
-    forms: dict[str, ReviewDraft] = field(default_factory=dict)  # by version id
-    kept: frozenset[str] = frozenset()  # versions whose comment comes from a kept draft
-    choice: QueueChoice = field(default_factory=QueueChoice)
-    risks: dict[str, ChildRisk] = field(default_factory=dict)  # by child id, from the caseload
-    # What I decided here since the queue was opened, by version: the row and the outcome in
-    # words, shown beside the item it was about.
-    acted: dict[str, tuple[ReviewRow, str]] = field(default_factory=dict)
-
-
-@dataclass
-class ReviewItemScreen:
-    """One queued record read in full, and the decision being written on it."""
-
-    row: ReviewRow
-    detail: ReviewDetail
-    risk: str = ""  # why it sorts where it does, in words
-    problem: str = ""  # what stops the decision, said at the reason box
-    problem_at: str = ""  # "comment" or "stage": the field the problem is about
-
-
-@dataclass
-class DashboardScreen:
-    """The team dashboard (supervisors), and the figure whose list is open ("" for none)."""
-
-    board: TeamDashboardView
-    open_figure: str = ""
-
-
-@dataclass
-class TrendsScreen:
-    """One child's safety scale and checklist concerns over time."""
-
-    child: ChildRow
-    trends: ChildTrends
-
-
-@dataclass
-class DecisionScreen:
-    """One child's decision prompts (A6), and the "no action" decisions awaiting a signature."""
-
-    child: ChildRow
-    prompts: list[PendingDecision]
-    waiting: list[DecisionEntry]
-    can_decide: bool
-    can_countersign: bool
-    rationales: dict[str, str] = field(default_factory=dict)  # by the entry needing it
-    kept: bool = False  # the rationales come from a kept draft
-
-
-@dataclass
-class PlanScreen:
-    """The child's plans and outcomes, and the outcome being written by the plan's holder."""
-
-    child: ChildRow
-    plans: list[PlanView]
-    plan_id: str = ""  # the plan the form's outcome belongs to ("" when no form is open)
-    editing: str = ""  # the outcome being changed ("" for a new outcome)
-    form: dict[str, str] = field(default_factory=dict)
-    reason: str = ""
-    kept: bool = False  # the open form comes from a kept draft
-    base: dict[str, str] = field(default_factory=dict)  # the outcome as it was when editing began
-
-
-@dataclass
-class MeetingScreen:
-    """A professionals-only meeting being recorded for the child's family."""
-
-    child: ChildRow
-    chairs: list[ChairChoice]
-    can_record: bool
-    form: MeetingForm = field(default_factory=MeetingForm)
-    kept: bool = False  # the form comes from a kept draft
-
-
-@dataclass
-class NotesScreen:
-    """A child's supervision and analysis notes, and the note being written ("" for none)."""
-
-    child: ChildRow
-    notes: list[NoteLine]
-    can_analyse: bool
-    can_supervise: bool
-    drafts: frozenset[str] = frozenset()  # kinds of note with a draft kept for this child
-    writing: str = ""  # "analysis", "supervision", or "" when no form is open
-    analysis: AnalysisForm = field(default_factory=AnalysisForm)
-    supervision: SupervisionForm = field(default_factory=SupervisionForm)
 
 
 @dataclass
@@ -282,7 +109,6 @@ class AppState(ft.Observable):
     dashboard: DashboardScreen | None = None
     # The keystore has no secret for this data folder: it can never be opened here again.
     key_missing: bool = False
-    revision: int = 0
     resume: ResumePoint | None = None  # where to return after the next unlock
 
     def go(self, route: str, message: str = "", tone: str = "info") -> None:
@@ -358,7 +184,7 @@ class AppState(ft.Observable):
         review that arrived alone changes what the caseload's review banner says)."""
         self.overview = overview
         self.issues = issues
-        self.changed()
+        self.notify()  # type: ignore[no-untyped-call]  # Flet's notify is unannotated
 
     def sync_started(self) -> None:
         """Mark a sync as running."""
@@ -442,6 +268,23 @@ class AppState(ft.Observable):
         self.trends = screen
         self.go(TRENDS)
 
-    def changed(self) -> None:
-        """Re-render after a change inside the visit or chronology screen."""
-        self.revision += 1
+    def close_meeting(self) -> None:
+        """Forget the meeting form on screen (recorded or discarded)."""
+        self.meeting = None
+
+    def keystore(self, missing: bool) -> None:
+        """Say whether the keystore lost this data folder's secret (it cannot open again)."""
+        self.key_missing = missing
+
+    def serve_from(self, server_url: str) -> None:
+        """Show the server this app signs in to."""
+        self.server_url = server_url
+
+    def forget_resume(self) -> None:
+        """Return to nothing after the next unlock (the device was erased or set up anew)."""
+        self.resume = None
+
+    def take_resume(self) -> ResumePoint | None:
+        """Where to return after this unlock (asked once: the next unlock starts afresh)."""
+        point, self.resume = self.resume, None
+        return point

@@ -15,7 +15,7 @@ from mobile_app.ui.controls import (
     screen,
     status_line,
 )
-from mobile_app.ui.flows import Flows
+from mobile_app.ui.flows.caseload import CaseloadFlow
 from mobile_app.ui.state import CASELOAD, SYNC, AppState
 from mobile_app.ui.status_panel import status_panel
 from mobile_app.ui.views.review_queue import supervision_banner
@@ -23,8 +23,8 @@ from mobile_app.ui.views.review_queue import supervision_banner
 NO_FATHER = "No father or male carer recorded"
 
 
-def _child(row: ChildRow, flows: Flows) -> ft.Control:
-    act = flows.app.act
+def _child(row: ChildRow, flow: CaseloadFlow) -> ft.Control:
+    act = flow.act
     visit_text = "Resume visit" if row.draft_id else "Record a visit"
     # One group per child: a screen reader announces each button with the child's name.
     return ft.Semantics(
@@ -43,23 +43,23 @@ def _child(row: ChildRow, flows: Flows) -> ft.Control:
                     button(
                         visit_text,
                         f"child.{row.child_id}.visit",
-                        act(lambda: flows.visits.open(row.child_id)),
+                        act(lambda: flow.opens.visit(row.child_id)),
                         primary=True,
                     ),
                     button(
                         "Chronology",
                         f"child.{row.child_id}.chronology",
-                        act(lambda: flows.chronology.open(row.child_id)),
+                        act(lambda: flow.opens.chronology(row.child_id)),
                     ),
                     button(
                         "Before the visit",
                         f"child.{row.child_id}.summary",
-                        act(lambda: flows.summary.open(row.child_id)),
+                        act(lambda: flow.opens.summary(row.child_id)),
                     ),
                     button(
                         "Trends",
                         f"child.{row.child_id}.trends",
-                        act(lambda: flows.review.trends(row.child_id)),
+                        act(lambda: flow.opens.trends(row.child_id)),
                     ),
                 ),
             ],
@@ -68,7 +68,7 @@ def _child(row: ChildRow, flows: Flows) -> ft.Control:
     )
 
 
-def _family(family: FamilyRow, flows: Flows) -> ft.Control:
+def _family(family: FamilyRow, flow: CaseloadFlow) -> ft.Control:
     rows: list[ft.Control] = [
         heading(f"{family.family_name} family, {family.town}", key=f"family.{family.case_id}")
     ]
@@ -80,18 +80,17 @@ def _family(family: FamilyRow, flows: Flows) -> ft.Control:
                 strong=True,
             )
         )
-    rows += [_child(c, flows) for c in family.children] or [note("No children recorded.")]
+    rows += [_child(c, flow) for c in family.children] or [note("No children recorded.")]
     return ft.Card(ft.Container(ft.Column(rows, spacing=10), padding=12))
 
 
 @ft.component
 @guarded(failed_screen)
-def caseload_view(state: AppState, flows: Flows) -> ft.View:
+def caseload_view(state: AppState, flow: CaseloadFlow) -> ft.View:
     """Families and children, visits in progress, and the sync status."""
-    app = flows.app
     overview = state.overview
-    body: list[ft.Control] = [status_panel(state, app.config.clock()), *status_line(state)]
-    body += supervision_banner(state, flows)
+    body: list[ft.Control] = [status_panel(state, flow.now()), *status_line(state)]
+    body += supervision_banner(state, flow)
     if overview is None or not overview.families:
         body.append(
             note(
@@ -100,17 +99,19 @@ def caseload_view(state: AppState, flows: Flows) -> ft.View:
             )
         )
     else:
-        body += [_family(f, flows) for f in overview.families]
+        body += [_family(f, flow) for f in overview.families]
     body.append(
         buttons(
-            button("Sync now", "caseload.sync", app.act(flows.sync.run)),
-            button("Sync details", "caseload.sync_screen", app.act(lambda: state.go(SYNC))),
+            button("Sync now", "caseload.sync", flow.act(flow.opens.sync)),
+            button("Sync details", "caseload.sync_screen", flow.act(lambda: state.go(SYNC))),
         )
     )
     actions = [
-        icon_button(ft.Icons.SYNC, "Sync now", "nav.sync", app.act(flows.sync.run)),
-        # Handing the phone on is a deliberate act: in the app bar, away from the thumb.
-        icon_button(ft.Icons.LOGOUT, "Sign out", "caseload.sign_out", app.act(flows.sign_out.open)),
-        lock_action(app),
+        icon_button(ft.Icons.SYNC, "Sync now", "nav.sync", flow.act(flow.opens.sync)),
+        # Handing the phone on is a deliberate act: in the flow bar, away from the thumb.
+        icon_button(
+            ft.Icons.LOGOUT, "Sign out", "caseload.sign_out", flow.act(flow.opens.sign_out)
+        ),
+        lock_action(flow),
     ]
     return screen("screen.caseload", CASELOAD, "My caseload", body, actions)

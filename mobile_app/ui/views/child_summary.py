@@ -21,13 +21,14 @@ from mobile_app.ui.controls import (
     screen,
     status_line,
 )
-from mobile_app.ui.flows import Flows
-from mobile_app.ui.state import CHILD, AppState, SummaryScreen
+from mobile_app.ui.flows.summary import SummaryFlow
+from mobile_app.ui.screens import SummaryScreen
+from mobile_app.ui.state import CHILD, AppState
 from mobile_app.ui.views.chronology import entry_card
 from mobile_app.ui.views.doorstep import alert_lines, door_section
 from shared.rules import AlertCode
 
-TITLE = "Before visit"  # an app bar title stays one line at twice the text size
+TITLE = "Before visit"  # an flow bar title stays one line at twice the text size
 
 
 def _day(moment: date) -> str:
@@ -74,10 +75,10 @@ def _adult(adult: AdultLine) -> ft.Control:
 
 
 @guarded(failed_part)
-def _notes(view: SummaryScreen, flows: Flows) -> ft.Control:
+def _notes(view: SummaryScreen, flow: SummaryFlow) -> ft.Control:
     """Supervision and analysis, kept apart from the facts: the last analysis and latest notes."""
     child_id = view.child.child_id
-    notes = flows.notes.overview(child_id)
+    notes = flow.notes_overview(child_id)
     rows: list[ft.Control] = [heading("Supervision and analysis")]
     if notes.last_analysis_at is None:
         rows.append(note("No chronology analysis on this device yet.", key="summary.analysis"))
@@ -101,7 +102,7 @@ def _notes(view: SummaryScreen, flows: Flows) -> ft.Control:
             button(
                 "Supervision and analysis",
                 "summary.notes",
-                flows.app.act(lambda: flows.notes.open(child_id)),
+                flow.act(lambda: flow.opens.notes(child_id)),
             )
         )
     )
@@ -121,7 +122,7 @@ def _news(view: SummaryScreen) -> list[ft.Control]:
     return rows
 
 
-def _alerts(view: SummaryScreen, flows: Flows) -> list[ft.Control]:
+def _alerts(view: SummaryScreen, flow: SummaryFlow) -> list[ft.Control]:
     """The child's safeguarding alerts, most urgent first, and the way to the decisions."""
     rows: list[ft.Control] = [heading("Alerts"), *alert_lines(view)]
     if any(alert.code == AlertCode.A6 for alert in view.child.alerts.alerts):
@@ -131,7 +132,7 @@ def _alerts(view: SummaryScreen, flows: Flows) -> list[ft.Control]:
                 button(
                     "Decisions needed",
                     "summary.decisions",
-                    flows.app.act(lambda: flows.decisions.open(child_id)),
+                    flow.act(lambda: flow.opens.decisions(child_id)),
                     primary=True,
                 )
             )
@@ -141,10 +142,8 @@ def _alerts(view: SummaryScreen, flows: Flows) -> list[ft.Control]:
 
 @ft.component
 @guarded(failed_screen)
-def child_summary_view(state: AppState, flows: Flows) -> ft.View:
+def child_summary_view(view: SummaryScreen | None, state: AppState, flow: SummaryFlow) -> ft.View:
     """The digest to read on the doorstep, and the button to start or resume the visit."""
-    app = flows.app
-    view = state.summary
     if view is None:
         body: list[ft.Control] = [note("No child chosen.", key="summary.none")]
         return screen("screen.summary", CHILD, TITLE, body)
@@ -156,9 +155,9 @@ def child_summary_view(state: AppState, flows: Flows) -> ft.View:
         note(child.due_text, key="summary.due", strong=child.overdue),
         *status_line(state),
         *door_section(summary.door),
-        *_alerts(view, flows),
+        *_alerts(view, flow),
         *_news(view),
-        _notes(view, flows),
+        _notes(view, flow),
         heading("Actions from earlier visits"),
     ]
     body += [_action(i, a) for i, a in enumerate(summary.actions)] or [
@@ -177,26 +176,26 @@ def child_summary_view(state: AppState, flows: Flows) -> ft.View:
             button(
                 "Chronology",
                 "summary.chronology",
-                app.act(lambda: flows.chronology.open(child.child_id)),
+                flow.act(lambda: flow.opens.chronology(child.child_id)),
             ),
             button(
                 "Plan outcomes",
                 "summary.plan",
-                app.act(lambda: flows.plans.open(child.child_id)),
+                flow.act(lambda: flow.opens.plan(child.child_id)),
             ),
             button(
                 "Professionals-only meeting",
                 "summary.meeting",
-                app.act(lambda: flows.meetings.open(child.child_id)),
+                flow.act(lambda: flow.opens.meeting(child.child_id)),
             ),
-            back_to_caseload(app),
+            back_to_caseload(flow),
         )
     )
     # The visit button stays within the thumb's reach, whatever is scrolled above it.
     visit = button(
         visit_text,
         "summary.visit",
-        app.act(lambda: flows.visits.open(child.child_id)),
+        flow.act(lambda: flow.opens.visit(child.child_id)),
         primary=True,
     )
     return screen(
@@ -204,7 +203,7 @@ def child_summary_view(state: AppState, flows: Flows) -> ft.View:
         CHILD,
         TITLE,
         body,
-        [lock_action(app)],
+        [lock_action(flow)],
         bottom=buttons(visit),
-        leading=back_action("Back to caseload", app.act(app.show_caseload)),
+        leading=back_action("Back to caseload", flow.act(flow.show_caseload)),
     )

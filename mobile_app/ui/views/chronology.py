@@ -22,8 +22,9 @@ from mobile_app.ui.controls import (
     status_line,
     subheading,
 )
-from mobile_app.ui.flows import Flows
-from mobile_app.ui.state import CHRONOLOGY, AppState, ChronologyScreen
+from mobile_app.ui.flows.chronology import ChronologyFlow
+from mobile_app.ui.screens import ChronologyScreen
+from mobile_app.ui.state import CHRONOLOGY, AppState
 from shared.protocol import ChronologyItem
 from shared.vocabulary import DatePrecision, Lifecycle, NeglectType, Significance
 
@@ -154,25 +155,25 @@ def _filters(chron: ChronologyScreen, choose: Callable[[str], Handler]) -> list[
 
 @ft.component
 @guarded(failed_screen)
-def chronology_view(state: AppState, flows: Flows) -> ft.View:
+def chronology_view(
+    chron: ChronologyScreen | None, state: AppState, flow: ChronologyFlow
+) -> ft.View:
     """Filters, the entries, then the suggested same-event links."""
-    app = flows.app
-    chron = state.chronology
     if chron is None:
         body: list[ft.Control] = [note("No child chosen.", key="chron.empty")]
         return screen("screen.chronology", CHRONOLOGY, "Chronology", body)
 
     def choose(name: str) -> Handler:
         def pick(value: str) -> None:
-            flows.chronology.filter(**{name: "" if value == ALL else value})
+            flow.filter(**{name: "" if value == ALL else value})
 
-        return app.picked(pick)
+        return flow.picked(pick)
 
     def history(record_id: str) -> Handler:
-        return app.act(lambda: flows.history.open(record_id))
+        return flow.act(lambda: flow.opens.record(record_id))
 
     def link(first: str, second: str) -> Handler:
-        return app.act(lambda: flows.chronology.link(first, second))
+        return flow.act(lambda: flow.link(first, second))
 
     def about(item: ChronologyItem) -> str:
         if not chron.family or state.overview is None:
@@ -181,13 +182,9 @@ def chronology_view(state: AppState, flows: Flows) -> ft.View:
         return ", ".join(row.name for row in rows if row is not None)
 
     scope = (
-        button(
-            "Only this child", "chron.scope", app.act(lambda: flows.chronology.show_family(False))
-        )
+        button("Only this child", "chron.scope", flow.act(lambda: flow.show_family(False)))
         if chron.family
-        else button(
-            "Whole family", "chron.scope", app.act(lambda: flows.chronology.show_family(True))
-        )
+        else button("Whole family", "chron.scope", flow.act(lambda: flow.show_family(True)))
     )
     names = _describe(chron.items)
     whose = "The family's entries" if chron.family else f"{chron.child.name}'s entries"
@@ -221,17 +218,15 @@ def chronology_view(state: AppState, flows: Flows) -> ft.View:
     )
     body.append(
         buttons(
-            button("Chronology as a PDF", "chron.pdf", app.act(flows.exports.chronology)),
+            button("Chronology as a PDF", "chron.pdf", flow.act(flow.pdf)),
             button(
                 "Transfer pack (PDF)",
                 "chron.transfer_pack",
-                app.act(
-                    lambda: flows.exports.transfer_pack(
-                        chron.child.child.family_name, chron.child.case_id
-                    )
+                flow.act(
+                    lambda: flow.transfer_pack(chron.child.child.family_name, chron.child.case_id)
                 ),
             ),
         )
     )
-    body.append(buttons(back_to_caseload(app)))
+    body.append(buttons(back_to_caseload(flow)))
     return screen("screen.chronology", CHRONOLOGY, "Chronology", body)

@@ -23,7 +23,8 @@ from mobile_app.ui.controls import (
     status_line,
     subheading,
 )
-from mobile_app.ui.flows import Flows
+from mobile_app.ui.flows.review import ReviewFlow
+from mobile_app.ui.review_screens import DashboardScreen
 from mobile_app.ui.state import DASHBOARD, AppState
 
 CHART_HEIGHT = 220
@@ -95,11 +96,11 @@ def _late_meetings(paper: PaperworkSummary) -> list[ft.Control]:
     ]
 
 
-def _paperwork(paper: PaperworkSummary, is_open: bool, flows: Flows) -> list[ft.Control]:
+def _paperwork(paper: PaperworkSummary, is_open: bool, review: ReviewFlow) -> list[ft.Control]:
     share = (
         "none due yet" if paper.share_on_time is None else f"{round(paper.share_on_time * 100)}%"
     )
-    tap = flows.app.act(lambda: flows.review.dashboard_figure(PAPERWORK))
+    tap = review.act(lambda: review.dashboard_figure(PAPERWORK))
     title = f"Conference paperwork sent on time: {share}"
     out: list[ft.Control] = [
         subheading("Conference paperwork"),
@@ -123,9 +124,9 @@ def _lines(figure: DashboardFigure) -> list[ft.Control]:
     return out
 
 
-def _figure(figure: DashboardFigure, is_open: bool, flows: Flows) -> ft.Control:
+def _figure(figure: DashboardFigure, is_open: bool, review: ReviewFlow) -> ft.Control:
     count = "not known" if figure.count is None else str(figure.count)
-    tap = flows.app.act(lambda: flows.review.dashboard_figure(figure.key))
+    tap = review.act(lambda: review.dashboard_figure(figure.key))
     row: list[ft.Control] = [
         button(f"{figure.title}: {count}", f"dashboard.{figure.key}", tap, primary=is_open)
     ]
@@ -136,33 +137,31 @@ def _figure(figure: DashboardFigure, is_open: bool, flows: Flows) -> ft.Control:
     return ft.Semantics(container=True, content=ft.Column(row, spacing=4))
 
 
-def _board(board: TeamDashboardView, open_figure: str, flows: Flows) -> list[ft.Control]:
+def _board(board: TeamDashboardView, open_figure: str, review: ReviewFlow) -> list[ft.Control]:
     if not board.online:
         return [note(board.message, key="dashboard.offline", strong=True)]
     when = board.as_of.astimezone().strftime("%d %b %Y %H:%M") if board.as_of else ""
     out: list[ft.Control] = [note(f"Team {board.team}, as of {when}.", key="dashboard.as_of")]
-    out += [_figure(f, f.key == open_figure, flows) for f in board.figures]
+    out += [_figure(f, f.key == open_figure, review) for f in board.figures]
     if board.paperwork is not None:
-        out += _paperwork(board.paperwork, open_figure == PAPERWORK, flows)
+        out += _paperwork(board.paperwork, open_figure == PAPERWORK, review)
     return out
 
 
 @ft.component
 @guarded(failed_screen)
-def dashboard_view(state: AppState, flows: Flows) -> ft.View:
+def dashboard_view(shown: DashboardScreen | None, state: AppState, review: ReviewFlow) -> ft.View:
     """The figures, the paperwork chart with its words, and the way back."""
-    app = flows.app
-    shown = state.dashboard
     body: list[ft.Control] = [*status_line(state), heading("Team dashboard")]
     if shown is None:
         body.append(note("The dashboard has not been fetched.", key="dashboard.none"))
     else:
-        body += _board(shown.board, shown.open_figure, flows)
+        body += _board(shown.board, shown.open_figure, review)
     body.append(
         buttons(
-            button("Fetch again", "dashboard.refresh", app.act(flows.review.dashboard)),
-            back_to_caseload(app),
+            button("Fetch again", "dashboard.refresh", review.act(review.dashboard)),
+            back_to_caseload(review),
         )
     )
-    lock = lock_action(app)
+    lock = lock_action(review)
     return screen("screen.dashboard", DASHBOARD, "Dashboard", body, [lock])

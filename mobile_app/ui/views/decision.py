@@ -19,8 +19,9 @@ from mobile_app.ui.controls import (
     status_line,
     text_field,
 )
-from mobile_app.ui.flows import Flows
-from mobile_app.ui.state import DECISION, AppState, DecisionScreen
+from mobile_app.ui.flows.case_records import DecisionFlow
+from mobile_app.ui.review_screens import DecisionScreen
+from mobile_app.ui.state import DECISION, AppState
 
 TITLE = "Decisions"
 OPTION_WORDS = {
@@ -33,8 +34,10 @@ OPTION_WORDS = {
 }
 
 
-def _prompt(i: int, prompt: PendingDecision, view: DecisionScreen, flows: Flows) -> ft.Control:
-    act = flows.app.act
+def _prompt(
+    i: int, prompt: PendingDecision, view: DecisionScreen, decisions: DecisionFlow
+) -> ft.Control:
+    act = decisions.act
     rows: list[ft.Control] = [
         note(
             f"{label(prompt.event_type)} entry of {prompt.event_day:%a %d %b %Y}",
@@ -57,7 +60,7 @@ def _prompt(i: int, prompt: PendingDecision, view: DecisionScreen, flows: Flows)
                 "Rationale (required): why this decision",
                 f"decision.{i}.rationale",
                 view.rationales.get(prompt.trigger_entry_id, ""),
-                flows.app.typed(partial(flows.decisions.type_rationale, prompt.trigger_entry_id)),
+                decisions.typed(partial(decisions.type_rationale, prompt.trigger_entry_id)),
                 multiline=True,
             )
         )
@@ -67,7 +70,7 @@ def _prompt(i: int, prompt: PendingDecision, view: DecisionScreen, flows: Flows)
                     button(
                         OPTION_WORDS.get(option.value, label(option)),
                         f"decision.{i}.{option.value}",
-                        act(lambda o=option: flows.decisions.decide(prompt.trigger_entry_id, o)),
+                        act(lambda o=option: decisions.decide(prompt.trigger_entry_id, o)),
                         primary=n == 0,
                     )
                     for n, option in enumerate(prompt.options)
@@ -91,7 +94,7 @@ def _prompt(i: int, prompt: PendingDecision, view: DecisionScreen, flows: Flows)
     )
 
 
-def _waiting(i: int, item: DecisionEntry, flows: Flows) -> ft.Control:
+def _waiting(i: int, item: DecisionEntry, decisions: DecisionFlow) -> ft.Control:
     record = item.record
     rows: list[ft.Control] = [
         note(f"No action decided on {record.decided_at:%d %b %Y}", key=f"decision.waiting.{i}"),
@@ -100,7 +103,7 @@ def _waiting(i: int, item: DecisionEntry, flows: Flows) -> ft.Control:
             button(
                 "Countersign",
                 f"decision.waiting.{i}.countersign",
-                flows.app.act(lambda: flows.decisions.countersign(item.record_id)),
+                decisions.act(lambda: decisions.countersign(item.record_id)),
                 primary=True,
             )
         ),
@@ -110,12 +113,10 @@ def _waiting(i: int, item: DecisionEntry, flows: Flows) -> ft.Control:
 
 @ft.component
 @guarded(failed_screen)
-def decision_view(state: AppState, flows: Flows) -> ft.View:
+def decision_view(view: DecisionScreen | None, state: AppState, decisions: DecisionFlow) -> ft.View:
     """The child's pending decisions: options with a strategy discussion first, the rationale,
     and (for a supervisor) the "no action" decisions to countersign."""
-    app = flows.app
-    view = state.decision
-    back = back_to_caseload(app)
+    back = back_to_caseload(decisions)
     if view is None:
         return screen("screen.decision", DECISION, TITLE, [note("No child chosen."), back])
     body: list[ft.Control] = [
@@ -124,11 +125,11 @@ def decision_view(state: AppState, flows: Flows) -> ft.View:
     ]
     if view.kept and view.can_decide:
         body.append(note(KEPT_NOTICE, key="decision.kept", strong=True))
-    body += [_prompt(i, p, view, flows) for i, p in enumerate(view.prompts)] or [
+    body += [_prompt(i, p, view, decisions) for i, p in enumerate(view.prompts)] or [
         note("No decision is waiting for this child.", key="decision.none")
     ]
     if view.can_countersign and view.waiting:
         body.append(heading("Waiting for your countersignature"))
-        body += [_waiting(i, item, flows) for i, item in enumerate(view.waiting)]
+        body += [_waiting(i, item, decisions) for i, item in enumerate(view.waiting)]
     body.append(buttons(back))
     return screen("screen.decision", DECISION, TITLE, body)

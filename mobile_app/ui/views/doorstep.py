@@ -6,7 +6,7 @@ import flet as ft
 from mobile_app.services.alerts import SEVERITY_WORDS
 from mobile_app.services.doorstep import Doorstep
 from mobile_app.ui.controls import heading, note, subheading
-from mobile_app.ui.state import SummaryScreen
+from mobile_app.ui.screens import SummaryScreen
 from shared.rules import Severity
 
 # Pale backgrounds under black text keep the contrast in bright light; the word leads each line.

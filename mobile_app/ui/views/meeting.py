@@ -17,19 +17,18 @@ from mobile_app.ui.controls import (
     status_line,
     text_field,
 )
-from mobile_app.ui.flows import Flows
+from mobile_app.ui.flows.case_records import MeetingFlow
+from mobile_app.ui.screens import MeetingScreen
 from mobile_app.ui.state import MEETING, AppState
 
-TITLE = "Meeting"  # an app bar title stays one line at twice the text size
+TITLE = "Meeting"  # an meetings bar title stays one line at twice the text size
 
 
 @ft.component
 @guarded(failed_screen)
-def meeting_view(state: AppState, flows: Flows) -> ft.View:
+def meeting_view(view: MeetingScreen | None, state: AppState, meetings: MeetingFlow) -> ft.View:
     """The form: why the family is not there, who approved, what was decided."""
-    app = flows.app
-    view = state.meeting
-    back = back_to_caseload(app)
+    back = back_to_caseload(meetings)
     if view is None:
         return screen("screen.meeting", MEETING, TITLE, [note("No child chosen."), back])
     body: list[ft.Control] = [
@@ -58,14 +57,14 @@ def meeting_view(state: AppState, flows: Flows) -> ft.View:
             "meeting.reason_code",
             [(code.value, text) for code, text in REASONS.items()],
             form.reason_code,
-            app.picked(lambda value: flows.meetings.type("reason_code", value)),
+            meetings.picked(lambda value: meetings.type("reason_code", value)),
         ),
         dropdown(
             "Chair's approval",
             "meeting.chair_approved_by",
             chairs,
             form.chair_approved_by,
-            app.picked(lambda value: flows.meetings.type("chair_approved_by", value)),
+            meetings.picked(lambda value: meetings.type("chair_approved_by", value)),
         ),
     ]
     if not chairs:
@@ -82,19 +81,19 @@ def meeting_view(state: AppState, flows: Flows) -> ft.View:
             "Decisions, one a line",
             "meeting.decisions",
             form.decisions,
-            app.typed(lambda value: flows.meetings.type("decisions", value)),
+            meetings.typed(lambda value: meetings.type("decisions", value)),
             multiline=True,
         ),
         text_field(
             "Rationale",
             "meeting.rationale",
             form.rationale,
-            app.typed(lambda value: flows.meetings.type("rationale", value)),
+            meetings.typed(lambda value: meetings.type("rationale", value)),
             multiline=True,
         ),
         buttons(
-            button("Record meeting", "meeting.save", app.act(flows.meetings.record), primary=True),
-            button("Discard", "meeting.discard", app.act(flows.meetings.discard)),
+            button("Record meeting", "meeting.save", meetings.act(meetings.record), primary=True),
+            button("Discard", "meeting.discard", meetings.act(meetings.discard)),
             back,
         ),
     ]

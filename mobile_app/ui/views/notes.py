@@ -18,10 +18,11 @@ from mobile_app.ui.controls import (
     subheading,
     text_field,
 )
-from mobile_app.ui.flows import Flows
-from mobile_app.ui.state import NOTES, AppState, NotesScreen
+from mobile_app.ui.flows.notes import NotesFlow
+from mobile_app.ui.review_screens import NotesScreen
+from mobile_app.ui.state import NOTES, AppState
 
-TITLE = "Notes"  # an app bar title stays one line at twice the text size
+TITLE = "Notes"  # an flow bar title stays one line at twice the text size
 APART = "Analysis and supervision, kept apart from the chronology: the chronology holds the facts."
 
 
@@ -37,18 +38,17 @@ def note_card(i: int, line: NoteLine, prefix: str = "notes.note") -> ft.Control:
     return ft.Card(ft.Container(ft.Column(rows, spacing=4), padding=12))
 
 
-def _choices(view: NotesScreen, flows: Flows) -> list[ft.Control]:
-    app = flows.app
+def _choices(view: NotesScreen, flow: NotesFlow) -> list[ft.Control]:
     offered: list[ft.Control] = []
     if view.can_analyse:
         kept = "analysis" in view.drafts
         text = "Continue your analysis" if kept else "Write a chronology analysis"
-        act = app.act(lambda: flows.notes.write("analysis"))
+        act = flow.act(lambda: flow.write("analysis"))
         offered.append(button(text, "notes.new_analysis", act, primary=True))
     if view.can_supervise:
         kept = "supervision" in view.drafts
         text = "Continue your supervision note" if kept else "Write a supervision note"
-        act = app.act(lambda: flows.notes.write("supervision"))
+        act = flow.act(lambda: flow.write("supervision"))
         offered.append(button(text, "notes.new_supervision", act))
     if not offered:
         return [
@@ -61,11 +61,11 @@ def _choices(view: NotesScreen, flows: Flows) -> list[ft.Control]:
     return [buttons(*offered)]
 
 
-def _analysis_form(view: NotesScreen, flows: Flows) -> list[ft.Control]:
-    app, form = flows.app, view.analysis
+def _analysis_form(view: NotesScreen, flow: NotesFlow) -> list[ft.Control]:
+    form = view.analysis
 
     def typed(name: str) -> Handler:
-        return app.typed(lambda value: flows.notes.type(name, value))
+        return flow.typed(lambda value: flow.type(name, value))
 
     return [
         subheading("Chronology analysis"),
@@ -85,11 +85,11 @@ def _analysis_form(view: NotesScreen, flows: Flows) -> list[ft.Control]:
     ]  # fmt: skip
 
 
-def _supervision_form(view: NotesScreen, flows: Flows) -> list[ft.Control]:
-    app, form = flows.app, view.supervision
+def _supervision_form(view: NotesScreen, flow: NotesFlow) -> list[ft.Control]:
+    form = view.supervision
 
     def typed(name: str) -> Handler:
-        return app.typed(lambda value: flows.notes.type(name, value))
+        return flow.typed(lambda value: flow.type(name, value))
 
     return [
         subheading("Supervision note"),
@@ -107,15 +107,13 @@ def _supervision_form(view: NotesScreen, flows: Flows) -> list[ft.Control]:
 
 @ft.component
 @guarded(failed_screen)
-def notes_view(state: AppState, flows: Flows) -> ft.View:
+def notes_view(view: NotesScreen | None, state: AppState, flow: NotesFlow) -> ft.View:
     """The child's notes, newest first, and the form of the note being written."""
-    app = flows.app
-    view = state.notes
-    caseload = back_to_caseload(app)
+    caseload = back_to_caseload(flow)
     if view is None:
         return screen("screen.notes", NOTES, TITLE, [note("No child chosen."), caseload])
     child_id = view.child.child_id
-    back = button("Back to child", "notes.back", app.act(lambda: flows.summary.open(child_id)))
+    back = button("Back to child", "notes.back", flow.act(lambda: flow.opens.summary(child_id)))
     body: list[ft.Control] = [
         heading(view.child.name, key="notes.child"),
         note(APART, key="notes.apart"),
@@ -124,15 +122,15 @@ def notes_view(state: AppState, flows: Flows) -> ft.View:
     if view.writing:
         form = _analysis_form if view.writing == "analysis" else _supervision_form
         body += [
-            *form(view, flows),
+            *form(view, flow),
             buttons(
-                button("Save note", "notes.save", app.act(flows.notes.save), primary=True),
-                button("Keep for later", "notes.keep", app.act(flows.notes.close_form)),
-                button("Discard", "notes.discard", app.act(flows.notes.discard)),
+                button("Save note", "notes.save", flow.act(flow.save), primary=True),
+                button("Keep for later", "notes.keep", flow.act(flow.close_form)),
+                button("Discard", "notes.discard", flow.act(flow.discard)),
             ),
         ]
         return screen("screen.notes", NOTES, TITLE, body)
-    body += _choices(view, flows)
+    body += _choices(view, flow)
     body.append(heading("Notes, newest first"))
     body += [note_card(i, line) for i, line in enumerate(view.notes)] or [
         note("No analysis or supervision notes for this child on this device.", key="notes.none")

@@ -20,10 +20,11 @@ from mobile_app.ui.controls import (
     subheading,
     text_field,
 )
-from mobile_app.ui.flows import Flows
-from mobile_app.ui.state import PLAN, AppState, PlanScreen
+from mobile_app.ui.flows.case_records import PlanFlow
+from mobile_app.ui.screens import PlanScreen
+from mobile_app.ui.state import PLAN, AppState
 
-TITLE = "The plan"  # an app bar title stays one line at twice the text size
+TITLE = "The plan"  # an plans bar title stays one line at twice the text size
 FORM_LABELS = (
     ("danger_statement", "Danger statement: who is worried, about what, if nothing changes"),
     ("safety_goal", "Safety goal"),
@@ -35,7 +36,7 @@ FORM_LABELS = (
 )
 
 
-def _outcome(plan: PlanView, i: int, line: OutcomeLine, flows: Flows) -> ft.Control:
+def _outcome(plan: PlanView, i: int, line: OutcomeLine, plans: PlanFlow) -> ft.Control:
     o = line.outcome
     key = f"plan.{plan.plan_id}.outcome.{i}"
     rows: list[ft.Control] = [
@@ -53,19 +54,19 @@ def _outcome(plan: PlanView, i: int, line: OutcomeLine, flows: Flows) -> ft.Cont
                 button(
                     "Change this outcome",
                     f"{key}.edit",
-                    flows.app.act(lambda: flows.plans.edit(plan.plan_id, line.record_id)),
+                    plans.act(lambda: plans.edit(plan.plan_id, line.record_id)),
                 )
             )
         )
     return ft.Card(ft.Container(ft.Column(rows, spacing=4), padding=12))
 
 
-def _keeper(flows: Flows, name: str) -> Callable[[str], None]:
-    return lambda value: flows.plans.type(name, value)
+def _keeper(plans: PlanFlow, name: str) -> Callable[[str], None]:
+    return lambda value: plans.type(name, value)
 
 
-def _form(view: PlanScreen, flows: Flows) -> list[ft.Control]:
-    typed = flows.app.typed
+def _form(view: PlanScreen, plans: PlanFlow) -> list[ft.Control]:
+    typed = plans.typed
     rows: list[ft.Control] = [
         subheading("Change the outcome" if view.editing else "New outcome", key="plan.form")
     ]
@@ -76,7 +77,7 @@ def _form(view: PlanScreen, flows: Flows) -> list[ft.Control]:
             text,
             f"plan.form.{name}",
             view.form.get(name, ""),
-            typed(_keeper(flows, name)),
+            typed(_keeper(plans, name)),
             multiline=name not in {"owner", "due", "progress_rating"},
         )
         for name, text in FORM_LABELS
@@ -87,19 +88,19 @@ def _form(view: PlanScreen, flows: Flows) -> list[ft.Control]:
                 "Why it is changing",
                 "plan.form.reason",
                 view.reason,
-                typed(lambda value: flows.plans.type("reason", value)),
+                typed(lambda value: plans.type("reason", value)),
             )
         )
     rows.append(
         buttons(
-            button("Save outcome", "plan.form.save", flows.app.act(flows.plans.save), primary=True),
-            button("Discard", "plan.form.discard", flows.app.act(flows.plans.discard)),
+            button("Save outcome", "plan.form.save", plans.act(plans.save), primary=True),
+            button("Discard", "plan.form.discard", plans.act(plans.discard)),
         )
     )
     return rows
 
 
-def _plan(view: PlanScreen, plan: PlanView, flows: Flows) -> list[ft.Control]:
+def _plan(view: PlanScreen, plan: PlanView, plans: PlanFlow) -> list[ft.Control]:
     p = plan.plan
     categories = ", ".join(label(c) for c in p.categories)
     rows: list[ft.Control] = [
@@ -111,7 +112,7 @@ def _plan(view: PlanScreen, plan: PlanView, flows: Flows) -> list[ft.Control]:
     ]
     if p.contingency_plan:
         rows.append(note(f"Contingency: {p.contingency_plan}"))
-    rows += [_outcome(plan, i, line, flows) for i, line in enumerate(plan.outcomes)] or [
+    rows += [_outcome(plan, i, line, plans) for i, line in enumerate(plan.outcomes)] or [
         note("No outcomes recorded for this plan.", key=f"plan.{plan.plan_id}.none")
     ]
     if plan.can_edit and view.plan_id != plan.plan_id:
@@ -120,7 +121,7 @@ def _plan(view: PlanScreen, plan: PlanView, flows: Flows) -> list[ft.Control]:
                 button(
                     "Add an outcome",
                     f"plan.{plan.plan_id}.add",
-                    flows.app.act(lambda: flows.plans.new(plan.plan_id)),
+                    plans.act(lambda: plans.new(plan.plan_id)),
                 )
             )
         )
@@ -132,22 +133,20 @@ def _plan(view: PlanScreen, plan: PlanView, flows: Flows) -> list[ft.Control]:
             )
         )
     if view.plan_id == plan.plan_id:
-        rows += _form(view, flows)
+        rows += _form(view, plans)
     return rows
 
 
 @ft.component
 @guarded(failed_screen)
-def plan_outcomes_view(state: AppState, flows: Flows) -> ft.View:
+def plan_outcomes_view(view: PlanScreen | None, state: AppState, plans: PlanFlow) -> ft.View:
     """Each plan naming the child, its outcomes with the consequence if missed, and the form."""
-    app = flows.app
-    view = state.plan
-    back = back_to_caseload(app)
+    back = back_to_caseload(plans)
     if view is None:
         return screen("screen.plan", PLAN, TITLE, [note("No child chosen."), back])
     body: list[ft.Control] = [heading(view.child.name, key="plan.child"), *status_line(state)]
     for plan in view.plans:
-        body += _plan(view, plan, flows)
+        body += _plan(view, plan, plans)
     if not view.plans:
         body.append(
             note("No child protection plan on this device for this child.", key="plan.none")

@@ -25,8 +25,9 @@ from mobile_app.ui.controls import (
     subheading,
     text_field,
 )
-from mobile_app.ui.flows import Flows
-from mobile_app.ui.state import RECORD_HISTORY, AppState, HistoryScreen
+from mobile_app.ui.flows.history import HistoryFlow
+from mobile_app.ui.screens import HistoryScreen
+from mobile_app.ui.state import RECORD_HISTORY, AppState
 from shared.models.review import ReviewAction
 from shared.opinion_words import opinion_word_warnings
 from shared.vocabulary import Lifecycle
@@ -80,11 +81,11 @@ def version_card(line: VersionLine, number: int) -> ft.Control:
     return ft.Card(ft.Container(ft.Column(lines, spacing=4), padding=12))
 
 
-def _change_controls(view: HistoryScreen, flows: Flows) -> list[ft.Control]:
-    app, history = flows.app, view.history
+def _change_controls(view: HistoryScreen, flow: HistoryFlow) -> list[ft.Control]:
+    history = view.history
     kept: list[ft.Control] = []
     if view.kept:
-        discard = app.act(flows.history.discard)
+        discard = flow.act(flow.discard)
         kept = [
             note(KEPT_NOTICE, key="history.kept", strong=True),
             buttons(button("Discard your change", "history.discard", discard)),
@@ -93,7 +94,7 @@ def _change_controls(view: HistoryScreen, flows: Flows) -> list[ft.Control]:
         "Resolved text" if history.in_conflict else "Entry text",
         "history.text",
         view.text,
-        app.typed(flows.history.type_text),
+        flow.typed(flow.type_text),
         multiline=True,
     )
     # V6: a soft warning, never a block: say what was seen or heard, and who said it.
@@ -105,7 +106,7 @@ def _change_controls(view: HistoryScreen, flows: Flows) -> list[ft.Control]:
         "Reason for the change",
         "history.reason",
         view.reason,
-        app.typed(flows.history.type_reason),
+        flow.typed(flow.type_reason),
         multiline=True,
         helper="Required. It is kept with the record's history.",
     )
@@ -114,7 +115,7 @@ def _change_controls(view: HistoryScreen, flows: Flows) -> list[ft.Control]:
             button(
                 f"Use version {number}'s text",
                 f"history.pick.{number}",
-                app.act(lambda v=line.version_id: flows.history.pick(v)),
+                flow.act(lambda v=line.version_id: flow.pick(v)),
             )
             for number, line in enumerate(history.versions, start=1)
             if line.competing
@@ -131,7 +132,7 @@ def _change_controls(view: HistoryScreen, flows: Flows) -> list[ft.Control]:
                 button(
                     "Resolve conflict",
                     "history.resolve",
-                    app.act(flows.history.resolve),
+                    flow.act(flow.resolve),
                     primary=True,
                 )
             ),
@@ -151,22 +152,22 @@ def _change_controls(view: HistoryScreen, flows: Flows) -> list[ft.Control]:
         *opinions,
         reason,
         buttons(
-            button("Save amendment", "history.amend", app.act(flows.history.amend), primary=True),
+            button("Save amendment", "history.amend", flow.act(flow.amend), primary=True),
             button(
                 "Mark withdrawn",
                 "history.withdraw",
-                app.act(lambda: flows.history.take_back(Lifecycle.WITHDRAWN)),
+                flow.act(lambda: flow.take_back(Lifecycle.WITHDRAWN)),
             ),
             button(
                 "Mark entered in error",
                 "history.in_error",
-                app.act(lambda: flows.history.take_back(Lifecycle.ENTERED_IN_ERROR)),
+                flow.act(lambda: flow.take_back(Lifecycle.ENTERED_IN_ERROR)),
             ),
         ),
     ]
 
 
-def _visit_controls(view: HistoryScreen, flows: Flows) -> list[ft.Control]:
+def _visit_controls(view: HistoryScreen, flow: HistoryFlow) -> list[ft.Control]:
     """A visit is changed in the visit form, by the practitioner who recorded it."""
     if view.history.in_conflict:
         return [note("This visit has competing versions: sync, then look again.")]
@@ -179,7 +180,7 @@ def _visit_controls(view: HistoryScreen, flows: Flows) -> list[ft.Control]:
             )
         ]
     record_id = view.history.record_id
-    amend = flows.app.act(lambda: flows.visits.amend(record_id))
+    amend = flow.act(lambda: flow.opens.amend_visit(record_id))
     return [
         note(
             "Amending opens the visit form as it was finalised; your reason is kept with "
@@ -199,11 +200,9 @@ def _summary(history: RecordHistory) -> str:
 
 @ft.component
 @guarded(failed_screen)
-def record_history_view(state: AppState, flows: Flows) -> ft.View:
+def record_history_view(view: HistoryScreen | None, state: AppState, flow: HistoryFlow) -> ft.View:
     """The versions, oldest first, then the change to make."""
-    app = flows.app
-    view = state.history
-    back = buttons(button("Back to chronology", "nav.chronology", app.act(flows.history.back)))
+    back = buttons(button("Back to chronology", "nav.chronology", flow.act(flow.back)))
     if view is None:
         body: list[ft.Control] = [note("No record chosen.", key="history.empty"), back]
         return screen("screen.history", RECORD_HISTORY, "History", body)
@@ -216,10 +215,10 @@ def record_history_view(state: AppState, flows: Flows) -> ft.View:
     ]
     if history.record_type == "chronology_entry":
         if view.visit_id:
-            to_visit = app.act(lambda: flows.history.open(view.visit_id))
+            to_visit = flow.act(lambda: flow.open(view.visit_id))
             body.append(buttons(button("The visit's history", "history.visit", to_visit)))
-        body += _change_controls(view, flows)
+        body += _change_controls(view, flow)
     elif history.record_type == "visit":
-        body += _visit_controls(view, flows)
+        body += _visit_controls(view, flow)
     body.append(back)
     return screen("screen.history", RECORD_HISTORY, "History", body)

@@ -22,8 +22,9 @@ from mobile_app.ui.controls import (
     subheading,
     text_field,
 )
-from mobile_app.ui.flows import Flows
-from mobile_app.ui.state import REVIEW_ITEM, AppState, ReviewItemScreen
+from mobile_app.ui.flows.review import ReviewFlow
+from mobile_app.ui.review_screens import ReviewItemScreen
+from mobile_app.ui.state import REVIEW_ITEM, AppState
 from mobile_app.ui.views.record_history import version_card
 from mobile_app.ui.views.review_queue import about_line
 
@@ -39,22 +40,20 @@ def _section(n: int, section: DetailSection) -> ft.Control:
     return ft.Column(lines, spacing=4)
 
 
-def _decide(item: ReviewItemScreen, flows: Flows) -> list[ft.Control]:
-    app, review = flows.app, flows.review
+def _decide(item: ReviewItemScreen, review: ReviewFlow) -> list[ft.Control]:
     row, vid = item.row, item.row.version_id
     form = review.form(vid)
-    act = app.act
+    act = review.act
     worker = row.worker
     out: list[ft.Control] = [heading("Your decision")]
-    screen_state = app.state.review
-    if screen_state is not None and vid in screen_state.kept:
+    if review.kept(vid):
         out.append(note(KEPT_NOTICE, key=f"review.{vid}.kept", strong=True))
     out += [
         text_field(
             REASON,
             f"review.{vid}.comment",
             form.comment,
-            app.typed(lambda value: review.type(vid, "comment", value)),
+            review.typed(lambda value: review.type(vid, "comment", value)),
             multiline=True,
             helper="Optional when you countersign.",
             error=item.problem if item.problem_at == "comment" else None,
@@ -77,7 +76,7 @@ def _decide(item: ReviewItemScreen, flows: Flows) -> list[ft.Control]:
             f"review.{vid}.stage",
             STAGES,
             form.stage or None,
-            app.picked(lambda value: review.type(vid, "stage", value)),
+            review.picked(lambda value: review.type(vid, "stage", value)),
             option_width=72,
         ),
     ]
@@ -91,11 +90,9 @@ def _decide(item: ReviewItemScreen, flows: Flows) -> list[ft.Control]:
 
 @ft.component
 @guarded(failed_screen)
-def review_item_view(state: AppState, flows: Flows) -> ft.View:
+def review_item_view(item: ReviewItemScreen | None, state: AppState, review: ReviewFlow) -> ft.View:
     """The record in full, its versions, then the decision and the way back to the queue."""
-    app = flows.app
-    item = state.review_item
-    back = button("Back to the queue", "review.back", app.act(flows.review.back))
+    back = button("Back to the queue", "review.back", review.act(review.back))
     if item is None:
         body: list[ft.Control] = [note("No record is open.", key="review.detail.none"), back]
         return screen("screen.review_item", REVIEW_ITEM, TITLE, body)
@@ -121,12 +118,12 @@ def review_item_view(state: AppState, flows: Flows) -> ft.View:
                 button(
                     f"Trends for {name}",
                     f"review.detail.trends.{child_id}",
-                    app.act(lambda child_id=child_id: flows.review.trends(child_id)),
+                    review.act(lambda child_id=child_id: review.trends(child_id)),
                 )
                 for child_id, name in zip(row.child_ids, row.child_names, strict=True)
             )
         ),
-        *_decide(item, flows),
+        *_decide(item, review),
         buttons(back),
     ]
-    return screen("screen.review_item", REVIEW_ITEM, TITLE, body, [lock_action(app)])
+    return screen("screen.review_item", REVIEW_ITEM, TITLE, body, [lock_action(review)])

@@ -25,8 +25,10 @@ from mobile_app.ui.controls import (
     status_line,
     subheading,
 )
-from mobile_app.ui.flows import Flows
-from mobile_app.ui.state import REVIEW, AppState, ReviewScreen
+from mobile_app.ui.flows.caseload import CaseloadFlow
+from mobile_app.ui.flows.review import ReviewFlow
+from mobile_app.ui.review_screens import ReviewScreen
+from mobile_app.ui.state import REVIEW, AppState
 
 
 def about_line(row: ReviewRow) -> str:
@@ -50,7 +52,7 @@ def _outcome(text: str, key: str) -> ft.Control:
     )
 
 
-def _item(row: ReviewRow, view: ReviewScreen, flows: Flows) -> ft.Control:
+def _item(row: ReviewRow, view: ReviewScreen, flow: ReviewFlow) -> ft.Control:
     vid = row.version_id
     lines: list[ft.Control] = [
         subheading(f"{row.kind}: {row.what}", key=f"review.item.{vid}"),
@@ -66,13 +68,13 @@ def _item(row: ReviewRow, view: ReviewScreen, flows: Flows) -> ft.Control:
         return _group(lines)
     if vid in view.kept:
         lines.append(note(KEPT_NOTICE, key=f"review.{vid}.kept", strong=True))
-    read = flows.app.act(lambda: flows.review.read(vid))
+    read = flow.act(lambda: flow.read(vid))
     primary = row.needs_countersignature
     lines.append(buttons(button("Read and decide", f"review.{vid}.open", read, primary=primary)))
     return _group(lines)
 
 
-def _returned(item: ReturnedItem, amendable: bool, flows: Flows) -> ft.Control:
+def _returned(item: ReturnedItem, amendable: bool, flow: ReviewFlow) -> ft.Control:
     when = item.decided_at.astimezone().strftime("%d %b %Y %H:%M")
     key = f"returned.{item.version_id}"
     lines: list[ft.Control] = [
@@ -82,19 +84,17 @@ def _returned(item: ReturnedItem, amendable: bool, flows: Flows) -> ft.Control:
         note("Amend the record to answer: the amended version goes back to your supervisor."),
     ]
     if amendable:
-        amend = flows.app.act(lambda: flows.visits.amend(item.record_id))
+        amend = flow.act(lambda: flow.opens.amend_visit(item.record_id))
         lines.append(buttons(button("Amend visit", f"{key}.amend", amend, primary=True)))
     elif item.entry_child_id is not None:
         child_id = item.entry_child_id
 
         def open_entry() -> None:
-            flows.chronology.open(child_id)
-            flows.history.open(item.record_id)
+            flow.opens.chronology(child_id)
+            flow.opens.record(item.record_id)
 
         lines.append(
-            buttons(
-                button("Open the entry", f"{key}.open", flows.app.act(open_entry), primary=True)
-            )
+            buttons(button("Open the entry", f"{key}.open", flow.act(open_entry), primary=True))
         )
     return _group(lines)
 
@@ -116,10 +116,10 @@ def _group(lines: list[ft.Control]) -> ft.Control:
     )
 
 
-def _filters(view: ReviewScreen, flows: Flows) -> list[ft.Control]:
+def _filters(view: ReviewScreen, flow: ReviewFlow) -> list[ft.Control]:
     """Pick-lists for the kind of record, the worker, and the order."""
     every = [*view.rows, *(row for row, _ in view.acted.values())]
-    choose, picked = flows.review.choose, flows.app.picked
+    choose, picked = flow.choose, flow.picked
     choice = view.choice
     return [
         dropdown(
@@ -146,8 +146,7 @@ def _filters(view: ReviewScreen, flows: Flows) -> list[ft.Control]:
     ]
 
 
-def _queue(view: ReviewScreen, flows: Flows) -> list[ft.Control]:
-    app = flows.app
+def _queue(view: ReviewScreen, flow: ReviewFlow) -> list[ft.Control]:
     waiting = len(view.rows)
     count = f"{waiting} record{'s' if waiting != 1 else ''} waiting"
     order = dict(ORDERS)[view.choice.order].lower()
@@ -158,8 +157,8 @@ def _queue(view: ReviewScreen, flows: Flows) -> list[ft.Control]:
         note(f"{count}, {order}.", key="review.count"),
     ]
     if every:
-        out += _filters(view, flows)
-    out += [_item(r, view, flows) for r in shown] or [
+        out += _filters(view, flow)
+    out += [_item(r, view, flow) for r in shown] or [
         note(
             "Nothing waits for your review on this device."
             if not every
@@ -167,42 +166,38 @@ def _queue(view: ReviewScreen, flows: Flows) -> list[ft.Control]:
             key="review.empty",
         )
     ]
-    out.append(
-        buttons(button("Mark all as reviewed", "review.finish", app.act(flows.review.finish)))
-    )
+    out.append(buttons(button("Mark all as reviewed", "review.finish", flow.act(flow.finish))))
     return out
 
 
 @ft.component
 @guarded(failed_screen)
-def review_queue_view(state: AppState, flows: Flows) -> ft.View:
+def review_queue_view(review: ReviewScreen | None, state: AppState, flow: ReviewFlow) -> ft.View:
     """The queue for a supervisor, then anything returned to me, then the way back."""
-    app = flows.app
-    review = state.review
     body: list[ft.Control] = [*status_line(state)]
     if review is None:
         body.append(note("Nothing to review.", key="review.none"))
     else:
         if review.supervisor:
-            board = app.act(flows.review.dashboard)
+            board = flow.act(flow.dashboard)
             body.append(buttons(button("Team dashboard", "review.dashboard", board)))
-            body += _queue(review, flows)
+            body += _queue(review, flow)
         body.append(heading("Returned to you"))
-        body += [_returned(i, i.record_id in review.amendable, flows) for i in review.returned] or [
+        body += [_returned(i, i.record_id in review.amendable, flow) for i in review.returned] or [
             note("None of your records has been returned.", key="returned.empty")
         ]
-    body.append(buttons(back_to_caseload(app)))
-    lock = lock_action(app)
+    body.append(buttons(back_to_caseload(flow)))
+    lock = lock_action(flow)
     return screen("screen.review", REVIEW, "Supervision", body, [lock])
 
 
-def supervision_banner(state: AppState, flows: Flows) -> list[ft.Control]:
+def supervision_banner(state: AppState, caseload: CaseloadFlow) -> list[ft.Control]:
     """For the caseload: a supervisor's "Review queue (N)", and an author's returned records."""
-    badge = flows.review.badge(state.overview)
-    open_review = flows.app.act(flows.review.open)
+    badge = caseload.badge(state.overview)
+    open_review = caseload.act(caseload.opens.review)
     out: list[ft.Control] = []
     if badge.queue is not None:
-        board = flows.app.act(flows.review.dashboard)
+        board = caseload.act(caseload.opens.dashboard)
         out.append(
             buttons(
                 button(f"Review queue ({badge.queue})", "caseload.review", open_review),

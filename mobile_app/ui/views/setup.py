@@ -18,13 +18,13 @@ from mobile_app.ui.controls import (
     text_field,
     use_form,
 )
-from mobile_app.ui.flows import Flows
+from mobile_app.ui.flows.session import SessionFlow
 from mobile_app.ui.state import SETUP, AppState
 
 
 @ft.component
 @guarded(failed_screen)
-def setup_view(state: AppState, flows: Flows) -> ft.View:
+def setup_view(state: AppState, flow: SessionFlow) -> ft.View:
     """Passphrase twice, with its strength shown as it is typed."""
     form = use_form(passphrase="", again="")
     strength, set_strength = ft.use_state(passphrase_strength(""))
@@ -33,8 +33,7 @@ def setup_view(state: AppState, flows: Flows) -> ft.View:
         form["passphrase"] = str(e.control.value or "")
         set_strength(passphrase_strength(form["passphrase"]))
 
-    app = flows.app
-    submit = app.act(lambda: app.set_up(form["passphrase"], form["again"]))
+    submit = flow.act(lambda: flow.set_up(form["passphrase"], form["again"]))
     body: list[ft.Control] = [
         heading("Protect this device"),
         note(

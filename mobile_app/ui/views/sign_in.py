@@ -15,22 +15,20 @@ from mobile_app.ui.controls import (
     text_field,
     use_form,
 )
-from mobile_app.ui.flows import Flows
+from mobile_app.ui.flows.session import SessionFlow
 from mobile_app.ui.state import SIGN_IN, AppState
 
 
 @ft.component
 @guarded(failed_screen)
-def sign_in_view(state: AppState, flows: Flows) -> ft.View:
+def sign_in_view(state: AppState, flow: SessionFlow) -> ft.View:
     """Server address (from flet.toml, editable), username and password."""
     form = use_form(server=state.server_url, username="", password="")
-    submit = flows.app.act(
-        lambda: flows.sign_in(form["server"], form["username"], form["password"])
-    )
+    submit = flow.act(lambda: flow.sign_in(form["server"], form["username"], form["password"]))
     body: list[ft.Control] = [
         heading("Sign in to your server"),
         note(
-            "Sign in once on this device. Your caseload then downloads, and the app works "
+            "Sign in once on this device. Your caseload then downloads, and the flow works "
             "without a signal until you next sync."
         ),
         # Neither box holds a child's details: both keep selection and the movable caret.

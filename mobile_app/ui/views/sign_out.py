@@ -14,8 +14,7 @@ from mobile_app.ui.controls import (
     screen,
     status_line,
 )
-from mobile_app.ui.flows import Flows
-from mobile_app.ui.sign_out_flow import plural
+from mobile_app.ui.flows.sign_out import SignOutFlow, plural
 from mobile_app.ui.state import SIGN_OUT, AppState
 
 TITLE = "Sign out"
@@ -37,10 +36,9 @@ def _warning(text: str, key: str) -> ft.Control:
 
 @ft.component
 @guarded(failed_screen)
-def sign_out_view(state: AppState, flows: Flows) -> ft.View:
+def sign_out_view(state: AppState, flow: SignOutFlow) -> ft.View:
     """The hand-over check: refuse while finalised records wait, name the drafts to be lost."""
-    app, leaving = flows.app, flows.sign_out
-    work = leaving.waiting()
+    work = flow.waiting()
     body: list[ft.Control] = [heading("Sign out of this device"), note(WHY), *status_line(state)]
     if work.unsynced:
         body += [
@@ -51,8 +49,8 @@ def sign_out_view(state: AppState, flows: Flows) -> ft.View:
                 "sign_out.unsent",
             ),
             buttons(
-                button("Sync now", "sign_out.sync", app.act(flows.sync.run), primary=True),
-                back_to_caseload(app),
+                button("Sync now", "sign_out.sync", flow.act(flow.opens.sync), primary=True),
+                back_to_caseload(flow),
             ),
         ]
     elif work.drafts:
@@ -66,11 +64,11 @@ def sign_out_view(state: AppState, flows: Flows) -> ft.View:
             ),
             note("To keep them, go back, finish them and sync first."),
             buttons(
-                back_to_caseload(app),
+                back_to_caseload(flow),
                 button(
                     f"Destroy {plural(work.drafts, 'draft')} and sign out",
                     "sign_out.confirm",
-                    app.act(lambda: leaving.sign_out(work.drafts)),
+                    flow.act(lambda: flow.sign_out(work.drafts)),
                 ),
             ),
         ]
@@ -78,9 +76,9 @@ def sign_out_view(state: AppState, flows: Flows) -> ft.View:
         body += [
             note("Everything you recorded has reached the server.", key="sign_out.clear"),
             buttons(
-                back_to_caseload(app),
-                button("Sign out", "sign_out.confirm", app.act(leaving.sign_out), primary=True),
+                back_to_caseload(flow),
+                button("Sign out", "sign_out.confirm", flow.act(flow.sign_out), primary=True),
             ),
         ]
-    back = back_action("Back to caseload", app.act(app.show_caseload))
+    back = back_action("Back to caseload", flow.act(flow.show_caseload))
     return screen("screen.sign_out", SIGN_OUT, TITLE, body, leading=back)

@@ -15,7 +15,7 @@ from mobile_app.ui.controls import (
     screen,
     status_line,
 )
-from mobile_app.ui.flows import Flows
+from mobile_app.ui.flows.sync import SyncFlow
 from mobile_app.ui.state import SYNC, AppState
 from mobile_app.ui.status_panel import status_panel
 
@@ -30,11 +30,10 @@ def _issue(issue: SyncIssue) -> ft.Control:
 
 @ft.component
 @guarded(failed_screen)
-def sync_view(state: AppState, flows: Flows) -> ft.View:
+def sync_view(state: AppState, sync: SyncFlow) -> ft.View:
     """The sync button, progress with counts, and conflicts and refusals with advice."""
-    app = flows.app
     body: list[ft.Control] = [
-        status_panel(state, app.config.clock()),
+        status_panel(state, sync.now()),
         *status_line(state),
         note(
             "Sync sends the visits you finalised and downloads your caseload's new records. "
@@ -44,10 +43,10 @@ def sync_view(state: AppState, flows: Flows) -> ft.View:
             button(
                 "Syncing…" if state.sync.running else "Sync now",
                 "sync.start",
-                app.act(flows.sync.run),
+                sync.act(sync.run),
                 primary=True,
             ),
-            back_to_caseload(app),
+            back_to_caseload(sync),
         ),
         heading("Needs your attention"),
     ]
@@ -58,20 +57,17 @@ def sync_view(state: AppState, flows: Flows) -> ft.View:
     else:
         body.append(note("No conflicts or refused records.", key="issues.none"))
     if aside:
-        body += _set_aside(aside, flows)
+        body += _set_aside(aside, sync)
     return screen("screen.sync", SYNC, "Sync", body)
 
 
-def _set_aside(aside: list[SyncIssue], flows: Flows) -> list[ft.Control]:
+def _set_aside(aside: list[SyncIssue], sync: SyncFlow) -> list[ft.Control]:
     """Records set aside so sync could go on, each with what to do, and the two actions."""
-    app = flows.app
     actions = []
     if any(i.advice == RESTORE_ADVICE for i in aside):
-        actions.append(
-            button("Get the server's copies", "aside.restore", app.act(flows.sync.restore))
-        )
+        actions.append(button("Get the server's copies", "aside.restore", sync.act(sync.restore)))
     if any(i.status == HELD for i in aside):
-        actions.append(button("Try sending again", "aside.retry", app.act(flows.sync.retry)))
+        actions.append(button("Try sending again", "aside.retry", sync.act(sync.retry)))
     return [
         heading("Set aside on this device"),
         note(

@@ -15,7 +15,7 @@ from mobile_app.ui.controls import (
     text_field,
     use_form,
 )
-from mobile_app.ui.flows import Flows
+from mobile_app.ui.flows.renew import RenewFlow
 from mobile_app.ui.state import SYNC_NEEDED, AppState
 from mobile_app.ui.status_panel import progress_lines
 
@@ -24,12 +24,11 @@ TITLE = "Sync needed"
 
 @ft.component
 @guarded(failed_screen)
-def sync_needed_view(state: AppState, flows: Flows) -> ft.View:
-    """Why the app is closed to cases, the password box, and the sign-in-and-sync button."""
+def sync_needed_view(state: AppState, renew: RenewFlow) -> ft.View:
+    """Why the renew is closed to cases, the password box, and the sign-in-and-sync button."""
     form = use_form(password="")
-    app = flows.app
-    window = app.window
-    submit = app.act(lambda: flows.renew.renew(form["password"]))
+    window = renew.window
+    submit = renew.act(lambda: renew.renew(form["password"]))
     body: list[ft.Control] = [
         heading("Sign in again to carry on"),
         note(
@@ -55,7 +54,7 @@ def sync_needed_view(state: AppState, flows: Flows) -> ft.View:
         *progress_lines(state),
         buttons(
             button("Sign in and sync", "sync_needed.submit", submit, primary=True),
-            button("Lock the app", "nav.lock", app.act(app.lock)),
+            button("Lock the renew", "nav.lock", renew.act(renew.lock)),
         ),
     ]
     return screen("screen.sync_needed", SYNC_NEEDED, TITLE, body)

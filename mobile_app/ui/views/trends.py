@@ -26,7 +26,8 @@ from mobile_app.ui.controls import (
     status_line,
     subheading,
 )
-from mobile_app.ui.flows import Flows
+from mobile_app.ui.flows.review import ReviewFlow
+from mobile_app.ui.screens import TrendsScreen
 from mobile_app.ui.state import TRENDS, AppState
 
 COLOURS = (ft.Colors.INDIGO, ft.Colors.ORANGE_800, ft.Colors.TEAL, ft.Colors.PINK_700)
@@ -152,19 +153,17 @@ def _concerns(trends: ChildTrends) -> list[ft.Control]:
 
 @ft.component
 @guarded(failed_screen)
-def trends_view(state: AppState, flows: Flows) -> ft.View:
+def trends_view(shown: TrendsScreen | None, state: AppState, review: ReviewFlow) -> ft.View:
     """The child, the safety scale, the checklist concerns, and the way back."""
-    app = flows.app
-    shown = state.trends
     body: list[ft.Control] = [*status_line(state)]
     if shown is None:
         body.append(note("No child chosen.", key="trends.none"))
     else:
         body.append(heading(f"{shown.child.name}, {shown.child.age}", key="trends.child"))
         body += [*_scale(shown.trends), *_concerns(shown.trends)]
-    back = [back_to_caseload(app)]
+    back = [back_to_caseload(review)]
     if state.review is not None:
-        back.insert(0, button("Back to review", "nav.review", app.act(flows.review.open)))
+        back.insert(0, button("Back to review", "nav.review", review.act(review.open)))
     body.append(buttons(*back))
-    lock = lock_action(app)
+    lock = lock_action(review)
     return screen("screen.trends", TRENDS, "Trends", body, [lock])

@@ -17,7 +17,7 @@ from mobile_app.ui.controls import (
     text_field,
     use_form,
 )
-from mobile_app.ui.flows import Flows
+from mobile_app.ui.flows.session import SessionFlow
 from mobile_app.ui.state import UNLOCK, AppState
 
 
@@ -39,26 +39,25 @@ def _tries(status: UnlockStatus | None) -> list[ft.Control]:
     return lines
 
 
-def _erased(state: AppState, flows: Flows) -> ft.View:
+def _erased(state: AppState, flow: SessionFlow) -> ft.View:
     """The device erased itself (too many tries, or withdrawn): say so, offer a fresh set-up."""
     body: list[ft.Control] = [
         heading("This device was erased"),
         note(state.organisation),
         *status_line(state),
-        buttons(button("Set up again", "unlock.set_up", flows.app.act(flows.app.start))),
+        buttons(button("Set up again", "unlock.set_up", flow.act(flow.start_again))),
     ]
     return screen("screen.unlock", UNLOCK, "Doorstep", body)
 
 
 @ft.component
 @guarded(failed_screen)
-def unlock_view(state: AppState, flows: Flows) -> ft.View:
+def unlock_view(state: AppState, flow: SessionFlow) -> ft.View:
     """Unlock with the passphrase; a wrong one shows a plain message and the tries left."""
     form = use_form(passphrase="")
-    app = flows.app
-    if not app.device.is_set_up():
-        return _erased(state, flows)
-    submit = app.act(lambda: app.unlock(form["passphrase"]))
+    if not flow.is_set_up():
+        return _erased(state, flow)
+    submit = flow.act(lambda: flow.unlock(form["passphrase"]))
     body: list[ft.Control] = [
         heading("Doorstep is locked"),
         note(state.organisation),
@@ -70,11 +69,11 @@ def unlock_view(state: AppState, flows: Flows) -> ft.View:
             password=True,
             on_submit=submit,
         ),
-        *_tries(app.device.unlock_status()),
+        *_tries(flow.unlock_status()),
         *status_line(state),
         buttons(button("Unlock", "unlock.submit", submit, primary=True)),
     ]
     if state.key_missing:
-        erase = app.act(app.erase_unopenable)
+        erase = flow.act(flow.erase_unopenable)
         body.append(buttons(button("Erase this device and set up again", "unlock.erase", erase)))
     return screen("screen.unlock", UNLOCK, "Doorstep", body)

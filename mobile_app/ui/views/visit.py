@@ -22,8 +22,9 @@ from mobile_app.ui.controls import (
     screen,
     status_line,
 )
-from mobile_app.ui.flows import Flows
-from mobile_app.ui.state import VISIT, AppState, VisitScreen
+from mobile_app.ui.flows.visit import VisitFlow
+from mobile_app.ui.screens import VisitScreen
+from mobile_app.ui.state import VISIT, AppState
 from mobile_app.ui.views.visit_steps.checklist import checklist_step
 from mobile_app.ui.views.visit_steps.father import father_step
 from mobile_app.ui.views.visit_steps.no_access import no_access_step
@@ -32,7 +33,7 @@ from mobile_app.ui.views.visit_steps.people import people_step
 from mobile_app.ui.views.visit_steps.review import review_step
 from mobile_app.ui.views.visit_steps.seen import seen_step
 
-Step = Callable[[VisitScreen, Flows], ft.Control]
+Step = Callable[[VisitScreen, VisitFlow], ft.Control]
 AMENDING = "Amending a finalised visit: change what needs changing, then give your reason."
 STEP_SCREENS: dict[str, tuple[str, Step]] = {
     "people": ("Who is here", people_step),
@@ -46,7 +47,7 @@ STEP_SCREENS: dict[str, tuple[str, Step]] = {
 }
 
 
-def _progress(visit: VisitScreen, flows: Flows) -> ft.Control:
+def _progress(visit: VisitScreen, visits: VisitFlow) -> ft.Control:
     """Step n of N as words, a bar, and a numbered button per step (a tick once complete)."""
     draft = visit.draft
     steps, step = draft.steps, min(draft.step, len(draft.steps) - 1)
@@ -61,7 +62,7 @@ def _progress(visit: VisitScreen, flows: Flows) -> ft.Control:
                 i + 1,
                 f"visit.goto.{i}",
                 f"Step {i + 1}: {title}{', ' + state if state else ''}",
-                flows.app.act(partial(flows.visits.go_step, i)),
+                visits.act(partial(visits.go_step, i)),
                 done=done,
                 selected=i == step,
             )
@@ -80,39 +81,37 @@ def _progress(visit: VisitScreen, flows: Flows) -> ft.Control:
     )
 
 
-def _nav(visit: VisitScreen, flows: Flows) -> ft.Control:
-    app, visits = flows.app, flows.visits
+def _nav(visit: VisitScreen, visits: VisitFlow) -> ft.Control:
     draft = visit.draft
     last = draft.step >= len(draft.steps) - 1
     nav: list[ft.Control] = []
     if draft.step > 0 or (draft.step_name == "checklist" and visit.domain > 0):
-        nav.append(button("Back", "visit.prev", app.act(visits.back)))
+        nav.append(button("Back", "visit.prev", visits.act(visits.back)))
     if last:
         text = "Save amended visit" if draft.is_amendment else "Finalise visit"
-        nav.append(button(text, "visit.finalise", app.act(visits.finalise), primary=True))
+        nav.append(button(text, "visit.finalise", visits.act(visits.finalise), primary=True))
     else:
-        nav.append(button("Next", "visit.next", app.act(visits.next), primary=True))
-    nav.append(button("Save and leave", "visit.leave", app.act(visits.leave)))
+        nav.append(button("Next", "visit.next", visits.act(visits.next), primary=True))
+    nav.append(button("Save and leave", "visit.leave", visits.act(visits.leave)))
     return buttons(*nav)
 
 
 @ft.component
 @guarded(failed_screen)
-def visit_view(state: AppState, flows: Flows) -> ft.View:
+def visit_view(visit: VisitScreen | None, state: AppState, visits: VisitFlow) -> ft.View:
     """The current step, the progress above it, and the step buttons below it."""
-    if state.visit is None:
+    if visit is None:
         body: list[ft.Control] = [note("No visit is open.", key="visit.none")]
         return screen("screen.visit", VISIT, "Visit", body)
-    visit = state.visit
     name = visit.draft.step_name
     step_view = STEP_SCREENS[name][1]
     amending = visit.draft.is_amendment
     body = [
         heading(f"{visit.child.name}, {visit.child.age}", key="visit.child"),
         *([note(AMENDING, key="visit.amending", strong=True)] if amending else []),
-        _progress(visit, flows),
+        _progress(visit, visits),
         *status_line(state),
-        step_view(visit, flows),
+        step_view(visit, visits),
     ]
     title = "Amend visit" if amending else "Visit"
     return screen(
@@ -120,7 +119,7 @@ def visit_view(state: AppState, flows: Flows) -> ft.View:
         VISIT,
         title,
         body,
-        [lock_action(flows.app)],
-        bottom=_nav(visit, flows),
+        [lock_action(visits)],
+        bottom=_nav(visit, visits),
         body_key=f"visit.body.{visit.draft.step}.{visit.domain}",
     )

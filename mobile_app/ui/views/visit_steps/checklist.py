@@ -22,8 +22,8 @@ from mobile_app.ui.controls import (
     number_button,
     text_field,
 )
-from mobile_app.ui.flows import Flows
-from mobile_app.ui.state import VisitScreen
+from mobile_app.ui.flows.visit import VisitFlow
+from mobile_app.ui.screens import VisitScreen
 from shared.checklist import age_band_on, load_checklist
 from shared.models.checklist_response import CONCERN_RATINGS
 
@@ -35,7 +35,7 @@ def _rated(draft: VisitDraft, key: str) -> bool:
     return answer is not None and bool(answer.rating)
 
 
-def _areas(visit: VisitScreen, flows: Flows) -> ft.Control:
+def _areas(visit: VisitScreen, visits: VisitFlow) -> ft.Control:
     draft = visit.draft
     domains = checklist_domains(visit.child.child, draft.started_at)
     chips: list[ft.Control] = []
@@ -48,7 +48,7 @@ def _areas(visit: VisitScreen, flows: Flows) -> ft.Control:
                 i + 1,
                 f"check.area.{i}",
                 f"Area {i + 1}: {words}",
-                flows.app.act(partial(flows.visits.go_area, i)),
+                visits.act(partial(visits.go_area, i)),
                 done=done,
                 selected=i == visit.domain,
             )
@@ -64,10 +64,9 @@ def _areas(visit: VisitScreen, flows: Flows) -> ft.Control:
 
 @ft.component
 @guarded(failed_part)
-def checklist_step(visit: VisitScreen, flows: Flows) -> ft.Control:
+def checklist_step(visit: VisitScreen, visits: VisitFlow) -> ft.Control:
     """Each item rated; any concern asks for the evidence."""
     draft = visit.draft
-    app, visits = flows.app, flows.visits
     checklist = load_checklist()
     band = age_band_on(visit.child.child.dob, draft.started_at.date())
     domains = checklist_domains(visit.child.child, draft.started_at)
@@ -76,11 +75,13 @@ def checklist_step(visit: VisitScreen, flows: Flows) -> ft.Control:
     unanswered = [i for i in items if not _rated(draft, i.key)]
     rows: list[ft.Control] = [
         heading(f"Area {index + 1} of {len(domains)}: {domain.label}", key="check.domain"),
-        _areas(visit, flows),
+        _areas(visit, visits),
     ]
     if unanswered:
         rows.append(
-            buttons(button(NOTHING_OF_CONCERN, "check.nothing", app.act(visits.nothing_of_concern)))
+            buttons(
+                button(NOTHING_OF_CONCERN, "check.nothing", visits.act(visits.nothing_of_concern))
+            )
         )
     else:
         rows.append(note("Every question in this area is answered.", key="check.area_done"))
@@ -93,7 +94,7 @@ def checklist_step(visit: VisitScreen, flows: Flows) -> ft.Control:
                 f"check.{item.key}",
                 [(rating.value, text) for rating, text in words.items()],
                 answer.rating if answer else None,
-                app.picked(partial(visits.rate, item.key)),
+                visits.picked(partial(visits.rate, item.key)),
             )
         )
         if answer and answer.rating in CONCERN_RATINGS:
@@ -103,7 +104,7 @@ def checklist_step(visit: VisitScreen, flows: Flows) -> ft.Control:
                     "What did you see? (evidence for this concern)",
                     key,
                     answer.evidence,
-                    app.typed(partial(visits.evidence, item.key)),
+                    visits.typed(partial(visits.evidence, item.key)),
                     multiline=True,
                     error=visit.error(key),
                 )

@@ -5,8 +5,8 @@ import flet as ft
 from mobile_app.services.actions import follow_up_due
 from mobile_app.services.wording import label
 from mobile_app.ui.controls import choice, dropdown, failed_part, guarded, note, text_field
-from mobile_app.ui.flows import Flows
-from mobile_app.ui.state import VisitScreen
+from mobile_app.ui.flows.visit import VisitFlow
+from mobile_app.ui.screens import VisitScreen
 from shared.vocabulary import Relationship
 
 ANSWERS = (("new", "Someone new"), ("not_known", "Not known"))
@@ -15,10 +15,9 @@ ADULT = "adult:"
 
 @ft.component
 @guarded(failed_part)
-def father_step(visit: VisitScreen, flows: Flows) -> ft.Control:
+def father_step(visit: VisitScreen, visits: VisitFlow) -> ft.Control:
     """Child Q finding 4: never leave the men in the child's life unasked about."""
     draft = visit.draft
-    app, visits = flows.app, flows.visits
     men = [a for a in visit.adults if a.father_or_male_carer]
     # One question, one tap: the men already known to the family are answers in themselves.
     answers = [(f"{ADULT}{a.adult_id}", a.label) for a in men] + list(ANSWERS)
@@ -31,7 +30,7 @@ def father_step(visit: VisitScreen, flows: Flows) -> ft.Control:
             "visit.father",
             answers,
             current,
-            app.picked(visits.father),
+            visits.picked(visits.father),
             error=visit.error("visit.father"),
         )
     ]
@@ -48,20 +47,20 @@ def father_step(visit: VisitScreen, flows: Flows) -> ft.Control:
                 "His name",
                 "visit.father.name",
                 draft.new_adult_name,
-                app.typed(lambda t: visits.edit(new_adult_name=t)),
+                visits.typed(lambda t: visits.edit(new_adult_name=t)),
             ),
             dropdown(
                 "Relationship to the child",
                 "visit.father.relationship",
                 [(r.value, label(r)) for r in Relationship],
                 draft.new_adult_relationship.value,
-                app.picked(lambda v: visits.choose(new_adult_relationship=Relationship(v))),
+                visits.picked(lambda v: visits.choose(new_adult_relationship=Relationship(v))),
             ),
             text_field(
                 "If his name is not known, describe him",
                 "visit.father.description",
                 draft.new_adult_description,
-                app.typed(lambda t: visits.edit(new_adult_description=t)),
+                visits.typed(lambda t: visits.edit(new_adult_description=t)),
             ),
         ]
     elif draft.father == "not_known":
@@ -70,7 +69,7 @@ def father_step(visit: VisitScreen, flows: Flows) -> ft.Control:
                 "Why is he not known?",
                 "visit.father.reason",
                 draft.father_not_known_reason,
-                app.typed(lambda t: visits.edit(father_not_known_reason=t)),
+                visits.typed(lambda t: visits.edit(father_not_known_reason=t)),
                 multiline=True,
             ),
             note("A follow-up to find out who he is will be added to the next steps."),

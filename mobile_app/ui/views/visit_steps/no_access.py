@@ -18,8 +18,8 @@ from mobile_app.ui.controls import (
     note,
     text_field,
 )
-from mobile_app.ui.flows import Flows
-from mobile_app.ui.state import VisitScreen
+from mobile_app.ui.flows.visit import VisitFlow
+from mobile_app.ui.screens import VisitScreen
 from shared.vocabulary import AccessAttempt
 
 HAPPENED = (("no_answer", "Nobody answered"), ("refused_entry", "The family refused entry"))
@@ -39,10 +39,9 @@ NEXT_STEPS = (
 
 @ft.component
 @guarded(failed_part)
-def no_access_step(visit: VisitScreen, flows: Flows) -> ft.Control:
+def no_access_step(visit: VisitScreen, visits: VisitFlow) -> ft.Control:
     """Everything a visit without access needs, on one screen."""
     draft = visit.draft
-    app, visits = flows.app, flows.visits
     given = visit.child.child.given_name
     rows: list[ft.Control] = [
         note(
@@ -55,7 +54,7 @@ def no_access_step(visit: VisitScreen, flows: Flows) -> ft.Control:
             "visit.access",
             HAPPENED,
             draft.access.value,
-            app.picked(visits.access),
+            visits.picked(visits.access),
         ),
         heading("What did you try?"),
     ]
@@ -64,7 +63,7 @@ def no_access_step(visit: VisitScreen, flows: Flows) -> ft.Control:
         rows.append(note(f"Missing: {error}", key="visit.attempts.error", strong=True))
 
     def tick(attempt: AccessAttempt) -> Handler:
-        return app.picked(lambda value: visits.attempt(attempt.value, value == "True"))
+        return visits.picked(lambda value: visits.attempt(attempt.value, value == "True"))
 
     rows += [
         check_box(
@@ -81,14 +80,16 @@ def no_access_step(visit: VisitScreen, flows: Flows) -> ft.Control:
             "visit.sighting",
             SIGHTING,
             draft.child_sighting.value if draft.child_sighting else None,
-            app.picked(visits.sighting),
+            visits.picked(visits.sighting),
             error=visit.error("visit.sighting"),
         ),
         heading("What happens next?"),
         buttons(
             *(
                 button(
-                    text, f"visit.no_access.next.{i}", app.act(partial(visits.add_next_step, text))
+                    text,
+                    f"visit.no_access.next.{i}",
+                    visits.act(partial(visits.add_next_step, text)),
                 )
                 for i, text in enumerate(NEXT_STEPS)
             )
@@ -97,7 +98,7 @@ def no_access_step(visit: VisitScreen, flows: Flows) -> ft.Control:
             "Next step",
             "visit.no_access.next",
             draft.next_steps,
-            app.typed(lambda t: visits.edit(next_steps=t)),
+            visits.typed(lambda t: visits.edit(next_steps=t)),
             multiline=True,
             error=visit.error("visit.no_access.next"),
         ),
@@ -105,7 +106,7 @@ def no_access_step(visit: VisitScreen, flows: Flows) -> ft.Control:
             button(
                 "We got in after all: record the full visit",
                 "visit.access.gained",
-                app.act(lambda: visits.no_access(False)),
+                visits.act(lambda: visits.no_access(False)),
             )
         ),
     ]

@@ -5,17 +5,16 @@ import flet as ft
 
 from mobile_app.services.visit_gaps import is_infant
 from mobile_app.ui.controls import failed_part, guarded, text_field
-from mobile_app.ui.flows import Flows
-from mobile_app.ui.state import VisitScreen
+from mobile_app.ui.flows.visit import VisitFlow
+from mobile_app.ui.screens import VisitScreen
 from mobile_app.ui.views.visit_steps.plan import actions_section, scale_section
 
 
 @ft.component
 @guarded(failed_part)
-def voice_step(visit: VisitScreen, flows: Flows) -> ft.Control:
+def voice_step(visit: VisitScreen, visits: VisitFlow) -> ft.Control:
     """The child's own words, or their behaviour if they do not talk yet."""
     draft = visit.draft
-    visits = flows.visits
     given = visit.child.child.given_name
     if is_infant(visit.child.child, draft.started_at):
         question = f"How {given} behaved and responded"
@@ -32,7 +31,7 @@ def voice_step(visit: VisitScreen, flows: Flows) -> ft.Control:
                 question,
                 "visit.voice",
                 draft.voice_of_child,
-                flows.app.typed(lambda t: visits.edit(voice_of_child=t)),
+                visits.typed(lambda t: visits.edit(voice_of_child=t)),
                 multiline=True,
                 helper=hint,
             )
@@ -42,10 +41,10 @@ def voice_step(visit: VisitScreen, flows: Flows) -> ft.Control:
 
 @ft.component
 @guarded(failed_part)
-def summary_step(visit: VisitScreen, flows: Flows) -> ft.Control:
+def summary_step(visit: VisitScreen, visits: VisitFlow) -> ft.Control:
     """Worries, what is working well, next steps, the safety scale and the actions."""
     draft = visit.draft
-    typed, visits = flows.app.typed, flows.visits
+    typed = visits.typed
     return ft.Column(
         [
             text_field(
@@ -69,8 +68,8 @@ def summary_step(visit: VisitScreen, flows: Flows) -> ft.Control:
                 typed(lambda t: visits.edit(next_steps=t)),
                 multiline=True,
             ),
-            scale_section(visit, flows),
-            actions_section(visit, flows),
+            scale_section(visit, visits),
+            actions_section(visit, visits),
         ],
         spacing=16,
     )

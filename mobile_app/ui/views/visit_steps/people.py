@@ -16,15 +16,15 @@ from mobile_app.ui.controls import (
     note,
     text_field,
 )
-from mobile_app.ui.flows import Flows
-from mobile_app.ui.state import VisitScreen
+from mobile_app.ui.flows.visit import VisitFlow
+from mobile_app.ui.screens import VisitScreen
 from shared.vocabulary import VisitType
 
 ATTENDANCE = (("present", "Present"), ("absent", "Expected, not here"), ("none", "Not expected"))
 
 
-def _people(flows: Flows, which: str, names: list[str], prefix: str) -> list[ft.Control]:
-    act = flows.app.act
+def _people(visits: VisitFlow, which: str, names: list[str], prefix: str) -> list[ft.Control]:
+    act = visits.act
     return [
         ft.Row(
             [
@@ -32,7 +32,7 @@ def _people(flows: Flows, which: str, names: list[str], prefix: str) -> list[ft.
                 button(
                     f"Remove {name}",
                     f"{prefix}.{i}.remove",
-                    act(partial(flows.visits.remove_person, which, i)),
+                    act(partial(visits.remove_person, which, i)),
                 ),
             ],
             wrap=True,
@@ -43,17 +43,16 @@ def _people(flows: Flows, which: str, names: list[str], prefix: str) -> list[ft.
 
 @ft.component
 @guarded(failed_part)
-def people_step(visit: VisitScreen, flows: Flows) -> ft.Control:
+def people_step(visit: VisitScreen, visits: VisitFlow) -> ft.Control:
     """Visit type, the family's known adults, and anyone else present or absent."""
     draft = visit.draft
-    app, visits = flows.app, flows.visits
     types = [(t.value, label(t)) for t in VisitType]
     rows: list[ft.Control] = [
         buttons(
             button(
                 "No access: nobody answered, or entry refused",
                 "visit.no_access",
-                app.act(lambda: visits.no_access(True)),
+                visits.act(lambda: visits.no_access(True)),
             )
         ),
         dropdown(
@@ -61,7 +60,7 @@ def people_step(visit: VisitScreen, flows: Flows) -> ft.Control:
             "visit.type",
             types,
             draft.visit_type.value,
-            app.picked(lambda v: visits.choose(visit_type=VisitType(v))),
+            visits.picked(lambda v: visits.choose(visit_type=VisitType(v))),
         ),
         heading("Adults known to the family"),
     ]
@@ -72,7 +71,7 @@ def people_step(visit: VisitScreen, flows: Flows) -> ft.Control:
                 f"visit.adult.{adult.adult_id}",
                 ATTENDANCE,
                 draft.known_adults.get(adult.adult_id, "none"),
-                app.picked(partial(visits.attendance, adult.adult_id)),
+                visits.picked(partial(visits.attendance, adult.adult_id)),
             )
         )
     if not visit.adults:
@@ -82,26 +81,30 @@ def people_step(visit: VisitScreen, flows: Flows) -> ft.Control:
         rows.append(note(f"Missing: {error}", key="visit.people.error", strong=True))
     rows += [
         heading("Others present"),
-        *_people(flows, "others_present", draft.others_present, "visit.present"),
+        *_people(visits, "others_present", draft.others_present, "visit.present"),
         text_field(
             "Someone else present (for example: mother)",
             "visit.present.new",
             draft.typing_present,
-            app.typed(lambda t: visits.edit(typing_present=t)),
+            visits.typed(lambda t: visits.edit(typing_present=t)),
         ),
         buttons(
-            button("Add", "visit.present.add", app.act(lambda: visits.add_person("others_present")))
+            button(
+                "Add", "visit.present.add", visits.act(lambda: visits.add_person("others_present"))
+            )
         ),
         heading("Expected but not here"),
-        *_people(flows, "others_absent", draft.others_absent, "visit.absent"),
+        *_people(visits, "others_absent", draft.others_absent, "visit.absent"),
         text_field(
             "Someone expected who was not there (for example: father)",
             "visit.absent.new",
             draft.typing_absent,
-            app.typed(lambda t: visits.edit(typing_absent=t)),
+            visits.typed(lambda t: visits.edit(typing_absent=t)),
         ),
         buttons(
-            button("Add", "visit.absent.add", app.act(lambda: visits.add_person("others_absent")))
+            button(
+                "Add", "visit.absent.add", visits.act(lambda: visits.add_person("others_absent"))
+            )
         ),
     ]
     return ft.Column(rows, spacing=12)

@@ -23,8 +23,8 @@ from mobile_app.ui.controls import (
     subheading,
     text_field,
 )
-from mobile_app.ui.flows import Flows
-from mobile_app.ui.state import VisitScreen
+from mobile_app.ui.flows.visit import VisitFlow
+from mobile_app.ui.screens import VisitScreen
 
 VALUES = [(str(n), str(n)) for n in range(11)]
 # Three or four to a line on a phone, each well over 48 px to touch, and room for "10" at
@@ -45,9 +45,8 @@ def _card(rows: list[ft.Control]) -> ft.Control:
 
 @ft.component
 @guarded(failed_part)
-def scale_section(visit: VisitScreen, flows: Flows) -> ft.Control:
+def scale_section(visit: VisitScreen, visits: VisitFlow) -> ft.Control:
     """Who rated how safe the child is, from 0 to 10."""
-    app, visits = flows.app, flows.visits
     rows: list[ft.Control] = [
         heading("Safety scale, 0 to 10", key="visit.scale"),
         note(ZERO_ANCHOR, key="visit.scale.anchor.0"),
@@ -62,7 +61,7 @@ def scale_section(visit: VisitScreen, flows: Flows) -> ft.Control:
                 f"visit.scale.{i}.by",
                 RATERS,
                 rating.rated_by,
-                app.picked(partial(visits.rated_by, i)),
+                visits.picked(partial(visits.rated_by, i)),
             ),
         ]
         if rating.rated_by == "other":
@@ -71,7 +70,7 @@ def scale_section(visit: VisitScreen, flows: Flows) -> ft.Control:
                     f"Rating {n}: given by",
                     f"visit.scale.{i}.by_other",
                     rating.rated_by_other,
-                    app.typed(partial(visits.rater, i)),
+                    visits.typed(partial(visits.rater, i)),
                     helper="For example: grandmother, or the child's aunt",
                 )
             )
@@ -81,20 +80,20 @@ def scale_section(visit: VisitScreen, flows: Flows) -> ft.Control:
                 f"visit.scale.{i}.value",
                 VALUES,
                 None if rating.value is None else str(rating.value),
-                app.picked(partial(visits.safety_value, i)),
+                visits.picked(partial(visits.safety_value, i)),
                 option_width=VALUE_WIDTH,
             ),
             buttons(
                 button(
                     f"Remove rating {n}",
                     f"visit.scale.{i}.remove",
-                    app.act(partial(visits.remove_rating, i)),
+                    visits.act(partial(visits.remove_rating, i)),
                 )
             ),
         ]
         rows.append(_card(lines))
     rows.append(
-        buttons(button("Add a safety rating", "visit.scale.add", app.act(visits.add_rating)))
+        buttons(button("Add a safety rating", "visit.scale.add", visits.act(visits.add_rating)))
     )
     return ft.Column(rows, spacing=12)
 
@@ -102,9 +101,8 @@ def scale_section(visit: VisitScreen, flows: Flows) -> ft.Control:
 DUE_SOON = ((7, "In 1 week"), (14, "In 2 weeks"), (28, "In 4 weeks"))
 
 
-def _due_buttons(visit: VisitScreen, flows: Flows, index: int) -> ft.Control:
+def _due_buttons(visit: VisitScreen, visits: VisitFlow, index: int) -> ft.Control:
     """One tap for the usual due dates, and a calendar for any other day."""
-    app, visits = flows.app, flows.visits
     day = visit.draft.started_at.date()
 
     def calendar(e: Any) -> None:
@@ -113,7 +111,7 @@ def _due_buttons(visit: VisitScreen, flows: Flows, index: int) -> ft.Control:
                 first_date=datetime.combine(day, time()),
                 last_date=datetime.combine(day + timedelta(days=730), time()),
                 help_text=f"Action {index + 1}: due date",
-                on_change=app.picked(partial(visits.due_on, index)),
+                on_change=visits.picked(partial(visits.due_on, index)),
             )
         )
 
@@ -122,7 +120,7 @@ def _due_buttons(visit: VisitScreen, flows: Flows, index: int) -> ft.Control:
             button(
                 words,
                 f"visit.action.{index}.due.{days}",
-                app.act(partial(visits.due_in, index, days)),
+                visits.act(partial(visits.due_in, index, days)),
             )
             for days, words in DUE_SOON
         ),
@@ -132,9 +130,8 @@ def _due_buttons(visit: VisitScreen, flows: Flows, index: int) -> ft.Control:
 
 @ft.component
 @guarded(failed_part)
-def actions_section(visit: VisitScreen, flows: Flows) -> ft.Control:
+def actions_section(visit: VisitScreen, visits: VisitFlow) -> ft.Control:
     """What needs to happen, who will do it, and by when."""
-    app, visits = flows.app, flows.visits
     draft = visit.draft
     day = draft.started_at.date()
     rows: list[ft.Control] = [heading("Actions agreed", key="visit.actions")]
@@ -160,34 +157,34 @@ def actions_section(visit: VisitScreen, flows: Flows) -> ft.Control:
                         f"Action {n}: what needs to happen?",
                         f"visit.action.{i}.what",
                         action.action,
-                        app.typed(partial(visits.action, i, "action")),
+                        visits.typed(partial(visits.action, i, "action")),
                         multiline=True,
                     ),
                     text_field(
                         f"Action {n}: who will do it?",
                         f"visit.action.{i}.owner",
                         action.owner,
-                        app.typed(partial(visits.action, i, "owner")),
+                        visits.typed(partial(visits.action, i, "owner")),
                     ),
                     text_field(
                         f"Action {n}: due date",
                         f"visit.action.{i}.due",
                         action.due,
-                        app.typed(partial(visits.action, i, "due")),
+                        visits.typed(partial(visits.action, i, "due")),
                         helper=DUE_HELP,
                         error=due_error(action.due, day),
                         keyboard=ft.KeyboardType.DATETIME,
                     ),
-                    _due_buttons(visit, flows, i),
+                    _due_buttons(visit, visits, i),
                     buttons(
                         button(
                             f"Remove action {n}",
                             f"visit.action.{i}.remove",
-                            app.act(partial(visits.remove_action, i)),
+                            visits.act(partial(visits.remove_action, i)),
                         )
                     ),
                 ]
             )
         )
-    rows.append(buttons(button("Add an action", "visit.action.add", app.act(visits.add_action))))
+    rows.append(buttons(button("Add an action", "visit.action.add", visits.act(visits.add_action))))
     return ft.Column(rows, spacing=12)

@@ -5,7 +5,7 @@ from functools import partial
 
 import flet as ft
 
-from mobile_app.services.finalise import is_late_on, visit_warnings
+from mobile_app.services.finalise import visit_warnings
 from mobile_app.services.visit_gaps import visit_gaps
 from mobile_app.services.visit_readback import readback
 from mobile_app.ui.controls import (
@@ -18,8 +18,8 @@ from mobile_app.ui.controls import (
     subheading,
     text_field,
 )
-from mobile_app.ui.flows import Flows
-from mobile_app.ui.state import VisitScreen
+from mobile_app.ui.flows.visit import VisitFlow
+from mobile_app.ui.screens import VisitScreen
 
 NEW_NOTE = (
     "Finalising stores the visit, the checklist and a chronology entry, ready to sync. "
@@ -31,7 +31,7 @@ AMEND_NOTE = (
 )
 
 
-def _missing(visit: VisitScreen, flows: Flows) -> list[ft.Control]:
+def _missing(visit: VisitScreen, visits: VisitFlow) -> list[ft.Control]:
     draft = visit.draft
     gaps = visit_gaps(draft, visit.child.child)
     if not gaps and not visit.problems:
@@ -44,7 +44,7 @@ def _missing(visit: VisitScreen, flows: Flows) -> list[ft.Control]:
                 button(
                     f"Step {step + 1}: {gap.text}",
                     f"visit.problem.{i}",
-                    flows.app.act(partial(flows.visits.go_step, step)),
+                    visits.act(partial(visits.go_step, step)),
                 )
             )
         )
@@ -57,11 +57,10 @@ def _missing(visit: VisitScreen, flows: Flows) -> list[ft.Control]:
     return [ft.Semantics(live_region=True, content=ft.Column(rows, spacing=8))]
 
 
-def _discard(visit: VisitScreen, flows: Flows) -> ft.Control:
-    app, visits = flows.app, flows.visits
+def _discard(visit: VisitScreen, visits: VisitFlow) -> ft.Control:
     if not visit.confirm_discard:
         what = "Discard this amendment" if visit.draft.is_amendment else "Discard this draft"
-        return buttons(button(what, "visit.discard", app.act(lambda: visits.ask_discard(True))))
+        return buttons(button(what, "visit.discard", visits.act(lambda: visits.ask_discard(True))))
     lost = (
         "the changes in this amendment (the finalised visit stays as it was)"
         if visit.draft.is_amendment
@@ -75,9 +74,9 @@ def _discard(visit: VisitScreen, flows: Flows) -> ft.Control:
                 strong=True,
             ),
             buttons(
-                button("Yes, discard it", "visit.discard.yes", app.act(visits.discard)),
+                button("Yes, discard it", "visit.discard.yes", visits.act(visits.discard)),
                 button(
-                    "No, keep it", "visit.discard.no", app.act(lambda: visits.ask_discard(False))
+                    "No, keep it", "visit.discard.no", visits.act(lambda: visits.ask_discard(False))
                 ),
             ),
         ],
@@ -87,29 +86,28 @@ def _discard(visit: VisitScreen, flows: Flows) -> ft.Control:
 
 @ft.component
 @guarded(failed_part)
-def review_step(visit: VisitScreen, flows: Flows) -> ft.Control:
+def review_step(visit: VisitScreen, visits: VisitFlow) -> ft.Control:
     """Finalise (at the bottom of the screen) puts the visit in the outbox."""
     draft = visit.draft
-    app, visits = flows.app, flows.visits
-    rows: list[ft.Control] = [*_missing(visit, flows)]
+    rows: list[ft.Control] = [*_missing(visit, visits)]
     if draft.is_amendment:
         rows.append(
             text_field(
                 "Why are you amending this visit?",
                 "visit.amend_reason",
                 draft.amend_reason,
-                app.typed(lambda t: visits.edit(amend_reason=t)),
+                visits.typed(lambda t: visits.edit(amend_reason=t)),
                 multiline=True,
                 helper="Required. It is kept with the visit's history.",
             )
         )
-    if is_late_on(app.store, draft, app.config.clock()):
+    if visits.is_late(draft):
         rows.append(
             text_field(
                 "Why is this visit being recorded more than 24 hours later?",
                 "visit.late_reason",
                 draft.late_entry_reason,
-                app.typed(lambda t: visits.edit(late_entry_reason=t)),
+                visits.typed(lambda t: visits.edit(late_entry_reason=t)),
                 multiline=True,
             )
         )
@@ -121,5 +119,5 @@ def review_step(visit: VisitScreen, flows: Flows) -> ft.Control:
     for section in readback(draft, visit.child.child, visit.adults):
         rows.append(subheading(section.title, key=f"visit.readback.{section.step}"))
         rows += [note(line) for line in section.lines]
-    rows += [note(AMEND_NOTE if draft.is_amendment else NEW_NOTE), _discard(visit, flows)]
+    rows += [note(AMEND_NOTE if draft.is_amendment else NEW_NOTE), _discard(visit, visits)]
     return ft.Column(rows, spacing=12)

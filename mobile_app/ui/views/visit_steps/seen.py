@@ -5,8 +5,8 @@ import flet as ft
 from mobile_app.services.visit_gaps import is_infant
 from mobile_app.services.wording import label
 from mobile_app.ui.controls import choice, failed_part, guarded, yes_no
-from mobile_app.ui.flows import Flows
-from mobile_app.ui.state import VisitScreen
+from mobile_app.ui.flows.visit import VisitFlow
+from mobile_app.ui.screens import VisitScreen
 from shared.vocabulary import NotSeenAloneReason
 
 R = NotSeenAloneReason
@@ -17,10 +17,10 @@ NOT_ALONE = (R.PRE_VERBAL, R.CHILD_DECLINED, R.PARENT_REFUSED, R.CHILD_ASLEEP, R
 
 @ft.component
 @guarded(failed_part)
-def seen_step(visit: VisitScreen, flows: Flows) -> ft.Control:
+def seen_step(visit: VisitScreen, visits: VisitFlow) -> ft.Control:
     """The questions of rule V3 about seeing the child, shown as they apply."""
     draft = visit.draft
-    pick, visits = flows.app.picked, flows.visits
+    pick = visits.picked
     given = visit.child.child.given_name
     infant = is_infant(visit.child.child, draft.started_at)
     error = visit.error

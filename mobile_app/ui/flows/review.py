@@ -8,7 +8,7 @@ per supervisor and version), so a lock loses nothing: reopening the queue shows 
 import asyncio
 import logging
 import weakref
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from mobile_app.diagnostics import log_failure
 from mobile_app.errors import MobileError
@@ -22,12 +22,10 @@ from mobile_app.services.review_order import ChildRisk, QueueChoice, risk_words
 from mobile_app.services.trends import child_trends
 from mobile_app.services.visit_amendment import VisitAmendments
 from mobile_app.ui.controller import AppController
-from mobile_app.ui.state import (
-    DashboardScreen,
-    ReviewItemScreen,
-    ReviewScreen,
-    TrendsScreen,
-)
+from mobile_app.ui.flows.base import HubFlow
+from mobile_app.ui.review_screens import DashboardScreen, ReviewItemScreen, ReviewScreen
+from mobile_app.ui.screens import TrendsScreen
+from mobile_app.ui.state import DASHBOARD
 from shared.vocabulary import ChildStatus
 
 log = logging.getLogger(__name__)
@@ -49,11 +47,11 @@ class ReviewBadge:
     returned: int
 
 
-class ReviewFlow:
+class ReviewFlow(HubFlow):
     """Opens the review queue and the trends, and records review decisions."""
 
     def __init__(self, app: AppController) -> None:
-        self._app = app
+        super().__init__(app)
         # The overview itself, not its id (a freed overview's id can be reused by the next),
         # but weakly: after a lock nothing here may keep the children's names in memory.
         self._badge_for: weakref.ref[Overview] | None = None
@@ -141,8 +139,7 @@ class ReviewFlow:
         unknown = set(choice) - {"kind", "worker", "order"}
         if unknown:
             raise MobileError("The queue cannot be filtered by that.")
-        screen.choice = replace(screen.choice, **choice)
-        self._app.state.changed()
+        screen.choose(**choice)
 
     def read(self, version_id: str) -> None:
         """Show one queued record in full, with its versions, before any decision on it."""
@@ -171,8 +168,7 @@ class ReviewFlow:
         if name not in ReviewDraft.model_fields:
             raise MobileError("That field is not on the review: open the queue again.")
         screen, row = self._row(version_id)
-        form = screen.forms.setdefault(version_id, ReviewDraft())
-        setattr(form, name, text)
+        form = screen.type(version_id, name, text)
         self._app.form_drafts().save(REVIEW, row.record_id, form, version_id)
 
     def form(self, version_id: str) -> ReviewDraft:
@@ -181,18 +177,22 @@ class ReviewFlow:
         found = screen.forms.get(version_id) if screen else None
         return found or ReviewDraft()
 
+    def kept(self, version_id: str) -> bool:
+        """Whether the comment on one version comes from a draft kept from before."""
+        screen = self._app.state.review
+        return screen is not None and version_id in screen.kept
+
     def _refused(self, at: str, problem: str) -> None:
         item = self._app.state.review_item
         if item is None:
             self._app.state.say(problem)
             return
-        item.problem, item.problem_at = problem, at
-        self._app.state.changed()
+        item.refuse(problem, at)
 
     def _done(self, version_id: str, outcome: str) -> None:
         screen, row = self._row(version_id)
         self._app.form_drafts().drop(REVIEW, row.record_id, version_id)
-        screen.acted[version_id] = (row, f"{outcome} {QUEUED}")
+        screen.decided(row, f"{outcome} {QUEUED}")
         self._app.refresh()  # the outbox grew: the caseload's figures change
         self.open(keep=True)
 
@@ -274,5 +274,5 @@ class ReviewFlow:
         """Open the list behind one figure (or close it when it is already open)."""
         shown = self._app.state.dashboard
         if shown is not None:
-            chosen = "" if shown.open_figure == key else key
-            self._app.state.open_dashboard(replace(shown, open_figure=chosen))
+            shown.toggle(key)
+            self._app.state.go(DASHBOARD)

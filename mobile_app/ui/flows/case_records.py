@@ -3,7 +3,7 @@ and professionals-only meetings. What is typed is sealed in the store at every k
 draft per writer, form and child), so a lock loses nothing: reopening the child's screen shows it.
 """
 
-from dataclasses import asdict, replace
+from dataclasses import asdict
 
 from mobile_app.errors import MobileError
 from mobile_app.services.decisions import DecisionService, PendingDecision
@@ -15,7 +15,9 @@ from mobile_app.services.form_drafts import (
 from mobile_app.services.meetings import MeetingForm, MeetingService
 from mobile_app.services.plans import PlanService, outcome_form
 from mobile_app.ui.controller import AppController
-from mobile_app.ui.state import DecisionScreen, MeetingScreen, PlanScreen
+from mobile_app.ui.flows.base import ScreenFlow
+from mobile_app.ui.review_screens import DecisionScreen
+from mobile_app.ui.screens import MeetingScreen, PlanScreen
 from shared.rules import DecisionOption
 
 DECISION, PLAN, MEETING = "decision", "plan_outcome", "meeting"
@@ -32,7 +34,7 @@ def _kept_rationales(draft: DecisionDraft | None, prompts: list[PendingDecision]
     return {first.trigger_entry_id: draft.rationale} if first else {}
 
 
-class DecisionFlow:
+class DecisionFlow(ScreenFlow):
     """Shows a child's decision prompts; records a decision or a countersignature offline."""
 
     def __init__(self, app: AppController) -> None:
@@ -77,9 +79,9 @@ class DecisionFlow:
         while typing)."""
         screen = self._app.state.decision
         if screen is not None:
-            screen.rationales[trigger_entry_id] = text
+            rationales = screen.type_rationale(trigger_entry_id, text)
             self._app.form_drafts().save(
-                DECISION, screen.child.child_id, DecisionDraft(rationales=screen.rationales)
+                DECISION, screen.child.child_id, DecisionDraft(rationales=rationales)
             )
 
     def decide(self, trigger_entry_id: str, option: DecisionOption) -> None:
@@ -110,7 +112,7 @@ class DecisionFlow:
         self.open(screen.child.child_id, "Countersigned. It will sync with your records.")
 
 
-class PlanFlow:
+class PlanFlow(ScreenFlow):
     """Shows a child's plan outcomes; the plan's lead social worker adds or changes one."""
 
     def __init__(self, app: AppController) -> None:
@@ -128,9 +130,14 @@ class PlanFlow:
         screen = PlanScreen(row, self._service().for_child(child_id))
         draft = self._app.form_drafts().get(PLAN, child_id, PlanOutcomeDraft)
         if draft is not None and any(p.plan_id == draft.plan_id for p in screen.plans):
-            screen.plan_id, screen.editing = draft.plan_id, draft.editing
-            screen.form, screen.reason, screen.kept = dict(draft.fields), draft.reason, True
-            screen.base = dict(draft.base)
+            screen.open_form(
+                draft.plan_id,
+                draft.editing,
+                form=draft.fields,
+                base=draft.base,
+                reason=draft.reason,
+                kept=True,
+            )
         self._app.state.open_plan(screen)
         if message:
             self._app.state.say(message)
@@ -144,29 +151,23 @@ class PlanFlow:
     def new(self, plan_id: str) -> None:
         """Open an empty outcome form for the plan."""
         screen = self._screen()
-        screen.plan_id, screen.editing, screen.form, screen.reason = plan_id, "", {}, ""
-        screen.kept, screen.base = False, {}
-        self._app.state.changed()
+        screen.open_form(plan_id)
 
     def edit(self, plan_id: str, outcome_id: str) -> None:
         """Open the form on an outcome's current fields, to change them."""
         screen = self._screen()
         plan = next(v for v in screen.plans if v.plan_id == plan_id)
         line = next(o for o in plan.outcomes if o.record_id == outcome_id)
-        screen.plan_id, screen.editing = plan_id, outcome_id
-        screen.form, screen.reason, screen.kept = outcome_form(line.outcome), "", False
-        screen.base = outcome_form(line.outcome)
-        self._app.state.changed()
+        screen.open_form(
+            plan_id, outcome_id, form=outcome_form(line.outcome), base=outcome_form(line.outcome)
+        )
 
     def type(self, name: str, text: str) -> None:
         """Keep a field being typed (no re-render while typing)."""
         screen = self._screen()
         if not screen.plan_id:
             raise MobileError("No outcome is being written: choose a plan's outcome first.")
-        if name == "reason":
-            screen.reason = text
-        else:
-            screen.form[name] = text
+        screen.type(name, text)
         self._keep(screen)
 
     def _keep(self, screen: PlanScreen) -> None:
@@ -199,13 +200,12 @@ class PlanFlow:
             return
         newer = outcome_form(current.outcome)
         # Three-way: what I changed stays mine; what I left alone takes the newer value.
-        screen.form = {
+        merged = {
             name: mine if mine != screen.base.get(name) else newer.get(name, mine)
             for name, mine in {**newer, **screen.form}.items()
         }
-        screen.base = newer
+        screen.merge_newer(merged, newer)
         self._keep(screen)
-        self._app.state.changed()
         raise MobileError(
             "This outcome changed after you began (on another device, or by a chair): your "
             "changes are kept and the rest now shows the newer version. Check it, then save again."
@@ -218,7 +218,7 @@ class PlanFlow:
         self.open(screen.child.child_id, "Outcome discarded.")
 
 
-class MeetingFlow:
+class MeetingFlow(ScreenFlow):
     """Records a professionals-only meeting for a child's family (reason and chair required)."""
 
     def __init__(self, app: AppController) -> None:
@@ -238,7 +238,7 @@ class MeetingFlow:
         screen = MeetingScreen(row, service.chairs(row.case_id), service.can_record)
         draft = self._app.form_drafts().get(MEETING, child_id, MeetingDraft)
         if draft is not None and service.can_record:
-            screen.form, screen.kept = MeetingForm(**draft.model_dump()), True
+            screen.restore(MeetingForm(**draft.model_dump()))
         self._app.state.open_meeting(screen)
 
     def type(self, name: str, text: str) -> None:
@@ -248,7 +248,7 @@ class MeetingFlow:
             return
         if name not in MeetingDraft.model_fields:
             raise MobileError("That field is not on the meeting form: open the form again.")
-        screen.form = replace(screen.form, **{name: text})
+        screen.type(name, text)
         draft = MeetingDraft(**asdict(screen.form))
         self._app.form_drafts().save(MEETING, screen.child.child_id, draft)
 
@@ -260,7 +260,7 @@ class MeetingFlow:
         child = screen.child
         self._service().record(child.case_id, (child.child_id,), screen.form)
         self._app.form_drafts().drop(MEETING, child.child_id)
-        self._app.state.meeting = None
+        self._app.state.close_meeting()
         self._app.show_caseload("Meeting recorded. It will sync with your records.")
 
     def discard(self) -> None:
@@ -269,5 +269,5 @@ class MeetingFlow:
         if screen is None:
             raise MobileError("Open the meeting form from the child's screen.")
         self._app.form_drafts().drop(MEETING, screen.child.child_id)
-        self._app.state.meeting = None
+        self._app.state.close_meeting()
         self._app.show_caseload("Meeting discarded.")

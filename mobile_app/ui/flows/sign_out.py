@@ -13,7 +13,7 @@ import asyncio
 
 from mobile_app.errors import MobileError
 from mobile_app.services.wipe import WipeReport, count_unsynced, wipe_device
-from mobile_app.ui.controller import AppController
+from mobile_app.ui.flows.base import HubFlow
 from mobile_app.ui.state import SETUP, SIGN_OUT
 
 SIGNED_OUT = (
@@ -27,11 +27,8 @@ def plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
-class SignOutFlow:
+class SignOutFlow(HubFlow):
     """Shows what signing out would lose, and signs out only when that is nothing or agreed."""
-
-    def __init__(self, app: AppController) -> None:
-        self._app = app
 
     def open(self) -> None:
         """Show the sign-out check."""
@@ -57,7 +54,6 @@ class SignOutFlow:
                 "reached the server. Sync before you sign out."
             )
         if work.drafts > drafts_agreed:
-            app.state.changed()  # show the drafts that would now be lost, to agree again
             raise MobileError(
                 f"{plural(work.drafts, 'unfinished draft')} would be lost: read the warning, "
                 "then choose again."
@@ -65,7 +61,7 @@ class SignOutFlow:
         app.state.working("Signing out…")
         app.lock()
         report = await asyncio.to_thread(wipe_device, app.config.data_dir, app.device.secrets)
-        app.state.resume = None
+        app.state.forget_resume()
         app.state.go(SETUP, f"{SIGNED_OUT} {report.lost()}")
 
 

@@ -9,7 +9,8 @@ from mobile_app.diagnostics import log_failure
 from mobile_app.services.drafts import DraftService
 from mobile_app.services.overview import known_adults
 from mobile_app.ui.controller import AppController
-from mobile_app.ui.state import CASELOAD, VISIT, ResumePoint, VisitScreen
+from mobile_app.ui.screens import VisitScreen
+from mobile_app.ui.state import CASELOAD, VISIT, ResumePoint
 
 log = logging.getLogger(__name__)
 GONE = "What you had open is no longer on this device: here is your caseload."
@@ -26,7 +27,7 @@ class ResumeFlow:
     async def resume(self) -> None:
         """Show where the lock interrupted, if it is still there (else stay on the caseload)."""
         state = self._app.state
-        point, state.resume = state.resume, None
+        point = state.take_resume()
         if point is None or point.route == CASELOAD or state.route != CASELOAD:
             return  # nothing to return to, or unlocking led elsewhere (sign-in, sync needed)
         try:

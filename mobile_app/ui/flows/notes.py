@@ -6,8 +6,8 @@ from mobile_app.errors import MobileError
 from mobile_app.services.note_drafts import AnalysisForm, NoteDraftStore, SupervisionForm
 from mobile_app.services.note_lines import NotesOverview, notes_overview
 from mobile_app.services.notes import NotesService
-from mobile_app.ui.controller import AppController
-from mobile_app.ui.state import NotesScreen
+from mobile_app.ui.flows.base import HubFlow
+from mobile_app.ui.review_screens import NotesScreen
 
 SAVED = "It will sync with your records."
 _FORMS: dict[str, type[AnalysisForm] | type[SupervisionForm]] = {
@@ -16,11 +16,8 @@ _FORMS: dict[str, type[AnalysisForm] | type[SupervisionForm]] = {
 }
 
 
-class NotesFlow:
+class NotesFlow(HubFlow):
     """Opens a child's notes, keeps the note being written, and writes it offline."""
-
-    def __init__(self, app: AppController) -> None:
-        self._app = app
 
     def _service(self) -> NotesService:
         store = self._app.store
@@ -72,13 +69,13 @@ class NotesFlow:
             raise MobileError("Your role does not write this kind of note.")
         child_id = screen.child.child_id
         drafts = self._drafts()
-        if kind == "analysis":
-            screen.analysis = drafts.get(child_id, AnalysisForm) or service.new_analysis(child_id)
-        else:
-            screen.supervision = drafts.get(child_id, SupervisionForm) or SupervisionForm()
-        screen.writing = kind
         self._app.state.say("")
-        self._app.state.changed()
+        if kind == "analysis":
+            screen.write_analysis(
+                drafts.get(child_id, AnalysisForm) or service.new_analysis(child_id)
+            )
+        else:
+            screen.write_supervision(drafts.get(child_id, SupervisionForm) or SupervisionForm())
 
     def type(self, name: str, text: str) -> None:
         """Keep a field being typed, sealed in the store at once (no re-render while typing)."""
@@ -86,8 +83,7 @@ class NotesFlow:
         form = screen.analysis if screen.writing == "analysis" else screen.supervision
         if screen.writing not in _FORMS or name not in type(form).model_fields:
             raise MobileError("That field is not on this note: open the note again.")
-        setattr(form, name, text)
-        self._drafts().save(screen.child.child_id, form)
+        self._drafts().save(screen.child.child_id, screen.type(name, text))
 
     def save(self) -> None:
         """Write the note being typed, forget its draft, and show the child's notes."""

@@ -11,14 +11,15 @@ from mobile_app.errors import MobileError
 from mobile_app.services.account import AccountService
 from mobile_app.services.actions import ActionDraft, due_error
 from mobile_app.services.drafts import DraftService, ItemDraft, VisitDraft
-from mobile_app.services.finalise import FinaliseService
+from mobile_app.services.finalise import FinaliseService, is_late_on
 from mobile_app.services.overview import known_adults
 from mobile_app.services.scaling import ScaleDraft
 from mobile_app.services.visit_amendment import VisitAmendments
 from mobile_app.services.visit_gaps import gaps_on
 from mobile_app.services.wording import checklist_domains, plural
 from mobile_app.ui.controller import AppController
-from mobile_app.ui.state import VisitScreen
+from mobile_app.ui.flows.base import ScreenFlow
+from mobile_app.ui.screens import VisitScreen
 from shared.vocabulary import (
     AccessAttempt,
     ChecklistRating,
@@ -44,7 +45,7 @@ def _row(rows: list[Row], index: int) -> Row:
     return rows[index]
 
 
-class VisitFlow:
+class VisitFlow(ScreenFlow):
     """Every change to the visit form lands in the encrypted store before anything else."""
 
     def __init__(self, app: AppController) -> None:
@@ -62,6 +63,11 @@ class VisitFlow:
     def draft(self) -> VisitDraft:
         """The draft on screen."""
         return self.screen.draft
+
+    def is_late(self, draft: VisitDraft) -> bool:
+        """Whether the visit shown is being recorded more than 24 hours after it began (the
+        draft is the one the screen shows: a screen drawn as it closes has no visit open)."""
+        return is_late_on(self._app.store, draft, self._app.config.clock())
 
     def open(self, child_id: str) -> None:
         """Resume the child's visit draft, or start one."""
@@ -102,8 +108,7 @@ class VisitFlow:
     def choose(self, **changes: Any) -> None:
         """Change answers that alter what the screen shows, save, and re-render."""
         self.edit(**changes)
-        self.screen.problems = []
-        self._state.changed()
+        self.screen.answered()
 
     def attendance(self, adult_id: str, value: str | None) -> None:
         """Mark a known adult as present, expected but absent, or neither."""
@@ -193,7 +198,7 @@ class VisitFlow:
         setattr(row, name, text)
         self._save()
         if name == "due" and due_error(row.due, day) != before:
-            self._state.changed()
+            self.screen.advice_changed()
 
     def remove_action(self, index: int) -> None:
         """Take an action off the visit."""
@@ -203,8 +208,7 @@ class VisitFlow:
 
     def go_step(self, step: int) -> None:
         """Show another step of the visit (the draft remembers where you were)."""
-        self.screen.flagged = ""
-        self.screen.confirm_discard = False
+        self.screen.left_step()
         self.choose(step=max(0, min(step, len(self.draft.steps) - 1)))
 
     def _areas(self) -> int:
@@ -218,7 +222,7 @@ class VisitFlow:
             self.go_area(screen.domain + 1)
             return
         if screen.flagged != name and gaps_on(self.draft, screen.child.child, name):
-            screen.flagged = name
+            screen.flag(name)
             self._state.say(GO_ON)
             return
         self.go_step(self.draft.step + 1)
@@ -230,13 +234,12 @@ class VisitFlow:
             return
         before = self.draft.step - 1
         if 0 <= before < len(self.draft.steps) and self.draft.steps[before] == "checklist":
-            self.screen.domain = self._areas() - 1  # back into the checklist: its last area
+            self.screen.show_domain(self._areas() - 1)  # back into the checklist: its last area
         self.go_step(before)
 
     def go_area(self, index: int) -> None:
         """Show one area of the checklist, from its top."""
-        self.screen.domain = max(0, min(index, self._areas() - 1))
-        self._state.changed()
+        self.screen.show_domain(max(0, min(index, self._areas() - 1)))
 
     def nothing_of_concern(self) -> None:
         """Answer every unanswered item of the area on screen with its no-concern answer."""
@@ -252,7 +255,7 @@ class VisitFlow:
 
     def no_access(self, on: bool) -> None:
         """Switch to the short path for a visit without access, or back to the full form."""
-        self.screen.flagged = ""
+        self.screen.flag("")
         self.choose(access=VisitAccess.NO_ANSWER if on else VisitAccess.GAINED, step=0)
 
     def access(self, value: str) -> None:
@@ -290,8 +293,7 @@ class VisitFlow:
 
     def ask_discard(self, asking: bool) -> None:
         """Ask before discarding the draft (or stop asking)."""
-        self.screen.confirm_discard = asking
-        self._state.changed()
+        self.screen.ask_discard(asking)
 
     def discard(self) -> None:
         """Delete this draft visit from the device, once confirmed."""
@@ -321,8 +323,7 @@ class VisitFlow:
             self.draft, self.screen.child.child
         )
         if result.problems:
-            self.screen.problems = result.problems
-            self._state.changed()
+            self.screen.refused(result.problems)
             return
         amended = self.draft.is_amendment
         self._state.close_visit()

@@ -13,6 +13,7 @@ import flet as ft
 from mobile_app.errors import MobileError
 from mobile_app.services.exports import ExportFile, ExportService
 from mobile_app.ui.controller import AppController
+from mobile_app.ui.flows.base import ScreenFlow
 
 ShareFn = Callable[[ExportFile], Awaitable[None]]
 
@@ -33,7 +34,7 @@ def share_sheet(service: ft.Share, picker: ft.FilePicker) -> ShareFn:
     return share
 
 
-class ExportFlow:
+class ExportFlow(ScreenFlow):
     """Asks the server for a PDF, then shares it; says in plain words what happened."""
 
     def __init__(self, app: AppController) -> None:

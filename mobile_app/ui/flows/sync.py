@@ -7,6 +7,7 @@ from mobile_app.diagnostics import log_failure
 from mobile_app.services.background_sync import BackgroundSync, SyncOutcome
 from mobile_app.services.set_aside import restore_server_copies, retry_held
 from mobile_app.ui.controller import AppController
+from mobile_app.ui.flows.base import ScreenFlow
 from mobile_app.ui.state import SIGN_IN
 
 log = logging.getLogger(__name__)
@@ -18,7 +19,7 @@ STOPPED = SyncOutcome(
 )
 
 
-class SyncFlow:
+class SyncFlow(ScreenFlow):
     """Starts one sync at a time on a worker thread and reports its progress and outcome."""
 
     def __init__(self, app: AppController) -> None:
