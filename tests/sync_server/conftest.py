@@ -1,4 +1,5 @@
-"""Fixtures: a server app over a fresh SQLite file with the demo data, and signed-in clients."""
+"""Fixtures: a server app over a SQLite file of its own with the demo data, and signed-in
+clients."""
 
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
@@ -12,6 +13,7 @@ from litestar.testing import AsyncTestClient
 from sync_server.app import create_app
 from sync_server.repository import Repository
 from sync_server.services import DemoSeed, ServiceContainer
+from tests.sync_server.seeded_template import SeededTemplate
 from tests.sync_server.server_builders import fast_settings, sign_in
 
 
@@ -20,9 +22,19 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "server.db"
 
 
+@pytest.fixture(scope="session")
+def seeded(tmp_path_factory: pytest.TempPathFactory) -> SeededTemplate:
+    """The demo-seeded database, built once for the run."""
+    return SeededTemplate.build(tmp_path_factory.mktemp("seeded"))
+
+
 @pytest.fixture
-def app(db_path: Path) -> Litestar:
-    return create_app(fast_settings(db_path))
+def app(db_path: Path, seeded: SeededTemplate) -> Litestar:
+    """The app over this test's own copy of the seeded database (start-up finds it seeded)."""
+    seed = seeded.copy_to(db_path)
+    app = create_app(fast_settings(db_path))
+    app.state["demo"] = seed
+    return app
 
 
 @pytest.fixture
