@@ -23,15 +23,15 @@ def db_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def seeded(tmp_path_factory: pytest.TempPathFactory) -> SeededTemplate:
+def seeded_template(tmp_path_factory: pytest.TempPathFactory) -> SeededTemplate:
     """The demo-seeded database, built once for the run."""
     return SeededTemplate.build(tmp_path_factory.mktemp("seeded"))
 
 
 @pytest.fixture
-def app(db_path: Path, seeded: SeededTemplate) -> Litestar:
+def app(db_path: Path, seeded_template: SeededTemplate) -> Litestar:
     """The app over this test's own copy of the seeded database (start-up finds it seeded)."""
-    seed = seeded.copy_to(db_path)
+    seed = seeded_template.copy_to(db_path)
     app = create_app(fast_settings(db_path))
     app.state["demo"] = seed
     return app
