@@ -1,5 +1,7 @@
 """The real server process on 127.0.0.1, and headless devices that talk to it over HTTP."""
 
+import contextlib
+import io
 import json
 import os
 import socket
@@ -15,9 +17,28 @@ from typing import Any
 import httpx
 import pytest
 
+from mobile_app import cli
+from mobile_app.crypto import new_kdf_params
+from mobile_app.store import DeviceStore
+
 ROOT = Path(__file__).resolve().parents[2]
 DEMO_PASSWORD = "demo-password-for-tests-only"
 PASSPHRASE = "river-lantern-copper-42"
+# The cheapest KDF the unit tests use: these proofs are about sync, not key derivation.
+FAST_KDF = new_kdf_params(iterations=1, lanes=1, memory_kib=1024)
+
+
+def server_env() -> dict[str, str]:
+    """The environment of a server process: demo data signed in with DEMO_PASSWORD, hashed at
+    the unit tests' Argon2 cost (the default costs each sign-in and each seeded person ~50 ms
+    of CPU, and no test here is about the cost; test_server_app.py reads these settings).
+    """
+    return {
+        **os.environ,
+        "DOORSTEP_DEMO_PASSWORD": DEMO_PASSWORD,
+        "DOORSTEP_PASSWORD_HASH_MEMORY_KIB": "64",
+        "DOORSTEP_PASSWORD_HASH_ITERATIONS": "1",
+    }
 
 
 def free_port() -> int:
@@ -48,7 +69,7 @@ class ServerProcess:
         return ssl.create_default_context(cafile=str(self.ca_cert)) if self.ca_cert else True
 
     def start(self) -> "ServerProcess":
-        env = {**os.environ, "DOORSTEP_DEMO_PASSWORD": DEMO_PASSWORD}
+        env = server_env()
         self.log = self.db.with_suffix(".log")
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(
@@ -105,31 +126,72 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
 
 @dataclass
 class CliDevice:
-    """A headless device: `python -m mobile_app.cli --data DIR ...` in a child process."""
+    """A headless device driven through `mobile_app.cli --data DIR ...`.
+
+    Each command is a call of the CLI's own `main` in this process, unless `process` is set:
+    then `python -m mobile_app.cli` in a child process, as a practitioner runs it. A child
+    process costs a Python start-up per command (over a second of CPU importing the app), so
+    only the tests about the CLI as a program (its exit codes and words) pay for it.
+    """
 
     data: Path
+    process: bool = False
 
     def run(self, *args: str, password: str = DEMO_PASSWORD, expect: int = 0) -> str:
-        env = {**os.environ, "DOORSTEP_PASSPHRASE": PASSPHRASE, "DOORSTEP_PASSWORD": password}
-        done = subprocess.run(
-            [sys.executable, "-m", "mobile_app.cli", "--data", str(self.data), *args],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
-        assert done.returncode == expect, (
-            f"{args}: exit {done.returncode}\n{done.stdout}\n{done.stderr}"
-        )
-        return done.stdout + done.stderr
+        """Run one command; assert its exit code; return what it printed (stdout, then stderr)."""
+        secrets = {"DOORSTEP_PASSPHRASE": PASSPHRASE, "DOORSTEP_PASSWORD": password}
+        command = ["--data", str(self.data), *args]
+        run = _run_child if self.process else _run_here
+        code, out, err = run(command, secrets)
+        assert code == expect, f"{args}: exit {code}\n{out}\n{err}"
+        return out + err
 
     def records(self) -> list[dict[str, Any]]:
+        """Every version on the device (`list --json`)."""
         return list(json.loads(self.run("list", "--json")))
 
+    def set_up(self) -> "CliDevice":
+        """Make the device's encrypted store with the app's own DeviceStore at the cheapest key
+        derivation: the default costs about a second of CPU at every command that unlocks, and
+        no test here is about that (tests/mobile_app/test_cli.py runs `init` itself)."""
+        DeviceStore.create(self.data, PASSPHRASE, FAST_KDF).close()
+        return self
+
     def signed_in(self, server: ServerProcess, username: str) -> "CliDevice":
-        self.run("init")
+        """Set up, sign in as username and run a first sync."""
+        self.set_up()
         self.run("login", server.url, username)
         self.run("sync")
         return self
+
+
+def _run_child(command: list[str], secrets: dict[str, str]) -> tuple[int, str, str]:
+    done = subprocess.run(
+        [sys.executable, "-m", "mobile_app.cli", *command],
+        cwd=ROOT,
+        env={**os.environ, **secrets},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    return done.returncode, done.stdout, done.stderr
+
+
+def _run_here(command: list[str], secrets: dict[str, str]) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    before = {name: os.environ.get(name) for name in secrets}
+    os.environ.update(secrets)
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                code = cli.main(command)
+            except SystemExit as exit_:  # argparse refusing the arguments
+                code = exit_.code if isinstance(exit_.code, int) else 2
+    finally:
+        for name, value in before.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+    return code, out.getvalue(), err.getvalue()

@@ -5,14 +5,13 @@ A state machine starts (and SIGKILL-restarts) a server per example; conftest's s
 polls through one client sharing a TLS context, and restarts after a SIGKILL.
 """
 
-import os
 import subprocess
 import sys
 import time
 
 import httpx
 
-from tests.e2e.conftest import DEMO_PASSWORD, ROOT, ServerProcess
+from tests.e2e.conftest import ROOT, ServerProcess, server_env
 from tests.e2e.sync_devices import transport
 
 START_TIMEOUT_S = 30
@@ -28,7 +27,7 @@ class QuickServerProcess(ServerProcess):
         Raises:
             RuntimeError: the process exited, or did not answer within START_TIMEOUT_S.
         """
-        env = {**os.environ, "DOORSTEP_DEMO_PASSWORD": DEMO_PASSWORD}
+        env = server_env()
         self.log = self.db.with_suffix(".log")
         command = [sys.executable, "-m", "sync_server", "--db", str(self.db)]
         command += ["--host", "127.0.0.1", "--port", str(self.port), "--demo"]

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import httpx
 
-from mobile_app.crypto import new_kdf_params
 from mobile_app.services.account import AccountService
 from mobile_app.services.records import NewRecord, RecordService
 from mobile_app.services.sync import SyncReport, SyncService
@@ -20,10 +19,8 @@ from shared.clock import utc_now
 from shared.models import ChronologyEntry, Practitioner
 from shared.protocol import RecordVersion
 from shared.vocabulary import EventType, InformationSource, Lifecycle, Significance
-from tests.e2e.conftest import DEMO_PASSWORD, PASSPHRASE
+from tests.e2e.conftest import DEMO_PASSWORD, FAST_KDF, PASSPHRASE
 
-# The cheapest KDF the unit tests use: the proof is about sync, not key derivation.
-FAST_KDF = new_kdf_params(iterations=1, lanes=1, memory_kib=1024)
 PROXY_TIMEOUT_S = 30.0
 # Loading the CA bundle costs ~80 ms per httpx client on this machine; the servers here are
 # plain HTTP on loopback, so every client shares one context instead.

@@ -91,7 +91,7 @@ def test_a_version_the_server_keeps_failing_on_is_set_aside_and_can_be_sent_agai
     server: ServerProcess, poison: PoisonProxy, tmp_path: Path
 ) -> None:
     sw = CliDevice(tmp_path / "sw")
-    sw.run("init")
+    sw.set_up()
     sw.run("login", poison.url, "demo-sw")
     sw.run("sync")
     sw.run("demo", "--visits", "2", "--seed", "4")

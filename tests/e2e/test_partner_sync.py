@@ -9,8 +9,6 @@ date of birth, no NHS number, GP, address history or think-family flags, and the
 still on the phone's caseload, ready for an entry.
 """
 
-import subprocess
-import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -25,7 +23,8 @@ from shared.models import Practitioner
 from shared.vocabulary import Agency, Role
 from sync_server.repository import open_sqlite_repository
 from sync_server.services.passwords import PasswordHasher
-from tests.e2e.conftest import DEMO_PASSWORD, ROOT, ServerProcess
+from tests.e2e.admin_here import admin_here
+from tests.e2e.conftest import DEMO_PASSWORD, ServerProcess
 from tests.e2e.sync_devices import SyncDevice, transport
 
 pytestmark = pytest.mark.e2e
@@ -66,16 +65,7 @@ def add_partner(server: ServerProcess, username: str, agency: Agency) -> None:
 
 def allocate(server: ServerProcess, username: str, case_id: str) -> None:
     """Allocate the case with the administrator's command, as an administrator would."""
-    command = [sys.executable, "-m", "sync_server", "allocate", "--db", str(server.db)]
-    done = subprocess.run(
-        [*command, username, case_id],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
+    admin_here(server, "allocate", username, case_id)
 
 
 def _amended(item: dict[str, Any], detail: dict[str, Any]) -> dict[str, Any]:

@@ -46,7 +46,7 @@ def keep_an_entry_dated_ahead(data: Path) -> str:
 
 
 def test_the_cli_says_why_a_version_was_refused(server: ServerProcess, tmp_path: Path) -> None:
-    hv = CliDevice(tmp_path / "hv").signed_in(server, "demo-hv")
+    hv = CliDevice(tmp_path / "hv", process=True).signed_in(server, "demo-hv")
     version_id = keep_an_entry_dated_ahead(hv.data)
 
     said = hv.run("sync")

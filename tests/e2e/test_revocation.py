@@ -214,7 +214,7 @@ def test_a_withdrawn_cli_device_confirms_its_wipe_with_the_unsynced_count(
     server: ServerProcess, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("DOORSTEP_KEYSTORE", str(tmp_path / "keystore"))
-    device = CliDevice(tmp_path / "cli-device").signed_in(server, "demo-sup")
+    device = CliDevice(tmp_path / "cli-device", process=True).signed_in(server, "demo-sup")
     device.run("demo", "--visits", "1", "--seed", "3")
     pending = json.loads(device.run("status", "--json"))["pending"]
     assert pending > 0

@@ -2,29 +2,19 @@
 the device removes it (keeping the visit it had not synced, as rejected), then gets its whole
 history again."""
 
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import ROOT, CliDevice, ServerProcess
+from tests.e2e.admin_here import admin_here
+from tests.e2e.conftest import CliDevice, ServerProcess
 
 pytestmark = pytest.mark.e2e
 
 
 def allocation(server: ServerProcess, command: str, username: str, case_id: str) -> str:
-    done = subprocess.run(
-        [sys.executable, "-m", "sync_server", command, "--db", str(server.db), username, case_id],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    return done.stdout
+    return admin_here(server, command, username, case_id)
 
 
 def ids(records: list[dict[str, Any]], case_id: str) -> set[str]:

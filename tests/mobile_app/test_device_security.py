@@ -324,7 +324,7 @@ def test_a_withdrawn_cli_device_erases_itself_on_its_next_sync(
     server = demo_server
     keystore = tmp_path / "keystore"
     monkeypatch.setenv("DOORSTEP_KEYSTORE", str(keystore))
-    device = CliDevice(tmp_path / "device").signed_in(server, "demo-hv")
+    device = CliDevice(tmp_path / "device", process=True).signed_in(server, "demo-hv")
     device.run("demo", "--visits", "1", "--seed", "3")
     subprocess.run(
         [sys.executable, "-m", "sync_server", "revoke-user", "--db", str(server.db), "demo-hv"],

@@ -1,4 +1,5 @@
-"""Fixtures: a server app over a fresh SQLite file with the demo data, and signed-in clients."""
+"""Fixtures: a server app over a SQLite file of its own with the demo data, and signed-in
+clients."""
 
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
@@ -12,7 +13,8 @@ from litestar.testing import AsyncTestClient
 from sync_server.app import create_app
 from sync_server.repository import Repository
 from sync_server.services import DemoSeed, ServiceContainer
-from tests.sync_server.backends import _sqlite_file_tests, server_settings  # noqa: F401
+from tests.sync_server.backends import BACKEND, _sqlite_file_tests, server_settings  # noqa: F401
+from tests.sync_server.seeded_template import SeededTemplate
 from tests.sync_server.server_builders import sign_in
 
 
@@ -21,9 +23,23 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "server.db"
 
 
+@pytest.fixture(scope="session")
+def seeded_template(tmp_path_factory: pytest.TempPathFactory) -> SeededTemplate:
+    """The demo-seeded database, built once for the run."""
+    return SeededTemplate.build(tmp_path_factory.mktemp("seeded"))
+
+
 @pytest.fixture
 def app(db_path: Path, request: pytest.FixtureRequest) -> Litestar:
-    return create_app(server_settings(db_path, request))
+    """The app over a database of this test's own: on SQLite a copy of the seeded file
+    (start-up finds it seeded); on PostgreSQL a fresh database, seeded at start-up."""
+    if BACKEND == "postgresql":
+        return create_app(server_settings(db_path, request))
+    template: SeededTemplate = request.getfixturevalue("seeded_template")
+    seed = template.copy_to(db_path)
+    app = create_app(server_settings(db_path, request))
+    app.state["demo"] = seed
+    return app
 
 
 @pytest.fixture

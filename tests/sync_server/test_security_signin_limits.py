@@ -97,15 +97,27 @@ def test_consecutive_failures_lock_the_account(guard: SignInGuard, clock: FakeCl
     guard.check("demo-hv", "10.0.2.1")
 
 
+def refusal(guard: SignInGuard, username: str, address: str | None) -> int | None:
+    """The seconds the guard asks a sign-in to wait, or None when it lets the attempt through."""
+    try:
+        guard.check(username, address)
+    except TooManyRequests as refused:
+        return refused.retry_after_seconds
+    return None
+
+
 def test_a_successful_sign_in_resets_the_username(guard: SignInGuard, clock: FakeClock) -> None:
     for _ in range(3):
         guard.failed("demo-hv", "10.0.0.1")
+    assert refusal(guard, "demo-hv", "10.0.0.1") == 300  # the window is full
     guard.succeeded("demo-hv")
-    guard.check("demo-hv", "10.0.0.1")
-    for _ in range(3):  # consecutive count restarted too: 3 more do not lock (4 would)
+    assert refusal(guard, "demo-hv", "10.0.0.1") is None
+    for _ in range(3):  # consecutive count restarted too: 3 more do not lock ...
         guard.failed("demo-hv", None)
         clock.advance(minutes=6)
-    guard.check("demo-hv", None)
+    assert refusal(guard, "demo-hv", None) is None
+    guard.failed("demo-hv", None)  # ... and the 4th since the reset does
+    assert refusal(guard, "demo-hv", None) == 15 * 60
 
 
 @pytest.fixture
@@ -154,8 +166,15 @@ async def test_parallel_attempts_cannot_all_slip_past_the_limit(auth: AuthServic
 
 
 async def test_a_good_sign_in_takes_back_its_count_on_the_address(auth: AuthService) -> None:
-    for _ in range(LIMITS.max_failures_per_address + 2):
-        await auth.login(_body("hv-one", PASSWORD), "10.0.0.1")  # an office signing in
+    for _ in range(LIMITS.max_failures_per_address + 2):  # an office signing in
+        signed_in = await auth.login(_body("hv-one", PASSWORD), "10.0.0.1")
+        assert signed_in.practitioner.id == PERSON_ID
+    # None of them is left on the address: it still has its whole allowance of failures.
+    for n in range(LIMITS.max_failures_per_address):
+        with pytest.raises(InvalidCredentials):
+            await auth.login(_body(f"guess-{n}", "wrong"), "10.0.0.1")
+    with pytest.raises(TooManyRequests):
+        await auth.login(_body("guess-last", "wrong"), "10.0.0.1")
 
 
 async def test_login_answers_429_with_retry_after_and_audits_by_id(
