@@ -52,7 +52,7 @@ from sync_bench import (  # a sibling script, not a package
     stop_server,
 )
 
-from mobile_app.services.sync import SyncService
+from mobile_app.services.sync.sync import SyncService
 from mobile_app.store import DeviceStore
 from mobile_app.store.database import open_database
 from mobile_app.sync_client import SyncClient

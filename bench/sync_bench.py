@@ -42,7 +42,7 @@ from sync_server.repository.sqlite_schema import (
     INSERT_VERSION_SQL,
     VERSIONS_DDL,
 )
-from sync_server.services.ingest import event_time
+from sync_server.services.sync.ingest import event_time
 
 ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"

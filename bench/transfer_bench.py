@@ -21,10 +21,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from shared.ids import new_id  # noqa: E402
-from sync_server.services.authority_export import AuthorityExport, ExportRequest  # noqa: E402
-from sync_server.services.authority_import import AuthorityImport  # noqa: E402
-from sync_server.services.authority_keys import TrustList, public_key_line  # noqa: E402
-from sync_server.services.bodies import RECORD_VERSION  # noqa: E402
+from sync_server.services.handover.authority_export import AuthorityExport, ExportRequest  # noqa: E402
+from sync_server.services.handover.authority_import import AuthorityImport  # noqa: E402
+from sync_server.services.handover.authority_keys import TrustList, public_key_line  # noqa: E402
+from sync_server.services.sync.bodies import RECORD_VERSION  # noqa: E402
 from tests.sync_server.test_authority_transfer import Side  # noqa: E402
 
 BATCH = 500

@@ -23,9 +23,9 @@ from mobile_app.errors import (
 )
 
 if TYPE_CHECKING:
-    from mobile_app.services.issues import SyncIssue
-    from mobile_app.services.session import DeviceSession
-    from mobile_app.services.sync import SyncReport
+    from mobile_app.services.security.session import DeviceSession
+    from mobile_app.services.sync.issues import SyncIssue
+    from mobile_app.services.sync.sync import SyncReport
     from mobile_app.store import DeviceStore, StoredVersion
 
 # Each command imports what it uses inside itself: `--help` and `status` must not pay for the
@@ -44,8 +44,8 @@ def _secret(env_name: str, prompt: str) -> str:
 
 
 def _session(args: argparse.Namespace) -> "DeviceSession":
-    from mobile_app.services.lock import UnlockBackoff
-    from mobile_app.services.session import DeviceSession
+    from mobile_app.services.security.lock import UnlockBackoff
+    from mobile_app.services.security.session import DeviceSession
 
     return DeviceSession(args.data, backoff=UnlockBackoff(args.profile.max_failed_unlocks))
 
@@ -67,7 +67,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 def cmd_login(args: argparse.Namespace) -> int:
     """Sign this device in to a server."""
-    from mobile_app.services.account import AccountService
+    from mobile_app.services.security.account import AccountService
     from mobile_app.sync_client import pinned_transport
 
     store = _unlock(args)
@@ -83,10 +83,10 @@ def cmd_login(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     """Record synthetic visits offline for this user's caseload."""
-    from mobile_app.services.account import AccountService
     from mobile_app.services.demo import record_demo_visits
     from mobile_app.services.records import RecordService
-    from mobile_app.services.visits import VisitService
+    from mobile_app.services.security.account import AccountService
+    from mobile_app.services.visits.visits import VisitService
 
     store = _unlock(args)
     try:
@@ -104,11 +104,16 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_sync(args: argparse.Namespace) -> int:
     """Push the outbox and pull what is new."""
-    from mobile_app.services.account import AccountService
-    from mobile_app.services.issues import sync_issues
-    from mobile_app.services.sync import SyncService
-    from mobile_app.services.wipe import WITHDRAWN
-    from mobile_app.services.withdrawal import NOT_TOLD, TOLD, confirm_wipe, note_withdrawal
+    from mobile_app.services.security.account import AccountService
+    from mobile_app.services.security.wipe import WITHDRAWN
+    from mobile_app.services.security.withdrawal import (
+        NOT_TOLD,
+        TOLD,
+        confirm_wipe,
+        note_withdrawal,
+    )
+    from mobile_app.services.sync.issues import sync_issues
+    from mobile_app.services.sync.sync import SyncService
     from mobile_app.sync_client import pinned_transport
 
     store = _unlock(args)
@@ -136,7 +141,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
 
 def _print_report(report: "SyncReport", issues: "Sequence[SyncIssue]") -> None:
     """Print what a sync did, problems to stderr."""
-    from mobile_app.services.background_sync import set_aside_words
+    from mobile_app.services.sync.background_sync import set_aside_words
 
     print(
         f"Pushed {report.pushed} (accepted {report.accepted}, already there "
@@ -185,21 +190,21 @@ def _rows(issues: "Sequence[SyncIssue]") -> list[dict[str, Any]]:
 def _set_aside(store: "DeviceStore") -> list[dict[str, Any]]:
     """What is set aside on this device, each with whether the server has a copy and what
     to do (the sync screen's list)."""
-    from mobile_app.services.set_aside import set_aside_issues
+    from mobile_app.services.sync.set_aside import set_aside_issues
 
     return _rows(set_aside_issues(store))
 
 
 def _refused(store: "DeviceStore") -> list[dict[str, Any]]:
     """What the server refused or put in conflict, in the words of the app's sync screen."""
-    from mobile_app.services.issues import sync_issues
+    from mobile_app.services.sync.issues import sync_issues
 
     return _rows(sync_issues(store))
 
 
 def cmd_status(args: argparse.Namespace) -> int:
     """Show who this device is signed in as, what waits to sync and what is set aside."""
-    from mobile_app.services.status import device_status
+    from mobile_app.services.caseload.status import device_status
 
     store = _unlock(args)
     try:
@@ -219,7 +224,7 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 def cmd_restore(args: argparse.Namespace) -> int:
     """Fetch the server's copies of damaged records again at the next sync."""
-    from mobile_app.services.set_aside import restore_server_copies
+    from mobile_app.services.sync.set_aside import restore_server_copies
 
     store = _unlock(args)
     try:
@@ -232,7 +237,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 def cmd_retry(args: argparse.Namespace) -> int:
     """Send records the server kept failing on again at the next sync."""
-    from mobile_app.services.set_aside import retry_held
+    from mobile_app.services.sync.set_aside import retry_held
 
     store = _unlock(args)
     try:
@@ -245,8 +250,8 @@ def cmd_retry(args: argparse.Namespace) -> int:
 
 def cmd_forward(args: argparse.Namespace) -> int:
     """Forward a record refused after a transfer, with your supervisor's countersignature."""
-    from mobile_app.services.account import AccountService
-    from mobile_app.services.forward import forward_refused
+    from mobile_app.services.handover.forward import forward_refused
+    from mobile_app.services.security.account import AccountService
     from mobile_app.sync_client import pinned_transport
 
     password = _secret("DOORSTEP_SUPERVISOR_PASSWORD", "Supervisor's password: ")
@@ -279,7 +284,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     """Print this device's records, decrypted, then what is set aside and what to do."""
     store = _unlock(args)
     try:
-        from mobile_app.services.issues import sync_issues
+        from mobile_app.services.sync.issues import sync_issues
 
         issues = {i.version_id: i for i in sync_issues(store)}
         listing = [

@@ -66,7 +66,7 @@ class RecordTampered(StoreError):
 
     def __init__(self, version_id: str, reason: str = "failed its integrity check") -> None:
         # Whether the server has a copy is not known here: the set-aside list says (see
-        # mobile_app.services.set_aside), so this message makes no claim about it.
+        # mobile_app.services.sync.set_aside), so this message makes no claim about it.
         super().__init__(
             f"A record on this device {reason}: it may have been damaged or altered here. "
             "It has been set aside, kept as it was; your other records are unaffected."

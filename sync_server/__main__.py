@@ -104,7 +104,8 @@ def _uvicorn_options(settings: Settings) -> dict[str, Any]:
         "http": "httptools",
         "access_log": False,  # request lines could carry ids of children; keep them out of logs
         # uvicorn would rewrite the client address from X-Forwarded-For sent via 127.0.0.1;
-        # only the trusted_proxies setting decides that (sync_server/services/client_address.py)
+        # only the trusted_proxies setting decides that
+        # (sync_server/services/access/client_address.py)
         "proxy_headers": False,
         "log_level": settings.log_level,
         "ssl_certfile": settings.tls_cert,

@@ -22,8 +22,8 @@ from sync_server.errors import ServerError
 from sync_server.people_cli import PEOPLE_COMMANDS, register
 from sync_server.repository import Repository, open_repository
 from sync_server.services import AllocationService, AuditTrail, AuthService
-from sync_server.services.audit import verify_chain
-from sync_server.services.passwords import PasswordHasher
+from sync_server.services.access.audit import verify_chain
+from sync_server.services.access.passwords import PasswordHasher
 
 EXIT_REFUSED = 2
 EXIT_BROKEN_CHAIN = 3

@@ -17,6 +17,7 @@ from shared.protocol import SERVER_TIME_HEADER, ErrorBody
 from sync_server.config import Settings, get_settings
 from sync_server.controllers import ROUTE_HANDLERS, provide_caller
 from sync_server.controllers.openapi import VariadicTupleSchema
+from sync_server.demo import seed_demo
 from sync_server.errors import (
     ConfigError,
     DeviceRevoked,
@@ -172,7 +173,7 @@ def create_app(settings: Settings | None = None, repository: Repository | None =
     try:
         services = ServiceContainer.build(settings, repository)
         password = settings.demo_password if settings.demo else None
-        demo = services.demo.seed(password) if password else None
+        demo = seed_demo(services, password) if password else None
     except BaseException:
         repository.close()
         raise

@@ -19,20 +19,20 @@ from pathlib import Path
 from sync_server.config import Settings, load_settings
 from sync_server.errors import ConfigError
 from sync_server.repository import Repository
-from sync_server.services.audit import AuditAction, AuditTrail
-from sync_server.services.authority_export import (
+from sync_server.services.access.audit import AuditAction, AuditTrail
+from sync_server.services.container import ServiceContainer
+from sync_server.services.handover.authority_export import (
     CONSOLE_DEVICE,
     AuthorityExport,
     ExportRequest,
 )
-from sync_server.services.authority_import import AuthorityImport
-from sync_server.services.authority_keys import (
+from sync_server.services.handover.authority_import import AuthorityImport
+from sync_server.services.handover.authority_keys import (
     fingerprint,
     load_trust_list,
     public_key_line,
     signing_key,
 )
-from sync_server.services.container import ServiceContainer
 
 Command = Callable[[Repository, argparse.Namespace], int]
 MAX_BUNDLE_BYTES = 2 * 1024**3

@@ -23,12 +23,16 @@ from shared.vocabulary import Agency, Role
 from sync_server.config import load_settings
 from sync_server.errors import ValidationFailed
 from sync_server.repository import Repository
-from sync_server.services.audit import AuditAction, AuditTrail
-from sync_server.services.caseload_format import ImportAddress, ImportAllocation, ImportFamily
-from sync_server.services.caseload_import import CaseloadImportService, ImportReport
-from sync_server.services.caseload_read import Caseload, plain, read_caseload
-from sync_server.services.passwords import PasswordHasher
-from sync_server.services.practitioners import PractitionerService
+from sync_server.services.access.audit import AuditAction, AuditTrail
+from sync_server.services.access.passwords import PasswordHasher
+from sync_server.services.caseload.caseload_format import (
+    ImportAddress,
+    ImportAllocation,
+    ImportFamily,
+)
+from sync_server.services.caseload.caseload_import import CaseloadImportService, ImportReport
+from sync_server.services.caseload.caseload_read import Caseload, plain, read_caseload
+from sync_server.services.caseload.practitioners import PractitionerService
 
 PASSWORD_ENV = "DOORSTEP_NEW_PASSWORD"  # noqa: S105 (the variable's name, not a password)
 PEOPLE_COMMANDS = ("add-practitioner", "open-case", "import-caseload")

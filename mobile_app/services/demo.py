@@ -4,7 +4,7 @@ import random
 from datetime import datetime, timedelta
 
 from mobile_app.services.records import CaseSummary, RecordService
-from mobile_app.services.visits import ChildObservation, FinalisedVisit, VisitService
+from mobile_app.services.visits.visits import ChildObservation, FinalisedVisit, VisitService
 from shared.checklist import AgeBand, age_band_on, load_checklist
 from shared.clock import utc_now
 from shared.ids import new_id

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from mobile_app.errors import RecordTampered, StoreError
-from mobile_app.services.device_clock import corrected
+from mobile_app.services.sync.device_clock import corrected
 from mobile_app.store import DeviceStore, StoredVersion, SyncState, heads
 from shared.clock import utc_now
 from shared.ids import new_id

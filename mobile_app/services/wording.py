@@ -4,7 +4,7 @@ from collections import Counter
 from datetime import date, datetime
 from enum import StrEnum
 
-from mobile_app.services.visits import ChildObservation
+from mobile_app.services.visits.visits import ChildObservation
 from shared.checklist import ChecklistDomain, ChecklistItem, age_band_on, load_checklist
 from shared.models import Child, CPPlan, Visit
 from shared.models.checklist_response import CONCERN_RATINGS

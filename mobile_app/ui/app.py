@@ -8,7 +8,7 @@ import flet as ft
 
 from mobile_app.config import default_data_dir, load_profile
 from mobile_app.errors import ConfigError
-from mobile_app.services.lock import UnlockBackoff
+from mobile_app.services.security.lock import UnlockBackoff
 from mobile_app.store import DeviceSecretStore
 from mobile_app.sync_client import pinned_transport
 from mobile_app.ui.controller import AppConfig

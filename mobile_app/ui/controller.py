@@ -27,15 +27,15 @@ from mobile_app.errors import (
     ServerUnreachable,
     WrongPassphrase,
 )
-from mobile_app.services.account import AccountService
-from mobile_app.services.form_drafts import FormDraftStore
-from mobile_app.services.issues import sync_issues
-from mobile_app.services.lock import Clock, InactivityLock
-from mobile_app.services.offline_window import OfflineWindow
-from mobile_app.services.overview import ChildRow, device_overview
-from mobile_app.services.passphrase import passphrase_strength
-from mobile_app.services.session import DeviceSession
-from mobile_app.services.set_aside import set_aside_issues
+from mobile_app.services.caseload.overview import ChildRow, device_overview
+from mobile_app.services.security.account import AccountService
+from mobile_app.services.security.lock import Clock, InactivityLock
+from mobile_app.services.security.passphrase import passphrase_strength
+from mobile_app.services.security.session import DeviceSession
+from mobile_app.services.sync.issues import sync_issues
+from mobile_app.services.sync.offline_window import OfflineWindow
+from mobile_app.services.sync.set_aside import set_aside_issues
+from mobile_app.services.visits.form_drafts import FormDraftStore
 from mobile_app.store import DeviceStore
 from mobile_app.ui.state import CASELOAD, SETUP, SIGN_IN, UNLOCK, AppState
 from shared.clock import utc_now

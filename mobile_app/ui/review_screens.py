@@ -3,15 +3,15 @@ through its own methods, so a change re-renders the screen that shows it."""
 
 from dataclasses import dataclass, field, replace
 
-from mobile_app.services.dashboard import TeamDashboardView
-from mobile_app.services.decisions import DecisionEntry, PendingDecision
-from mobile_app.services.form_drafts import ReviewDraft
-from mobile_app.services.note_drafts import AnalysisForm, SupervisionForm
-from mobile_app.services.note_lines import NoteLine
-from mobile_app.services.overview import ChildRow
-from mobile_app.services.review import ReturnedItem, ReviewRow
-from mobile_app.services.review_detail import ReviewDetail
-from mobile_app.services.review_order import ChildRisk, QueueChoice
+from mobile_app.services.caseload.overview import ChildRow
+from mobile_app.services.chronology.decisions import DecisionEntry, PendingDecision
+from mobile_app.services.planning.note_drafts import AnalysisForm, SupervisionForm
+from mobile_app.services.planning.note_lines import NoteLine
+from mobile_app.services.supervision.dashboard import TeamDashboardView
+from mobile_app.services.supervision.review import ReturnedItem, ReviewRow
+from mobile_app.services.supervision.review_detail import ReviewDetail
+from mobile_app.services.supervision.review_order import ChildRisk, QueueChoice
+from mobile_app.services.visits.form_drafts import ReviewDraft
 from mobile_app.ui.screens import ScreenModel
 
 

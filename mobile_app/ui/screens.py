@@ -7,16 +7,16 @@ from typing import Any
 
 import flet as ft
 
-from mobile_app.services.child_summary import ChildSummary
-from mobile_app.services.chronology import screen_query
-from mobile_app.services.drafts import VisitDraft
-from mobile_app.services.history import RecordHistory
-from mobile_app.services.meetings import ChairChoice, MeetingForm
-from mobile_app.services.overview import ChildRow, KnownAdult
-from mobile_app.services.plans import PlanView
-from mobile_app.services.same_event import SameEventSuggestion
-from mobile_app.services.trends import ChildTrends
-from mobile_app.services.visit_gaps import gaps_on
+from mobile_app.services.caseload.overview import ChildRow, KnownAdult
+from mobile_app.services.chronology.chronology import screen_query
+from mobile_app.services.chronology.history import RecordHistory
+from mobile_app.services.chronology.same_event import SameEventSuggestion
+from mobile_app.services.chronology.trends import ChildTrends
+from mobile_app.services.planning.meetings import ChairChoice, MeetingForm
+from mobile_app.services.planning.plans import PlanView
+from mobile_app.services.visits.child_summary import ChildSummary
+from mobile_app.services.visits.drafts import VisitDraft
+from mobile_app.services.visits.visit_gaps import gaps_on
 from shared.chronology import ChronologyQuery
 from shared.protocol import ChronologyItem
 

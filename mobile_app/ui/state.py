@@ -5,9 +5,9 @@ from dataclasses import dataclass, field
 
 import flet as ft
 
-from mobile_app.services.background_sync import SyncOutcome
-from mobile_app.services.issues import SyncIssue
-from mobile_app.services.overview import Overview
+from mobile_app.services.caseload.overview import Overview
+from mobile_app.services.sync.background_sync import SyncOutcome
+from mobile_app.services.sync.issues import SyncIssue
 from mobile_app.ui.review_screens import (
     DashboardScreen,
     DecisionScreen,

@@ -4,7 +4,7 @@ from datetime import datetime
 
 import flet as ft
 
-from mobile_app.services.overview import last_sync_text
+from mobile_app.services.caseload.overview import last_sync_text
 from mobile_app.services.wording import plural
 from mobile_app.ui.controls import note
 from mobile_app.ui.state import AppState

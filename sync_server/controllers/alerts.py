@@ -8,13 +8,13 @@ from litestar.params import FromPath, QueryParameter
 
 from sync_server.controllers.openapi import BEARER, errors
 from sync_server.services import Session
-from sync_server.services.alerts import (
+from sync_server.services.chronology.alerts import (
     AlertService,
     CaseloadAlertsResponse,
     ChildAlertsResponse,
     PendingDecisionsResponse,
 )
-from sync_server.services.timeliness_report import TimelinessReport, TimelinessService
+from sync_server.services.chronology.timeliness_report import TimelinessReport, TimelinessService
 
 _MONTH = "a month, YYYY-MM (inclusive)"
 

@@ -10,7 +10,7 @@ from shared.protocol import LoginRequest, LoginResponse
 from sync_server.config import Settings
 from sync_server.controllers.openapi import errors, raw_body
 from sync_server.services import AuthService
-from sync_server.services.client_address import client_address
+from sync_server.services.access.client_address import client_address
 
 
 class AuthController(Controller):

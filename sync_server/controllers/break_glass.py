@@ -6,7 +6,7 @@ from litestar.params import FromPath, RawBody
 
 from sync_server.controllers.openapi import BEARER, errors, raw_body
 from sync_server.services import Session
-from sync_server.services.break_glass import (
+from sync_server.services.access.break_glass import (
     BreakGlassGrantResponse,
     BreakGlassRequest,
     BreakGlassReview,

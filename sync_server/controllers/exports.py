@@ -10,7 +10,7 @@ from shared.handover import TransferPack
 from sync_server.controllers.filters import provide_filters
 from sync_server.controllers.openapi import BEARER, errors
 from sync_server.services import Session
-from sync_server.services.exports import ExportService
+from sync_server.services.handover.exports import ExportService
 
 PDF = "application/pdf"
 _PDF_OK: dict[int, ResponseSpec] = {

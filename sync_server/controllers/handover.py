@@ -11,8 +11,8 @@ from shared.protocol import PushItemResult
 from sync_server.config import Settings
 from sync_server.controllers.openapi import BEARER, errors, raw_body
 from sync_server.services import Session
-from sync_server.services.client_address import client_address
-from sync_server.services.handover_forward import HandoverForwardService
+from sync_server.services.access.client_address import client_address
+from sync_server.services.handover.handover_forward import HandoverForwardService
 
 
 class HandoverForwardController(Controller):

@@ -6,7 +6,7 @@ from litestar.params import FromPath
 
 from sync_server.controllers.openapi import BEARER, errors
 from sync_server.services import ChronologyService, Session
-from sync_server.services.same_event import SameEventSuggestions
+from sync_server.services.chronology.same_event import SameEventSuggestions
 
 
 class LinksController(Controller):

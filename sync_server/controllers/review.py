@@ -9,8 +9,12 @@ from litestar.params import FromPath, QueryParameter
 from shared.supervision.dashboard import DashboardFigureResponse, TeamDashboardResponse
 from sync_server.controllers.openapi import BEARER, errors
 from sync_server.services import Session
-from sync_server.services.dashboard import DashboardService
-from sync_server.services.review import RecordReviewsResponse, ReviewQueueResponse, ReviewService
+from sync_server.services.supervision.dashboard import DashboardService
+from sync_server.services.supervision.review import (
+    RecordReviewsResponse,
+    ReviewQueueResponse,
+    ReviewService,
+)
 
 _SINCE = "your last review (ISO time with offset); default: your latest review decision"
 _FIGURE = "one figure's key: only that figure and the list behind it"

@@ -7,7 +7,7 @@ from litestar.params import FromPath, RawBody
 from shared.handover import TransferRequest, TransferResponse
 from sync_server.controllers.openapi import BEARER, errors, raw_body
 from sync_server.services import Session
-from sync_server.services.transfers import TransferService
+from sync_server.services.handover.transfers import TransferService
 
 
 class TransfersController(Controller):

@@ -1,13 +1,13 @@
-"""Use cases: sign-in, sync, chronology, history, audit and demo seeding. No HTTP here."""
+"""Use cases, grouped by capability (sync, chronology, supervision, handover, access,
+caseload); the container wires them over one repository. No HTTP here."""
 
-from sync_server.services.allocations import AllocationService
-from sync_server.services.audit import AuditAction, AuditTrail
-from sync_server.services.auth import AuthService, Session
-from sync_server.services.chronology import ChronologyService
+from sync_server.services.access.audit import AuditAction, AuditTrail
+from sync_server.services.access.auth import AuthService, Session
+from sync_server.services.caseload.allocations import AllocationService
+from sync_server.services.chronology.chronology import ChronologyService
+from sync_server.services.chronology.history import HistoryService
 from sync_server.services.container import ServiceContainer
-from sync_server.services.demo import DemoSeed, DemoService
-from sync_server.services.history import HistoryService
-from sync_server.services.sync import DEFAULT_PULL_LIMIT, SyncService
+from sync_server.services.sync.sync import DEFAULT_PULL_LIMIT, SyncService
 
 __all__ = [
     "DEFAULT_PULL_LIMIT",
@@ -16,8 +16,6 @@ __all__ = [
     "AuditTrail",
     "AuthService",
     "ChronologyService",
-    "DemoSeed",
-    "DemoService",
     "HistoryService",
     "ServiceContainer",
     "Session",

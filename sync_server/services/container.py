@@ -5,22 +5,21 @@ from datetime import timedelta
 
 from sync_server.config import Settings
 from sync_server.repository import Repository
-from sync_server.services.alerts import AlertService
-from sync_server.services.allocations import AllocationService
-from sync_server.services.audit import AuditTrail
-from sync_server.services.auth import AuthService, SignInLimits
-from sync_server.services.break_glass import BreakGlassService
-from sync_server.services.chronology import ChronologyService
-from sync_server.services.dashboard import DashboardService
-from sync_server.services.demo import DemoService
-from sync_server.services.exports import ExportService
-from sync_server.services.handover_forward import HandoverForwardService
-from sync_server.services.history import HistoryService
-from sync_server.services.passwords import PasswordHasher
-from sync_server.services.review import ReviewService
-from sync_server.services.sync import SyncService
-from sync_server.services.timeliness_report import TimelinessService
-from sync_server.services.transfers import TransferService
+from sync_server.services.access.audit import AuditTrail
+from sync_server.services.access.auth import AuthService, SignInLimits
+from sync_server.services.access.break_glass import BreakGlassService
+from sync_server.services.access.passwords import PasswordHasher
+from sync_server.services.caseload.allocations import AllocationService
+from sync_server.services.chronology.alerts import AlertService
+from sync_server.services.chronology.chronology import ChronologyService
+from sync_server.services.chronology.history import HistoryService
+from sync_server.services.chronology.timeliness_report import TimelinessService
+from sync_server.services.handover.exports import ExportService
+from sync_server.services.handover.handover_forward import HandoverForwardService
+from sync_server.services.handover.transfers import TransferService
+from sync_server.services.supervision.dashboard import DashboardService
+from sync_server.services.supervision.review import ReviewService
+from sync_server.services.sync.sync import SyncService
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +32,6 @@ class ServiceContainer:
     sync: SyncService
     chronology: ChronologyService
     history: HistoryService
-    demo: DemoService
     allocations: AllocationService
     alerts: AlertService
     timeliness: TimelinessService
@@ -60,7 +58,6 @@ class ServiceContainer:
         )
         chronology = ChronologyService(repository, audit)
         history = HistoryService(repository, audit)
-        demo = DemoService(repository, auth, sync, audit)
         allocations = AllocationService(repository, audit)
         alerts = AlertService(repository, audit, settings.rules)
         timeliness = TimelinessService(repository, audit, settings.rules)
@@ -72,7 +69,6 @@ class ServiceContainer:
             sync,
             chronology,
             history,
-            demo,
             allocations,
             alerts,
             timeliness,

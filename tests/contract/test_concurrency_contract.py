@@ -17,7 +17,7 @@ import pytest
 
 from shared.ids import new_id
 from sync_server.repository import AuditEvent, Repository, open_sqlite_repository
-from sync_server.services.audit import verify_chain
+from sync_server.services.access.audit import verify_chain
 from tests.contract.test_repository_contract import AT, make, store
 
 Opener = Callable[[], Repository]

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import httpx
 
-from mobile_app.services.account import AccountService
 from mobile_app.services.records import NewRecord, RecordService
-from mobile_app.services.sync import SyncReport, SyncService
+from mobile_app.services.security.account import AccountService
+from mobile_app.services.sync.sync import SyncReport, SyncService
 from mobile_app.store import DeviceStore, SyncState
 from mobile_app.sync_client import SyncClient
 from shared.clock import utc_now

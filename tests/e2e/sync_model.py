@@ -34,8 +34,8 @@ from hypothesis.stateful import (
 )
 
 from mobile_app.errors import ServerFault, ServerUnreachable
-from mobile_app.services.issues import sync_issues
-from mobile_app.services.sync import PUSH_BATCH
+from mobile_app.services.sync.issues import sync_issues
+from mobile_app.services.sync.sync import PUSH_BATCH
 from mobile_app.store import SyncState
 from shared.protocol import PushRequest, RecordVersion
 from shared.vocabulary import Lifecycle

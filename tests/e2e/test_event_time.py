@@ -8,13 +8,13 @@ from pathlib import Path
 import httpx
 import pytest
 
-from mobile_app.services.account import AccountService
-from mobile_app.services.device_clock import clock_offset, device_clock_warning
-from mobile_app.services.drafts import DraftService, VisitDraft
-from mobile_app.services.finalise import FinaliseService
-from mobile_app.services.issues import sync_issues
 from mobile_app.services.records import NewRecord, RecordService
-from mobile_app.services.sync import SyncReport, SyncService
+from mobile_app.services.security.account import AccountService
+from mobile_app.services.sync.device_clock import clock_offset, device_clock_warning
+from mobile_app.services.sync.issues import sync_issues
+from mobile_app.services.sync.sync import SyncReport, SyncService
+from mobile_app.services.visits.drafts import DraftService, VisitDraft
+from mobile_app.services.visits.finalise import FinaliseService
 from mobile_app.store import SyncState
 from shared.clock import utc_now
 from shared.ids import new_id

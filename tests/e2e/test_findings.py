@@ -5,7 +5,7 @@ Finding 2: an injury recorded by a health visitor on a child with a plan raises 
 prompt on the social worker's device after sync; "no action" stays pending until a supervisor
 countersigns. The countersignature is the supervisor's amendment of the decision record (the
 decision record's `countersigned_by`), which is what the server's alert rules read
-(sync_server/services/rule_inputs.py maps decision records only; review decisions are not
+(sync_server/services/chronology/rule_inputs.py maps decision records only; review decisions are not
 read by the alert rules today).
 
 Finding 4: a father recorded but not seen raises F4 on every device; once the health visitor
@@ -23,12 +23,12 @@ from pathlib import Path
 import pytest
 from pydantic import BaseModel
 
-from mobile_app.services.account import AccountService
-from mobile_app.services.alerts import DeviceAlertService
-from mobile_app.services.decisions import DecisionService
-from mobile_app.services.plans import PlanRefused, PlanService
+from mobile_app.services.chronology.alerts import DeviceAlertService
+from mobile_app.services.chronology.decisions import DecisionService
+from mobile_app.services.chronology.rule_records import current_records
+from mobile_app.services.planning.plans import PlanRefused, PlanService
 from mobile_app.services.records import NewRecord, RecordService
-from mobile_app.services.rule_records import current_records
+from mobile_app.services.security.account import AccountService
 from mobile_app.store import DeviceStore
 from shared.clock import utc_now
 from shared.models import Child, ChronologyEntry, CPPlan, Practitioner, SignificantAdult

@@ -21,13 +21,13 @@ import httpx
 import pytest
 from pydantic import BaseModel
 
-from mobile_app.services.chronology import ChronologyService
-from mobile_app.services.meetings import MeetingForm, MeetingRefused, MeetingService
-from mobile_app.services.plans import PlanService
+from mobile_app.services.chronology.chronology import ChronologyService
+from mobile_app.services.planning.meetings import MeetingForm, MeetingRefused, MeetingService
+from mobile_app.services.planning.plans import PlanService
 from mobile_app.services.records import NewRecord, RecordService
-from mobile_app.services.review import ReviewService
-from mobile_app.services.review_wording import REASONS
-from mobile_app.services.sync import SyncReport
+from mobile_app.services.supervision.review import ReviewService
+from mobile_app.services.supervision.review_wording import REASONS
+from mobile_app.services.sync.sync import SyncReport
 from shared.clock import utc_now
 from shared.ids import new_id
 from shared.models import ChronologyEntry, CPPlan, Meeting, Practitioner

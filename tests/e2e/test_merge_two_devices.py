@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from mobile_app.errors import ServerRefused
-from mobile_app.services.account import AccountService
+from mobile_app.services.security.account import AccountService
 from mobile_app.store import DeviceStore
 from shared.protocol import ChronologyResponse
 from tests.e2e.conftest import PASSPHRASE, CliDevice, ServerProcess

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from mobile_app.services.set_aside import NO_SERVER_COPY, RERECORD_ADVICE
-from mobile_app.services.sync import SyncService
+from mobile_app.services.sync.set_aside import NO_SERVER_COPY, RERECORD_ADVICE
+from mobile_app.services.sync.sync import SyncService
 from mobile_app.store.database import DB_FILENAME
 from mobile_app.sync_client import SyncClient
 from tests.e2e.conftest import CliDevice, ServerProcess

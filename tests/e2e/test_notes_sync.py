@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from mobile_app.services.issues import sync_issues
-from mobile_app.services.note_drafts import AnalysisForm, SupervisionForm
-from mobile_app.services.notes import NoteRefused, NotesService
+from mobile_app.services.planning.note_drafts import AnalysisForm, SupervisionForm
+from mobile_app.services.planning.notes import NoteRefused, NotesService
 from mobile_app.services.records import NewRecord, RecordService
+from mobile_app.services.sync.issues import sync_issues
 from mobile_app.store import SyncState
 from shared.clock import utc_now
 from shared.models import AnalysisNote

@@ -4,7 +4,7 @@ School and police staff allocated to the demo family on a CP plan sync with the 
 services and client: each phone receives the family, the child, the plan and its outcomes,
 and its own agency's entries, never the visits, adults or other agencies' entries the
 family's workers recorded. A school entry reaches the school colleague's phone, not the
-police officer's. The child and family arrive reduced (services/partner_view.py): names and
+police officer's. The child and family arrive reduced (services/access/partner_view.py): names and
 date of birth, no NHS number, GP, address history or think-family flags, and the child is
 still on the phone's caseload, ready for an entry.
 """
@@ -22,7 +22,7 @@ from shared.ids import new_id
 from shared.models import Practitioner
 from shared.vocabulary import Agency, Role
 from sync_server.repository import open_sqlite_repository
-from sync_server.services.passwords import PasswordHasher
+from sync_server.services.access.passwords import PasswordHasher
 from tests.e2e.admin_here import admin_here
 from tests.e2e.conftest import DEMO_PASSWORD, ServerProcess
 from tests.e2e.sync_devices import SyncDevice, transport

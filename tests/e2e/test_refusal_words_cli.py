@@ -5,8 +5,8 @@ import json
 from datetime import timedelta
 from pathlib import Path
 
-from mobile_app.services.account import AccountService
 from mobile_app.services.records import NewRecord, RecordService
+from mobile_app.services.security.account import AccountService
 from mobile_app.store import DeviceStore
 from shared.clock import utc_now
 from shared.models import Child, ChronologyEntry

@@ -11,12 +11,12 @@ import httpx
 import pytest
 
 from mobile_app.services.records import RecordService
-from mobile_app.services.sync_settings import READ_RULES_SETTING
+from mobile_app.services.sync.sync_settings import READ_RULES_SETTING
 from shared.ids import new_id
 from shared.models import ChronologyEntry
 from shared.protocol import PullResponse
 from shared.vocabulary import Lifecycle
-from sync_server.services.scope import READ_RULES_GENERATION
+from sync_server.services.access.scope import READ_RULES_GENERATION
 from tests.e2e.conftest import DEMO_PASSWORD, CliDevice, ServerProcess
 from tests.e2e.sync_devices import SyncDevice
 

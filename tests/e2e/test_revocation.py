@@ -13,15 +13,15 @@ import httpx
 import pytest
 
 from mobile_app.crypto import new_kdf_params
-from mobile_app.services.account import AccountService
-from mobile_app.services.background_sync import BackgroundSync
 from mobile_app.services.demo import record_demo_visits
-from mobile_app.services.lock import UnlockBackoff
 from mobile_app.services.records import RecordService
-from mobile_app.services.session import DeviceSession
-from mobile_app.services.visits import VisitService
-from mobile_app.services.wipe import WITHDRAWN
-from mobile_app.services.withdrawal import NOT_TOLD, TOLD
+from mobile_app.services.security.account import AccountService
+from mobile_app.services.security.lock import UnlockBackoff
+from mobile_app.services.security.session import DeviceSession
+from mobile_app.services.security.wipe import WITHDRAWN
+from mobile_app.services.security.withdrawal import NOT_TOLD, TOLD
+from mobile_app.services.sync.background_sync import BackgroundSync
+from mobile_app.services.visits.visits import VisitService
 from mobile_app.store.database import DB_FILENAME
 from mobile_app.store.device_secret import MemorySecretStore
 from mobile_app.sync_client import SyncClient

@@ -8,11 +8,11 @@ import pytest
 
 from mobile_app.crypto import new_kdf_params
 from mobile_app.errors import ServerUnreachable
-from mobile_app.services.account import AccountService
 from mobile_app.services.demo import record_demo_visits
 from mobile_app.services.records import RecordService
-from mobile_app.services.sync import SyncService
-from mobile_app.services.visits import VisitService
+from mobile_app.services.security.account import AccountService
+from mobile_app.services.sync.sync import SyncService
+from mobile_app.services.visits.visits import VisitService
 from mobile_app.store import DeviceStore, SyncState
 from mobile_app.sync_client import SyncClient
 from tests.e2e.conftest import DEMO_PASSWORD, PASSPHRASE, CliDevice, ServerProcess

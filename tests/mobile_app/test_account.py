@@ -4,9 +4,9 @@ import httpx
 import pytest
 
 from mobile_app.errors import StoreError
-from mobile_app.services.account import AccountService
-from mobile_app.services.note_drafts import AnalysisForm, NoteDraftStore
+from mobile_app.services.planning.note_drafts import AnalysisForm, NoteDraftStore
 from mobile_app.services.records import NewRecord, RecordService
+from mobile_app.services.security.account import AccountService
 from mobile_app.store import DeviceStore
 from shared.ids import new_id
 from shared.models import Practitioner, SignificantAdult

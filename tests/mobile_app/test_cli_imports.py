@@ -11,7 +11,13 @@ import pytest
 from mobile_app.store import DeviceStore
 
 # What `status` never uses; each costs start-up time on a phone.
-NOT_FOR_STATUS = {"httpx", "mobile_app.sync_client", "mobile_app.services.sync", "holidays", "flet"}
+NOT_FOR_STATUS = {
+    "httpx",
+    "mobile_app.sync_client",
+    "mobile_app.services.sync.sync",
+    "holidays",
+    "flet",
+}
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -24,7 +30,7 @@ def test_status_loads_neither_the_http_client_nor_the_sync_engine(
         "import json, sys\n"
         "from mobile_app.cli import main\n"
         f"status = main(['--data', {str(data_dir)!r}, 'status'])\n"
-        "import mobile_app.services.set_aside, mobile_app.services.issues\n"
+        "import mobile_app.services.sync.set_aside, mobile_app.services.sync.issues\n"
         "print(json.dumps([status, sorted(sys.modules)]))\n"
     )
     done = subprocess.run(
@@ -32,5 +38,5 @@ def test_status_loads_neither_the_http_client_nor_the_sync_engine(
     )
     status, modules = json.loads(done.stdout.splitlines()[-1])
     assert status == 2  # unlocked, then: not signed in yet (the same modules as signed in)
-    assert "mobile_app.services.status" in modules
+    assert "mobile_app.services.caseload.status" in modules
     assert NOT_FOR_STATUS & set(modules) == set()

@@ -9,7 +9,7 @@ import pytest
 
 from mobile_app.config import DEFAULT_PROFILE, load_profile
 from mobile_app.errors import ConfigError
-from mobile_app.services.alerts import DeviceAlertService
+from mobile_app.services.chronology.alerts import DeviceAlertService
 from mobile_app.store import DeviceStore
 from shared.ids import new_id
 from shared.rules import AlertCode, RuleSettings

@@ -11,14 +11,14 @@ import httpx
 import pytest
 
 from mobile_app.errors import ServerFault, ServerRefused
-from mobile_app.services.dashboard import (
+from mobile_app.services.supervision.dashboard import (
     NEEDS_CONNECTION,
     OUTSIDE_CASELOAD,
     TEAM_NAMES,
     THIS_DEVICE_ONLY,
     DashboardService,
 )
-from mobile_app.services.drafts import DraftService
+from mobile_app.services.visits.drafts import DraftService
 from mobile_app.store import DeviceStore
 from mobile_app.sync_client import SyncClient
 from shared.ids import new_id

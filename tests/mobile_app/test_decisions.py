@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 
-from mobile_app.services.decisions import DecisionRefused, DecisionService
+from mobile_app.services.chronology.decisions import DecisionRefused, DecisionService
 from mobile_app.store import DeviceStore
 from shared.ids import new_id
 from shared.models import DecisionRecord, Practitioner

@@ -5,10 +5,10 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from mobile_app.services.alerts import DeviceAlertService
-from mobile_app.services.drafts import DraftService, VisitDraft
+from mobile_app.services.chronology.alerts import DeviceAlertService
+from mobile_app.services.chronology.rule_records import current_records
 from mobile_app.services.records import NewRecord, RecordService
-from mobile_app.services.rule_records import current_records
+from mobile_app.services.visits.drafts import DraftService, VisitDraft
 from mobile_app.store import DeviceStore, SyncState
 from shared.ids import new_id
 from shared.models import FatherQuestion, PersonPresent, Visit

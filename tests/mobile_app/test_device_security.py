@@ -24,12 +24,12 @@ from mobile_app.errors import (
     UnlockDelayed,
     WrongPassphrase,
 )
-from mobile_app.services.account import ServerSession
-from mobile_app.services.lock import UnlockBackoff
-from mobile_app.services.note_drafts import AnalysisForm, NoteDraftStore
-from mobile_app.services.session import DeviceSession
-from mobile_app.services.wipe import WipeReport, wipe_device
-from mobile_app.services.withdrawal import Withdrawal, confirm_wipe, note_withdrawal
+from mobile_app.services.planning.note_drafts import AnalysisForm, NoteDraftStore
+from mobile_app.services.security.account import ServerSession
+from mobile_app.services.security.lock import UnlockBackoff
+from mobile_app.services.security.session import DeviceSession
+from mobile_app.services.security.wipe import WipeReport, wipe_device
+from mobile_app.services.security.withdrawal import Withdrawal, confirm_wipe, note_withdrawal
 from mobile_app.store import DeviceStore
 from mobile_app.store.database import DB_FILENAME, open_database
 from mobile_app.store.device_secret import FileSecretStore, MemorySecretStore, file_secret_store

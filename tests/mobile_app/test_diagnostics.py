@@ -5,7 +5,7 @@ import logging
 import pytest
 
 from mobile_app.diagnostics import log_failure
-from mobile_app.services.drafts import DRAFT_KIND, DraftService
+from mobile_app.services.visits.drafts import DRAFT_KIND, DraftService
 from mobile_app.store import DeviceStore
 from shared.ids import new_id
 

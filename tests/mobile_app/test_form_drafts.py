@@ -6,7 +6,9 @@ from pathlib import Path
 import pytest
 
 from mobile_app.errors import StoreError
-from mobile_app.services.form_drafts import (
+from mobile_app.services.planning.note_drafts import AnalysisForm, NoteDraftStore, note_draft_count
+from mobile_app.services.security.wipe import WipeReport, count_unsynced
+from mobile_app.services.visits.form_drafts import (
     AmendmentDraft,
     DecisionDraft,
     FormDraftStore,
@@ -15,9 +17,7 @@ from mobile_app.services.form_drafts import (
     ReviewDraft,
     form_draft_count,
 )
-from mobile_app.services.note_drafts import AnalysisForm, NoteDraftStore, note_draft_count
-from mobile_app.services.orphaned_drafts import discard_orphaned_drafts
-from mobile_app.services.wipe import WipeReport, count_unsynced
+from mobile_app.services.visits.orphaned_drafts import discard_orphaned_drafts
 from mobile_app.store import DeviceStore
 from mobile_app.store.database import database_files
 from shared.ids import new_id

@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from mobile_app.errors import MobileError
-from mobile_app.services.history import EntryRevisions, HistoryService
+from mobile_app.services.chronology.history import EntryRevisions, HistoryService
 from mobile_app.store import DeviceStore, SyncState
 from shared.ids import new_id
 from shared.models import ChronologyEntry, Practitioner

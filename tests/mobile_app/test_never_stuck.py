@@ -9,7 +9,7 @@ import pytest
 
 from mobile_app.errors import ServerFault
 from mobile_app.services.records import RecordService
-from mobile_app.services.set_aside import (
+from mobile_app.services.sync.set_aside import (
     NO_SERVER_COPY,
     RERECORD_ADVICE,
     RESTORE_ADVICE,
@@ -18,7 +18,7 @@ from mobile_app.services.set_aside import (
     retry_held,
     set_aside_issues,
 )
-from mobile_app.services.sync import SyncReport, SyncService
+from mobile_app.services.sync.sync import SyncReport, SyncService
 from mobile_app.store import DeviceStore, SyncState
 from mobile_app.store.database import DB_FILENAME
 from shared.protocol import PushRequest, PushResponse

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from mobile_app.crypto import KdfParams
-from mobile_app.services.chronology import ChronologyService
-from mobile_app.services.note_drafts import AnalysisForm, NoteDraftStore, SupervisionForm
-from mobile_app.services.note_lines import notes_overview
-from mobile_app.services.notes import NoteRefused, NotesService, months_before
+from mobile_app.services.chronology.chronology import ChronologyService
+from mobile_app.services.planning.note_drafts import AnalysisForm, NoteDraftStore, SupervisionForm
+from mobile_app.services.planning.note_lines import notes_overview
+from mobile_app.services.planning.notes import NoteRefused, NotesService, months_before
 from mobile_app.store import DeviceStore
 from mobile_app.store.database import DB_FILENAME
 from shared.ids import new_id

@@ -13,20 +13,21 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mobile_app.services.decisions import DecisionService
-from mobile_app.services.history import EntryRevisions
-from mobile_app.services.meetings import MeetingService
-from mobile_app.services.notes import NotesService
+from mobile_app.services.chronology.decisions import DecisionService
+from mobile_app.services.chronology.history import EntryRevisions
 from mobile_app.services.offers import offered
-from mobile_app.services.plans import PlanService
-from mobile_app.services.review import ReviewService
+from mobile_app.services.planning.meetings import MeetingService
+from mobile_app.services.planning.notes import NotesService
+from mobile_app.services.planning.plans import PlanService
+from mobile_app.services.supervision.review import ReviewService
 from mobile_app.store import DeviceStore
 from shared.ids import new_id
 from shared.models import RECORD_TYPES, Practitioner
 from shared.protocol import RecordVersion
 from shared.rules.permissions import Act
 from shared.vocabulary import Role
-from sync_server.services.push_rules import (
+from sync_server.services.access.scope import PARTNER_OWN_TYPES
+from sync_server.services.sync.push_rules import (
     Pusher,
     Refusal,
     check_authorship,
@@ -34,7 +35,6 @@ from sync_server.services.push_rules import (
     check_plan_holder,
     plan_of,
 )
-from sync_server.services.scope import PARTNER_OWN_TYPES
 from tests.mobile_app.safeguarding_builders import person, pulled
 from tests.shared import safeguarding_records as records
 

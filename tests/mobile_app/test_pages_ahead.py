@@ -9,9 +9,9 @@ import pytest
 
 from mobile_app.errors import ServerFault, ServerUnreachable
 from mobile_app.pull_page import PulledPage
-from mobile_app.services import sync as sync_module
-from mobile_app.services.pages_ahead import PagesAhead
-from mobile_app.services.sync import SyncService
+from mobile_app.services.sync import sync as sync_module
+from mobile_app.services.sync.pages_ahead import PagesAhead
+from mobile_app.services.sync.sync import SyncService
 from mobile_app.store import DeviceStore
 from mobile_app.sync_client import SyncClient
 from shared.ids import new_id

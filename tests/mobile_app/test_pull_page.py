@@ -11,7 +11,7 @@ import pytest
 from mobile_app.crypto import AeadCipher, new_data_key, record_aad
 from mobile_app.errors import ServerFault
 from mobile_app.pull_page import read_pull_page
-from mobile_app.services.sync import SyncService
+from mobile_app.services.sync.sync import SyncService
 from mobile_app.store import DeviceStore
 from mobile_app.sync_client import SyncClient
 from shared.ids import new_id

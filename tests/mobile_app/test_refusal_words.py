@@ -3,7 +3,7 @@ server's field path."""
 
 import pytest
 
-from mobile_app.services.issues import field_words, refusal_words
+from mobile_app.services.sync.issues import field_words, refusal_words
 from shared.rules.event_time import FUTURE_MESSAGE
 
 

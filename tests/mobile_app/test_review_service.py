@@ -8,8 +8,8 @@ import pytest
 
 from mobile_app.crypto import KdfParams
 from mobile_app.services.records import RecordService
-from mobile_app.services.review import ReviewRefused, ReviewService
-from mobile_app.services.review_wording import waited_text
+from mobile_app.services.supervision.review import ReviewRefused, ReviewService
+from mobile_app.services.supervision.review_wording import waited_text
 from mobile_app.store import DeviceStore, SyncState
 from shared.ids import new_id
 from shared.models import DecisionRecord, Escalation, Practitioner

@@ -7,9 +7,9 @@ from typing import Any
 import pytest
 
 from mobile_app.errors import MobileError
-from mobile_app.services.history import EntryRevisions
+from mobile_app.services.chronology.history import EntryRevisions
+from mobile_app.services.chronology.same_event import SameEventService, linked_entries
 from mobile_app.services.records import NewRecord, RecordService
-from mobile_app.services.same_event import SameEventService, linked_entries
 from mobile_app.store import DeviceStore
 from shared.ids import new_id
 from shared.models import Practitioner

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 from typing import Any, cast
 
 from mobile_app.errors import ServerFault
-from mobile_app.services.sync import SyncService
+from mobile_app.services.sync.sync import SyncService
 from mobile_app.store import DeviceStore, SyncState
 from mobile_app.sync_client import SyncClient
 from shared.ids import new_id

@@ -5,11 +5,11 @@ makes the device drop every server copy and pull again (issue 7)."""
 from datetime import UTC, datetime
 from typing import cast
 
-from mobile_app.services.background_sync import _done_message
-from mobile_app.services.drafts import DraftService
-from mobile_app.services.note_drafts import AnalysisForm, NoteDraftStore, note_draft_count
-from mobile_app.services.sync import SyncReport, SyncService
-from mobile_app.services.sync_settings import READ_RULES_SETTING
+from mobile_app.services.planning.note_drafts import AnalysisForm, NoteDraftStore, note_draft_count
+from mobile_app.services.sync.background_sync import _done_message
+from mobile_app.services.sync.sync import SyncReport, SyncService
+from mobile_app.services.sync.sync_settings import READ_RULES_SETTING
+from mobile_app.services.visits.drafts import DraftService
 from mobile_app.store import DeviceStore, SyncState
 from mobile_app.sync_client import SyncClient
 from shared.ids import new_id

@@ -9,8 +9,8 @@ import pytest
 
 from mobile_app.crypto import KdfParams
 from mobile_app.errors import UnlockDelayed, WrongPassphrase
-from mobile_app.services.lock import UnlockBackoff
-from mobile_app.services.session import DeviceSession
+from mobile_app.services.security.lock import UnlockBackoff
+from mobile_app.services.security.session import DeviceSession
 from mobile_app.store.database import open_database
 from mobile_app.store.device_secret import MemorySecretStore
 from tests.mobile_app.conftest import PASSPHRASE

@@ -6,12 +6,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from mobile_app.errors import MobileError
-from mobile_app.services.actions import FOLLOW_UP, FOLLOW_UP_ACTION, ActionDraft
-from mobile_app.services.drafts import DraftService, ItemDraft, VisitDraft
-from mobile_app.services.finalise import FinaliseResult, FinaliseService
 from mobile_app.services.records import RecordService
-from mobile_app.services.scaling import ScaleDraft
-from mobile_app.services.visit_amendment import VisitAmendments
+from mobile_app.services.visits.actions import FOLLOW_UP, FOLLOW_UP_ACTION, ActionDraft
+from mobile_app.services.visits.drafts import DraftService, ItemDraft, VisitDraft
+from mobile_app.services.visits.finalise import FinaliseResult, FinaliseService
+from mobile_app.services.visits.scaling import ScaleDraft
+from mobile_app.services.visits.visit_amendment import VisitAmendments
 from mobile_app.store import DeviceStore
 from shared.ids import new_id
 from shared.models import (

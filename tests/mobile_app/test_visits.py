@@ -3,7 +3,7 @@
 from datetime import UTC, datetime
 
 from mobile_app.services.records import RecordService
-from mobile_app.services.visits import ChildObservation, VisitService
+from mobile_app.services.visits.visits import ChildObservation, VisitService
 from mobile_app.store import DeviceStore
 from shared.ids import new_id
 from shared.models import (

@@ -17,15 +17,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mobile_app.crypto import new_kdf_params
-from mobile_app.services.chronology import ChronologyService as DeviceChronology
+from mobile_app.services.chronology.chronology import ChronologyService as DeviceChronology
 from mobile_app.store import DeviceStore
 from shared.chronology import ChronologyQuery
 from shared.models import Practitioner
 from shared.protocol import ChronologyItem, PullResponse, RecordVersion
 from shared.vocabulary import Agency, DatePrecision, EventType, NeglectType, Significance
 from sync_server.app import create_app
+from sync_server.demo.cases import DemoCase
 from sync_server.services import ServiceContainer, Session
-from sync_server.services.demo_cases import DemoCase
 from tests.sync_server.server_builders import edit, entry_payload, fast_settings, take_back, version
 
 DAYS = [date(2024, 3, 30) + timedelta(days=n) for n in range(3)]

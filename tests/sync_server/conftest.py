@@ -11,8 +11,9 @@ from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
 from sync_server.app import create_app
+from sync_server.demo import DemoSeed
 from sync_server.repository import Repository
-from sync_server.services import DemoSeed, ServiceContainer
+from sync_server.services import ServiceContainer
 from tests.sync_server.backends import BACKEND, _sqlite_file_tests, server_settings  # noqa: F401
 from tests.sync_server.seeded_template import SeededTemplate
 from tests.sync_server.server_builders import sign_in

@@ -6,8 +6,8 @@ from typing import Any
 from shared.protocol import RecordVersion
 from sync_server.repository import IngestBatch
 from sync_server.services import ServiceContainer
-from sync_server.services.ingest import ingest
-from sync_server.services.push_rules import Pusher
+from sync_server.services.sync.ingest import ingest
+from sync_server.services.sync.push_rules import Pusher
 from tests.sync_server.alert_builders import Family
 from tests.sync_server.server_builders import Item
 

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sync_server.app import create_app
-from sync_server.services import DemoSeed, ServiceContainer
+from sync_server.demo import DemoSeed
+from sync_server.services import ServiceContainer
 from tests.sync_server.server_builders import fast_settings
 
 

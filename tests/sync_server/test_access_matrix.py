@@ -17,7 +17,8 @@ from litestar.testing import AsyncTestClient
 
 from shared.ids import new_id
 from shared.vocabulary import Agency, Role
-from sync_server.services import DemoSeed, ServiceContainer
+from sync_server.demo import DemoSeed
+from sync_server.services import ServiceContainer
 from tests.sync_server.role_builders import ROLE_PEOPLE, person_headers
 from tests.sync_server.server_builders import entry, push, sign_in
 

@@ -10,7 +10,8 @@ from litestar.testing import AsyncTestClient
 
 from shared.ids import new_id
 from sync_server.admin_cli import admin_command
-from sync_server.services import DemoSeed, ServiceContainer
+from sync_server.demo import DemoSeed
+from sync_server.services import ServiceContainer
 from tests.sync_server.server_builders import PASSWORD, entry, push, stored_rows
 
 Headers = dict[str, str]

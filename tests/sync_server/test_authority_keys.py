@@ -6,7 +6,7 @@ import pytest
 
 from sync_server.config import Settings, load_settings
 from sync_server.errors import ConfigError
-from sync_server.services.authority_keys import (
+from sync_server.services.handover.authority_keys import (
     load_trust_list,
     parse_public_key,
     public_key_line,

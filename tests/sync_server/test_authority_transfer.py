@@ -10,13 +10,14 @@ from hypothesis import strategies as st
 from litestar import Litestar
 
 from sync_server.app import create_app
+from sync_server.demo import DemoSeed
 from sync_server.errors import ValidationFailed
 from sync_server.repository import Repository
-from sync_server.services import DemoSeed, ServiceContainer
-from sync_server.services.authority_export import AuthorityExport, ExportRequest
-from sync_server.services.authority_import import AuthorityImport
-from sync_server.services.authority_keys import TrustList, public_key_line, signing_key
-from sync_server.services.transfer_bundle import BundleRefused
+from sync_server.services import ServiceContainer
+from sync_server.services.handover.authority_export import AuthorityExport, ExportRequest
+from sync_server.services.handover.authority_import import AuthorityImport
+from sync_server.services.handover.authority_keys import TrustList, public_key_line, signing_key
+from sync_server.services.handover.transfer_bundle import BundleRefused
 from tests.sync_server.server_builders import fast_settings
 
 SENDER, RECEIVER = "Oxfordshire", "Buckinghamshire"

@@ -4,13 +4,13 @@ entries included, and withheld alike), and a family moving back reopens the case
 from pathlib import Path
 
 from shared.protocol import RecordVersion
-from sync_server.services.auth import Session
-from sync_server.services.authority_export import AuthorityExport, ExportRequest
-from sync_server.services.authority_import import AuthorityImport
-from sync_server.services.authority_keys import TrustList, public_key_line
-from sync_server.services.bodies import RECORD_VERSION
-from sync_server.services.closed_cases import closed_message
-from sync_server.services.push_rules import NOT_ALLOCATED
+from sync_server.services.access.auth import Session
+from sync_server.services.handover.authority_export import AuthorityExport, ExportRequest
+from sync_server.services.handover.authority_import import AuthorityImport
+from sync_server.services.handover.authority_keys import TrustList, public_key_line
+from sync_server.services.sync.bodies import RECORD_VERSION
+from sync_server.services.sync.closed_cases import closed_message
+from sync_server.services.sync.push_rules import NOT_ALLOCATED
 from tests.sync_server.server_builders import Item, edit, entry
 from tests.sync_server.test_authority_transfer import RECEIVER, SENDER, Side
 

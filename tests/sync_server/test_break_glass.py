@@ -16,10 +16,11 @@ from shared.ids import new_id
 from shared.vocabulary import Agency, Role
 from sync_server.app import create_app
 from sync_server.config import Settings
+from sync_server.demo import DemoSeed
 from sync_server.errors import ConfigError
 from sync_server.repository.break_glass import BreakGlassGrant
-from sync_server.services import AuditAction, DemoSeed, ServiceContainer, Session
-from sync_server.services.break_glass import BreakGlassRequest, BreakGlassService
+from sync_server.services import AuditAction, ServiceContainer, Session
+from sync_server.services.access.break_glass import BreakGlassRequest, BreakGlassService
 from tests.sync_server.role_builders import SOUTH, add_person, person_headers
 from tests.sync_server.server_builders import entry, fast_settings, push, sign_in
 from tests.sync_server.test_server_pull import pull_all

@@ -14,10 +14,10 @@ from shared.protocol import LoginRequest
 from shared.synthetic import is_valid_nhs_number
 from sync_server.admin_cli import EXIT_REFUSED, admin_command
 from sync_server.repository import Repository
-from sync_server.services.caseload_format import published_caseload_schema_text
-from sync_server.services.caseload_import import IMPORT_USERNAME
-from sync_server.services.caseload_read import item_lines
-from sync_server.services.practitioners import MAX_PASSWORD_LENGTH
+from sync_server.services.caseload.caseload_format import published_caseload_schema_text
+from sync_server.services.caseload.caseload_import import IMPORT_USERNAME
+from sync_server.services.caseload.caseload_read import item_lines
+from sync_server.services.caseload.practitioners import MAX_PASSWORD_LENGTH
 from tests.sync_server.server_builders import PASSWORD, sign_in, stored_rows
 
 ROOT = Path(__file__).resolve().parents[2]

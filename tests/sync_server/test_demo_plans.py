@@ -7,7 +7,7 @@ from litestar.testing import AsyncTestClient
 
 from shared.models import CPPlan, PlanOutcome
 from shared.vocabulary import CPCategory, PlanStatus
-from sync_server.services.demo import DemoSeed
+from sync_server.demo import DemoSeed
 from tests.sync_server.server_builders import push, sign_in, statutory_visit
 
 

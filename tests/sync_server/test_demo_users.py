@@ -13,14 +13,14 @@ from typing import Any
 from litestar.testing import AsyncTestClient
 
 from mobile_app.crypto import new_kdf_params
-from mobile_app.services.meetings import MeetingForm, MeetingService
+from mobile_app.services.planning.meetings import MeetingForm, MeetingService
 from mobile_app.store import DeviceStore
 from shared.models import ChronologyEntry, Meeting
 from shared.protocol import PulledVersion
 from shared.vocabulary import Agency, EventType, MeetingType, ProfessionalsOnlyReason, Role
-from sync_server.services import DemoSeed
-from sync_server.services.demo_cases import DemoCase
-from sync_server.services.partner_view import reduced_payload
+from sync_server.demo import DemoSeed
+from sync_server.demo.cases import DemoCase
+from sync_server.services.access.partner_view import reduced_payload
 from tests.sync_server.server_builders import push, sign_in, statutory_visit, version
 from tests.sync_server.test_server_pull import pull_all
 

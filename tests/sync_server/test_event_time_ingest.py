@@ -8,8 +8,9 @@ from litestar.testing import AsyncTestClient
 
 from shared.rules.event_time import FUTURE_MESSAGE, LATE_ENTRY_MESSAGE
 from sync_server.config import Settings, load_settings
+from sync_server.demo import DemoSeed
 from sync_server.errors import ConfigError
-from sync_server.services import DemoSeed, ServiceContainer
+from sync_server.services import ServiceContainer
 from tests.sync_server.server_builders import entry_payload, push, take_back, version
 
 Headers = dict[str, str]

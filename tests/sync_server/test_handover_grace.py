@@ -12,8 +12,9 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from shared.rules.handover import DEFAULT_HANDOVER_GRACE
+from sync_server.demo import DemoSeed
 from sync_server.repository import Repository
-from sync_server.services import DemoSeed, ServiceContainer
+from sync_server.services import ServiceContainer
 from tests.sync_server.server_builders import PASSWORD, entry_payload, push, sign_in, version
 
 Headers = dict[str, str]

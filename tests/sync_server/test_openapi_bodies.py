@@ -8,7 +8,7 @@ import jsonschema
 import pytest
 from litestar.testing import AsyncTestClient
 
-from sync_server.services import DemoSeed
+from sync_server.demo import DemoSeed
 from tests.sync_server.server_builders import PASSWORD, entry, sign_in
 
 BODIES = {

@@ -21,10 +21,11 @@ from shared.ids import new_id
 from shared.models import Child, ChronologyEntry, Practitioner
 from shared.protocol import RecordVersion
 from shared.vocabulary import Agency, Role
+from sync_server.demo import DemoSeed
 from sync_server.repository import Repository, StoredVersion
-from sync_server.services import DemoSeed, ServiceContainer
-from sync_server.services.partner_view import may_be_reduced, reduced_payload
-from sync_server.services.scope import readable, viewer
+from sync_server.services import ServiceContainer
+from sync_server.services.access.partner_view import may_be_reduced, reduced_payload
+from sync_server.services.access.scope import readable, viewer
 from tests.sync_server.role_builders import add_person
 from tests.sync_server.server_builders import (
     BASE_TIME,
@@ -384,7 +385,7 @@ async def test_a_partner_changing_or_linking_another_agencys_entry_is_answered_a
     ]
 
 
-# --- Child and family records reach a partner reduced (services/partner_view.py) ---------
+# --- Child and family records reach a partner reduced (services/access/partner_view.py) ---------
 
 CHILD_DETAIL = {
     "aliases": ["Kit"],

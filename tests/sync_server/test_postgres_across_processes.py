@@ -12,7 +12,7 @@ from sync_server.errors import TooManyRequests
 from sync_server.repository import DeviceRecord, Repository
 from sync_server.repository.break_glass import BreakGlassGrant
 from sync_server.repository.postgres import open_postgres_repository
-from sync_server.services.signin_guard import SignInGuard
+from sync_server.services.access.signin_guard import SignInGuard
 from tests.sync_server.test_security_signin_persistence import LIMITS, FakeClock
 
 AT = "2025-03-01T09:00:00+00:00"

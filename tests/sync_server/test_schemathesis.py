@@ -26,7 +26,8 @@ from litestar import Litestar
 
 from shared.vocabulary import Role
 from sync_server.app import create_app
-from sync_server.services import DemoSeed, ServiceContainer
+from sync_server.demo import DemoSeed
+from sync_server.services import ServiceContainer
 from tests.sync_server.role_builders import ROLE_PEOPLE, add_person
 from tests.sync_server.server_builders import PASSWORD, fast_settings
 

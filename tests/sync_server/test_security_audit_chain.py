@@ -12,7 +12,7 @@ from sync_server.admin_cli import EXIT_BROKEN_CHAIN, admin_command
 from sync_server.repository import AuditEvent, open_sqlite_repository
 from sync_server.repository.interface import AUDIT_GENESIS_HASH, audit_row_hash
 from sync_server.repository.sqlite_schema import migrations
-from sync_server.services.audit import verify_chain
+from sync_server.services.access.audit import verify_chain
 
 AT = "2025-03-01T09:00:00Z"
 

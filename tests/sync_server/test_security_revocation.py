@@ -7,8 +7,9 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from sync_server.admin_cli import EXIT_REFUSED, admin_command
+from sync_server.demo import DemoSeed
 from sync_server.repository import Repository
-from sync_server.services import AuditAction, DemoSeed
+from sync_server.services import AuditAction
 from tests.sync_server.server_builders import PASSWORD
 
 DEVICE_REVOKED_BODY = {

@@ -14,11 +14,12 @@ from litestar.testing import AsyncTestClient
 from shared.ids import new_id
 from shared.models import Practitioner
 from shared.vocabulary import Agency, Role
+from sync_server.demo import DemoSeed
 from sync_server.errors import InvalidCredentials, TooManyRequests
 from sync_server.repository import Repository, open_sqlite_repository
-from sync_server.services import AuditAction, AuditTrail, AuthService, DemoSeed
-from sync_server.services.passwords import PasswordHasher
-from sync_server.services.signin_guard import SignInGuard, SignInLimits
+from sync_server.services import AuditAction, AuditTrail, AuthService
+from sync_server.services.access.passwords import PasswordHasher
+from sync_server.services.access.signin_guard import SignInGuard, SignInLimits
 from tests.sync_server.server_builders import PASSWORD
 
 PERSON_ID = new_id()

@@ -15,7 +15,7 @@ from sync_server.app import create_app
 from sync_server.errors import TooManyRequests
 from sync_server.repository import open_sqlite_repository
 from sync_server.repository.sqlite import SqliteRepository
-from sync_server.services.signin_guard import SignInGuard, SignInLimits
+from sync_server.services.access.signin_guard import SignInGuard, SignInLimits
 from tests.sync_server.server_builders import PASSWORD, fast_settings
 
 LIMITS = SignInLimits(

@@ -15,7 +15,7 @@ import pytest
 from sync_server.__main__ import _parse, _settings
 from sync_server.config import ProxyNetwork, load_settings, parse_trusted_proxies
 from sync_server.errors import ConfigError
-from sync_server.services.client_address import client_address
+from sync_server.services.access.client_address import client_address
 from tests.e2e.conftest import ServerProcess
 
 PROXY = "10.0.0.5"

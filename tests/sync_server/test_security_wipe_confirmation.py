@@ -9,9 +9,10 @@ from litestar.testing import AsyncTestClient
 
 from shared.ids import new_id
 from sync_server.admin_cli import admin_command
+from sync_server.demo import DemoSeed
 from sync_server.repository import Repository
-from sync_server.services import AuditAction, DemoSeed, ServiceContainer
-from sync_server.services.audit import verify_chain
+from sync_server.services import AuditAction, ServiceContainer
+from sync_server.services.access.audit import verify_chain
 from tests.sync_server.server_builders import PASSWORD
 
 LOST = {"unsynced_records": 3, "unfinished_drafts": 1}

@@ -7,8 +7,9 @@ from typing import Any
 import pytest
 from litestar.testing import AsyncTestClient
 
+from sync_server.demo import DemoSeed
 from sync_server.repository import Repository
-from sync_server.services import DemoSeed, ServiceContainer
+from sync_server.services import ServiceContainer
 from tests.sync_server.server_builders import PASSWORD, sign_in
 
 

@@ -8,7 +8,7 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from shared.ids import new_id
-from sync_server.services import DemoSeed
+from sync_server.demo import DemoSeed
 from tests.sync_server.server_builders import (
     edit,
     entry,

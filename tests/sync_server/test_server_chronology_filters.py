@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 from litestar.testing import AsyncTestClient
 
-from sync_server.services import DemoSeed
+from sync_server.demo import DemoSeed
 from tests.sync_server.server_builders import entry_payload, push, version
 
 pytestmark = pytest.mark.usefixtures("push_clock_in_2032")

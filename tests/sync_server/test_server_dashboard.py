@@ -19,7 +19,7 @@ from litestar.testing import AsyncTestClient
 from shared.clock import iso
 from shared.ids import new_id
 from sync_server.services import ServiceContainer
-from sync_server.services.audit import AuditAction
+from sync_server.services.access.audit import AuditAction
 from tests.sync_server import test_server_review as review
 from tests.sync_server.alert_builders import Family, at, conference, decision, incident
 from tests.sync_server.server_builders import Item, push, sign_in, version

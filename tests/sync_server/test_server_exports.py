@@ -18,9 +18,10 @@ from shared.ids import new_id
 from shared.models import Practitioner
 from shared.synthetic import family_name, given_name
 from shared.vocabulary import Agency, Role
+from sync_server.demo import DemoSeed
 from sync_server.repository import Repository
-from sync_server.services import DemoSeed, ServiceContainer
-from sync_server.services.pdf_render import latin1_safe
+from sync_server.services import ServiceContainer
+from sync_server.services.handover.pdf_render import latin1_safe
 from tests.sync_server.server_builders import (
     PASSWORD,
     edit,

@@ -9,7 +9,7 @@ from litestar.testing import AsyncTestClient
 
 from shared.ids import new_id
 from shared.protocol import RecordHistoryResponse
-from sync_server.services import DemoSeed
+from sync_server.demo import DemoSeed
 from tests.sync_server.server_builders import (
     Item,
     edit,

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from shared.protocol import ItemStatus, RecordVersion
 from shared.vocabulary import Lifecycle
+from sync_server.demo import seed_demo
 from sync_server.repository import open_sqlite_repository
 from sync_server.services import ServiceContainer
 from tests.sync_server.server_builders import entry_payload, fast_settings
@@ -113,7 +114,7 @@ def test_any_causal_order_and_split_stores_the_same_heads(
     repository = open_sqlite_repository(":memory:")
     try:
         services = ServiceContainer.build(fast_settings(tmp_path / "unused.db"), repository)
-        seed = services.demo.seed("pw")
+        seed = seed_demo(services, "pw")
         case = seed.cases[0]
         sw = seed.practitioners["demo-sw"]
         versions, replaces = build(forest, case.family_id, case.child_ids[0], sw.id)

@@ -7,7 +7,7 @@ import pytest
 from shared.ids import new_id
 from shared.models import ChronologyEntry
 from shared.protocol import RecordVersion
-from sync_server.services.ingest import _to_json, device_time, event_time
+from sync_server.services.sync.ingest import _to_json, device_time, event_time
 from tests.sync_server.server_builders import entry
 
 TIMES = ["2025-03-01T09:00:00+01:00", "2025-03-01T09:00:00.123Z", "2025-10-26T01:30:00-05:30",

@@ -6,7 +6,7 @@ import pytest
 
 from sync_server.config import Settings
 from sync_server.errors import ConfigError
-from sync_server.services.server_keys import KEY_BYTES, load_or_create_key
+from sync_server.services.access.server_keys import KEY_BYTES, load_or_create_key
 
 
 def test_a_key_is_made_once_private_and_then_reused(tmp_path: Path) -> None:

@@ -2,7 +2,7 @@
 
 from shared.ids import new_id
 from shared.protocol import ItemStatus, PushResponse
-from sync_server.services.outcomes import Outcome, push_response_json, rejected, to_result
+from sync_server.services.sync.outcomes import Outcome, push_response_json, rejected, to_result
 
 OUTCOMES = [
     Outcome(new_id(), ItemStatus.ACCEPTED, 7),

@@ -7,7 +7,7 @@ from litestar.testing import AsyncTestClient
 from pydantic import TypeAdapter
 
 from shared.protocol import PullResponse
-from sync_server.services import DemoSeed
+from sync_server.demo import DemoSeed
 from tests.sync_server.server_builders import entry, push, sign_in
 
 Headers = dict[str, str]

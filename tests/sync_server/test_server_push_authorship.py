@@ -18,7 +18,7 @@ from shared.protocol import RecordVersion
 from shared.vocabulary import Agency, Role
 from sync_server.repository import NewVersion
 from sync_server.services import ServiceContainer
-from sync_server.services.ingest import _to_json
+from sync_server.services.sync.ingest import _to_json
 from tests.sync_server.alert_builders import Family, cp_family
 from tests.sync_server.ingest_counting import ingest_counting
 from tests.sync_server.role_builders import add_person

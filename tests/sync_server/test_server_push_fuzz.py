@@ -11,9 +11,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from shared.protocol import PushResponse
+from sync_server.demo import DemoSeed, seed_demo
 from sync_server.errors import InvalidJson, ValidationFailed
 from sync_server.repository import open_sqlite_repository
-from sync_server.services import DemoSeed, ServiceContainer, Session
+from sync_server.services import ServiceContainer, Session
 from tests.sync_server.server_builders import entry, fast_settings
 
 json_values = st.recursive(
@@ -32,7 +33,7 @@ PAYLOAD_FIELDS = ["record_type", "child_ids", "event_datetime", "author_id", "su
 def world() -> Iterator[tuple[ServiceContainer, DemoSeed]]:
     repository = open_sqlite_repository(":memory:")
     services = ServiceContainer.build(fast_settings(Path("unused.db")), repository)
-    yield services, services.demo.seed("pw")
+    yield services, seed_demo(services, "pw")
     repository.close()
 
 

@@ -10,8 +10,8 @@ from litestar.testing import AsyncTestClient
 from pydantic import TypeAdapter
 
 from shared.protocol import PullResponse
+from sync_server.demo import DemoSeed
 from sync_server.repository import Repository
-from sync_server.services import DemoSeed
 from tests.sync_server.server_builders import (
     edit,
     entry,

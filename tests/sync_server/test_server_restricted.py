@@ -9,9 +9,10 @@ from litestar.testing import AsyncTestClient
 
 from shared.ids import new_id
 from shared.vocabulary import Role
+from sync_server.demo import DemoSeed
 from sync_server.repository.sqlite_scope import inherit_existing_restrictions
-from sync_server.services import AuditAction, DemoSeed, ServiceContainer
-from sync_server.services.scope import READ_RULES_GENERATION
+from sync_server.services import AuditAction, ServiceContainer
+from sync_server.services.access.scope import READ_RULES_GENERATION
 from tests.sync_server.alert_builders import cp_family
 from tests.sync_server.ingest_counting import ingest_counting
 from tests.sync_server.role_builders import person_headers

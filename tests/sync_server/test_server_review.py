@@ -18,8 +18,8 @@ from shared.synthetic import family_name, given_name, street_address
 from shared.vocabulary import Agency, Role
 from sync_server.app import create_app
 from sync_server.services import ServiceContainer
-from sync_server.services.audit import AuditAction
-from sync_server.services.review import human_wait
+from sync_server.services.access.audit import AuditAction
+from sync_server.services.supervision.review import human_wait
 from tests.sync_server.server_builders import (
     PASSWORD,
     Item,

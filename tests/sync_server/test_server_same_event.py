@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 from litestar.testing import AsyncTestClient
 
-from sync_server.services import DemoSeed
+from sync_server.demo import DemoSeed
 from tests.sync_server.server_builders import entry, push, sign_in, take_back, version
 from tests.sync_server.test_server_pull import pull_all
 

@@ -6,9 +6,10 @@ from typing import Any
 import pytest
 from litestar.testing import AsyncTestClient
 
+from sync_server.demo import DemoSeed
 from sync_server.errors import NotFound
 from sync_server.repository import Repository
-from sync_server.services import AuditAction, DemoSeed, ServiceContainer
+from sync_server.services import AuditAction, ServiceContainer
 from tests.sync_server.server_builders import sign_in
 from tests.sync_server.test_server_pull import PULL, pull_all
 

@@ -12,7 +12,8 @@ from shared.clock import utc_now
 from shared.ids import new_id
 from shared.models import Practitioner
 from shared.vocabulary import Agency, Role
-from sync_server.services import AllocationService, DemoSeed, ServiceContainer
+from sync_server.demo import DemoSeed
+from sync_server.services import AllocationService, ServiceContainer
 from tests.sync_server.server_builders import PASSWORD, sign_in
 from tests.sync_server.test_server_pull import PULL, pull_all
 

@@ -9,9 +9,10 @@ from litestar.testing import AsyncTestClient
 from shared.ids import new_id
 from shared.models import Practitioner
 from shared.vocabulary import Agency, Role
+from sync_server.demo import DemoSeed
 from sync_server.repository import Repository
-from sync_server.services import DemoSeed, ServiceContainer
-from sync_server.services.transfer_pack import case_holders
+from sync_server.services import ServiceContainer
+from sync_server.services.handover.transfer_pack import case_holders
 from tests.sync_server.server_builders import PASSWORD, edit, entry, push, sign_in
 
 Headers = dict[str, str]

@@ -14,7 +14,7 @@ from shared.models.decision import DecisionRecord
 from shared.models.link import SameEventLink
 from shared.models.review import ReviewDecision
 from sync_server.repository.version_fields import ABOUT_FIELDS, KEPT_FIELDS, field_rows
-from sync_server.services.ingest import _named_records
+from sync_server.services.sync.ingest import _named_records
 
 ABOUT: list[tuple[type[BaseModel], str, Any]] = [
     (ReviewDecision, "reviewed_record_id", "entry-1"),

@@ -11,9 +11,9 @@ import pytest
 
 from mobile_app.config import AppProfile
 from mobile_app.crypto import KdfParams, new_kdf_params
-from mobile_app.services.account import AccountService
-from mobile_app.services.drafts import VisitDraft
-from mobile_app.services.finalise import FinaliseService
+from mobile_app.services.security.account import AccountService
+from mobile_app.services.visits.drafts import VisitDraft
+from mobile_app.services.visits.finalise import FinaliseService
 from mobile_app.store import DeviceStore
 from mobile_app.ui.app import start
 from mobile_app.ui.controller import AppConfig

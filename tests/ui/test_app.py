@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from mobile_app.config import default_data_dir
-from mobile_app.services.finalise import FinaliseService
+from mobile_app.services.visits.finalise import FinaliseService
 from mobile_app.ui import app as app_module
 from mobile_app.ui.controller import UNEXPECTED, AppConfig
 from mobile_app.ui.views.visit_steps import seen

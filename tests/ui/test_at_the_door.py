@@ -7,7 +7,7 @@ import pytest
 
 from mobile_app.errors import MobileError
 from mobile_app.services.records import RecordService
-from mobile_app.services.wipe import count_unsynced
+from mobile_app.services.security.wipe import count_unsynced
 from mobile_app.store.database import database_files
 from mobile_app.ui.app import lock_on_return
 from mobile_app.ui.controller import AppConfig

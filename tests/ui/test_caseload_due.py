@@ -5,9 +5,9 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from mobile_app.services.drafts import DraftService
-from mobile_app.services.finalise import FinaliseService
-from mobile_app.services.visit_due import OTHER_INTERVAL_WORKING_DAYS, VisitDue, visit_due
+from mobile_app.services.visits.drafts import DraftService
+from mobile_app.services.visits.finalise import FinaliseService
+from mobile_app.services.visits.visit_due import OTHER_INTERVAL_WORKING_DAYS, VisitDue, visit_due
 from mobile_app.services.working_days import add_working_days
 from shared.ids import new_id
 from shared.models import CPPlan

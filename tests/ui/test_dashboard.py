@@ -8,8 +8,12 @@ from datetime import timedelta
 
 import pytest
 
-from mobile_app.services.dashboard import NEEDS_CONNECTION, OUTSIDE_CASELOAD, THIS_DEVICE_ONLY
-from mobile_app.services.drafts import DraftService
+from mobile_app.services.supervision.dashboard import (
+    NEEDS_CONNECTION,
+    OUTSIDE_CASELOAD,
+    THIS_DEVICE_ONLY,
+)
+from mobile_app.services.visits.drafts import DraftService
 from mobile_app.ui.controller import AppConfig
 from shared.ids import new_id
 from shared.models import Practitioner

@@ -6,13 +6,13 @@ from datetime import timedelta
 
 import pytest
 
-from mobile_app.services.form_drafts import (
+from mobile_app.services.chronology.rule_records import current_records
+from mobile_app.services.visits.form_drafts import (
     KEPT_NOTICE,
     DecisionDraft,
     FormDraftStore,
     form_draft_count,
 )
-from mobile_app.services.rule_records import current_records
 from shared.ids import new_id
 from shared.models import DecisionRecord
 from shared.models.review import ReviewDecision

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import flet as ft
 
-from mobile_app.services.overview import KnownAdult
+from mobile_app.services.caseload.overview import KnownAdult
 from shared.ids import new_id
 from shared.models import ChecklistResponse, ChronologyEntry, Visit
 from shared.vocabulary import EventType, Significance

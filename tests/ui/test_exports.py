@@ -4,7 +4,7 @@ Also: counts are said with the right word ("1 entry")."""
 
 from datetime import date
 
-from mobile_app.services.exports import OFFLINE, ExportFile
+from mobile_app.services.handover.exports import OFFLINE, ExportFile
 from tests.ui.conftest import Driver, FamilyIds
 from tests.ui.fake_server import FakeServer
 

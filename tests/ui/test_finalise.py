@@ -1,6 +1,6 @@
 """Finalising from the visit screen: V3 messages in plain words, then records in the outbox."""
 
-from mobile_app.services.actions import FOLLOW_UP
+from mobile_app.services.visits.actions import FOLLOW_UP
 from shared.checklist import load_checklist
 from shared.models import ChecklistResponse, ChronologyEntry, SignificantAdult, Visit
 from tests.ui.conftest import Driver, FamilyIds

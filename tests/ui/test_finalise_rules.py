@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
-from mobile_app.services.drafts import DraftService, ItemDraft
-from mobile_app.services.finalise import FinaliseService, visit_problems
 from mobile_app.services.records import RecordService
+from mobile_app.services.visits.drafts import DraftService, ItemDraft
+from mobile_app.services.visits.finalise import FinaliseService, visit_problems
 from mobile_app.store import DeviceStore
 from mobile_app.ui.controller import AppConfig
 from shared.clock import utc_now

@@ -5,14 +5,14 @@ from datetime import UTC, datetime
 
 import pytest
 
-from mobile_app.services.form_drafts import (
+from mobile_app.services.chronology.rule_records import current_records
+from mobile_app.services.planning.meetings import MeetingForm, MeetingRefused, MeetingService
+from mobile_app.services.visits.form_drafts import (
     KEPT_NOTICE,
     FormDraftStore,
     MeetingDraft,
     form_draft_count,
 )
-from mobile_app.services.meetings import MeetingForm, MeetingRefused, MeetingService
-from mobile_app.services.rule_records import current_records
 from shared.ids import new_id
 from shared.models import Meeting
 from shared.vocabulary import MeetingType, ProfessionalsOnlyReason, Role

@@ -7,8 +7,8 @@ from datetime import timedelta
 
 import pytest
 
-from mobile_app.services.note_drafts import note_draft_count
-from mobile_app.services.rule_records import current_records
+from mobile_app.services.chronology.rule_records import current_records
+from mobile_app.services.planning.note_drafts import note_draft_count
 from mobile_app.ui.controller import AppConfig
 from shared.ids import new_id
 from shared.models import AnalysisNote, Meeting

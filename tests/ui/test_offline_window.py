@@ -7,8 +7,8 @@ from datetime import timedelta
 
 import pytest
 
-from mobile_app.services.drafts import DraftService
-from mobile_app.services.sync_settings import LAST_SYNC_SETTING
+from mobile_app.services.sync.sync_settings import LAST_SYNC_SETTING
+from mobile_app.services.visits.drafts import DraftService
 from mobile_app.store import DeviceStore
 from mobile_app.ui.controller import AppConfig
 from shared.clock import iso

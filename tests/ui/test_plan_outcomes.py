@@ -5,14 +5,14 @@ from datetime import date
 
 import pytest
 
-from mobile_app.services.form_drafts import (
+from mobile_app.services.chronology.rule_records import current_records
+from mobile_app.services.planning.plans import PlanRefused, PlanService
+from mobile_app.services.visits.form_drafts import (
     KEPT_NOTICE,
     FormDraftStore,
     PlanOutcomeDraft,
     form_draft_count,
 )
-from mobile_app.services.plans import PlanRefused, PlanService
-from mobile_app.services.rule_records import current_records
 from mobile_app.ui.controller import AppConfig
 from shared.ids import new_id
 from shared.models import CPPlan, PlanOutcome

@@ -4,8 +4,8 @@ from datetime import date
 
 import pytest
 
-from mobile_app.services.actions import ActionDraft, action_problems, due_error, parse_due
-from mobile_app.services.scaling import ScaleDraft, scale_problems
+from mobile_app.services.visits.actions import ActionDraft, action_problems, due_error, parse_due
+from mobile_app.services.visits.scaling import ScaleDraft, scale_problems
 
 VISIT_DAY = date(2026, 11, 5)
 GOOD = {"action": "Weigh Poppy", "owner": "Health visitor", "due": "2026-11-12"}

@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from mobile_app.services.alerts import DeviceAlertService
+from mobile_app.services.chronology.alerts import DeviceAlertService
 from mobile_app.ui.controller import AppConfig
 from shared.rules import AlertCode, RuleSettings
 from tests.ui.conftest import Driver, FamilyIds, launch

@@ -2,13 +2,13 @@
 
 from datetime import UTC, datetime, timedelta
 
-from mobile_app.services.form_drafts import (
+from mobile_app.services.records import NewRecord, RecordService
+from mobile_app.services.visits.form_drafts import (
     KEPT_NOTICE,
     AmendmentDraft,
     FormDraftStore,
     form_draft_count,
 )
-from mobile_app.services.records import NewRecord, RecordService
 from mobile_app.store import SyncState
 from mobile_app.ui.controller import AppConfig
 from shared.ids import new_id

@@ -9,7 +9,7 @@ from datetime import timedelta
 import flet as ft
 import pytest
 
-from mobile_app.services.dashboard import TEAM_NAMES
+from mobile_app.services.supervision.dashboard import TEAM_NAMES
 from mobile_app.ui.controller import AppConfig
 from shared.checklist import load_checklist
 from shared.ids import new_id

@@ -6,13 +6,13 @@ from datetime import timedelta
 
 import pytest
 
-from mobile_app.services.form_drafts import (
+from mobile_app.services.records import RecordService
+from mobile_app.services.visits.form_drafts import (
     KEPT_NOTICE,
     FormDraftStore,
     ReviewDraft,
     form_draft_count,
 )
-from mobile_app.services.records import RecordService
 from mobile_app.ui.controller import AppConfig
 from shared.ids import new_id
 from shared.models import ChronologyEntry, Practitioner, Visit

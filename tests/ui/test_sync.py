@@ -5,7 +5,7 @@ import threading
 
 import pytest
 
-from mobile_app.services.drafts import DraftService
+from mobile_app.services.visits.drafts import DraftService
 from shared.protocol import ItemStatus
 from tests.ui.conftest import Driver, FamilyIds, complete_draft, finalise_one
 from tests.ui.fake_server import FakeServer

@@ -6,8 +6,8 @@ from datetime import timedelta
 import flet_charts as fch
 import pytest
 
+from mobile_app.services.chronology.trends import child_trends
 from mobile_app.services.records import RecordService
-from mobile_app.services.trends import child_trends
 from mobile_app.ui.controller import AppConfig
 from shared.models import Visit
 from shared.vocabulary import Lifecycle

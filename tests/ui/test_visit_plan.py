@@ -5,9 +5,9 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from mobile_app.services.actions import FOLLOW_UP_ACTION
-from mobile_app.services.drafts import DraftService, VisitDraft
-from mobile_app.services.scaling import NO_SCALE_WARNING
+from mobile_app.services.visits.actions import FOLLOW_UP_ACTION
+from mobile_app.services.visits.drafts import DraftService, VisitDraft
+from mobile_app.services.visits.scaling import NO_SCALE_WARNING
 from mobile_app.ui.controller import AppConfig
 from shared.models import SafetyScale, Visit, VisitAction
 from tests.ui.conftest import Driver, FakeClock, FamilyIds, complete_draft, launch

@@ -6,14 +6,14 @@ draft per writer, form and child), so a lock loses nothing: reopening the child'
 from dataclasses import asdict
 
 from mobile_app.errors import MobileError
-from mobile_app.services.decisions import DecisionService, PendingDecision
-from mobile_app.services.form_drafts import (
+from mobile_app.services.chronology.decisions import DecisionService, PendingDecision
+from mobile_app.services.planning.meetings import MeetingForm, MeetingService
+from mobile_app.services.planning.plans import PlanService, outcome_form
+from mobile_app.services.visits.form_drafts import (
     DecisionDraft,
     MeetingDraft,
     PlanOutcomeDraft,
 )
-from mobile_app.services.meetings import MeetingForm, MeetingService
-from mobile_app.services.plans import PlanService, outcome_form
 from mobile_app.ui.controller import AppController
 from mobile_app.ui.flows.base import ScreenFlow
 from mobile_app.ui.review_screens import DecisionScreen

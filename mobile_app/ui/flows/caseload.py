@@ -2,7 +2,7 @@
 
 from collections.abc import Callable
 
-from mobile_app.services.overview import Overview
+from mobile_app.services.caseload.overview import Overview
 from mobile_app.ui.controller import AppController
 from mobile_app.ui.flows.base import HubFlow
 from mobile_app.ui.flows.review import ReviewBadge

@@ -1,9 +1,9 @@
 """A child's timeline: open it, filter it, and link two agencies' entries of one event."""
 
 from mobile_app.errors import MobileError
-from mobile_app.services.chronology import ChronologyService
-from mobile_app.services.overview import ChildRow
-from mobile_app.services.same_event import SameEventService
+from mobile_app.services.caseload.overview import ChildRow
+from mobile_app.services.chronology.chronology import ChronologyService
+from mobile_app.services.chronology.same_event import SameEventService
 from mobile_app.ui.controller import AppController
 from mobile_app.ui.flows.base import HubFlow
 from mobile_app.ui.flows.export import ExportFlow

@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable
 import flet as ft
 
 from mobile_app.errors import MobileError
-from mobile_app.services.exports import ExportFile, ExportService
+from mobile_app.services.handover.exports import ExportFile, ExportService
 from mobile_app.ui.controller import AppController
 from mobile_app.ui.flows.base import ScreenFlow
 

@@ -1,9 +1,9 @@
 """One record's versions: amend, take back, or resolve a conflict, kept as it is typed."""
 
 from mobile_app.errors import MobileError
-from mobile_app.services.form_drafts import AmendmentDraft
-from mobile_app.services.history import EntryRevisions, HistoryService
-from mobile_app.services.visit_amendment import VisitAmendments
+from mobile_app.services.chronology.history import EntryRevisions, HistoryService
+from mobile_app.services.visits.form_drafts import AmendmentDraft
+from mobile_app.services.visits.visit_amendment import VisitAmendments
 from mobile_app.services.wording import label
 from mobile_app.ui.controller import AppController
 from mobile_app.ui.flows.base import HubFlow

@@ -3,9 +3,9 @@
 summary of them."""
 
 from mobile_app.errors import MobileError
-from mobile_app.services.note_drafts import AnalysisForm, NoteDraftStore, SupervisionForm
-from mobile_app.services.note_lines import NotesOverview, notes_overview
-from mobile_app.services.notes import NotesService
+from mobile_app.services.planning.note_drafts import AnalysisForm, NoteDraftStore, SupervisionForm
+from mobile_app.services.planning.note_lines import NotesOverview, notes_overview
+from mobile_app.services.planning.notes import NotesService
 from mobile_app.ui.flows.base import HubFlow
 from mobile_app.ui.review_screens import NotesScreen
 

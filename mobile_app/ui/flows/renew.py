@@ -1,7 +1,7 @@
 """Past the offline window: sign in again and sync before any case shows again."""
 
-from mobile_app.services.account import AccountService
-from mobile_app.services.offline_window import OfflineWindow
+from mobile_app.services.security.account import AccountService
+from mobile_app.services.sync.offline_window import OfflineWindow
 from mobile_app.ui.controller import AppController
 from mobile_app.ui.flows.base import ScreenFlow
 from mobile_app.ui.flows.sync import SyncFlow

@@ -6,8 +6,8 @@ import logging
 from collections.abc import Callable
 
 from mobile_app.diagnostics import log_failure
-from mobile_app.services.drafts import DraftService
-from mobile_app.services.overview import known_adults
+from mobile_app.services.caseload.overview import known_adults
+from mobile_app.services.visits.drafts import DraftService
 from mobile_app.ui.controller import AppController
 from mobile_app.ui.screens import VisitScreen
 from mobile_app.ui.state import CASELOAD, VISIT, ResumePoint

@@ -12,15 +12,15 @@ from dataclasses import dataclass
 
 from mobile_app.diagnostics import log_failure
 from mobile_app.errors import MobileError
-from mobile_app.services.account import AccountService
-from mobile_app.services.dashboard import TEAM_NAMES, DashboardService, fetch_dashboard
-from mobile_app.services.form_drafts import ReviewDraft
-from mobile_app.services.overview import Overview
-from mobile_app.services.review import ReviewRow, ReviewService
-from mobile_app.services.review_detail import DetailReader
-from mobile_app.services.review_order import ChildRisk, QueueChoice, risk_words
-from mobile_app.services.trends import child_trends
-from mobile_app.services.visit_amendment import VisitAmendments
+from mobile_app.services.caseload.overview import Overview
+from mobile_app.services.chronology.trends import child_trends
+from mobile_app.services.security.account import AccountService
+from mobile_app.services.supervision.dashboard import TEAM_NAMES, DashboardService, fetch_dashboard
+from mobile_app.services.supervision.review import ReviewRow, ReviewService
+from mobile_app.services.supervision.review_detail import DetailReader
+from mobile_app.services.supervision.review_order import ChildRisk, QueueChoice, risk_words
+from mobile_app.services.visits.form_drafts import ReviewDraft
+from mobile_app.services.visits.visit_amendment import VisitAmendments
 from mobile_app.ui.controller import AppController
 from mobile_app.ui.flows.base import HubFlow
 from mobile_app.ui.review_screens import DashboardScreen, ReviewItemScreen, ReviewScreen

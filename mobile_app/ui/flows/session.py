@@ -1,6 +1,6 @@
 """The device session: set up a passphrase, unlock, sign in, and erase an unopenable device."""
 
-from mobile_app.services.session import UnlockStatus
+from mobile_app.services.security.session import UnlockStatus
 from mobile_app.ui.controller import AppController
 from mobile_app.ui.flows.base import ScreenFlow
 from mobile_app.ui.flows.sync import SyncFlow

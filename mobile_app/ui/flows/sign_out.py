@@ -12,7 +12,7 @@ named on a second confirmation before anything is erased.
 import asyncio
 
 from mobile_app.errors import MobileError
-from mobile_app.services.wipe import WipeReport, count_unsynced, wipe_device
+from mobile_app.services.security.wipe import WipeReport, count_unsynced, wipe_device
 from mobile_app.ui.flows.base import HubFlow
 from mobile_app.ui.state import SETUP, SIGN_OUT
 

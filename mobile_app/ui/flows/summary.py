@@ -1,7 +1,7 @@
 """Before the visit: a child's news since my last visit."""
 
-from mobile_app.services.child_summary import child_summary
-from mobile_app.services.note_lines import NotesOverview
+from mobile_app.services.planning.note_lines import NotesOverview
+from mobile_app.services.visits.child_summary import child_summary
 from mobile_app.ui.controller import AppController
 from mobile_app.ui.flows.base import HubFlow
 from mobile_app.ui.flows.notes import NotesFlow

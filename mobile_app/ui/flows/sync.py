@@ -4,8 +4,8 @@ import asyncio
 import logging
 
 from mobile_app.diagnostics import log_failure
-from mobile_app.services.background_sync import BackgroundSync, SyncOutcome
-from mobile_app.services.set_aside import restore_server_copies, retry_held
+from mobile_app.services.sync.background_sync import BackgroundSync, SyncOutcome
+from mobile_app.services.sync.set_aside import restore_server_copies, retry_held
 from mobile_app.ui.controller import AppController
 from mobile_app.ui.flows.base import ScreenFlow
 from mobile_app.ui.state import SIGN_IN

@@ -8,14 +8,14 @@ from datetime import timedelta
 from typing import Any, TypeVar
 
 from mobile_app.errors import MobileError
-from mobile_app.services.account import AccountService
-from mobile_app.services.actions import ActionDraft, due_error
-from mobile_app.services.drafts import DraftService, ItemDraft, VisitDraft
-from mobile_app.services.finalise import FinaliseService, is_late_on
-from mobile_app.services.overview import known_adults
-from mobile_app.services.scaling import ScaleDraft
-from mobile_app.services.visit_amendment import VisitAmendments
-from mobile_app.services.visit_gaps import gaps_on
+from mobile_app.services.caseload.overview import known_adults
+from mobile_app.services.security.account import AccountService
+from mobile_app.services.visits.actions import ActionDraft, due_error
+from mobile_app.services.visits.drafts import DraftService, ItemDraft, VisitDraft
+from mobile_app.services.visits.finalise import FinaliseService, is_late_on
+from mobile_app.services.visits.scaling import ScaleDraft
+from mobile_app.services.visits.visit_amendment import VisitAmendments
+from mobile_app.services.visits.visit_gaps import gaps_on
 from mobile_app.services.wording import checklist_domains, plural
 from mobile_app.ui.controller import AppController
 from mobile_app.ui.flows.base import ScreenFlow

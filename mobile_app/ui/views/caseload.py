@@ -2,7 +2,7 @@
 
 import flet as ft
 
-from mobile_app.services.overview import ChildRow, FamilyRow
+from mobile_app.services.caseload.overview import ChildRow, FamilyRow
 from mobile_app.ui.controls import (
     button,
     buttons,

@@ -6,7 +6,7 @@ from datetime import date
 
 import flet as ft
 
-from mobile_app.services.child_summary import AdultLine, OpenAction
+from mobile_app.services.visits.child_summary import AdultLine, OpenAction
 from mobile_app.ui.controls import (
     back_action,
     back_to_caseload,

@@ -5,8 +5,8 @@ from collections.abc import Callable
 
 import flet as ft
 
-from mobile_app.services.chronology import PERIODS
-from mobile_app.services.same_event import SameEventSuggestion
+from mobile_app.services.chronology.chronology import PERIODS
+from mobile_app.services.chronology.same_event import SameEventSuggestion
 from mobile_app.services.wording import label, plural
 from mobile_app.ui.controls import (
     Handler,

@@ -9,7 +9,11 @@ separate "target line"): with the y axis in percent, a grid interval of the stan
 import flet as ft
 import flet_charts as fch  # type: ignore[import-untyped]
 
-from mobile_app.services.dashboard import DashboardFigure, PaperworkSummary, TeamDashboardView
+from mobile_app.services.supervision.dashboard import (
+    DashboardFigure,
+    PaperworkSummary,
+    TeamDashboardView,
+)
 from mobile_app.ui.controls import (
     back_to_caseload,
     button,

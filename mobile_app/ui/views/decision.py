@@ -4,8 +4,8 @@ from functools import partial
 
 import flet as ft
 
-from mobile_app.services.decisions import DecisionEntry, PendingDecision
-from mobile_app.services.form_drafts import KEPT_NOTICE
+from mobile_app.services.chronology.decisions import DecisionEntry, PendingDecision
+from mobile_app.services.visits.form_drafts import KEPT_NOTICE
 from mobile_app.services.wording import label
 from mobile_app.ui.controls import (
     back_to_caseload,

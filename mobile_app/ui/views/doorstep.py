@@ -3,8 +3,8 @@ there, and the alerts coloured by urgency (always with the word as well as the c
 
 import flet as ft
 
-from mobile_app.services.alerts import SEVERITY_WORDS
-from mobile_app.services.doorstep import Doorstep
+from mobile_app.services.chronology.alerts import SEVERITY_WORDS
+from mobile_app.services.visits.doorstep import Doorstep
 from mobile_app.ui.controls import heading, note, subheading
 from mobile_app.ui.screens import SummaryScreen
 from shared.rules import Severity

@@ -2,8 +2,8 @@
 
 import flet as ft
 
-from mobile_app.services.form_drafts import KEPT_NOTICE
-from mobile_app.services.meetings import REASONS
+from mobile_app.services.planning.meetings import REASONS
+from mobile_app.services.visits.form_drafts import KEPT_NOTICE
 from mobile_app.ui.controls import (
     back_to_caseload,
     button,

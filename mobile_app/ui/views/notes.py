@@ -2,8 +2,8 @@
 
 import flet as ft
 
-from mobile_app.services.note_lines import NoteLine
-from mobile_app.services.notes import DATE_HELP
+from mobile_app.services.planning.note_lines import NoteLine
+from mobile_app.services.planning.notes import DATE_HELP
 from mobile_app.ui.controller import Handler
 from mobile_app.ui.controls import (
     back_to_caseload,

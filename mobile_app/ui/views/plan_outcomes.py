@@ -4,8 +4,8 @@ from collections.abc import Callable
 
 import flet as ft
 
-from mobile_app.services.form_drafts import KEPT_NOTICE
-from mobile_app.services.plans import OutcomeLine, PlanView
+from mobile_app.services.planning.plans import OutcomeLine, PlanView
+from mobile_app.services.visits.form_drafts import KEPT_NOTICE
 from mobile_app.services.wording import label, plan_status_words
 from mobile_app.ui.controls import (
     back_to_caseload,

@@ -9,8 +9,8 @@ the visit form.
 
 import flet as ft
 
-from mobile_app.services.form_drafts import KEPT_NOTICE
-from mobile_app.services.history import RecordHistory, ReviewLine, VersionLine
+from mobile_app.services.chronology.history import RecordHistory, ReviewLine, VersionLine
+from mobile_app.services.visits.form_drafts import KEPT_NOTICE
 from mobile_app.services.wording import label
 from mobile_app.store import SyncState
 from mobile_app.ui.controls import (

@@ -6,8 +6,8 @@ The decision sits below the record on purpose: a supervisor signs what they have
 
 import flet as ft
 
-from mobile_app.services.form_drafts import KEPT_NOTICE
-from mobile_app.services.review_detail import DetailSection
+from mobile_app.services.supervision.review_detail import DetailSection
+from mobile_app.services.visits.form_drafts import KEPT_NOTICE
 from mobile_app.ui.controls import (
     button,
     buttons,

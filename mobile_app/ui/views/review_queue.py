@@ -2,15 +2,15 @@
 
 import flet as ft
 
-from mobile_app.services.form_drafts import KEPT_NOTICE
-from mobile_app.services.review import ReturnedItem, ReviewRow
-from mobile_app.services.review_order import (
+from mobile_app.services.supervision.review import ReturnedItem, ReviewRow
+from mobile_app.services.supervision.review_order import (
     ORDERS,
     arrange,
     kind_options,
     risk_words,
     worker_options,
 )
+from mobile_app.services.visits.form_drafts import KEPT_NOTICE
 from mobile_app.ui.controls import (
     back_to_caseload,
     button,

@@ -4,7 +4,7 @@ from typing import Any
 
 import flet as ft
 
-from mobile_app.services.passphrase import passphrase_strength
+from mobile_app.services.security.passphrase import passphrase_strength
 from mobile_app.ui.controls import (
     button,
     buttons,

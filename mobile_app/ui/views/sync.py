@@ -2,8 +2,8 @@
 
 import flet as ft
 
-from mobile_app.services.issues import SyncIssue
-from mobile_app.services.set_aside import DAMAGED, HELD, RESTORE_ADVICE
+from mobile_app.services.sync.issues import SyncIssue
+from mobile_app.services.sync.set_aside import DAMAGED, HELD, RESTORE_ADVICE
 from mobile_app.ui.controls import (
     back_to_caseload,
     button,

@@ -10,8 +10,8 @@ from datetime import datetime
 import flet as ft
 import flet_charts as fch  # type: ignore[import-untyped]
 
-from mobile_app.services.scaling import TEN_ANCHOR, ZERO_ANCHOR
-from mobile_app.services.trends import ChildTrends, ConcernPoint, ScalePoint
+from mobile_app.services.chronology.trends import ChildTrends, ConcernPoint, ScalePoint
+from mobile_app.services.visits.scaling import TEN_ANCHOR, ZERO_ANCHOR
 from mobile_app.services.wording import label
 from mobile_app.ui.controls import (
     back_to_caseload,

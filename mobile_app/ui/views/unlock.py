@@ -2,8 +2,8 @@
 
 import flet as ft
 
-from mobile_app.services.lock import plain_wait
-from mobile_app.services.session import UnlockStatus
+from mobile_app.services.security.lock import plain_wait
+from mobile_app.services.security.session import UnlockStatus
 from mobile_app.ui.controls import (
     button,
     buttons,

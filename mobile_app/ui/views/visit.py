@@ -9,7 +9,7 @@ from functools import partial
 
 import flet as ft
 
-from mobile_app.services.visit_gaps import visit_gaps
+from mobile_app.services.visits.visit_gaps import visit_gaps
 from mobile_app.ui.controls import (
     button,
     buttons,

@@ -9,7 +9,7 @@ from functools import partial
 
 import flet as ft
 
-from mobile_app.services.drafts import VisitDraft
+from mobile_app.services.visits.drafts import VisitDraft
 from mobile_app.services.wording import checklist_domains
 from mobile_app.ui.controls import (
     button,

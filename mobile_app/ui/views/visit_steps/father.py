@@ -2,7 +2,7 @@
 
 import flet as ft
 
-from mobile_app.services.actions import follow_up_due
+from mobile_app.services.visits.actions import follow_up_due
 from mobile_app.services.wording import label
 from mobile_app.ui.controls import choice, dropdown, failed_part, guarded, note, text_field
 from mobile_app.ui.flows.visit import VisitFlow

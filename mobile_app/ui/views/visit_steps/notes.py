@@ -3,7 +3,7 @@ scale and the actions agreed."""
 
 import flet as ft
 
-from mobile_app.services.visit_gaps import is_infant
+from mobile_app.services.visits.visit_gaps import is_infant
 from mobile_app.ui.controls import failed_part, guarded, text_field
 from mobile_app.ui.flows.visit import VisitFlow
 from mobile_app.ui.screens import VisitScreen

@@ -9,8 +9,8 @@ from typing import Any
 
 import flet as ft
 
-from mobile_app.services.actions import DUE_HELP, FOLLOW_UP_ACTION, due_error, follow_up_due
-from mobile_app.services.scaling import RATERS, TEN_ANCHOR, ZERO_ANCHOR
+from mobile_app.services.visits.actions import DUE_HELP, FOLLOW_UP_ACTION, due_error, follow_up_due
+from mobile_app.services.visits.scaling import RATERS, TEN_ANCHOR, ZERO_ANCHOR
 from mobile_app.ui.controls import (
     button,
     buttons,

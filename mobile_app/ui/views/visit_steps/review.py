@@ -5,9 +5,9 @@ from functools import partial
 
 import flet as ft
 
-from mobile_app.services.finalise import visit_warnings
-from mobile_app.services.visit_gaps import visit_gaps
-from mobile_app.services.visit_readback import readback
+from mobile_app.services.visits.finalise import visit_warnings
+from mobile_app.services.visits.visit_gaps import visit_gaps
+from mobile_app.services.visits.visit_readback import readback
 from mobile_app.ui.controls import (
     button,
     buttons,

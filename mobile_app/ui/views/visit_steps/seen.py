@@ -2,7 +2,7 @@
 
 import flet as ft
 
-from mobile_app.services.visit_gaps import is_infant
+from mobile_app.services.visits.visit_gaps import is_infant
 from mobile_app.services.wording import label
 from mobile_app.ui.controls import choice, failed_part, guarded, yes_no
 from mobile_app.ui.flows.visit import VisitFlow

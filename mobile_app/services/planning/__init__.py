@@ -1,0 +1,4 @@
+"""Plans, meetings and notes written on the device.
+
+Import from the modules themselves; this package only names the capability.
+"""
