@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
-from mobile_app.services import sync as sync_module
+from mobile_app.services.sync import sync as sync_module
 from mobile_app.services.security.account import AccountService
 from mobile_app.store import DeviceStore, StoredVersion
 from shared.protocol import PulledVersion
