@@ -15,6 +15,7 @@ import socket
 import subprocess
 import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import count
 from pathlib import Path
@@ -152,10 +153,19 @@ def _make_template(server: PostgresServer) -> None:
     migrate_postgres(server.url(TEMPLATE))
 
 
+@contextmanager
+def database_from(server: PostgresServer, template: str) -> Iterator[str]:
+    """A fresh database copied from template (a file copy), dropped afterwards; yield its URL."""
+    name = f"doorstep_test_{os.getpid()}_{next(_databases)}"
+    server.admin(f"CREATE DATABASE {name} TEMPLATE {template}")
+    try:
+        yield server.url(name)
+    finally:
+        server.admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
 @pytest.fixture
 def postgres_url(postgres_server: PostgresServer) -> Iterator[str]:
     """The URL of a fresh database holding the migrated schema, dropped after the test."""
-    name = f"doorstep_test_{os.getpid()}_{next(_databases)}"
-    postgres_server.admin(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE}")
-    yield postgres_server.url(name)
-    postgres_server.admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    with database_from(postgres_server, TEMPLATE) as url:
+        yield url

@@ -9,8 +9,8 @@ from typing import Any
 import httpx
 import pytest
 
-from mobile_app.services.sync import sync as sync_module
 from mobile_app.services.security.account import AccountService
+from mobile_app.services.sync import sync as sync_module
 from mobile_app.store import DeviceStore, StoredVersion
 from shared.protocol import PulledVersion
 from tests.e2e.test_sync_resilience import record_visits, signed_in_store

@@ -10,24 +10,12 @@ for SQLite (test_server_sqlite.py: WAL, its triggers, its migrations).
 
 import inspect
 import os
-from pathlib import Path
 
 import pytest
-
-from sync_server.config import Settings
-from tests.sync_server.server_builders import fast_settings
 
 BACKEND = os.environ.get("DOORSTEP_TEST_BACKEND", "sqlite")
 if BACKEND not in {"sqlite", "postgresql"}:
     raise ValueError("DOORSTEP_TEST_BACKEND: sqlite or postgresql")
-
-
-def server_settings(db_path: Path, request: pytest.FixtureRequest) -> Settings:
-    """The test app's settings, on the backend this run tests."""
-    settings = fast_settings(db_path)
-    if BACKEND == "postgresql":
-        return settings.with_database(request.getfixturevalue("postgres_url"))
-    return settings
 
 
 @pytest.fixture(autouse=True)

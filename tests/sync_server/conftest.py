@@ -1,7 +1,8 @@
 """Fixtures: a server app over a SQLite file of its own with the demo data, and signed-in
 clients."""
 
-from collections.abc import AsyncIterator
+import copy
+from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -14,9 +15,10 @@ from sync_server.app import create_app
 from sync_server.demo import DemoSeed
 from sync_server.repository import Repository
 from sync_server.services import ServiceContainer
-from tests.sync_server.backends import BACKEND, _sqlite_file_tests, server_settings  # noqa: F401
+from tests.postgres_server import PostgresServer, database_from
+from tests.sync_server.backends import BACKEND, _sqlite_file_tests  # noqa: F401
 from tests.sync_server.seeded_template import SeededTemplate
-from tests.sync_server.server_builders import sign_in
+from tests.sync_server.server_builders import fast_settings, sign_in
 
 
 @pytest.fixture
@@ -25,20 +27,35 @@ def db_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def seeded_template(tmp_path_factory: pytest.TempPathFactory) -> SeededTemplate:
-    """The demo-seeded database, built once for the run."""
+def seeded_template(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> SeededTemplate:
+    """The demo-seeded database, built once for the run on the backend under test."""
+    if BACKEND == "postgresql":
+        return SeededTemplate.build_postgres(request.getfixturevalue("postgres_server"))
     return SeededTemplate.build(tmp_path_factory.mktemp("seeded"))
 
 
 @pytest.fixture
-def app(db_path: Path, request: pytest.FixtureRequest) -> Litestar:
-    """The app over a database of this test's own: on SQLite a copy of the seeded file
-    (start-up finds it seeded); on PostgreSQL a fresh database, seeded at start-up."""
+def seeded_postgres_url(
+    postgres_server: PostgresServer, seeded_template: SeededTemplate
+) -> Iterator[str]:
+    """A PostgreSQL database of this test's own, copied from the seeded one."""
+    with database_from(postgres_server, seeded_template.path.name) as url:
+        yield url
+
+
+@pytest.fixture
+def app(db_path: Path, request: pytest.FixtureRequest, seeded_template: SeededTemplate) -> Litestar:
+    """The app over a copy of the seeded database of this test's own (start-up finds it
+    seeded): a copied file on SQLite, a database copied from a template on PostgreSQL."""
     if BACKEND == "postgresql":
-        return create_app(server_settings(db_path, request))
-    template: SeededTemplate = request.getfixturevalue("seeded_template")
-    seed = template.copy_to(db_path)
-    app = create_app(server_settings(db_path, request))
+        url = request.getfixturevalue("seeded_postgres_url")
+        seed = copy.deepcopy(seeded_template.seed)
+        app = create_app(fast_settings(db_path).with_database(url))
+    else:
+        seed = seeded_template.copy_to(db_path)
+        app = create_app(fast_settings(db_path))
     app.state["demo"] = seed
     return app
 

@@ -2,8 +2,8 @@
 
 A fresh database costs a test about 0.1 s before it starts (the schema's migrations and the
 demo seed, each committed with a sync to disk); copying the finished file costs well under a
-millisecond, and each test still gets a database of its own. A PostgreSQL backend mirrors this
-with one seeded database and `CREATE DATABASE <test's> TEMPLATE <seeded>` per test.
+millisecond, and each test still gets a database of its own. On PostgreSQL the same: one
+seeded database, and `CREATE DATABASE <test's> TEMPLATE <seeded>` per test.
 """
 
 import copy
@@ -15,7 +15,10 @@ from pathlib import Path
 from sync_server.app import create_app
 from sync_server.demo import DemoSeed
 from sync_server.services import ServiceContainer
+from tests.postgres_server import TEMPLATE, PostgresServer, database_from
 from tests.sync_server.server_builders import fast_settings
+
+SEEDED = "doorstep_seeded"  # the demo-seeded PostgreSQL template
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,18 @@ class SeededTemplate:
         conn.close()
         assert seed.created
         return cls(path, seed)
+
+    @classmethod
+    def build_postgres(cls, server: PostgresServer) -> "SeededTemplate":
+        """Seed a database on server as the app does at start-up; its name is the path."""
+        with database_from(server, TEMPLATE) as url:
+            app = create_app(fast_settings(":memory:").with_database(url))
+            seed: DemoSeed = app.state["demo"]
+            services: ServiceContainer = app.state["services"]
+            services.repository.close()  # a template takes no connections while it is copied
+            server.admin(f"CREATE DATABASE {SEEDED} TEMPLATE {url.rsplit('/', 1)[1]}")
+        assert seed.created
+        return cls(Path(SEEDED), seed)
 
     def copy_to(self, target: Path) -> DemoSeed:
         """Write a copy of the seeded database at target; return its own copy of the seed."""
