@@ -11,7 +11,7 @@ from sqlite_utils import Database
 from sync_server.admin_cli import EXIT_BROKEN_CHAIN, admin_command
 from sync_server.repository import AuditEvent, open_sqlite_repository
 from sync_server.repository.interface import AUDIT_GENESIS_HASH, audit_row_hash
-from sync_server.repository.sqlite_schema import migrations
+from sync_server.repository.sqlite_schema import AUDIT_HASH_FUNCTION, audit_hash_sql, migrations
 from sync_server.services.access.audit import verify_chain
 
 AT = "2025-03-01T09:00:00Z"
@@ -155,3 +155,48 @@ def test_concurrent_writers_keep_one_linear_chain(tmp_path: Path) -> None:
         writer.close()
     assert len(rows) == 80
     assert verify_chain(rows).ok
+
+
+def _triggers(path: Path) -> set[str]:
+    with sqlite3.connect(path) as conn:
+        rows = conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall()
+    conn.close()
+    return {row[0] for row in rows}
+
+
+def test_rows_the_retired_trigger_chained_verify_with_new_ones_in_one_walk(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A database from before step 0013, its rows chained by the trigger that called Python:
+    the step drops the trigger and rewrites nothing, and verify-audit walks old and new."""
+    path = tmp_path / "before-0013.db"
+    db = Database(path)
+    db.conn.create_function(AUDIT_HASH_FUNCTION, 8, audit_hash_sql, deterministic=True)
+    migrations.apply(db, stop_before="0013_audit_chain_in_one_place")
+    for n in range(3):
+        event = _event(n)
+        db.execute(
+            "INSERT INTO audit_log (at, actor_id, device_id, action, subject_type, subject_id)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            [event.at, event.actor_id, event.device_id, event.action, event.subject_type,
+             event.subject_id],
+        )  # fmt: skip
+    old = [tuple(row) for row in db.execute("SELECT * FROM audit_log ORDER BY id").fetchall()]
+    db.close()
+    assert "audit_log_chain" in _triggers(path)
+    assert len(old) == 3
+
+    repository = open_sqlite_repository(path)
+    repository.add_audit(_event(3))
+    with repository.ingest() as batch:
+        batch.add_audit(_event(4))
+    repository.close()
+
+    with sqlite3.connect(path) as conn:
+        kept = [tuple(row) for row in conn.execute("SELECT * FROM audit_log ORDER BY id")]
+    conn.close()
+    assert kept[:3] == old  # history untouched
+    assert _triggers(path) >= {"audit_log_no_update", "audit_log_no_delete"}
+    assert "audit_log_chain" not in _triggers(path)
+    assert admin_command(["verify-audit", "--db", str(path)]) == 0
+    assert "OK: 5 audit rows" in capsys.readouterr().out
