@@ -6,8 +6,10 @@ roles it names. Pull first asks this small table whether the caller's cases hold
 the caller may not read; when none does (the common case) the pull query is unchanged.
 
 A reader limited to some kinds of record (Viewer.whole_types, a partner contributor) gets
-one more condition on each version: `SEES_KIND`, the SQL twin of services.scope.sees_kind.
-Readers without that limit (everyone else) pull with the query unchanged.
+one more condition on each version: `SEES_KIND`, the SQL twin of
+services.access.scope.sees_kind (as `HIDDEN_FROM_VIEWER` is of scope.may_read:
+tests/contract/test_read_rule_twins_contract.py checks on every backend that each answers as
+its Python rule). Readers without that limit (everyone else) pull with the query unchanged.
 
 A record that becomes hidden from a reader (a later version restricts it, or narrows its
 named roles) must leave the devices that pulled it before: `withdrawal_candidates` finds,
