@@ -1,8 +1,8 @@
 """Who may see what: the one place that answers "may this caller see this case, this record".
 
 A caller's scope is the cases allocated to them; a supervisor's is every case allocated to
-anyone in their team (docs/domain.md, Roles), themselves included. A case that leaves that scope is
-a "left scope" marker on the caller's next pull.
+anyone in their team (docs/domain.md, Roles), themselves included (team_caseload.py). A case
+that leaves that scope is a "left scope" marker on the caller's next pull.
 
 A live break-glass grant (services/access/break_glass.py) adds its case to what the caller may
 *read* on the server, until it expires: `covers()` is True for it, so chronology, history
@@ -51,6 +51,7 @@ from shared.models import Practitioner
 from shared.vocabulary import Role
 from sync_server.repository import Repository
 from sync_server.repository.interface import RestrictionRow, Viewer
+from sync_server.services.access.team_caseload import team_caseload
 
 # Bump when a read rule narrows (what some role may read shrinks): every device then
 # re-downloads what it may read now. 1: partner contributors limited to docs/domain.md (Roles).
@@ -104,10 +105,8 @@ def caller_scope(
         return CallerScope({}, [])
     granted = repository.live_break_glass(practitioner.id, iso(clock()))
     if practitioner.role == Role.SUPERVISOR:
-        team = practitioner.team
-        return CallerScope(
-            repository.team_allocations(team), repository.team_ended_allocations(team), granted
-        )
+        held = team_caseload(repository.team_allocation_history(practitioner.team))
+        return CallerScope(held.live, held.left, granted)
     return CallerScope(
         repository.allocations(practitioner.id),
         repository.ended_allocations(practitioner.id),
@@ -124,7 +123,7 @@ def push_scope(
         return frozenset(), frozenset()
     team: frozenset[str] = frozenset()
     if practitioner.role == Role.SUPERVISOR:
-        team = frozenset(repository.team_allocations(practitioner.team))
+        team = frozenset(team_caseload(repository.team_allocation_history(practitioner.team)).live)
     return frozenset(repository.allocated_cases(practitioner.id)), team
 
 
