@@ -92,6 +92,15 @@ class WithdrawalCandidate(NamedTuple):
     hidden_at: str
 
 
+class TeamAllocation(NamedTuple):
+    """One stored allocation of a case to a team member, live (ended_at None) or ended."""
+
+    case_id: str
+    allocation_id: str
+    allocated_at: str
+    ended_at: str | None
+
+
 class KnownVersion(NamedTuple):
     """What the ingest rules need to know about a version already stored."""
 
@@ -352,19 +361,12 @@ class Repository(
         record among these ids."""
         ...
 
-    def team_allocations(self, team: str) -> dict[str, str]:
-        """Return every case live-allocated to a member of the team: case id to allocation id.
+    def team_allocation_history(self, team: str) -> list[TeamAllocation]:
+        """Return every stored allocation (live or ended) of any case to a member of the team.
 
-        The id is that of the allocation that started the case's current unbroken stretch
-        of team holding (the team's allocations of the case in allocated_at order; a new
-        stretch starts at one made when none was live). Reallocating within the team keeps
-        it; it changes when the case left the team entirely and came back. A store that
-        keeps only each member's latest allocation may change it more often, never less.
+        Only each member's latest allocation of a case is kept (a reallocation overwrites it);
+        services.access.team_caseload decides from these what the team holds.
         """
-        ...
-
-    def team_ended_allocations(self, team: str) -> list[str]:
-        """Return the cases once allocated to a team member and now to none of them."""
         ...
 
     def child_case(self, child_id: str) -> str | None:

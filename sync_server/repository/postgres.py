@@ -1,9 +1,10 @@
 """The PostgreSQL backend: psycopg 3 through its own connection pool, the same queries as SQLite.
 
 Every query module is shared with the SQLite backend (dialect.py says how one spelling serves
-both); this backend differs only in how it connects, migrates, stores a push and chains the
-audit log (postgres_versions.py). Nothing is kept in process memory that another server
-process would need: any number of processes may share one database.
+both); this backend differs only in how it connects, migrates and stores a push
+(postgres_versions.py). Audit rows are chained by the same code as on SQLite (audit_chain.py).
+Nothing is kept in process memory that another server process would need: any number of
+processes may share one database.
 """
 
 import os
@@ -16,9 +17,8 @@ import psycopg
 from psycopg_pool import ConnectionPool
 
 from sync_server.errors import StorageError
-from sync_server.repository.interface import AuditEvent
 from sync_server.repository.postgres_conn import PgConn, PooledStatements
-from sync_server.repository.postgres_versions import PgIngestBatch, append_audit
+from sync_server.repository.postgres_versions import PgIngestBatch
 from sync_server.repository.schema_steps import STEPS, refuse_newer
 from sync_server.repository.sqlite_authority_transfers import SqliteAuthorityTransferQueries
 from sync_server.repository.sqlite_break_glass import SqliteBreakGlassQueries
@@ -119,11 +119,6 @@ class PostgresRepository(
         """Open the write transaction for one push, holding the write lock until it ends."""
         with self._statements.transaction() as conn:
             yield PgIngestBatch(conn)
-
-    def add_audit(self, event: AuditEvent) -> None:
-        """Append one audit row chained to the last, under the write lock."""
-        with self._statements.transaction() as conn:
-            append_audit(conn, event)
 
     def close(self) -> None:
         """Close the pool's connections."""

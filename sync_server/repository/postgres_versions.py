@@ -1,13 +1,12 @@
-"""The two PostgreSQL writes that differ from SQLite's: storing a push and chaining audit rows.
+"""The PostgreSQL write that differs from SQLite's: storing a push (audit rows: audit_chain.py).
 
-Both run under one transaction-level advisory lock, the write lock (docs/architecture.md,
-Concurrency). Every transaction takes it first; these take it again in case a caller ever
+It runs under one transaction-level advisory lock, the write lock (docs/architecture.md,
+Concurrency). Every transaction takes it first; a push takes it again in case a caller ever
 opens one without (taking it twice is free). With any number of server processes, pushes
 happen one at a time, as on SQLite: the heads a push reads are still the heads when it
 commits (two replacements of one head cannot both be a straight line), and server_seqs are
 handed out and committed in the same order (a pull cursor never passes a version that
-commits later with a lower number). An audit row's predecessor is the last committed row,
-so the hash chain never forks.
+commits later with a lower number).
 """
 
 from collections.abc import Sequence
@@ -18,13 +17,10 @@ import psycopg
 from sync_server.errors import DuplicateVersion, StorageError
 from sync_server.repository.dialect import to_postgres
 from sync_server.repository.interface import (
-    AUDIT_GENESIS_HASH,
-    AuditEvent,
     ChronologyIndexRow,
     NewVersion,
     ReplacementRow,
     RestrictionRow,
-    audit_row_hash,
 )
 from sync_server.repository.postgres_conn import PgConn, take_write_lock
 from sync_server.repository.restriction_inheritance import (
@@ -41,19 +37,6 @@ from sync_server.repository.sqlite_versions import IngestReads
 from sync_server.repository.version_fields import versions_field_rows
 
 _INSERT_VERSION_RETURNING = to_postgres(INSERT_VERSION_SQL + " RETURNING server_seq")
-
-
-def append_audit(conn: PgConn, event: AuditEvent) -> None:
-    """Append one audit row chained to the last one, under the write lock (in a transaction)."""
-    take_write_lock(conn)
-    last = conn.execute("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
-    row_id, prev = (last[0] + 1, last[1]) if last else (1, AUDIT_GENESIS_HASH)
-    conn.execute(
-        "INSERT INTO audit_log (id, at, actor_id, device_id, action, subject_type, subject_id,"
-        " prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (row_id, event.at, event.actor_id, event.device_id, event.action, event.subject_type,
-         event.subject_id, prev, audit_row_hash(prev, row_id, event)),
-    )  # fmt: skip
 
 
 def _many(conn: PgConn, sql: str, rows: Sequence[Sequence[Any]]) -> None:
@@ -103,7 +86,3 @@ class PgIngestBatch(IngestReads):
         if seqs != sorted(seqs) or len(seqs) != len(versions):
             raise StorageError("server sequence numbers were not in order; batch undone")
         return seqs
-
-    def add_audit(self, event: AuditEvent) -> None:
-        """Append one audit row in this transaction."""
-        append_audit(self._conn, event)

@@ -4,7 +4,9 @@ The records about a record (a review, a decision, a same-event link, an analysis
 records about those) are found through version_fields, written at ingest: no query parses a
 payload. A record is about another if any of its versions names it (its history shows them
 all), and only within the same case. Costs one query per level of "about" (at most 8): only a
-push restricting an existing record runs it.
+push restricting an existing record runs it. Which records a record is about is decided once,
+in services.sync.ingest._named_records; tests/contract/test_inheritance_twin_contract.py
+checks on every backend that this SQL reaches exactly the records that rule does.
 """
 
 import json

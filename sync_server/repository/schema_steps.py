@@ -129,8 +129,7 @@ STEPS: tuple[Step, ...] = (
         sqlite=("UPDATE allocations SET allocation_id = lower(hex(randomblob(16)))",),
         postgresql=("UPDATE allocations SET allocation_id = md5(random()::text)",),
     ),
-    # SQLite chains audit rows in a trigger; PostgreSQL in the repository, under a lock
-    # (postgres_versions.append_audit): see docs/architecture.md, Concurrency.
+    # SQLite chained audit rows in a trigger until 0013; PostgreSQL in the repository.
     Step(
         "0004_audit_chain",
         (_sqlite_audit_chain,),
@@ -177,6 +176,12 @@ STEPS: tuple[Step, ...] = (
         sqlite=(backfill_version_fields,),
         postgresql=(backfill_version_fields,),
     ),
+    # Issue 15: both backends chain audit rows in one shared method under the write lock
+    # (audit_chain.py), so SQLite's trigger that called Python goes. Nothing is rewritten:
+    # rows the trigger chained keep their hashes, and verify-audit walks old and new as one
+    # chain. The append-only triggers stay; PostgreSQL's audit_log has refused UPDATE,
+    # DELETE and TRUNCATE since 0001 (append_only_postgres).
+    Step("0013_audit_chain_in_one_place", ("DROP TRIGGER IF EXISTS audit_log_chain",), ()),
 )
 
 STEP_NAMES = tuple(step.name for step in STEPS)

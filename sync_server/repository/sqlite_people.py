@@ -3,9 +3,11 @@
 import json
 import secrets
 from collections.abc import Collection, Sequence
+from contextlib import AbstractContextManager
 from typing import Any
 
 from shared.models import Practitioner
+from sync_server.repository.audit_chain import append_audit_row
 from sync_server.repository.dialect import SqlConnection
 from sync_server.repository.interface import (
     AuditEvent,
@@ -14,7 +16,6 @@ from sync_server.repository.interface import (
     DeviceRecord,
     DeviceSession,
 )
-from sync_server.repository.sqlite_versions import INSERT_AUDIT_SQL
 
 _PRACTITIONER_COLUMNS = "p.id, p.username, p.display_name, p.role, p.agency, p.team"
 
@@ -188,13 +189,14 @@ class SqlitePeopleQueries:
         ).fetchone()
         return row is not None
 
+    def transaction(self) -> AbstractContextManager[None]:
+        """Open a write transaction (each backend's repository provides it)."""
+        raise NotImplementedError
+
     def add_audit(self, event: AuditEvent) -> None:
-        """Append one audit row."""
-        self._conn.execute(
-            INSERT_AUDIT_SQL,
-            [event.at, event.actor_id, event.device_id, event.action, event.subject_type,
-             event.subject_id],
-        )  # fmt: skip
+        """Append one audit row chained to the last, in a write transaction (under the lock)."""
+        with self.transaction():
+            append_audit_row(self._conn, event)
 
     def audit_chain(self) -> list[AuditRow]:
         """Return every audit row with its chain hashes, in id order."""

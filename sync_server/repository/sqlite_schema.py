@@ -63,9 +63,10 @@ AUDIT_HASH_FUNCTION = "doorstep_audit_hash"
 _AUDIT_FIELDS = "at, actor_id, device_id, action, subject_type, subject_id"
 _NEW_AUDIT_FIELDS = ", ".join(f"NEW.{name}" for name in _AUDIT_FIELDS.split(", "))
 
-# Every insert into audit_log is re-issued with its id, prev_hash and hash, then the original
-# is dropped (RAISE(IGNORE)): the chain is computed inside the inserting statement, under the
-# write lock, so concurrent writers cannot fork it, and no row ever needs an UPDATE.
+# History: step 0004 created this trigger (every insert re-issued with its id, prev_hash and
+# hash, computed by a Python function registered on the connection); step 0013 drops it, and
+# audit_chain.py chains rows on both backends. Kept so a database is built step by step as
+# the ones in service were.
 AUDIT_CHAIN_TRIGGER = f"""CREATE TRIGGER audit_log_chain BEFORE INSERT ON audit_log
     WHEN NEW.hash IS NULL
     BEGIN
@@ -82,7 +83,7 @@ AUDIT_CHAIN_TRIGGER = f"""CREATE TRIGGER audit_log_chain BEFORE INSERT ON audit_
     END"""
 
 
-def _audit_hash_sql(  # noqa: PLR0917 - SQLite calls it with positional arguments
+def audit_hash_sql(  # noqa: PLR0917 - SQLite called it with positional arguments
     prev_hash: str,
     row_id: int,
     at: str,
@@ -92,6 +93,7 @@ def _audit_hash_sql(  # noqa: PLR0917 - SQLite calls it with positional argument
     subject_type: str | None,
     subject_id: str | None,
 ) -> str:
+    """Return an audit row's chain hash from its columns (the retired trigger's function)."""
     event = AuditEvent(at, actor_id, device_id, action, subject_type, subject_id)
     return audit_row_hash(prev_hash, row_id, event)
 
@@ -105,7 +107,7 @@ def add_sqlite_audit_chain(conn: SqlConnection) -> None:
     prev = AUDIT_GENESIS_HASH
     rows = conn.execute(f"SELECT id, {_AUDIT_FIELDS} FROM audit_log ORDER BY id").fetchall()
     for row_id, *fields in rows:
-        row_hash = _audit_hash_sql(prev, row_id, *fields)
+        row_hash = audit_hash_sql(prev, row_id, *fields)
         conn.execute(
             "UPDATE audit_log SET prev_hash = ?, hash = ? WHERE id = ?", [prev, row_hash, row_id]
         )
@@ -128,7 +130,6 @@ def connect(path: Path | str) -> Database:
     conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
     conn.execute("PRAGMA busy_timeout = 5000")
     conn.execute("PRAGMA foreign_keys = ON")
-    conn.create_function(AUDIT_HASH_FUNCTION, 8, _audit_hash_sql, deterministic=True)
     db = Database(conn)
     if not in_memory:
         db.enable_wal()

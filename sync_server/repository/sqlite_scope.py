@@ -1,4 +1,4 @@
-"""SQLite queries behind scope: a team's caseload, and which records are restricted.
+"""SQLite queries behind scope: a team's allocations, and which records are restricted.
 
 A restricted record has one `restricted_versions` row per restricted version (written at
 ingest, only for those), holding its case, the agency that owns the restriction and the
@@ -6,8 +6,10 @@ roles it names. Pull first asks this small table whether the caller's cases hold
 the caller may not read; when none does (the common case) the pull query is unchanged.
 
 A reader limited to some kinds of record (Viewer.whole_types, a partner contributor) gets
-one more condition on each version: `SEES_KIND`, the SQL twin of services.scope.sees_kind.
-Readers without that limit (everyone else) pull with the query unchanged.
+one more condition on each version: `SEES_KIND`, the SQL twin of
+services.access.scope.sees_kind (as `HIDDEN_FROM_VIEWER` is of scope.may_read:
+tests/contract/test_read_rule_twins_contract.py checks on every backend that each answers as
+its Python rule). Readers without that limit (everyone else) pull with the query unchanged.
 
 A record that becomes hidden from a reader (a later version restricts it, or narrows its
 named roles) must leave the devices that pulled it before: `withdrawal_candidates` finds,
@@ -25,10 +27,14 @@ record went hidden.
 
 import json
 from collections.abc import Collection
-from datetime import datetime
 
 from sync_server.repository.dialect import SqlConnection
-from sync_server.repository.interface import RestrictionRow, Viewer, WithdrawalCandidate
+from sync_server.repository.interface import (
+    RestrictionRow,
+    TeamAllocation,
+    Viewer,
+    WithdrawalCandidate,
+)
 from sync_server.repository.restriction_inheritance import (
     INSERT_RESTRICTION_SQL,
     inherit_existing_restrictions,
@@ -48,17 +54,12 @@ __all__ = [
 # sqlite_versions builds on this module, so its `IDS` lookup is spelt again here.
 _IDS = "(SELECT value FROM json_each(?))"
 
-# Every allocation (live or ended) of every member of a team. Times are compared parsed:
-# isoformat() drops a zero microsecond, so the stored text does not sort as time does.
+# Every allocation (live or ended) of every member of a team: what the team holds, and since
+# when, is decided from these in services/access/team_caseload.py.
 _TEAM_ALL_SQL = """
 SELECT a.case_id, a.allocation_id, a.allocated_at, a.ended_at FROM allocations a
 JOIN practitioners p ON p.id = a.practitioner_id
 WHERE p.team = ?
-"""
-_TEAM_ENDED_SQL = """
-SELECT DISTINCT a.case_id FROM allocations a
-JOIN practitioners p ON p.id = a.practitioner_id
-WHERE p.team = ? AND a.ended_at IS NOT NULL
 """
 _RESTRICTIONS_SQL = (
     "SELECT record_id, version_id, case_id, owner_agency, roles FROM restricted_versions"
@@ -161,69 +162,14 @@ def has_hidden_records(conn: SqlConnection, case_ids_json: str, reader: tuple[st
     return conn.execute(_ANY_HIDDEN_SQL, (case_ids_json, *reader)).fetchone() is not None
 
 
-def _moment(text: str | None) -> datetime | None:
-    return None if text is None else datetime.fromisoformat(text)
-
-
-class _Stretch:
-    """An unbroken stretch of a case's team allocations, walked in allocated_at order."""
-
-    def __init__(self, first_id: str, until: datetime | None) -> None:
-        self.first_id = first_id
-        self.until = until  # the latest end so far; None while an allocation is live
-
-    def live_at(self, at: datetime) -> bool:
-        """Return True when an allocation of the stretch is still live at `at`.
-
-        An end at the very instant of the next allocation counts as a break: a pull may
-        have seen the case leave the team in between, so its device must re-download.
-        """
-        return self.until is None or self.until > at
-
-    def extend(self, ended_at: datetime | None) -> None:
-        """Take in an allocation that began while the stretch was live."""
-        if self.until is not None and (ended_at is None or ended_at > self.until):
-            self.until = ended_at
-
-
 class SqliteScopeQueries:
     """A team's live and ended case allocations, and the restriction rows of records."""
 
     _conn: SqlConnection
 
-    def team_allocations(self, team: str) -> dict[str, str]:
-        """Return every case live-allocated to a member of the team: case id to allocation id.
-
-        The id is that of the allocation that started the case's current unbroken stretch
-        of team holding, so reallocating within the team keeps it and it changes only when
-        the case left the team entirely (no live team allocation) and came back.
-
-        Only each member's latest allocation of a case is stored (a reallocation overwrites
-        the row), so a stretch whose first holder left and was allocated again within it
-        starts, as far as the rows show, at a later allocation: the id then changes once
-        more than it must. That costs a re-download, never a missed one: every real gap is
-        also a gap in the rows.
-        """
-        rows = sorted(
-            (case_id, datetime.fromisoformat(allocated_at), allocation_id, _moment(ended_at))
-            for case_id, allocation_id, allocated_at, ended_at in self._conn.execute(
-                _TEAM_ALL_SQL, (team,)
-            )
-        )
-        stretches: dict[str, _Stretch] = {}
-        for case_id, allocated_at, allocation_id, ended_at in rows:
-            stretch = stretches.get(case_id)
-            if stretch is None or not stretch.live_at(allocated_at):
-                stretches[case_id] = _Stretch(allocation_id, ended_at)
-            else:
-                stretch.extend(ended_at)
-        return {case: held.first_id for case, held in stretches.items() if held.until is None}
-
-    def team_ended_allocations(self, team: str) -> list[str]:
-        """Return the cases once allocated to a team member and now to none of them."""
-        live = self.team_allocations(team)
-        ended = {row[0] for row in self._conn.execute(_TEAM_ENDED_SQL, (team,))}
-        return sorted(ended - live.keys())
+    def team_allocation_history(self, team: str) -> list[TeamAllocation]:
+        """Return every stored allocation (live or ended) of any case to a member of the team."""
+        return [TeamAllocation(*row) for row in self._conn.execute(_TEAM_ALL_SQL, (team,))]
 
     def restrictions(self, record_ids: Collection[str]) -> dict[str, list[RestrictionRow]]:
         """Return the restriction rows of each restricted record among these ids."""

@@ -1,7 +1,7 @@
 """Storage of record versions: the ingest batch (hot path) and the sync queries.
 
 The queries are portable (dialect.py): the PostgreSQL backend runs them too, and replaces
-only the writes that hand out server_seqs and chain audit rows (postgres_versions.py).
+only the write that hands out server_seqs (postgres_versions.py).
 Lookups pass their ids as one JSON array through `json_each`, so a batch of any size is one
 statement with one parameter.
 """
@@ -9,6 +9,7 @@ statement with one parameter.
 import json
 from collections.abc import Collection
 
+from sync_server.repository.audit_chain import append_audit_row
 from sync_server.repository.dialect import SqlConnection
 from sync_server.repository.interface import (
     AuditEvent,
@@ -34,10 +35,6 @@ IDS = "(SELECT value FROM json_each(?))"
 IS_HEAD = (
     "(NOT EXISTS (SELECT 1 FROM versions r WHERE r.replaces_version_id = v.version_id)"
     " AND NOT EXISTS (SELECT 1 FROM also_replaces a WHERE a.replaced_version_id = v.version_id))"
-)
-INSERT_AUDIT_SQL = (
-    "INSERT INTO audit_log (at, actor_id, device_id, action, subject_type, subject_id) "
-    "VALUES (?, ?, ?, ?, ?, ?)"
 )
 _REPLACERS_SQL = f"""
 SELECT replaces_version_id, version_id, server_seq FROM versions
@@ -233,12 +230,8 @@ class IngestReads:
         return {person: (role, frozenset(cases)) for person, (role, cases) in found.items()}
 
     def add_audit(self, event: AuditEvent) -> None:
-        """Append one audit row in this transaction."""
-        self._conn.execute(
-            INSERT_AUDIT_SQL,
-            (event.at, event.actor_id, event.device_id, event.action, event.subject_type,
-             event.subject_id),
-        )  # fmt: skip
+        """Append one audit row in this transaction (which holds the write lock)."""
+        append_audit_row(self._conn, event)
 
     def touch_device(self, device_id: str, at: str) -> None:
         """Record that the device was seen now."""

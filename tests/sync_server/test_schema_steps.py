@@ -48,7 +48,8 @@ def test_sqlite_refuses_a_database_a_newer_server_moved_on(tmp_path: Path) -> No
 @pytest.mark.parametrize(
     "statement",
     ["UPDATE versions SET payload_json = '{}'", "DELETE FROM versions",
-     "DELETE FROM audit_log", "TRUNCATE audit_log", "DELETE FROM version_fields",
+     "UPDATE audit_log SET hash = 'x'", "DELETE FROM audit_log", "TRUNCATE audit_log",
+     "DELETE FROM version_fields",
      "DELETE FROM break_glass_grants", "DELETE FROM restricted_versions"],
 )  # fmt: skip
 def test_postgres_append_only_tables_refuse_changes(postgres_url: str, statement: str) -> None:

@@ -1,6 +1,7 @@
 """The hash-chained audit log: rows link to the one before, and verify-audit finds tampering."""
 
 import itertools
+import os
 import sqlite3
 import threading
 from pathlib import Path
@@ -11,8 +12,9 @@ from sqlite_utils import Database
 from sync_server.admin_cli import EXIT_BROKEN_CHAIN, admin_command
 from sync_server.repository import AuditEvent, open_sqlite_repository
 from sync_server.repository.interface import AUDIT_GENESIS_HASH, audit_row_hash
-from sync_server.repository.sqlite_schema import migrations
-from sync_server.services.access.audit import verify_chain
+from sync_server.repository.sqlite_schema import AUDIT_HASH_FUNCTION, audit_hash_sql, migrations
+from sync_server.services.access.audit import ChainReport, verify_chain
+from tests.postgres_server import PostgresServer
 
 AT = "2025-03-01T09:00:00Z"
 
@@ -155,3 +157,85 @@ def test_concurrent_writers_keep_one_linear_chain(tmp_path: Path) -> None:
         writer.close()
     assert len(rows) == 80
     assert verify_chain(rows).ok
+
+
+def _triggers(path: Path) -> set[str]:
+    with sqlite3.connect(path) as conn:
+        rows = conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall()
+    conn.close()
+    return {row[0] for row in rows}
+
+
+def test_rows_the_retired_trigger_chained_verify_with_new_ones_in_one_walk(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A database from before step 0013, its rows chained by the trigger that called Python:
+    the step drops the trigger and rewrites nothing, and verify-audit walks old and new."""
+    path = tmp_path / "before-0013.db"
+    db = Database(path)
+    db.conn.create_function(AUDIT_HASH_FUNCTION, 8, audit_hash_sql, deterministic=True)
+    migrations.apply(db, stop_before="0013_audit_chain_in_one_place")
+    for n in range(3):
+        event = _event(n)
+        db.execute(
+            "INSERT INTO audit_log (at, actor_id, device_id, action, subject_type, subject_id)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            [event.at, event.actor_id, event.device_id, event.action, event.subject_type,
+             event.subject_id],
+        )  # fmt: skip
+    old = [tuple(row) for row in db.execute("SELECT * FROM audit_log ORDER BY id").fetchall()]
+    db.close()
+    assert "audit_log_chain" in _triggers(path)
+    assert len(old) == 3
+
+    repository = open_sqlite_repository(path)
+    repository.add_audit(_event(3))
+    with repository.ingest() as batch:
+        batch.add_audit(_event(4))
+    repository.close()
+
+    with sqlite3.connect(path) as conn:
+        kept = [tuple(row) for row in conn.execute("SELECT * FROM audit_log ORDER BY id")]
+    conn.close()
+    assert kept[:3] == old  # history untouched
+    assert _triggers(path) >= {"audit_log_no_update", "audit_log_no_delete"}
+    assert "audit_log_chain" not in _triggers(path)
+    assert admin_command(["verify-audit", "--db", str(path)]) == 0
+    assert "OK: 5 audit rows" in capsys.readouterr().out
+
+
+def _pg_steps(url: str) -> set[str]:
+    import psycopg  # noqa: PLC0415
+
+    with psycopg.connect(url) as conn:
+        return {row[0] for row in conn.execute("SELECT name FROM doorstep_schema_steps")}
+
+
+def test_postgres_rows_from_before_step_0013_verify_with_new_ones(
+    postgres_server: PostgresServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PostgreSQL already chained rows in Python; the step changes nothing there, and rows
+    written before it and after verify as one chain."""
+    from sync_server.repository import postgres  # noqa: PLC0415
+
+    name = f"doorstep_pre0013_{os.getpid()}"
+    postgres_server.admin(f"CREATE DATABASE {name}")  # empty: built step by step here
+    url = postgres_server.url(name)
+    try:
+        with monkeypatch.context() as before:
+            before.setattr(postgres, "STEPS", postgres.STEPS[:-1])
+            old = postgres.open_postgres_repository(url)
+            for n in range(3):
+                old.add_audit(_event(n))
+            written = old.audit_chain()
+            old.close()
+        assert "0013_audit_chain_in_one_place" not in _pg_steps(url)
+        repository = postgres.open_postgres_repository(url)
+        repository.add_audit(_event(3))
+        rows = repository.audit_chain()
+        repository.close()
+        assert "0013_audit_chain_in_one_place" in _pg_steps(url)
+        assert rows[:3] == written
+        assert verify_chain(rows) == ChainReport(4)
+    finally:
+        postgres_server.admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")

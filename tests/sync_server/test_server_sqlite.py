@@ -37,6 +37,7 @@ def test_wal_mode_and_each_migration_applied_once(seeded: Path) -> None:
             "0010_authority_transfers",
             "0011_handover_arrivals",
             "0012_version_fields",
+            "0013_audit_chain_in_one_place",
         ]
     finally:
         again.close()

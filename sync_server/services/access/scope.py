@@ -1,8 +1,8 @@
 """Who may see what: the one place that answers "may this caller see this case, this record".
 
 A caller's scope is the cases allocated to them; a supervisor's is every case allocated to
-anyone in their team (docs/domain.md, Roles), themselves included. A case that leaves that scope is
-a "left scope" marker on the caller's next pull.
+anyone in their team (docs/domain.md, Roles), themselves included (team_caseload.py). A case
+that leaves that scope is a "left scope" marker on the caller's next pull.
 
 A live break-glass grant (services/access/break_glass.py) adds its case to what the caller may
 *read* on the server, until it expires: `covers()` is True for it, so chronology, history
@@ -51,6 +51,7 @@ from shared.models import Practitioner
 from shared.vocabulary import Role
 from sync_server.repository import Repository
 from sync_server.repository.interface import RestrictionRow, Viewer
+from sync_server.services.access.team_caseload import team_caseload
 
 # Bump when a read rule narrows (what some role may read shrinks): every device then
 # re-downloads what it may read now. 1: partner contributors limited to docs/domain.md (Roles).
@@ -104,10 +105,8 @@ def caller_scope(
         return CallerScope({}, [])
     granted = repository.live_break_glass(practitioner.id, iso(clock()))
     if practitioner.role == Role.SUPERVISOR:
-        team = practitioner.team
-        return CallerScope(
-            repository.team_allocations(team), repository.team_ended_allocations(team), granted
-        )
+        held = team_caseload(repository.team_allocation_history(practitioner.team))
+        return CallerScope(held.live, held.left, granted)
     return CallerScope(
         repository.allocations(practitioner.id),
         repository.ended_allocations(practitioner.id),
@@ -124,7 +123,7 @@ def push_scope(
         return frozenset(), frozenset()
     team: frozenset[str] = frozenset()
     if practitioner.role == Role.SUPERVISOR:
-        team = frozenset(repository.team_allocations(practitioner.team))
+        team = frozenset(team_caseload(repository.team_allocation_history(practitioner.team)).live)
     return frozenset(repository.allocated_cases(practitioner.id)), team
 
 
@@ -137,7 +136,11 @@ def viewer(practitioner: Practitioner) -> Viewer:
 
 
 def may_read(reader: Viewer, rows: Iterable[RestrictionRow]) -> bool:
-    """Return True when the reader passes every restriction row of a record (none: True)."""
+    """Return True when the reader passes every restriction row of a record (none: True).
+
+    Pull's SQL twin is repository.sqlite_scope.HIDDEN_FROM_VIEWER (its negation), held to this
+    by tests/contract/test_read_rule_twins_contract.py.
+    """
     return all(row.owner_agency == reader.agency or reader.role in row.roles for row in rows)
 
 
@@ -145,7 +148,8 @@ def sees_kind(reader: Viewer, record_type: str, first_agency: str) -> bool:
     """Return True when the reader's kinds of record admit this one (no limit: True).
 
     `first_agency` is the agency of whoever pushed the record's first version. The SQL twin
-    of this predicate is repository.sqlite_scope.SEES_KIND: change both together.
+    of this predicate is repository.sqlite_scope.SEES_KIND: change both together
+    (tests/contract/test_read_rule_twins_contract.py holds them to one answer).
     """
     if reader.whole_types is None:
         return True
