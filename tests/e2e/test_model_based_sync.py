@@ -5,9 +5,10 @@ server process through edits, conflicts, cut connections and a SIGKILLed server,
 after every step that nothing acknowledged is lost or stored twice, and at the end that every
 device agrees with the server. Two focused tests pin the proxy's faults on their own.
 
-Each runs on both backends: one server process on SQLite; and two processes on one
-PostgreSQL database behind a round-robin balancer (issue 15), where a SIGKILLed process stays
-down while the other serves the checks and the device's next sync (tests/e2e/server_pair.py).
+The state machine runs on both backends: one server process on SQLite; and two processes on
+one PostgreSQL database behind a round-robin balancer (issue 15), where a SIGKILLed process
+stays down while the other serves the checks and the device's next sync
+(tests/e2e/server_pair.py). The two focused tests run on SQLite.
 
 Runs are derandomised (the same examples on every machine) and not shrunk, to stay inside the
 CI time budget: a failure prints the steps that reproduce it.
