@@ -19,7 +19,8 @@ POLL_S = 0.05
 
 
 class QuickServerProcess(ServerProcess):
-    """`python -m sync_server --demo` on a fixed port and database file."""
+    """`python -m sync_server --demo` on a fixed port and database file (or, with
+    `extra_args=("--db", URL)`, a PostgreSQL database: argparse keeps the later --db)."""
 
     def start(self) -> "QuickServerProcess":
         """Start the server and wait until /health answers.
@@ -30,7 +31,7 @@ class QuickServerProcess(ServerProcess):
         env = server_env()
         self.log = self.db.with_suffix(".log")
         command = [sys.executable, "-m", "sync_server", "--db", str(self.db)]
-        command += ["--host", "127.0.0.1", "--port", str(self.port), "--demo"]
+        command += ["--host", "127.0.0.1", "--port", str(self.port), "--demo", *self.extra_args]
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(
                 command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT

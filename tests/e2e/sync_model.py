@@ -18,10 +18,11 @@ history and chronology, and the heads the model predicts.
 import contextlib
 import itertools
 import math
+import subprocess
 import threading
 from collections import Counter
 from pathlib import Path
-from typing import ClassVar
+from typing import ClassVar, Protocol
 
 import pytest
 from hypothesis import strategies as st
@@ -40,7 +41,6 @@ from mobile_app.store import SyncState
 from shared.protocol import PushRequest, RecordVersion
 from shared.vocabulary import Lifecycle
 from tests.e2e.convergence import device_agrees, history_agrees, predicted_heads
-from tests.e2e.quick_server import QuickServerProcess
 from tests.e2e.server_view import ServerView, as_made, heads_by_record
 from tests.e2e.sync_devices import SyncDevice
 from tests.e2e.tcp_proxy import Direction, Fault, TcpProxy
@@ -56,12 +56,31 @@ MAX_ANSWER_CUT = 250
 CUT_PHASES = ("push request", "push answer", "pull request", "pull answer")
 
 
+class Served(Protocol):
+    """The server as the model sees it: one process (QuickServerProcess) or several behind
+    one address (tests/e2e/server_pair.py)."""
+
+    @property
+    def url(self) -> str:
+        """Where devices sign in and sync."""
+        ...
+
+    @property
+    def process(self) -> "subprocess.Popen[bytes] | None":
+        """The process the fault proxy's next connection reaches: the one a kill hits."""
+        ...
+
+    def restart_after_kill(self) -> None:
+        """Start again whatever was killed, on the same database and port."""
+        ...
+
+
 class SyncModel(RuleBasedStateMachine):
     """Three devices, one server, a proxy; the model of what was made and acknowledged."""
 
     # One server, proxy and auditor for every example: each example brings fresh devices.
     root: ClassVar[Path]
-    server: ClassVar[QuickServerProcess]
+    server: ClassVar[Served]
     proxy: ClassVar[TcpProxy]
     auditor: ClassVar[ServerView]  # demo-sw: every case
     views: ClassVar[dict[str, ServerView]]  # by username: what that practitioner may see
@@ -364,7 +383,7 @@ class SyncModel(RuleBasedStateMachine):
         # The server dies under the push, or under the pull after it.
         with contextlib.suppress(ServerUnreachable, ServerFault):
             phone.sync_via(self.proxy.url)
-        self.server.restart_after_kill()
+        self.after_kill()
         self.proxy.clear()
         self.tally[f"server killed {moment}"] += 1
         self._settle(device)
@@ -378,7 +397,15 @@ class SyncModel(RuleBasedStateMachine):
         # Whether a kill "while working" beat the commit is down to timing. Syncing again at
         # once makes the outcome the same either way, so the next steps (and hypothesis's
         # record of them) do not depend on the race; it also proves a later sync completes.
+        self.before_sync_after_kill(device)
         self.sync(device)
+
+    def after_kill(self) -> None:
+        """Serve again after the SIGKILL, before the checks: one server restarts on its file."""
+        self.server.restart_after_kill()
+
+    def before_sync_after_kill(self, device: str) -> None:
+        """Between the checks after a kill and the device's sync (nothing, with one server)."""
 
     # --- invariants ------------------------------------------------------------------------
 

@@ -5,6 +5,10 @@ from the next one accepted: cut a stream after N bytes going up (request) or dow
 or run an action at that point (to kill the server while a push is in flight). A
 device that sends `Connection: close` opens one connection per request, so "the second
 connection from now" is the second request of its next sync.
+
+Given several server ports it balances round-robin, one connection to the next port, as a
+load balancer in front of several server processes; a port that refuses (its process is
+down) is skipped for the next, as a balancer's health check would.
 """
 
 import contextlib
@@ -39,10 +43,10 @@ class Fault:
 
 
 class TcpProxy:
-    """Forwards 127.0.0.1:<port> to the target port, one thread pair per connection."""
+    """Forwards 127.0.0.1:<port> to the target ports in turn, one thread pair per connection."""
 
-    def __init__(self, target_port: int) -> None:
-        self._target_port = target_port
+    def __init__(self, *target_ports: int) -> None:
+        self._target_ports = target_ports
         self._listener = socket.create_server(("127.0.0.1", 0))
         self._listener.settimeout(0.2)
         self.port = int(self._listener.getsockname()[1])
@@ -69,6 +73,12 @@ class TcpProxy:
         for thread in self._threads:
             thread.join(5)
         self._listener.close()
+
+    @property
+    def next_target(self) -> int:
+        """The index of the target port the next connection goes to (if it answers)."""
+        with self._lock:
+            return self.accepted % len(self._target_ports)
 
     def plan(self, fault: Fault, connection: int = 0) -> None:
         """Apply `fault` to a coming connection: 0 is the next one accepted, 1 the one after."""
@@ -99,16 +109,27 @@ class TcpProxy:
                 return
             with self._lock:
                 fault = self._planned.pop(self.accepted, None)
+                first = self.accepted
                 self.accepted += 1
-            try:
-                server = socket.create_connection(("127.0.0.1", self._target_port), timeout=5)
-            except OSError:
-                client.close()  # the server is down: the device sees a refused connection
+            server = self._connect(first)
+            if server is None:
+                client.close()  # every server is down: the device sees a refused connection
                 continue
-            server.settimeout(None)
             link = _Link(client, server, fault, self)
             threading.Thread(target=link.pump_up, daemon=True).start()
             threading.Thread(target=link.pump_down, daemon=True).start()
+
+    def _connect(self, turn: int) -> socket.socket | None:
+        """Connect to the target whose turn it is, else the next that answers."""
+        ports = self._target_ports
+        for port in (ports[(turn + n) % len(ports)] for n in range(len(ports))):
+            try:
+                server = socket.create_connection(("127.0.0.1", port), timeout=5)
+            except OSError:
+                continue
+            server.settimeout(None)
+            return server
+        return None
 
     def count_cut(self) -> None:
         """Note that a fault closed a connection."""
