@@ -1,220 +1,42 @@
-"""The storage interface every backend implements, and the rows it speaks in.
+"""The storage interface every backend implements, one protocol per aggregate.
 
 Versions are append-only: a backend never updates or deletes one. Every write the sync
 service makes for one push happens inside one `ingest()` batch, which is one transaction.
-The conformance suite in tests/contract holds each backend to this contract.
+Each aggregate's protocol has its own conformance module in tests/contract, which every
+backend passes (tests/contract/test_protocol_coverage.py checks each method is exercised).
+The rows these protocols speak in are in rows.py.
 """
 
-import hashlib
-import json
 from collections.abc import Collection, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
-from typing import NamedTuple, Protocol
+from typing import Protocol
 
 from shared.models import Practitioner
 from sync_server.repository.authority_transfers import AuthorityTransferQueries
 from sync_server.repository.break_glass import BreakGlassQueries
 from sync_server.repository.device_queries import TeamDeviceQueries
 from sync_server.repository.handover import HandoverQueries
+from sync_server.repository.rows import (
+    AUDIT_GENESIS_HASH,
+    AuditEvent,
+    AuditRow,
+    ChronologyHead,
+    ChronologyIndexRow,
+    DeviceListing,
+    DeviceRecord,
+    DeviceSession,
+    HistoryRow,
+    KnownVersion,
+    NewVersion,
+    ReplacementRow,
+    RestrictionRow,
+    StoredVersion,
+    TeamAllocation,
+    Viewer,
+    WithdrawalCandidate,
+    audit_row_hash,
+)
 from sync_server.repository.security_queries import SecurityQueries
-
-
-class NewVersion(NamedTuple):
-    """A version to store; its server_seq is assigned by the backend on insert."""
-
-    version_id: str
-    record_id: str
-    record_type: str
-    replaces_version_id: str | None
-    case_id: str
-    author_id: str
-    author_agency: str
-    device_id: str | None
-    device_time: str
-    recorded_at: str
-    content_hash: bytes
-    payload_json: str
-
-
-class ChronologyIndexRow(NamedTuple):
-    """One (child, chronology entry version) pair, with the event time as sortable UTC."""
-
-    child_id: str
-    version_id: str
-    event_time: str
-
-
-class ReplacementRow(NamedTuple):
-    """A version a resolution replaces beyond its first (its `also_replaces`)."""
-
-    replaced_version_id: str
-    version_id: str
-
-
-class RestrictionRow(NamedTuple):
-    """A restricted version: the agency owning its record's restriction and the roles named.
-
-    A record is restricted once any version of it is; a reader must pass every row of it
-    (be of the owner agency, or hold a role the row names). A record about a restricted entry
-    (a review, a decision, a same-event link) carries the entry's rows as its own: keyed by
-    its own version when pushed after the restriction, by the restricting version of the
-    entry when it was stored before.
-    """
-
-    record_id: str
-    version_id: str
-    case_id: str
-    owner_agency: str
-    roles: frozenset[str]
-
-
-class Viewer(NamedTuple):
-    """Who reads, as restriction sees them: their agency and their role.
-
-    A reader limited to some kinds of record (a partner contributor) also names them: the
-    record types they read whole, and those they read only when a practitioner of their own
-    agency made the record's first version. `whole_types` None means no such limit.
-    """
-
-    agency: str
-    role: str
-    whole_types: frozenset[str] | None = None
-    own_types: frozenset[str] = frozenset()
-
-
-class WithdrawalCandidate(NamedTuple):
-    """A record hidden from a reader now that was readable before: the first restricted
-    version the reader fails (its record, case and receipt time) came after an earlier one."""
-
-    record_id: str
-    case_id: str
-    hidden_at: str
-
-
-class TeamAllocation(NamedTuple):
-    """One stored allocation of a case to a team member, live (ended_at None) or ended."""
-
-    case_id: str
-    allocation_id: str
-    allocated_at: str
-    ended_at: str | None
-
-
-class KnownVersion(NamedTuple):
-    """What the ingest rules need to know about a version already stored."""
-
-    version_id: str
-    record_id: str
-    record_type: str
-    case_id: str
-    content_hash: bytes
-    server_seq: int
-    author_id: str
-    device_id: str | None = None  # the device that first sent it
-
-
-class StoredVersion(NamedTuple):
-    """A stored version as pull serves it: the version JSON plus the server's own fields."""
-
-    server_seq: int
-    author_id: str
-    author_agency: str
-    recorded_at: str
-    payload_json: str
-
-
-class ChronologyHead(NamedTuple):
-    """A current (head) version of a chronology entry record, with its record's counts."""
-
-    version_id: str
-    record_id: str
-    case_id: str
-    author_id: str
-    author_agency: str
-    recorded_at: str
-    payload_json: str
-    version_count: int
-    head_count: int
-
-
-class HistoryRow(NamedTuple):
-    """One version of a record as its history shows it, with whether it is a head."""
-
-    server_seq: int
-    version_id: str
-    case_id: str
-    author_id: str
-    author_agency: str
-    recorded_at: str
-    is_head: bool
-    payload_json: str
-
-
-@dataclass(frozen=True, slots=True)
-class DeviceRecord:
-    """A signed-in device; only the sha256 of its token is ever stored."""
-
-    id: str
-    practitioner_id: str
-    name: str
-    token_hash: str
-    created_at: str
-
-
-@dataclass(frozen=True, slots=True)
-class DeviceSession:
-    """A live (not revoked) device and the practitioner it signs in."""
-
-    device_id: str
-    practitioner: Practitioner
-    last_seen_at: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class AuditEvent:
-    """One append-only audit row: ids only, never content."""
-
-    at: str
-    actor_id: str | None
-    device_id: str | None
-    action: str
-    subject_type: str | None = None
-    subject_id: str | None = None
-
-
-# The prev_hash of the first audit row: the chain starts from a known, fixed value.
-AUDIT_GENESIS_HASH = "0" * 64
-
-
-def audit_row_hash(prev_hash: str, row_id: int, event: AuditEvent) -> str:
-    """Return the chain hash of one audit row: SHA-256 of a canonical JSON array of its fields."""
-    fields = (prev_hash, row_id, event.at, event.actor_id, event.device_id, event.action,
-              event.subject_type, event.subject_id)  # fmt: skip
-    canonical = json.dumps(fields, separators=(",", ":"), ensure_ascii=True)
-    return hashlib.sha256(canonical.encode()).hexdigest()
-
-
-@dataclass(frozen=True, slots=True)
-class AuditRow:
-    """A stored audit row with its place in the hash chain."""
-
-    id: int
-    event: AuditEvent
-    prev_hash: str | None
-    hash: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class DeviceListing:
-    """A device as an administrator reviews it (no token hash)."""
-
-    id: str
-    username: str
-    name: str
-    created_at: str
-    last_seen_at: str | None
-    revoked_at: str | None
 
 
 class IngestBatch(Protocol):
@@ -309,15 +131,9 @@ class IngestBatch(Protocol):
         ...
 
 
-class Repository(
-    BreakGlassQueries,
-    TeamDeviceQueries,
-    SecurityQueries,
-    AuthorityTransferQueries,
-    HandoverQueries,
-    Protocol,
-):
-    """Everything the server stores: people, devices, allocations, versions and audit."""
+class VersionQueries(Protocol):
+    """Versions and cursors: the append-only versions, what a push reads and writes, pulls,
+    histories and chronology heads."""
 
     def transaction(self) -> AbstractContextManager[None]:
         """Open a write transaction; nested calls join the outer one (as a savepoint)."""
@@ -352,21 +168,28 @@ class Repository(
         """
         ...
 
-    def allocation_starts(self, allocation_ids: Collection[str]) -> dict[str, str]:
-        """Return when each of these allocations began (allocation id to allocated_at)."""
-        ...
-
     def record_origins(self, record_ids: Collection[str]) -> dict[str, tuple[str, str]]:
         """Return (record type, agency of whoever pushed its first version) of each stored
         record among these ids."""
         ...
 
-    def team_allocation_history(self, team: str) -> list[TeamAllocation]:
-        """Return every stored allocation (live or ended) of any case to a member of the team.
+    def heads(self, record_ids: Collection[str]) -> dict[str, list[str]]:
+        """Return, per record id, the version ids no other version replaces (oldest first).
 
-        Only each member's latest allocation of a case is kept (a reallocation overwrites it);
-        services.access.team_caseload decides from these what the team holds.
+        A version is replaced when another names it in replaces_version_id or also_replaces.
         """
+        ...
+
+    def version_ids(self) -> set[str]:
+        """Return every stored version id (for audits and tests; not a hot path)."""
+        ...
+
+    def record_history(self, record_id: str) -> list[HistoryRow]:
+        """Return every version of a record, in server order, each marked head or not."""
+        ...
+
+    def record_case(self, record_id: str) -> str | None:
+        """Return the case a record belongs to, or None when no version of it is stored."""
         ...
 
     def child_case(self, child_id: str) -> str | None:
@@ -381,41 +204,14 @@ class Repository(
         """Return every head of every chronology entry record in the case, each once."""
         ...
 
-    def record_case(self, record_id: str) -> str | None:
-        """Return the case a record belongs to, or None when no version of it is stored."""
-        ...
-
     def same_event_link_heads(self, case_ids: Collection[str]) -> list[tuple[str, str]]:
         """Return (record id, version JSON) of every head of every same-event link in these
         cases, in server order."""
         ...
 
-    def record_history(self, record_id: str) -> list[HistoryRow]:
-        """Return every version of a record, in server order, each marked head or not."""
-        ...
 
-    def heads(self, record_ids: Collection[str]) -> dict[str, list[str]]:
-        """Return, per record id, the version ids no other version replaces (oldest first).
-
-        A version is replaced when another names it in replaces_version_id or also_replaces.
-        """
-        ...
-
-    def version_ids(self) -> set[str]:
-        """Return every stored version id (for audits and tests; not a hot path)."""
-        ...
-
-    def add_practitioner(self, practitioner: Practitioner, password_hash: str, at: str) -> None:
-        """Store a practitioner with their password hash (PHC string)."""
-        ...
-
-    def practitioner_login(self, username: str) -> tuple[Practitioner, str] | None:
-        """Return the practitioner with this username and their password hash, if any."""
-        ...
-
-    def practitioners(self, ids: Collection[str]) -> dict[str, Practitioner]:
-        """Return the practitioners with these ids."""
-        ...
+class ScopeQueries(Protocol):
+    """Scope and allocations: which practitioner holds which case, and since when."""
 
     def allocate(self, practitioner_id: str, case_id: str, at: str) -> bool:
         """Allocate a case to a practitioner; return False when it already is (idempotent).
@@ -443,6 +239,38 @@ class Repository(
     def ended_allocations(self, practitioner_id: str) -> list[str]:
         """Return the case ids whose allocation to a practitioner has ended (and not restarted)."""
         ...
+
+    def allocation_starts(self, allocation_ids: Collection[str]) -> dict[str, str]:
+        """Return when each of these allocations began (allocation id to allocated_at)."""
+        ...
+
+    def team_allocation_history(self, team: str) -> list[TeamAllocation]:
+        """Return every stored allocation (live or ended) of any case to a member of the team.
+
+        Only each member's latest allocation of a case is kept (a reallocation overwrites it);
+        services.access.team_caseload decides from these what the team holds.
+        """
+        ...
+
+
+class PeopleQueries(Protocol):
+    """People: practitioners and their sign-in credentials."""
+
+    def add_practitioner(self, practitioner: Practitioner, password_hash: str, at: str) -> None:
+        """Store a practitioner with their password hash (PHC string)."""
+        ...
+
+    def practitioner_login(self, username: str) -> tuple[Practitioner, str] | None:
+        """Return the practitioner with this username and their password hash, if any."""
+        ...
+
+    def practitioners(self, ids: Collection[str]) -> dict[str, Practitioner]:
+        """Return the practitioners with these ids."""
+        ...
+
+
+class DeviceQueries(Protocol):
+    """Devices: each device's token, last contact and revocation."""
 
     def add_device(self, device: DeviceRecord) -> None:
         """Store a newly signed-in device."""
@@ -477,6 +305,10 @@ class Repository(
         """Return True when the practitioner's access has been revoked."""
         ...
 
+
+class AuditQueries(Protocol):
+    """The audit log: one hash chain, append-only."""
+
     def add_audit(self, event: AuditEvent) -> None:
         """Append one audit row; the backend chains it to the row before (prev_hash, hash)."""
         ...
@@ -489,6 +321,51 @@ class Repository(
         """Return audit rows, oldest first, optionally only one action."""
         ...
 
+
+class Repository(
+    VersionQueries,
+    ScopeQueries,
+    PeopleQueries,
+    DeviceQueries,
+    AuditQueries,
+    BreakGlassQueries,
+    TeamDeviceQueries,
+    SecurityQueries,
+    AuthorityTransferQueries,
+    HandoverQueries,
+    Protocol,
+):
+    """Everything the server stores: every aggregate's protocol, and closing."""
+
     def close(self) -> None:
         """Release the backend's connections."""
         ...
+
+
+__all__ = [
+    "AUDIT_GENESIS_HASH",
+    "AuditEvent",
+    "AuditQueries",
+    "AuditRow",
+    "ChronologyHead",
+    "ChronologyIndexRow",
+    "DeviceListing",
+    "DeviceQueries",
+    "DeviceRecord",
+    "DeviceSession",
+    "HistoryRow",
+    "IngestBatch",
+    "KnownVersion",
+    "NewVersion",
+    "PeopleQueries",
+    "ReplacementRow",
+    "Repository",
+    "RestrictionRow",
+    "ScopeQueries",
+    "StoredVersion",
+    "TeamAllocation",
+    "VersionQueries",
+    "Viewer",
+    "WithdrawalCandidate",
+    "audit_row_hash",
+]
