@@ -8,7 +8,7 @@ label it announces. A control this driver cannot find has no usable label.
 import re
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from pathlib import Path
 
 from playwright.sync_api import Browser, Locator, Page, expect
@@ -165,13 +165,22 @@ class FletPage:
         the box again, just after it showed the text: the text is typed again if so. The wait
         also lets the text reach the app before the next tap, which may use it.
         """
-        for _ in range(FILL_TRIES):
+        for attempt in range(FILL_TRIES):
             box.click()
             # Flutter listens to a text box only once it has taken the focus: typed before
-            # then, the words show in the box but never reach the app (a new action's box).
-            with suppress(AssertionError):
+            # then, the words show in the box but never reach the app (a new action's box,
+            # on a busy machine). So tap again until it has the focus; only the last try
+            # types regardless, and the checks below then catch a box that never took it.
+            try:
                 expect(box).to_be_focused(timeout=RETRY_MS)
-            box.fill(value)
+            except AssertionError:
+                if attempt < FILL_TRIES - 1:
+                    continue
+            # Keys, as a keyboard sends them, to whatever has the focus: Flutter's own text
+            # editing element, which a freshly added box only makes once it is tapped.
+            self.page.keyboard.press("ControlOrMeta+a")
+            self.page.keyboard.press("Delete")
+            self.page.keyboard.type(value)
             try:
                 expect(box).to_have_value(value, timeout=RETRY_MS)
             except AssertionError:
