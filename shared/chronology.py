@@ -232,3 +232,24 @@ def run_query(
     matching = {line.record_id for line in held if query.admits(line.entry)}
     shown = [line for line in held if line.record_id in matching]
     return sorted(shown, key=chronology_order, reverse=newest_first)
+
+
+def entry_line_fields(entry: ChronologyEntry) -> dict[str, object]:
+    """The part of a chronology line (ChronologyItem) that comes from the entry itself: the
+    same on the device and the server, whoever made the version and wherever it is held."""
+    return {
+        "child_ids": list(entry.child_ids),
+        "event_datetime": entry.event_datetime,
+        "event_date_precision": entry.event_date_precision,
+        "event_type": entry.event_type.value,
+        "summary": entry.summary,
+        "significance": entry.significance.value,
+        "neglect_types": list(entry.neglect_types),
+        "source_agency": entry.source_agency.value,
+        "information_source": entry.information_source.value,
+        "action_taken": entry.action_taken,
+        "no_action_reason": entry.no_action_reason,
+        "linked_plan_outcome_ids": list(entry.linked_plan_outcome_ids),
+        "plan_compliance": entry.plan_compliance,
+        "visit_id": entry.visit_id,
+    }

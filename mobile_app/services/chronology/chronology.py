@@ -17,7 +17,13 @@ from mobile_app.services.chronology.history import author_label
 from mobile_app.services.chronology.same_event import linked_entries
 from mobile_app.services.records import RecordService
 from mobile_app.store import DeviceStore, StoredVersion, SyncState
-from shared.chronology import ChronologyLine, ChronologyQuery, FilterRefused, run_query
+from shared.chronology import (
+    ChronologyLine,
+    ChronologyQuery,
+    FilterRefused,
+    entry_line_fields,
+    run_query,
+)
 from shared.models import ChronologyEntry, Practitioner
 from shared.protocol import ChronologyItem, PulledVersion
 
@@ -128,17 +134,7 @@ class ChronologyService:
             version_id=version.version_id,
             record_id=version.record_id,
             case_id=version.case_id,
-            child_ids=list(entry.child_ids),
-            event_datetime=entry.event_datetime,
-            event_date_precision=entry.event_date_precision,
-            event_type=entry.event_type.value,
-            summary=entry.summary,
-            significance=entry.significance.value,
-            neglect_types=list(entry.neglect_types),
-            source_agency=entry.source_agency.value,
-            information_source=entry.information_source.value,
-            action_taken=entry.action_taken,
-            no_action_reason=entry.no_action_reason,
+            **entry_line_fields(entry),
             lifecycle=version.lifecycle,
             amend_reason=version.amend_reason,
             author_id=author_id,
@@ -149,11 +145,8 @@ class ChronologyService:
             version_count=version_count,
             in_conflict=head_count > 1,
             same_event=linked.get(version.record_id, []),
-            linked_plan_outcome_ids=list(entry.linked_plan_outcome_ids),
-            plan_compliance=entry.plan_compliance,
             recorded_before_transfer=isinstance(version, PulledVersion)
             and version.recorded_before_transfer,
-            visit_id=entry.visit_id,
             synced=stored.state == SyncState.SYNCED,
         )
 

@@ -12,7 +12,7 @@ refusal, is audited.
 from collections.abc import Sequence
 from datetime import datetime
 
-from shared.chronology import ChronologyLine, ChronologyQuery, run_query
+from shared.chronology import ChronologyLine, ChronologyQuery, entry_line_fields, run_query
 from shared.ids import is_id
 from shared.models import ChronologyEntry, Practitioner
 from shared.protocol import (
@@ -81,17 +81,7 @@ def _item(  # noqa: PLR0917 - one line of the chronology, from its parts
         version_id=head.version_id,
         record_id=head.record_id,
         case_id=head.case_id,
-        child_ids=list(entry.child_ids),
-        event_datetime=entry.event_datetime,
-        event_date_precision=entry.event_date_precision,
-        event_type=entry.event_type.value,
-        summary=entry.summary,
-        significance=entry.significance.value,
-        neglect_types=list(entry.neglect_types),
-        source_agency=entry.source_agency.value,
-        information_source=entry.information_source.value,
-        action_taken=entry.action_taken,
-        no_action_reason=entry.no_action_reason,
+        **entry_line_fields(entry),
         lifecycle=version.lifecycle,
         amend_reason=version.amend_reason,
         author_id=head.author_id,
@@ -102,11 +92,8 @@ def _item(  # noqa: PLR0917 - one line of the chronology, from its parts
         version_count=head.version_count,
         in_conflict=head.head_count > 1,
         same_event=same_event,
-        linked_plan_outcome_ids=list(entry.linked_plan_outcome_ids),
-        plan_compliance=entry.plan_compliance,
         received_from=received_from(provenance) if provenance else None,
         recorded_before_transfer=before_transfer,
-        visit_id=entry.visit_id,
     )
 
 
