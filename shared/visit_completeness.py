@@ -8,11 +8,15 @@ practitioner: plain English, no field names.
 A visit that got in needs: whether the child was seen; whether alone, and why not; for a child
 under 1, whether they were seen awake; at least one person present; the father or male carer
 question answered. A visit without access needs what was tried, whether the child was
-glimpsed, and what happens next. Only the app knows the child's age when it checks, so the
-model leaves seen-awake to it (`infant` is False when the age is not known).
+glimpsed, and what happens next. The Visit model alone does not know the child's age, so it
+leaves seen-awake to its readers that do (`infant` is False there): the app's form and the
+server's push rules, which look the child up (`is_infant`).
 """
 
 from dataclasses import dataclass
+from datetime import date
+
+from shared.checklist import age_band_on
 
 MESSAGES = {
     "persons_present": "Record at least one person who was present at the visit.",
@@ -45,6 +49,11 @@ class VisitFacts:
     attempts: int = 0
     sighting_given: bool = False
     next_steps_given: bool = False
+
+
+def is_infant(dob: date | None, on: date) -> bool:
+    """True for a child under 1 on a date (or unborn, or born on a date not recorded)."""
+    return age_band_on(dob, on) == "0-1"
 
 
 def _seen(facts: VisitFacts) -> dict[str, str]:

@@ -103,13 +103,15 @@ class Visit(DoorstepModel):
         return self.access != VisitAccess.GAINED
 
     def completeness_facts(self) -> VisitFacts:
-        """What V3 asks of this visit; the child's age is not known here (see seen-awake)."""
+        """What V3 asks of this visit; the child's age is not known here (`infant` is False:
+        the server's push rules and the app's form, which know it, set it)."""
         return VisitFacts(
             access_gained=not self.attempted_only,
             people_present=len(self.persons_present),
             child_seen=self.child_seen,
             seen_alone=self.seen_alone,
             reason_given=self.not_seen_alone_reason is not None,
+            seen_awake=self.seen_awake,
             father_answered=self.father_or_male_carer is not None,
             attempts=len(self.access_attempts),
             sighting_given=self.child_sighting is not None,

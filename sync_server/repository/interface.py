@@ -64,6 +64,11 @@ class IngestBatch(Protocol):
         """Return, per record id, the version ids no other version replaces (oldest first)."""
         ...
 
+    def child_heads(self, child_ids: Collection[str]) -> dict[str, list[str]]:
+        """Return, per stored child record among these ids, the JSON of its current versions
+        (oldest first) as it was pushed: what the visit rule reads a date of birth from."""
+        ...
+
     def insert(
         self,
         versions: Sequence[NewVersion],

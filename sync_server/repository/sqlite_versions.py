@@ -67,6 +67,11 @@ _HEADS_SQL = (
     f" AND {IS_HEAD} ORDER BY v.server_seq"
 )
 
+_CHILD_HEADS_SQL = (
+    f"SELECT v.record_id, v.payload_json FROM versions v WHERE v.record_id IN {IDS}"
+    f" AND v.record_type = 'child' AND {IS_HEAD} ORDER BY v.server_seq"
+)
+
 # One index probe per record, stopping at its oldest version (the first, which replaces
 # nothing): a third of the time of reading every version of each record to find it.
 _ORIGINAL_AUTHORS_SQL = (
@@ -143,6 +148,15 @@ class IngestReads:
     def heads(self, record_ids: Collection[str]) -> dict[str, list[str]]:
         """Return, per record id, the version ids no other version replaces (oldest first)."""
         return select_heads(self._conn, record_ids)
+
+    def child_heads(self, child_ids: Collection[str]) -> dict[str, list[str]]:
+        """Return, per stored child record among these ids, the JSON of its current versions
+        (those no other version replaces, oldest first) as it was pushed."""
+        out: dict[str, list[str]] = {}
+        if child_ids:
+            for child_id, body in self._conn.execute(_CHILD_HEADS_SQL, (ids_json(child_ids),)):
+                out.setdefault(child_id, []).append(body)
+        return out
 
     def restrictions(self, record_ids: Collection[str]) -> dict[str, list[RestrictionRow]]:
         """Return the restriction rows of each restricted record among these ids."""

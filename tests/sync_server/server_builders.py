@@ -155,7 +155,8 @@ def stored_rows(db_path: Path) -> dict[str, list[tuple[Any, ...]]]:
 
 
 def statutory_visit(case_id: str, child_id: str, hours_ago: float) -> Item:
-    """Return a statutory visit on a plan child, seen alone, that ended an hour after it began."""
+    """Return a statutory visit on a plan child, seen alone and awake, that ended an hour after
+    it began."""
     start = datetime.now(UTC) - timedelta(hours=hours_ago)
     payload = {
         "record_type": "visit",
@@ -166,6 +167,7 @@ def statutory_visit(case_id: str, child_id: str, hours_ago: float) -> Item:
         "persons_present": [{"description": "mother"}],
         "child_seen": True,
         "seen_alone": True,
+        "seen_awake": True,
         "father_or_male_carer": {"not_known_reason": "Mother declined to say."},
     }
     return version(case_id, payload)

@@ -1,5 +1,6 @@
 """POST /sync/push: every ingest rule, idempotent retries, and nothing lost or duplicated."""
 
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -347,3 +348,60 @@ async def test_a_cursor_beyond_64_bits_is_a_named_400(
     response = await client.get("/sync/pull?cursor=100000000000000000000", headers=sw)
     assert response.status_code == 400
     assert response.json()["details"]["errors"][0]["field"] == "cursor"
+
+
+async def test_a_baby_seen_without_saying_whether_awake_is_refused(
+    client: AsyncTestClient[Any], sw: Headers, fam1: Any
+) -> None:
+    baby, older = fam1.child_ids  # the demo's family 1: 5 months and 2 years old
+    asleep_unknown = statutory_visit(fam1.family_id, baby, hours_ago=2)
+    del asleep_unknown["payload"]["seen_awake"]
+    older_child = statutory_visit(fam1.family_id, older, hours_ago=2)
+    del older_child["payload"]["seen_awake"]
+    answered = statutory_visit(fam1.family_id, baby, hours_ago=2)
+    answered["payload"]["seen_awake"] = False
+
+    results = await push(client, sw, [asleep_unknown, older_child, answered])
+
+    assert [r["status"] for r in results] == ["rejected", "accepted", "accepted"], results
+    assert (results[0]["field"], results[0]["message"]) == (
+        "payload.seen_awake",
+        MESSAGES["seen_awake"],  # V3 in the app's words (shared.visit_completeness)
+    )
+
+
+async def test_seen_awake_is_asked_by_the_age_on_the_visit_date_of_a_child_made_in_the_push(
+    client: AsyncTestClient[Any], sw: Headers, fam1: Any
+) -> None:
+    born = (datetime.now(UTC) - timedelta(days=400)).date()
+    child_id = new_id()
+    child = version(
+        fam1.family_id,
+        {"record_type": "child", "given_name": "Test", "family_name": "Child",
+         "dob": born.isoformat(), "status": "CIN"},
+        record_id=child_id,
+    )  # fmt: skip
+    then = statutory_visit(fam1.family_id, child_id, hours_ago=24 * 60)  # under 1 then
+    then["payload"]["late_entry_reason"] = "Written up from the paper notes."
+    del then["payload"]["seen_awake"]
+    now = statutory_visit(fam1.family_id, child_id, hours_ago=2)  # over 1 now
+    del now["payload"]["seen_awake"]
+
+    results = await push(client, sw, [child, then, now])
+
+    assert [(r["status"], r["field"]) for r in results] == [
+        ("accepted", None), ("rejected", "payload.seen_awake"), ("accepted", None)
+    ]  # fmt: skip
+
+
+async def test_withdrawing_a_visit_is_never_refused_for_seen_awake(
+    client: AsyncTestClient[Any], sw: Headers, fam1: Any
+) -> None:
+    visit = statutory_visit(fam1.family_id, fam1.child_ids[0], hours_ago=2)
+    [accepted] = await push(client, sw, [visit])
+    gone = take_back(visit, "withdrawn")
+    del gone["payload"]["seen_awake"]
+
+    [result] = await push(client, sw, [gone])
+
+    assert (accepted["status"], result["status"]) == ("accepted", "accepted")

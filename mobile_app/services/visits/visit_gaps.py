@@ -21,6 +21,7 @@ from shared.checklist import age_band_on
 from shared.models import Child
 from shared.models.checklist_response import CONCERN_RATINGS
 from shared.visit_completeness import VisitFacts, visit_completeness
+from shared.visit_completeness import is_infant as infant_on
 from shared.vocabulary import VisitAccess
 
 
@@ -35,7 +36,7 @@ class Gap:
 
 def is_infant(child: Child, on: datetime) -> bool:
     """True for a child under 1 (or unborn) on the visit date."""
-    return age_band_on(child.dob, on.date()) == "0-1"
+    return infant_on(child.dob, on.date())
 
 
 # V3's fields (shared.visit_completeness) -> the step of the form and the question's key.

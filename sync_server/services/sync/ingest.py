@@ -17,10 +17,11 @@ written more than 24 hours after its event needs a late-entry reason. Taking a r
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from shared.models import (
     AnalysisNote,
+    Child,
     ChronologyEntry,
     CPPlan,
     DecisionRecord,
@@ -58,6 +59,11 @@ from sync_server.services.sync.push_rules import (
     is_own_account,
     plan_of,
 )
+from sync_server.services.sync.visit_rules import (
+    birth_dates,
+    check_seen_awake,
+    children_to_age,
+)
 
 # model_dump_json() without its Python wrapper: bytes, ready to hash (a hot path)
 _to_json = RecordVersion.__pydantic_serializer__.to_json
@@ -88,6 +94,8 @@ class _Known:
     # The plan each outcome version an outcome edit replaces names (stored, or new in the batch).
     outcome_plans: dict[str, str] = field(default_factory=dict)
     approvers: dict[str, PractitionerCases] = field(default_factory=dict)
+    # The dates of birth of the children this batch's visits name, where V3 needs the age.
+    birth_dates: dict[str, list[date | None]] = field(default_factory=dict)
     new_index: dict[str, int] = field(default_factory=dict)  # version_id -> position in batch
     # Server order of every replacing version seen: (0, server_seq) stored, (1, position) new.
     replacer_order: dict[str, tuple[int, int]] = field(default_factory=dict)
@@ -287,6 +295,7 @@ def _look_up(batch: IngestBatch, versions: Sequence[RecordVersion], reader: View
         base_id for v in held if isinstance(v.payload, PlanOutcome) for base_id in v.replaced_ids()
     }
     approvers = {chair for v in held if (chair := approver_of(v)) is not None}
+    to_age = children_to_age(versions)
     stored: dict[str, KnownVersion | NewVersion] = dict(
         batch.known_versions(ids | bases | reviewed)
     )
@@ -308,6 +317,7 @@ def _look_up(batch: IngestBatch, versions: Sequence[RecordVersion], reader: View
         plans=batch.plan_leads(plans) if plans else {},
         outcome_plans=batch.outcome_plans(outcome_bases) if outcome_bases else {},
         approvers=batch.practitioner_cases(approvers) if approvers else {},
+        birth_dates=birth_dates(batch.child_heads(to_age)) if to_age else {},
         replacer_order={vid: (0, seq) for found in replacing.values() for vid, seq in found},
     )
 
@@ -355,6 +365,7 @@ class _BatchIngest:
             if item.payload.record_type in HELD_TYPES:
                 self._check_holders(item)
             _check_children(item, known)
+            check_seen_awake(item, known.birth_dates)
             _check_named_entries(item, known, self.reader)
             _check_review(item, known, self.reader)
         except Refusal as refusal:
@@ -429,8 +440,9 @@ class _BatchIngest:
         elif record_id in known.edited:  # created and edited in this one batch
             known.heads[record_id] = [version_id]
             known.original_authors[record_id] = row.author_id
-        if record_type == "child":
+        if isinstance(payload, Child):
             known.child_cases[record_id] = item.case_id
+            known.birth_dates[record_id] = [payload.dob]  # a visit later in this batch
         elif isinstance(payload, CPPlan):  # an outcome later in this batch may name it
             lead = frozenset({payload.lead_practitioner_id})
             earlier = known.plans.get(record_id)
