@@ -3,7 +3,9 @@ offers both read, so the app offers an act exactly when the server would accept 
 
 The table answers role x record type x act with a `Condition`: never, always (in a case the
 practitioner holds), only as one of the plan's lead practitioners, or only as whoever made the
-record's first version. What it does not hold stays where its facts are: which cases a person
+record's first version. Beside it, the roles that sign for a record someone else made: the
+conference chair who approves a professionals-only meeting (V5) and the supervisor who
+countersigns a decision. What it does not hold stays where its facts are: which cases a person
 holds or supervises (the server's scope), and that a signed record carries the signer's own id.
 
 A plan and its outcomes are changed only by a social worker who is one of the plan's lead
@@ -83,6 +85,21 @@ _HELD_BY_LEAD = frozenset(
     {("cp_plan", Act.CHANGE), ("plan_outcome", Act.CREATE), ("plan_outcome", Act.CHANGE)}
 )
 _HOLDS_EVERY_PLAN = frozenset({Role.CP_CHAIR})
+
+
+# Who signs for a record another person made, in their own name.
+_MEETING_APPROVERS = frozenset({Role.CP_CHAIR})
+_COUNTERSIGNERS = frozenset({Role.SUPERVISOR})
+
+
+def may_approve_meeting(role: Role) -> bool:
+    """True when this role may be named as approving a professionals-only meeting (V5)."""
+    return role in _MEETING_APPROVERS
+
+
+def may_countersign(role: Role) -> bool:
+    """True when this role countersigns decisions (in a review, or on the decision itself)."""
+    return role in _COUNTERSIGNERS
 
 
 def condition(role: Role, record_type: str, act: Act) -> Condition:

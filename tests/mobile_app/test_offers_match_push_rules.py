@@ -31,6 +31,7 @@ from sync_server.services.sync.push_rules import (
     Pusher,
     Refusal,
     check_authorship,
+    check_chair_approval,
     check_permission,
     check_plan_holder,
     plan_of,
@@ -227,3 +228,55 @@ def test_a_partner_makes_exactly_what_the_server_lets_them_read_as_their_own() -
     partner = PEOPLE[Role.PARTNER_CONTRIBUTOR]
     made = {t for t in RECORD_TYPES if server_accepts(partner, t, Act.CREATE, False, False)}
     assert made == PARTNER_OWN_TYPES
+
+
+def _signed_for(payload: dict[str, Any], replaces: bool = False) -> RecordVersion:
+    return RecordVersion.model_validate(
+        {
+            "version_id": new_id(),
+            "record_id": new_id(),
+            "replaces_version_id": new_id() if replaces else None,
+            "amend_reason": "Countersigned." if replaces else "",
+            "case_id": CASE,
+            "device_time": datetime(2026, 11, 20, 16, 0, tzinfo=UTC),
+            "payload": payload,
+        }
+    )
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_app_offers_to_approve_a_meeting_exactly_to_whom_the_server_lets_approve(
+    role: Role, store: DeviceStore
+) -> None:
+    me = PEOPLE[role]
+    meeting = _signed_for(records.professionals_only(chair_approved_by=me.id))
+    try:
+        check_chair_approval(meeting, (role.value, frozenset({CASE})))
+        accepted = True
+    except Refusal:
+        accepted = False
+
+    offered_to_me = me.id in {c.chair_id for c in MeetingService(store, me).chairs(CASE)}
+
+    assert offered_to_me == accepted == (role == Role.CP_CHAIR)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_app_offers_countersigning_exactly_to_whom_the_server_lets_countersign(
+    role: Role, store: DeviceStore
+) -> None:
+    me = PEOPLE[role]
+    countersigned = _signed_for(
+        records.decision(
+            decided_by=OTHER, countersigned_by=me.id, countersigned_at="2026-11-20T15:30:00Z"
+        ),
+        replaces=True,
+    )
+    pusher = Pusher(practitioner=me, device_id=None, cases=frozenset({CASE}))
+    try:
+        check_permission(countersigned, pusher)
+        accepted = True
+    except Refusal:
+        accepted = False
+
+    assert DecisionService(store, me).can_countersign == accepted == (role == Role.SUPERVISOR)

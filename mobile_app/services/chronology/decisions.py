@@ -28,7 +28,7 @@ from shared.models.review import ReviewDecision
 from shared.protocol import RecordVersion
 from shared.rules import AlertCode, DecisionInput, DecisionOption, Severity, offered_options
 from shared.rules.calendar import local_date
-from shared.rules.permissions import Act
+from shared.rules.permissions import Act, may_countersign
 from shared.rules.settings import RuleSettings
 from shared.supervision.queue import countersigned
 
@@ -98,8 +98,8 @@ class DecisionService:
 
     @property
     def can_countersign(self) -> bool:
-        """True when I may countersign: a review decision, which only a supervisor makes."""
-        return offered(self._me, "review_decision", Act.CREATE)
+        """True when I may countersign: in a review decision, as a countersigning role."""
+        return may_countersign(self._me.role) and offered(self._me, "review_decision", Act.CREATE)
 
     def pending(self, case_id: str | None = None) -> list[PendingDecision]:
         """Return the incidents waiting for a decision, soonest due first (one per entry)."""

@@ -23,8 +23,8 @@ from shared.clock import utc_now
 from shared.models import Meeting, Practitioner
 from shared.protocol import RecordVersion
 from shared.rules.inputs import CONFERENCES
-from shared.rules.permissions import Act
-from shared.vocabulary import MeetingType, ProfessionalsOnlyReason, Role
+from shared.rules.permissions import Act, may_approve_meeting
+from shared.vocabulary import MeetingType, ProfessionalsOnlyReason
 
 REASONS: dict[ProfessionalsOnlyReason, str] = {
     ProfessionalsOnlyReason.INFO_CANNOT_BE_SHARED_SAFELY: (
@@ -77,7 +77,7 @@ class MeetingService:
     def chairs(self, case_id: str) -> list[ChairChoice]:
         """Return who can approve: me if I am a chair, then the case's conference chairs."""
         out: list[ChairChoice] = []
-        if self._me.role == Role.CP_CHAIR:
+        if may_approve_meeting(self._me.role):
             out.append(ChairChoice(self._me.id, "I approve, as the chair"))
         held: dict[str, datetime] = {}
         for r in current_records(self._store):

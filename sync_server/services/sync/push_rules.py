@@ -40,7 +40,16 @@ from shared.rules.event_time import (
     needs_late_reason,
 )
 from shared.rules.handover import DEFAULT_HANDOVER_GRACE, Handover, handover_refusal
-from shared.rules.permissions import OWN_ACCOUNT_TYPES, Act, Condition, condition, may, role_refusal
+from shared.rules.permissions import (
+    OWN_ACCOUNT_TYPES,
+    Act,
+    Condition,
+    condition,
+    may,
+    may_approve_meeting,
+    may_countersign,
+    role_refusal,
+)
 from shared.vocabulary import Lifecycle, Role
 from sync_server.services.access.scope import NO_CASE_ROLES
 
@@ -206,7 +215,7 @@ def check_permission(version: RecordVersion, pusher: Pusher) -> None:
     if signed is not None and signed[1] != me.id:
         raise Refusal(signed[0], "must be your own practitioner id")
     countersigner = getattr(version.payload, "countersigned_by", None)
-    if countersigner is not None and (countersigner != me.id or me.role != Role.SUPERVISOR):
+    if countersigner is not None and (countersigner != me.id or not may_countersign(me.role)):
         raise Refusal(
             "payload.countersigned_by", "only a supervisor countersigns, in their own name"
         )
@@ -318,7 +327,8 @@ def check_chair_approval(version: RecordVersion, approver: PractitionerCases | N
     """
     if approver_of(version) is None:
         return
-    if approver is None or approver[0] != Role.CP_CHAIR or version.case_id not in approver[1]:
+    chair = approver is not None and may_approve_meeting(Role(approver[0]))
+    if not chair or approver is None or version.case_id not in approver[1]:
         raise Refusal(
             "payload.chair_approved_by",
             "must be the practitioner id of a conference chair allocated to this case",
