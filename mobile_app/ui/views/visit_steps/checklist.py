@@ -109,4 +109,4 @@ def checklist_step(visit: VisitScreen, visits: VisitFlow) -> ft.Control:
                     error=visit.error(key),
                 )
             )
-    return ft.Column(rows, spacing=16)
+    return ft.Column(rows, spacing=16, horizontal_alignment=ft.CrossAxisAlignment.STRETCH)

@@ -80,4 +80,4 @@ def father_step(visit: VisitScreen, visits: VisitFlow) -> ft.Control:
                 key="visit.father.follow_up",
             ),
         ]
-    return ft.Column(rows, spacing=16)
+    return ft.Column(rows, spacing=16, horizontal_alignment=ft.CrossAxisAlignment.STRETCH)

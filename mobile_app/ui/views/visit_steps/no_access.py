@@ -110,4 +110,4 @@ def no_access_step(visit: VisitScreen, visits: VisitFlow) -> ft.Control:
             )
         ),
     ]
-    return ft.Column(rows, spacing=12)
+    return ft.Column(rows, spacing=12, horizontal_alignment=ft.CrossAxisAlignment.STRETCH)

@@ -26,7 +26,8 @@ def voice_step(visit: VisitScreen, visits: VisitFlow) -> ft.Control:
         question = f"{given}'s words, or their behaviour if they do not talk yet"
         hint = f"Write what {given} said in their own words."
     return ft.Column(
-        [
+        horizontal_alignment=ft.CrossAxisAlignment.STRETCH,
+        controls=[
             text_field(
                 question,
                 "visit.voice",
@@ -35,7 +36,7 @@ def voice_step(visit: VisitScreen, visits: VisitFlow) -> ft.Control:
                 multiline=True,
                 helper=hint,
             )
-        ]
+        ],
     )
 
 
@@ -46,7 +47,8 @@ def summary_step(visit: VisitScreen, visits: VisitFlow) -> ft.Control:
     draft = visit.draft
     typed = visits.typed
     return ft.Column(
-        [
+        horizontal_alignment=ft.CrossAxisAlignment.STRETCH,
+        controls=[
             text_field(
                 "What are we worried about?",
                 "visit.worries",

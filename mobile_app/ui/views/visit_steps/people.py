@@ -107,4 +107,4 @@ def people_step(visit: VisitScreen, visits: VisitFlow) -> ft.Control:
             )
         ),
     ]
-    return ft.Column(rows, spacing=12)
+    return ft.Column(rows, spacing=12, horizontal_alignment=ft.CrossAxisAlignment.STRETCH)

@@ -36,7 +36,7 @@ def _card(rows: list[ft.Control]) -> ft.Control:
     # A bordered box, not an ft.Card: a Card is one semantics node, so a text field inside it
     # would be announced with the card's words and tapped at the card's middle.
     return ft.Container(
-        ft.Column(rows, spacing=12),
+        ft.Column(rows, spacing=12, horizontal_alignment=ft.CrossAxisAlignment.STRETCH),
         padding=12,
         border=ft.Border.all(1, ft.Colors.OUTLINE),
         border_radius=8,
@@ -95,7 +95,7 @@ def scale_section(visit: VisitScreen, visits: VisitFlow) -> ft.Control:
     rows.append(
         buttons(button("Add a safety rating", "visit.scale.add", visits.act(visits.add_rating)))
     )
-    return ft.Column(rows, spacing=12)
+    return ft.Column(rows, spacing=12, horizontal_alignment=ft.CrossAxisAlignment.STRETCH)
 
 
 DUE_SOON = ((7, "In 1 week"), (14, "In 2 weeks"), (28, "In 4 weeks"))
@@ -187,4 +187,4 @@ def actions_section(visit: VisitScreen, visits: VisitFlow) -> ft.Control:
             )
         )
     rows.append(buttons(button("Add an action", "visit.action.add", visits.act(visits.add_action))))
-    return ft.Column(rows, spacing=12)
+    return ft.Column(rows, spacing=12, horizontal_alignment=ft.CrossAxisAlignment.STRETCH)

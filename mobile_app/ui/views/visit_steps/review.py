@@ -54,7 +54,12 @@ def _missing(visit: VisitScreen, visits: VisitFlow) -> list[ft.Control]:
         for i, problem in enumerate((p for p in visit.problems if p not in shown), start=len(gaps))
     ]
     # Announced when it appears, so a screen-reader user hears what is missing.
-    return [ft.Semantics(live_region=True, content=ft.Column(rows, spacing=8))]
+    return [
+        ft.Semantics(
+            live_region=True,
+            content=ft.Column(rows, spacing=8, horizontal_alignment=ft.CrossAxisAlignment.STRETCH),
+        )
+    ]
 
 
 def _discard(visit: VisitScreen, visits: VisitFlow) -> ft.Control:
@@ -120,4 +125,4 @@ def review_step(visit: VisitScreen, visits: VisitFlow) -> ft.Control:
         rows.append(subheading(section.title, key=f"visit.readback.{section.step}"))
         rows += [note(line) for line in section.lines]
     rows += [note(AMEND_NOTE if draft.is_amendment else NEW_NOTE), _discard(visit, visits)]
-    return ft.Column(rows, spacing=12)
+    return ft.Column(rows, spacing=12, horizontal_alignment=ft.CrossAxisAlignment.STRETCH)

@@ -80,4 +80,4 @@ def seen_step(visit: VisitScreen, visits: VisitFlow) -> ft.Control:
             pick(lambda v: visits.choose(bedroom_seen=v == "yes")),
         )
     )
-    return ft.Column(rows, spacing=16)
+    return ft.Column(rows, spacing=16, horizontal_alignment=ft.CrossAxisAlignment.STRETCH)
