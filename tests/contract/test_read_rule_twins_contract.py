@@ -18,7 +18,7 @@ from shared.ids import new_id
 from sync_server.repository import NewVersion, Repository
 from sync_server.repository.interface import RestrictionRow, Viewer
 from sync_server.services.access.scope import may_read, sees_kind
-from tests.contract.test_repository_contract import make
+from tests.contract.factories import make
 
 AGENCIES = ("CSC", "health_visiting", "police")
 # "worker" is a part of "social_worker": a role must match whole, never as a substring.
