@@ -1,6 +1,6 @@
 """The SQL twins of the read rules answer exactly as the one Python rule, on every backend.
 
-Pull filters in SQL (repository/sqlite_scope.py): `HIDDEN_FROM_VIEWER` is the twin of
+Pull filters in SQL (repository/scope_sql.py): `HIDDEN_FROM_VIEWER` is the twin of
 services.access.scope.may_read (pass every restriction row: the owner agency, or a role the
 row names) and `SEES_KIND` of scope.sees_kind (a partner's kinds of record). Hypothesis makes
 records (kinds, first agencies, later versions, restriction rows on any version) and readers,

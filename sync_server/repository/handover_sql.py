@@ -4,7 +4,7 @@ from collections.abc import Collection
 
 from sync_server.repository.dialect import SqlConnection
 from sync_server.repository.handover import HandoverArrival
-from sync_server.repository.sqlite_versions import IDS, ids_json
+from sync_server.repository.versions_sql import IDS, ids_json
 
 _ENDED_SQL = (
     "SELECT case_id, ended_at FROM allocations WHERE practitioner_id = ?"

@@ -51,7 +51,7 @@ __all__ = [
     "roles_text",
 ]
 
-# sqlite_versions builds on this module, so its `IDS` lookup is spelt again here.
+# versions_sql builds on this module, so its `IDS` lookup is spelt again here.
 _IDS = "(SELECT value FROM json_each(?))"
 
 # Every allocation (live or ended) of every member of a team: what the team holds, and since
