@@ -1,4 +1,4 @@
-"""SQLite read queries behind the chronology and version-history views.
+"""Read queries behind the chronology and version-history views (portable SQL, dialect.py).
 
 Heads are computed here, never stored: a head is a version that no other version replaces,
 by its replaces_version_id or by an also_replaces row (versions_sql.IS_HEAD).

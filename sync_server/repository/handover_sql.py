@@ -1,4 +1,4 @@
-"""Handover queries on SQLite (issue 13)."""
+"""Handover queries (issue 13), portable SQL both backends run (dialect.py)."""
 
 from collections.abc import Collection
 

@@ -1,4 +1,4 @@
-"""SQLite queries behind scope: a team's allocations, and which records are restricted.
+"""Queries behind scope (both backends): a team's allocations, which records are restricted.
 
 A restricted record has one `restricted_versions` row per restricted version (written at
 ingest, only for those), holding its case, the agency that owns the restriction and the
