@@ -17,17 +17,17 @@ import psycopg
 from psycopg_pool import ConnectionPool
 
 from sync_server.errors import StorageError
+from sync_server.repository.authority_transfers_sql import SqliteAuthorityTransferQueries
+from sync_server.repository.break_glass_sql import SqliteBreakGlassQueries
+from sync_server.repository.chronology_sql import SqliteChronologyQueries
+from sync_server.repository.devices_sql import SqliteDeviceQueries
+from sync_server.repository.handover_sql import SqliteHandoverQueries
+from sync_server.repository.people_sql import SqlitePeopleQueries
 from sync_server.repository.postgres_conn import PgConn, PooledStatements
 from sync_server.repository.postgres_versions import PgIngestBatch
 from sync_server.repository.schema_steps import STEPS, refuse_newer
-from sync_server.repository.sqlite_authority_transfers import SqliteAuthorityTransferQueries
-from sync_server.repository.sqlite_break_glass import SqliteBreakGlassQueries
-from sync_server.repository.sqlite_chronology import SqliteChronologyQueries
-from sync_server.repository.sqlite_devices import SqliteDeviceQueries
-from sync_server.repository.sqlite_handover import SqliteHandoverQueries
-from sync_server.repository.sqlite_people import SqlitePeopleQueries
-from sync_server.repository.sqlite_security import SqliteSecurityQueries
-from sync_server.repository.sqlite_versions import SqliteVersionQueries
+from sync_server.repository.security_sql import SqliteSecurityQueries
+from sync_server.repository.versions_sql import SqliteVersionQueries
 
 SCHEMA_TABLE = "doorstep_schema_steps"
 # Held (per session) while one process migrates, so processes starting together take turns.

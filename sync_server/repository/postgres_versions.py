@@ -33,8 +33,8 @@ from sync_server.repository.schema_ddl import (
     INSERT_VERSION_FIELD_SQL,
     INSERT_VERSION_SQL,
 )
-from sync_server.repository.sqlite_versions import IngestReads
 from sync_server.repository.version_fields import versions_field_rows
+from sync_server.repository.versions_sql import IngestReads
 
 _INSERT_VERSION_RETURNING = to_postgres(INSERT_VERSION_SQL + " RETURNING server_seq")
 

@@ -107,7 +107,7 @@ def _sqlite_audit_chain(conn: SqlConnection) -> None:
 
 
 def _sqlite_inherit_existing(conn: SqlConnection) -> None:
-    from sync_server.repository.sqlite_scope import inherit_existing_restrictions  # noqa: PLC0415
+    from sync_server.repository.scope_sql import inherit_existing_restrictions  # noqa: PLC0415
 
     inherit_existing_restrictions(conn)  # type: ignore[arg-type]
 
@@ -141,7 +141,7 @@ STEPS: tuple[Step, ...] = (
     portable(
         "0005_practitioner_revocation", "ALTER TABLE practitioners ADD COLUMN revoked_at TEXT"
     ),
-    # Rows for restricted versions only (see sqlite_scope.py), so its two keys cost only
+    # Rows for restricted versions only (see scope_sql.py), so its two keys cost only
     # them: by record (history, chronology, edits) and by case (pull's hidden records).
     portable("0006_scope", *RESTRICTED_DDL, append_only=("restricted_versions",)),
     # Grants are append-only: an expired one stays as the record of what was opened and why.

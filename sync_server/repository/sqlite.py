@@ -11,12 +11,18 @@ from itertools import count
 from pathlib import Path
 
 from sync_server.errors import DuplicateVersion, StorageError
+from sync_server.repository.authority_transfers_sql import SqliteAuthorityTransferQueries
+from sync_server.repository.break_glass_sql import SqliteBreakGlassQueries
+from sync_server.repository.chronology_sql import SqliteChronologyQueries
+from sync_server.repository.devices_sql import SqliteDeviceQueries
+from sync_server.repository.handover_sql import SqliteHandoverQueries
 from sync_server.repository.interface import (
     ChronologyIndexRow,
     NewVersion,
     ReplacementRow,
     RestrictionRow,
 )
+from sync_server.repository.people_sql import SqlitePeopleQueries
 from sync_server.repository.restriction_inheritance import (
     INSERT_RESTRICTION_SQL,
     restriction_params,
@@ -27,16 +33,10 @@ from sync_server.repository.schema_ddl import (
     INSERT_VERSION_FIELD_SQL,
     INSERT_VERSION_SQL,
 )
-from sync_server.repository.sqlite_authority_transfers import SqliteAuthorityTransferQueries
-from sync_server.repository.sqlite_break_glass import SqliteBreakGlassQueries
-from sync_server.repository.sqlite_chronology import SqliteChronologyQueries
-from sync_server.repository.sqlite_devices import SqliteDeviceQueries
-from sync_server.repository.sqlite_handover import SqliteHandoverQueries
-from sync_server.repository.sqlite_people import SqlitePeopleQueries
+from sync_server.repository.security_sql import SqliteSecurityQueries
 from sync_server.repository.sqlite_schema import connect
-from sync_server.repository.sqlite_security import SqliteSecurityQueries
-from sync_server.repository.sqlite_versions import IngestReads, SqliteVersionQueries
 from sync_server.repository.version_fields import versions_field_rows
+from sync_server.repository.versions_sql import IngestReads, SqliteVersionQueries
 
 
 class SqliteIngestBatch(IngestReads):

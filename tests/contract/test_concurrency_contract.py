@@ -18,7 +18,7 @@ import pytest
 from shared.ids import new_id
 from sync_server.repository import AuditEvent, Repository, open_sqlite_repository
 from sync_server.services.access.audit import verify_chain
-from tests.contract.test_repository_contract import AT, make, store
+from tests.contract.factories import AT, make, store
 
 Opener = Callable[[], Repository]
 HOLD_S = 0.4  # how long the first writer keeps its transaction open

@@ -22,7 +22,7 @@ from shared.models.review import ReviewDecision
 from sync_server.repository import NewVersion, Repository
 from sync_server.repository.interface import RestrictionRow
 from sync_server.services.sync.ingest import _named_records
-from tests.contract.test_repository_contract import make
+from tests.contract.factories import make
 
 # record type -> (its model, the field naming what it is about, whether that is a list)
 ABOUT: dict[str, tuple[Any, str, bool]] = {

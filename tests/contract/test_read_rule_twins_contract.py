@@ -1,6 +1,6 @@
 """The SQL twins of the read rules answer exactly as the one Python rule, on every backend.
 
-Pull filters in SQL (repository/sqlite_scope.py): `HIDDEN_FROM_VIEWER` is the twin of
+Pull filters in SQL (repository/scope_sql.py): `HIDDEN_FROM_VIEWER` is the twin of
 services.access.scope.may_read (pass every restriction row: the owner agency, or a role the
 row names) and `SEES_KIND` of scope.sees_kind (a partner's kinds of record). Hypothesis makes
 records (kinds, first agencies, later versions, restriction rows on any version) and readers,
@@ -18,7 +18,7 @@ from shared.ids import new_id
 from sync_server.repository import NewVersion, Repository
 from sync_server.repository.interface import RestrictionRow, Viewer
 from sync_server.services.access.scope import may_read, sees_kind
-from tests.contract.test_repository_contract import make
+from tests.contract.factories import make
 
 AGENCIES = ("CSC", "health_visiting", "police")
 # "worker" is a part of "social_worker": a role must match whole, never as a substring.

@@ -10,7 +10,7 @@ from litestar.testing import AsyncTestClient
 from shared.ids import new_id
 from shared.vocabulary import Role
 from sync_server.demo import DemoSeed
-from sync_server.repository.sqlite_scope import inherit_existing_restrictions
+from sync_server.repository.scope_sql import inherit_existing_restrictions
 from sync_server.services import AuditAction, ServiceContainer
 from sync_server.services.access.scope import READ_RULES_GENERATION
 from tests.sync_server.alert_builders import cp_family

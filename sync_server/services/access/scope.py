@@ -138,7 +138,7 @@ def viewer(practitioner: Practitioner) -> Viewer:
 def may_read(reader: Viewer, rows: Iterable[RestrictionRow]) -> bool:
     """Return True when the reader passes every restriction row of a record (none: True).
 
-    Pull's SQL twin is repository.sqlite_scope.HIDDEN_FROM_VIEWER (its negation), held to this
+    Pull's SQL twin is repository.scope_sql.HIDDEN_FROM_VIEWER (its negation), held to this
     by tests/contract/test_read_rule_twins_contract.py.
     """
     return all(row.owner_agency == reader.agency or reader.role in row.roles for row in rows)
@@ -148,7 +148,7 @@ def sees_kind(reader: Viewer, record_type: str, first_agency: str) -> bool:
     """Return True when the reader's kinds of record admit this one (no limit: True).
 
     `first_agency` is the agency of whoever pushed the record's first version. The SQL twin
-    of this predicate is repository.sqlite_scope.SEES_KIND: change both together
+    of this predicate is repository.scope_sql.SEES_KIND: change both together
     (tests/contract/test_read_rule_twins_contract.py holds them to one answer).
     """
     if reader.whole_types is None:

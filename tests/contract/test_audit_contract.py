@@ -1,5 +1,7 @@
-"""The audit chain on every backend: one shared method (repository/audit_chain.py) chains each
-row to the last under the write lock, whether written alone, in a push or in a transaction."""
+"""Conformance of AuditQueries on every backend: the audit log, one hash chain, append-only.
+
+One shared method (repository/audit_chain.py) chains each row to the last under the write lock,
+whether written alone, in a push or in a transaction."""
 
 import sqlite3
 
@@ -9,11 +11,20 @@ from sync_server.errors import StorageError
 from sync_server.repository import AuditEvent, Repository
 from sync_server.repository.interface import AUDIT_GENESIS_HASH, audit_row_hash
 from sync_server.services.access.audit import verify_chain
-from tests.contract.test_repository_contract import AT
+from tests.contract.factories import AT
 
 
 def _event(n: int) -> AuditEvent:
     return AuditEvent(AT, f"actor-{n}", f"device-{n}", "login", "device", f"d-{n}")
+
+
+def test_audit_is_kept_in_order(repository: Repository) -> None:
+    events = [AuditEvent(AT, "a", "d", "login"), AuditEvent(AT, "a", "d", "sync_pull", "x", "y")]
+    for event in events:
+        repository.add_audit(event)
+    assert repository.audit_events() == events
+    assert repository.audit_events("login") == events[:1]
+    assert repository.audit_events("no_such_action") == []
 
 
 def test_rows_alone_in_a_push_and_in_a_transaction_form_one_chain(

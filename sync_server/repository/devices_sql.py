@@ -1,4 +1,4 @@
-"""SQLite queries behind the team dashboard's device figure."""
+"""Queries behind the team dashboard's device figure (portable SQL, dialect.py)."""
 
 from sync_server.repository.device_queries import TeamDevice
 from sync_server.repository.dialect import SqlConnection

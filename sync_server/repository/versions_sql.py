@@ -18,7 +18,7 @@ from sync_server.repository.interface import (
     StoredVersion,
     Viewer,
 )
-from sync_server.repository.sqlite_scope import (
+from sync_server.repository.scope_sql import (
     HIDDEN_FROM_VIEWER,
     SEES_KIND,
     SqliteScopeQueries,

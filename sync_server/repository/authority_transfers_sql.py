@@ -20,7 +20,7 @@ def _marks(values: Collection[str]) -> str:
 
 
 class SqliteAuthorityTransferQueries:
-    """The AuthorityTransferQueries of the SQLite repository."""
+    """The AuthorityTransferQueries of both backends' repositories."""
 
     _conn: SqlConnection
 

@@ -1,10 +1,10 @@
-"""Handover queries on SQLite (issue 13)."""
+"""Handover queries (issue 13), portable SQL both backends run (dialect.py)."""
 
 from collections.abc import Collection
 
 from sync_server.repository.dialect import SqlConnection
 from sync_server.repository.handover import HandoverArrival
-from sync_server.repository.sqlite_versions import IDS, ids_json
+from sync_server.repository.versions_sql import IDS, ids_json
 
 _ENDED_SQL = (
     "SELECT case_id, ended_at FROM allocations WHERE practitioner_id = ?"

@@ -1,25 +1,10 @@
-"""The security queries every backend must answer alike: sign-in counters and wipe confirmations."""
+"""Conformance of SignInCounterQueries on every backend: failed sign-ins per key (a hash, never
+the typed username), and each username's run of failures and lockout."""
 
-from shared.ids import new_id
-from shared.models import Practitioner
-from sync_server.repository import DeviceRecord, Repository
-from sync_server.repository.security_queries import (
-    DeviceWipe,
-    FailureWindow,
-    SignInLock,
-    TokenDevice,
-)
+import pytest
 
-AT = "2025-03-01T09:00:00Z"
-
-
-def _device(repository: Repository, token_hash: str) -> DeviceRecord:
-    person = Practitioner(id=new_id(), username=f"user-{new_id()}", display_name="A Person",
-                          role="health_visitor", agency="health_visiting", team="T")  # fmt: skip
-    repository.add_practitioner(person, "$argon2id$stand-in", AT)
-    device = DeviceRecord(new_id(), person.id, "tablet", token_hash, AT)
-    repository.add_device(device)
-    return device
+from sync_server.repository import Repository
+from sync_server.repository.security_queries import FailureWindow, SignInLock
 
 
 def test_failures_count_per_key_after_a_time_and_can_be_taken_back(
@@ -55,19 +40,26 @@ def test_a_lock_is_stored_replaced_and_forgotten_with_the_users_failures(
     assert repository.signin_failures("addr:b", "").failures == 1
 
 
-def test_a_wipe_is_recorded_once_and_only_for_a_revoked_device(repository: Repository) -> None:
-    device = _device(repository, "cd" * 32)
-    wipe = DeviceWipe(device.id, "2025-03-02T09:00:00Z", 4, 1)
+def test_counting_in_a_transaction_is_undone_with_it(repository: Repository) -> None:
+    """Sign-in counts a failure and may lock in one transaction: both happen or neither."""
+    at = "2025-03-01T09:00:00.000000Z"
 
-    assert repository.token_device("cd" * 32) == TokenDevice(
-        device.id, device.practitioner_id, None
-    )
-    assert repository.token_device("ef" * 32) is None
-    assert not repository.confirm_device_wipe(wipe), "a live device is never marked wiped"
-    assert repository.revoke_device(device.id, AT)
-    assert repository.token_device("cd" * 32) == TokenDevice(device.id, device.practitioner_id, AT)
-    assert repository.confirm_device_wipe(wipe)
-    assert not repository.confirm_device_wipe(
-        wipe._replace(confirmed_at="later", unsynced_records=0)
-    )
-    assert repository.device_wipes([device.id, new_id()]) == {device.id: wipe}
+    def undone() -> None:
+        with repository.transaction():
+            repository.add_signin_failure("user:a", at)
+            repository.put_signin_lock("user:a", SignInLock(5, "2025-03-01T09:15:00.000000Z"))
+            raise RuntimeError
+
+    with pytest.raises(RuntimeError):
+        undone()
+    assert repository.signin_failures("user:a", "") == FailureWindow(0, None)
+    assert repository.signin_lock("user:a") == SignInLock()
+    with repository.transaction():
+        kept = repository.add_signin_failure("user:a", at)
+        with repository.transaction():  # nested: joins it
+            repository.put_signin_lock("user:a", SignInLock(1))
+    assert repository.signin_failures("user:a", "") == FailureWindow(1, at)
+    assert repository.signin_lock("user:a") == SignInLock(1)
+    repository.drop_signin_failure(kept)
+    repository.drop_signin_failure(kept)  # taking back twice takes back once
+    assert repository.signin_failures("user:a", "") == FailureWindow(0, None)

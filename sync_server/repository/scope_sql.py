@@ -1,4 +1,4 @@
-"""SQLite queries behind scope: a team's allocations, and which records are restricted.
+"""Queries behind scope (both backends): a team's allocations, which records are restricted.
 
 A restricted record has one `restricted_versions` row per restricted version (written at
 ingest, only for those), holding its case, the agency that owns the restriction and the
@@ -51,7 +51,7 @@ __all__ = [
     "roles_text",
 ]
 
-# sqlite_versions builds on this module, so its `IDS` lookup is spelt again here.
+# versions_sql builds on this module, so its `IDS` lookup is spelt again here.
 _IDS = "(SELECT value FROM json_each(?))"
 
 # Every allocation (live or ended) of every member of a team: what the team holds, and since

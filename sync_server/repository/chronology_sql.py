@@ -1,14 +1,14 @@
-"""SQLite read queries behind the chronology and version-history views.
+"""Read queries behind the chronology and version-history views (portable SQL, dialect.py).
 
 Heads are computed here, never stored: a head is a version that no other version replaces,
-by its replaces_version_id or by an also_replaces row (sqlite_versions.IS_HEAD).
+by its replaces_version_id or by an also_replaces row (versions_sql.IS_HEAD).
 """
 
 from collections.abc import Collection
 
 from sync_server.repository.dialect import SqlConnection
 from sync_server.repository.interface import ChronologyHead, HistoryRow
-from sync_server.repository.sqlite_versions import IDS, IS_HEAD, ids_json
+from sync_server.repository.versions_sql import IDS, IS_HEAD, ids_json
 
 # Every head of a record, with how many versions and heads the record has.
 _HEAD_COLUMNS = """

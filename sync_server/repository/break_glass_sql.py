@@ -1,4 +1,4 @@
-"""SQLite queries for break-glass grants (table `break_glass_grants`, migration 0007)."""
+"""Queries for break-glass grants (table `break_glass_grants`, migration 0007), both backends."""
 
 from sync_server.repository.break_glass import BreakGlassGrant
 from sync_server.repository.dialect import SqlConnection
