@@ -1,9 +1,9 @@
 """Conformance of IngestBatch on every backend: one push's reads and writes, in one transaction.
 
 Insert (server_seqs, duplicates, undoing a failed batch), the lookups the ingest rules make
-(known versions, heads and replacements, children, kinds and origins, first authors, plans,
-outcomes, practitioners' cases), restriction inheritance, and the audit row and device
-contact a push writes with its versions.
+(known versions, heads and replacements, children and their current versions, kinds and
+origins, first authors, plans, outcomes, practitioners' cases), restriction inheritance, and
+the audit row and device contact a push writes with its versions.
 """
 
 from dataclasses import replace
@@ -14,7 +14,7 @@ from shared.ids import new_id
 from shared.vocabulary import Role
 from sync_server.errors import DuplicateVersion
 from sync_server.repository import AuditEvent, NewVersion, Repository
-from sync_server.repository.interface import RestrictionRow
+from sync_server.repository.interface import ReplacementRow, RestrictionRow
 from tests.contract.factories import (
     AT,
     about,
@@ -296,3 +296,36 @@ def test_a_pushes_audit_row_and_device_contact_commit_or_fail_with_it(
     session = repository.device_session(phone.token_hash)
     assert session is not None
     assert session.last_seen_at == "2025-03-02T09:00:00Z"
+
+
+def test_child_heads_give_the_current_versions_of_children_only(repository: Repository) -> None:
+    case = new_id()
+    first = make(case, record_type="child")
+    corrected = make(case, replaces=first, record_type="child")
+    one_side, other_side = (make(case, record_id=new_id(), record_type="child") for _ in "ab")
+    left = make(case, replaces=one_side, record_type="child")
+    right = make(case, replaces=one_side, record_type="child")
+    entry = make(case)
+    store(repository, [first, corrected, one_side, left, right, entry, other_side])
+
+    with repository.ingest() as batch:
+        found = batch.child_heads([first.record_id, one_side.record_id, entry.record_id, new_id()])
+        nothing = batch.child_heads([])
+
+    assert found == {
+        first.record_id: [corrected.payload_json],
+        one_side.record_id: [left.payload_json, right.payload_json],  # a conflict: both sides
+    }
+    assert nothing == {}
+
+
+def test_a_resolution_leaves_one_current_version_of_a_child(repository: Repository) -> None:
+    case = new_id()
+    base = make(case, record_type="child")
+    left, right = (make(case, replaces=base, record_type="child") for _ in "ab")
+    store(repository, [base, left, right])
+    merged = make(case, replaces=left, record_type="child")
+    store(repository, [merged], also=[ReplacementRow(right.version_id, merged.version_id)])
+
+    with repository.ingest() as batch:
+        assert batch.child_heads([base.record_id]) == {base.record_id: [merged.payload_json]}
