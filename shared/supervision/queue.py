@@ -4,7 +4,9 @@ for a countersignature, oldest first, with how long each has waited.
 Pure: the team's current heads, the review decisions, the supervisor's last review and `now`
 are parameters. A review names the exact version it reviewed: it settles that version only,
 so an amended version comes back, and a returned record re-enters the queue when its author
-amends it. Nobody's review of their own record counts.
+amends it. Nobody's review of their own record counts. A chronology entry made from a visit
+is read and decided with that visit, not queued as a second item beside it (while the visit is
+among the team's records).
 """
 
 from collections.abc import Iterable
@@ -235,6 +237,11 @@ def _child_ids(head: TeamHead, entry_children: dict[str, tuple[str, ...]]) -> tu
     return tuple(sorted(set(ids)))
 
 
+def _part_of_a_visit(head: TeamHead, visits: set[str]) -> bool:
+    """True for a chronology entry made from a visit the supervisor reviews as a whole."""
+    return isinstance(head.record, EntryRecord) and head.record.entry.visit_id in visits
+
+
 def _unique(heads: Iterable[TeamHead]) -> list[TeamHead]:
     """Keep one head per version (the same one whatever the order)."""
     chosen: dict[tuple[str, str], TeamHead] = {}
@@ -302,9 +309,10 @@ def review_queue(
         if isinstance(head.record, EntryRecord):
             known = entry_children.get(head.record_id, ())
             entry_children[head.record_id] = (*known, *head.record.entry.child_ids)
+    visits = {head.record_id for head in team if isinstance(head.record, VisitRecord)}
     items: list[QueueItem] = []
     for head in team:
-        if head.author_id == supervisor_id:
+        if head.author_id == supervisor_id or _part_of_a_visit(head, visits):
             continue
         reasons = _reasons(head, all_decisions, all_plans, last_review_at)
         if not reasons:

@@ -87,7 +87,7 @@ def test_a_returned_visit_is_amended_countersigned_and_shown_in_its_history(
             synced(hv, re.compile(r"Sync finished: Sent [1-9]\d*, received \d+"))
 
         with sup.step("review-queue"):
-            synced(sup, "Review queue (2)")  # the visit and its chronology entry
+            synced(sup, "Review queue (1)")  # the visit: its chronology entry is read with it
             open_queue(sup)
             item = queue_item(sup, VISIT)
             assert ON_PLAN in said(item)  # the child has a plan: it awaits a countersignature
@@ -129,7 +129,7 @@ def test_a_returned_visit_is_amended_countersigned_and_shown_in_its_history(
             hv.see(re.compile(r"\b0 records waiting to sync"))
 
         with sup.step("amendment-back-in-queue"):
-            synced(sup, "Review queue (2)")  # the amended visit is back, with the entry
+            synced(sup, "Review queue (1)")  # the amended visit is back (its entry goes with it)
             # Counted from the caseload to a countersigned visit read in full.
             taps = 1
             open_queue(sup)

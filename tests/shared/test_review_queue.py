@@ -340,3 +340,24 @@ def test_heads_and_queue_items_travel_as_json_and_back() -> None:
         assert TeamHead.model_validate_json(team_head.model_dump_json()) == team_head
     for item in queue(TEAM):
         assert QueueItem.model_validate_json(item.model_dump_json()) == item
+
+
+def test_a_visit_and_the_entry_made_from_it_are_one_item() -> None:
+    made = at(2026, 11, 18)
+    the_visit = head(visit(made), made)
+    summary = entry(made)
+    from_visit = summary.model_copy(
+        update={"entry": summary.entry.model_copy(update={"visit_id": the_visit.record_id})}
+    )
+    gone_visit = entry(made)
+    orphan = gone_visit.model_copy(
+        update={"entry": gone_visit.entry.model_copy(update={"visit_id": new_id()})}
+    )
+    heads = [the_visit, head(from_visit, made), head(orphan, made)]
+
+    items = queue(heads)
+
+    # The entry of a visit not among the team's records is still read on its own.
+    assert sorted(i.record_id for i in items) == sorted([the_visit.record_id, orphan.record_id])
+    settled = queue(heads, [review(the_visit, on=at(2026, 11, 19))])
+    assert [i.record_id for i in settled] == [orphan.record_id]
