@@ -261,3 +261,18 @@ def test_a_bad_envelope_after_the_servers_items_refuses_the_page(tail: str) -> N
     body = body[:items_end] + tail if not tail else body[:-1] + tail
     with pytest.raises(ValueError):  # noqa: PT011 - any reason the page cannot be read
         read_pull_page(body.encode())
+
+
+def test_versions_stored_many_to_a_statement_are_each_stored_once(store: DeviceStore) -> None:
+    # A SQLite built with few parameters allowed: 2 rows to a statement, so 7 rows take 4.
+    store.db.conn.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 20)
+    case_id = new_id()
+    versions = family_page(case_id, children=6)
+    assert store.records.merge_pulled(versions) == len(versions)
+    rows = store.records.rows(case_id=case_id)
+    assert sorted((r.version_id, r.server_seq) for r in rows) == sorted(
+        (v.version_id, v.server_seq) for v in versions
+    )
+    assert {r.record_type for r in rows} == {"family", "child"}
+    assert [s.version for s in store.records.read_all()] == versions  # type: ignore[union-attr]
+    assert store.records.merge_pulled(versions) == 0  # the same page again: nothing added
