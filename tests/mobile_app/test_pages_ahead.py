@@ -191,3 +191,18 @@ def test_the_collector_comes_back_after_a_failed_pull_and_stays_off_if_it_was() 
         assert not gc.isenabled()  # someone else turned it off: theirs to turn on
     finally:
         gc.enable()
+
+
+def test_the_page_waited_for_is_small_and_the_pages_ahead_full(
+    store: DeviceStore, server: PagedServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sync_module, "PULL_FIRST_PAGE", 1)
+    assert pull(store, server) == 6
+    assert server.pulls == [0, 1, 3, 5]  # one version first, then pages of two
+    assert [row.server_seq for row in store.records.rows()] == [1, 2, 3, 4, 5, 6]
+    assert store.cursor.get() == 6
+
+
+def test_a_page_waited_for_is_never_larger_than_a_page(server: PagedServer) -> None:
+    with PagesAhead(cast(SyncClient, server), PAGE, waited_size=50) as pages:
+        assert len(pages.fetch(0).items) == PAGE

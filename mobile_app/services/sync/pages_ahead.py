@@ -40,12 +40,16 @@ class SplitPull(Protocol):
 class PagesAhead:
     """Fetches pull pages, at most one of them ahead of the caller."""
 
-    def __init__(self, client: "SyncClient", page_size: int) -> None:
+    def __init__(self, client: "SyncClient", page_size: int, waited_size: int = 0) -> None:
+        """Pages fetched ahead hold `page_size` versions; a page the caller waits for with
+        nothing to overlap (the first, or one after the pull went back) holds `waited_size`
+        (page_size if 0): a small one arrives sooner, and storing it overlaps the next."""
         self._download: Callable[[int, int], Any] = client.pull
         self._read: Callable[[Any], PullResponse] = _as_read
         if isinstance(client, SplitPull):
             self._download, self._read = client.pull_body, client.read_pull
         self._page_size = page_size
+        self._waited_size = min(waited_size or page_size, page_size)
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pull-ahead")
         self._ahead: tuple[int, Future[Any]] | None = None
 
@@ -57,7 +61,7 @@ class PagesAhead:
             if wanted == cursor:
                 return self._read(future.result())  # its errors surface here
             _settle(future)  # for another cursor (the pull went back to 0): not used
-        return self._read(self._download(cursor, self._page_size))
+        return self._read(self._download(cursor, self._waited_size))
 
     def fetch_ahead(self, cursor: int) -> None:
         """Start downloading the page after `cursor` in the background."""
