@@ -239,7 +239,8 @@ def main() -> None:
         "baseline=raw sqlite3 executemany of the same rows the device stored (clear ids + "
         "AES-GCM ciphertext) into a fresh file with the device schema "
         "(mobile_app.store.database migrations, WAL), one transaction; the pull includes HTTP, "
-        "JSON parsing and validation, sealing, and a transaction per 1,000-version page"
+        "JSON parsing and validation, sealing, and a transaction per page (the first 250 versions, "
+        "then 1,000)"
     )
 
 

@@ -1,5 +1,6 @@
 """Record versions on the device: each one sealed, with only ids and sync state in clear."""
 
+import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -100,6 +101,8 @@ _COLUMNS = (
     "version_id, record_id, record_type, case_id, replaces_version_id, also_replaces, state, "
     "server_seq"
 )
+_ROW_MARKS = "(?, ?, ?, ?, ?, ?, ?, ?, ?)"  # the columns above and the ciphertext
+_ROWS_PER_INSERT = 500  # a statement's text and parameters stay small; the last chunk differs
 
 
 class RecordStore:
@@ -150,9 +153,25 @@ class RecordStore:
             for v, kind, ciphertext in zip(versions, kinds, sealed, strict=True)
         ]
         with self._db.atomic():
-            self._db.conn.executemany(
-                f"INSERT INTO versions ({_COLUMNS}, ciphertext) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                rows,
+            self._insert(rows)
+
+    def _insert(self, rows: list[tuple[Any, ...]]) -> None:
+        """Insert version rows, many to a statement.
+
+        executemany steps SQLite once per row, taking the interpreter lock back after each
+        step: a page of a first pull made a thousand hand-overs with the thread downloading
+        the next page. One statement per chunk costs SQLite the same and hands over once.
+        """
+        conn = self._db.conn
+        per = max(
+            1, min(_ROWS_PER_INSERT, conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // 9)
+        )
+        for start in range(0, len(rows), per):
+            chunk = rows[start : start + per]
+            marks = ", ".join([_ROW_MARKS] * len(chunk))
+            conn.execute(
+                f"INSERT INTO versions ({_COLUMNS}, ciphertext) VALUES {marks}",
+                [value for row in chunk for value in row],
             )
 
     def merge_pulled(

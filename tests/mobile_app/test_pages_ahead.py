@@ -1,6 +1,7 @@
 """Pulling one page ahead: every page is asked for once, stored in order with its cursor, and
 a page that fails to arrive costs nothing already stored."""
 
+import gc
 import threading
 from typing import ClassVar, cast
 
@@ -10,7 +11,7 @@ import pytest
 from mobile_app.errors import ServerFault, ServerUnreachable
 from mobile_app.pull_page import PulledPage
 from mobile_app.services.sync import sync as sync_module
-from mobile_app.services.sync.pages_ahead import PagesAhead
+from mobile_app.services.sync.pages_ahead import PagesAhead, cycles_uncollected
 from mobile_app.services.sync.sync import SyncService
 from mobile_app.store import DeviceStore
 from mobile_app.sync_client import SyncClient
@@ -145,3 +146,63 @@ def test_the_thread_ahead_only_downloads_and_the_caller_reads(server: PagedServe
     assert [v.server_seq for v in first.items] == [1, 2]
     assert all(name.startswith("pull-ahead") for name in downloaders)
     assert ThreadNoting.readers == [threading.main_thread().name] * 2
+
+
+class CollectorNoting(PagedServer):
+    """The fake server, noting whether the cycle collector ran while each page was asked for."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.collecting: list[bool] = []
+
+    def pull(self, cursor: int, limit: int = 500) -> PullResponse:
+        self.collecting.append(gc.isenabled())
+        return super().pull(cursor, limit)
+
+
+def test_the_cycle_collector_pauses_only_while_pages_are_pulled(
+    store: DeviceStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sync_module, "PULL_PAGE", PAGE)
+    server = CollectorNoting()
+    server.add_case(5)
+    assert gc.isenabled()
+    assert pull(store, server) == 6
+    assert server.collecting == [False, False, False]
+    assert gc.isenabled()  # on again after the pull
+
+
+def test_the_collector_comes_back_after_a_failed_pull_and_stays_off_if_it_was() -> None:
+    seen: list[bool] = []
+
+    def failing_pull() -> None:
+        with cycles_uncollected():
+            seen.append(gc.isenabled())
+            raise ServerUnreachable("The connection dropped.")
+
+    with pytest.raises(ServerUnreachable):
+        failing_pull()
+    assert seen == [False]
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with cycles_uncollected():
+            pass
+        assert not gc.isenabled()  # someone else turned it off: theirs to turn on
+    finally:
+        gc.enable()
+
+
+def test_the_page_waited_for_is_small_and_the_pages_ahead_full(
+    store: DeviceStore, server: PagedServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sync_module, "PULL_FIRST_PAGE", 1)
+    assert pull(store, server) == 6
+    assert server.pulls == [0, 1, 3, 5]  # one version first, then pages of two
+    assert [row.server_seq for row in store.records.rows()] == [1, 2, 3, 4, 5, 6]
+    assert store.cursor.get() == 6
+
+
+def test_a_page_waited_for_is_never_larger_than_a_page(server: PagedServer) -> None:
+    with PagesAhead(cast(SyncClient, server), PAGE, waited_size=50) as pages:
+        assert len(pages.fetch(0).items) == PAGE

@@ -8,6 +8,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from mobile_app import pull_page
 from mobile_app.crypto import AeadCipher, new_data_key, record_aad
 from mobile_app.errors import ServerFault
 from mobile_app.pull_page import read_pull_page
@@ -184,3 +185,94 @@ def test_pulled_commits_skip_the_disk_wait_only_inside_the_pull(store: DeviceSto
         failing_pull()
     assert inside == [1]  # NORMAL
     assert level() == durable == 2  # FULL again for everything recorded on the device
+
+
+def compact_page(versions: list[PulledVersion], between: str = ",") -> bytes:
+    """A pull page laid out as the server writes it: compact JSON, nothing between items."""
+    items = between.join(v.model_dump_json() for v in versions)
+    return (
+        b'{"protocol_version":1,"items":[' + items.encode() + b'],"next_cursor":3,"has_more":false}'
+    )
+
+
+def test_the_servers_compact_page_is_split_exactly_where_the_scanner_would() -> None:
+    versions = family_page(new_id(), children=4)
+    text = compact_page(versions).decode()
+    assert pull_page._walk(text, pull_page._split) == pull_page._walk(text, pull_page._elements)
+    page = read_pull_page(compact_page(versions))
+    assert page.items == versions
+    assert list(page.received_json().values()) == [v.model_dump_json().encode() for v in versions]
+
+
+def test_a_record_whose_words_look_like_the_split_is_read_whole() -> None:
+    # A quote inside text is escaped, so the cut between records cannot occur inside it.
+    words = 'the note ends },{"schema_version":1,"version_id":"x"} and [{"}]'
+    versions = family_page(new_id())
+    versions[0] = versions[0].model_copy(
+        update={"payload": FAMILY.model_copy(update={"access_notes": words})}
+    )
+    page = read_pull_page(compact_page(versions))
+    assert page.items == versions
+    assert page.items[0].payload.access_notes == words  # type: ignore[union-attr]
+
+
+def test_a_page_laid_out_otherwise_is_read_by_walking_every_item() -> None:
+    versions = family_page(new_id(), children=3)
+    for between in (", ", ",\n", " ,"):
+        page = read_pull_page(compact_page(versions, between))
+        assert page.items == versions
+
+
+def test_a_misleading_split_falls_back_to_the_walk(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A cut that also falls inside records: the pieces fail, and the page is walked instead.
+    monkeypatch.setattr(pull_page, "_NEXT_RECORD", '","')
+    versions = family_page(new_id(), children=2)
+    page = read_pull_page(compact_page(versions))
+    assert page.items == versions
+    assert list(page.received_json().values()) == [v.model_dump_json().encode() for v in versions]
+
+
+@pytest.mark.parametrize("bad", [0, 2, -1])
+def test_one_bad_record_in_the_servers_layout_refuses_the_page(bad: int) -> None:
+    versions = family_page(new_id(), children=3)
+    texts = [v.model_dump_json() for v in versions]
+    texts[bad] = texts[bad].replace('"lifecycle":"current"', '"lifecycle":"shredded"', 1)
+    body = (
+        b'{"protocol_version":1,"items":['
+        + ",".join(texts).encode()
+        + b'],"next_cursor":3,"has_more":false}'
+    )
+    with pytest.raises(ValueError):  # noqa: PT011 - any reason the page cannot be read
+        read_pull_page(body)
+
+
+@pytest.mark.parametrize(
+    "tail",
+    [
+        ',"items":[]}',  # items named twice, the second empty
+        ',"scope":[{"schema_version":1},{"schema_version":1}]}',  # the cut in the envelope
+        '],"left_scope":[]}',
+        "",  # cut off after the items
+    ],
+)
+def test_a_bad_envelope_after_the_servers_items_refuses_the_page(tail: str) -> None:
+    body = compact_page(family_page(new_id())).decode()
+    items_end = body.rindex('],"next_cursor"') + 1
+    body = body[:items_end] + tail if not tail else body[:-1] + tail
+    with pytest.raises(ValueError):  # noqa: PT011 - any reason the page cannot be read
+        read_pull_page(body.encode())
+
+
+def test_versions_stored_many_to_a_statement_are_each_stored_once(store: DeviceStore) -> None:
+    # A SQLite built with few parameters allowed: 2 rows to a statement, so 7 rows take 4.
+    store.db.conn.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 20)
+    case_id = new_id()
+    versions = family_page(case_id, children=6)
+    assert store.records.merge_pulled(versions) == len(versions)
+    rows = store.records.rows(case_id=case_id)
+    assert sorted((r.version_id, r.server_seq) for r in rows) == sorted(
+        (v.version_id, v.server_seq) for v in versions
+    )
+    assert {r.record_type for r in rows} == {"family", "child"}
+    assert [s.version for s in store.records.read_all()] == versions  # type: ignore[union-attr]
+    assert store.records.merge_pulled(versions) == 0  # the same page again: nothing added
