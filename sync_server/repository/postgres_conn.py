@@ -58,6 +58,8 @@ class PgConn:
 
     def __init__(self, conn: psycopg.Connection[Any]) -> None:
         self.raw = conn
+        # Set once this connection's transaction has taken the write lock (it ends with it).
+        self.holds_write_lock = False
 
     def execute(self, sql: str, parameters: Sequence[Any] = (), /) -> Rows:
         """Run one statement and read its rows."""
@@ -79,8 +81,10 @@ class PgConn:
 
 def take_write_lock(conn: PgConn) -> None:
     """Wait for the write lock; it is held until this transaction ends (taking it again in
-    the same transaction is free)."""
-    conn.execute("SELECT pg_advisory_xact_lock(?)", (WRITE_LOCK,))
+    the same transaction costs nothing: no statement is sent)."""
+    if not conn.holds_write_lock:
+        conn.execute("SELECT pg_advisory_xact_lock(?)", (WRITE_LOCK,))
+        conn.holds_write_lock = True
 
 
 class PooledStatements:
