@@ -45,9 +45,9 @@ from sync_server.repository.schema_ddl import (
 from sync_server.repository.sqlite_versions import IngestReads
 from sync_server.repository.version_fields import versions_field_rows
 
-# From this many versions a batch is copied rather than pipelined (below it, round trips cost
-# more than psycopg's per-row encoding).
-COPY_FROM = 100
+# From this many versions a batch is copied rather than pipelined. Median of 150 batches with
+# their commit: 10 versions 2.3 ms pipelined, 2.5 ms copied; 30: 3.6 and 3.1; 100: 14.8 and 10.4.
+COPY_FROM = 20
 _INSERT_VERSION_RETURNING = to_postgres(INSERT_VERSION_SQL + " RETURNING server_seq")
 # Holding the write lock, nobody else draws from the sequence, so these are the next n numbers.
 _NEXT_SEQS_SQL = (
@@ -83,7 +83,11 @@ def _pipelined(
         seqs = [int(cursor.fetchone()[0])]  # type: ignore[index]
         while cursor.nextset():
             seqs.append(int(cursor.fetchone()[0]))  # type: ignore[index]
-        for sql, rows in ((INSERT_INDEX_SQL, list(index_rows)), *side):
+        index: tuple[str, list[tuple[Any, ...]]] = (
+            INSERT_INDEX_SQL,
+            [tuple(r) for r in index_rows],
+        )
+        for sql, rows in (index, *side):
             if rows:  # sent now, answered by the one sync as the pipeline closes
                 cursor.executemany(to_postgres(sql), rows)
     return seqs
@@ -109,7 +113,7 @@ def _copied(
 
 def _copy(raw: psycopg.Connection[Any], sql: str, rows: Sequence[Sequence[Any]]) -> None:
     """Stream rows into a table in one COPY statement."""
-    with raw.cursor() as cursor, cursor.copy(sql) as copy:  # type: ignore[arg-type]
+    with raw.cursor() as cursor, cursor.copy(sql) as copy:
         for row in rows:
             copy.write_row(row)
 
