@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import uvicorn
+from litestar import Litestar
 
 from shared.connection import SERVER_KEEPALIVE_S
 from sync_server.admin_cli import ADMIN_COMMANDS, admin_command
@@ -125,6 +126,21 @@ def _worker_environment(settings: Settings) -> dict[str, str]:
             "DOORSTEP_TRUSTED_PROXIES": proxies}  # fmt: skip
 
 
+def _tune_gc() -> None:
+    # A push allocates models by the thousand and keeps them to the end of the request: let
+    # the cyclic GC run less often, and never rescan the start-up objects (they live forever).
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(GC_YOUNG_THRESHOLD, 20, 100)
+
+
+def worker_app() -> Litestar:
+    """Build one worker process's app (`--workers N`), its collector tuned as one process's is."""
+    app = create_app()
+    _tune_gc()
+    return app
+
+
 def _serve_workers(settings: Settings, workers: int, ready: str) -> int:
     """Run `workers` server processes on one port, each building the app from the environment.
 
@@ -134,7 +150,10 @@ def _serve_workers(settings: Settings, workers: int, ready: str) -> int:
     os.environ.update(_worker_environment(settings))
     print(f"{ready}, {workers} worker processes", flush=True)
     uvicorn.run(
-        "sync_server.app:create_app", factory=True, workers=workers, **_uvicorn_options(settings)
+        "sync_server.__main__:worker_app",
+        factory=True,
+        workers=workers,
+        **_uvicorn_options(settings),
     )
     return 0
 
@@ -169,11 +188,7 @@ def main(argv: list[str] | None = None) -> int:
         repository.close()  # each worker opens its own pool
         return _serve_workers(settings, args.workers, ready)
     server = uvicorn.Server(uvicorn.Config(app, workers=1, **_uvicorn_options(settings)))
-    # A push allocates models by the thousand and keeps them to the end of the request: let
-    # the cyclic GC run less often, and never rescan the start-up objects (they live forever).
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(GC_YOUNG_THRESHOLD, 20, 100)
+    _tune_gc()
     with asyncio.Runner(loop_factory=server.config.get_loop_factory()) as runner:
         runner.run(_serve(server, ready))
     return 0

@@ -14,7 +14,7 @@ READ COMMITTED: each statement after the lock sees every write committed before 
 """
 
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from contextvars import ContextVar
 from typing import Any
 
@@ -58,6 +58,8 @@ class PgConn:
 
     def __init__(self, conn: psycopg.Connection[Any]) -> None:
         self.raw = conn
+        # Set once this connection's transaction has taken the write lock (it ends with it).
+        self.holds_write_lock = False
 
     def execute(self, sql: str, parameters: Sequence[Any] = (), /) -> Rows:
         """Run one statement and read its rows."""
@@ -77,10 +79,23 @@ class PgConn:
             raise StorageError() from exc
 
 
+# One round trip opens the transaction and waits for the write lock: a simple query may hold
+# two statements, run in order, so the lock is still the transaction's first act.
+_BEGIN_LOCKED = f"BEGIN; SELECT pg_advisory_xact_lock({WRITE_LOCK})"
+
+
 def take_write_lock(conn: PgConn) -> None:
-    """Wait for the write lock; it is held until this transaction ends (taking it again in
-    the same transaction is free)."""
-    conn.execute("SELECT pg_advisory_xact_lock(?)", (WRITE_LOCK,))
+    """Open a transaction on conn holding the write lock, waiting for it; it is held until
+    the transaction ends."""
+    conn.raw.execute(_BEGIN_LOCKED)
+    conn.holds_write_lock = True
+
+
+def _roll_back(raw: psycopg.Connection[Any]) -> None:
+    """Undo the open transaction; on a broken connection the server has undone it already
+    (the pool discards that connection), and the first error is the one to report."""
+    with suppress(psycopg.Error):
+        raw.rollback()
 
 
 class PooledStatements:
@@ -117,13 +132,17 @@ class PooledStatements:
                 yield held
             return
         try:
-            with self.pool.connection() as raw, raw.transaction():
+            with self.pool.connection() as raw:
                 conn = PgConn(raw)
                 take_write_lock(conn)
                 token = self._held.set(conn)
                 try:
                     yield conn
+                except BaseException:
+                    _roll_back(raw)
+                    raise
                 finally:
                     self._held.reset(token)
+                raw.commit()
         except psycopg.Error as exc:
             raise StorageError() from exc
