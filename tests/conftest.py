@@ -2,6 +2,7 @@
 
 import logging
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -12,37 +13,18 @@ pytest_plugins = ["tests.postgres_server"]
 # often after pytest's summary: keep the run's last line pytest's own.
 logging.getLogger("flet").setLevel(logging.WARNING)
 
-# Fixture scopes wider than a test: the tests that share one must run on one pytest-xdist
-# worker (a session-scoped fixture is built once per worker, which is what it is for).
-_SHARED_SCOPES = {"module", "package", "class"}
 
+@pytest.hookimpl(optionalhook=True)  # a pytest-xdist hook: none without it
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """With -n: each test file on one worker, the browser tests together (worker_scheduling.py).
 
-@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups (its loadgroup mode)
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Keep together on one worker the tests that share something (`-n 2 --dist loadgroup`).
-
-    The browser tests run one after another on one worker: each drives Chromium and app
-    processes against a server, which two at once on two cores would slow past their waits,
-    and they clear and fill one screenshots folder. A module whose tests share a
-    module-scoped fixture (a server process, a generated client) runs on one worker, which
-    builds it once. Every other test goes to whichever worker is free.
+    An explicit --dist mode other than pytest-xdist's default is left to pytest-xdist.
     """
-    for item in items:
-        group = _shared_by(item)
-        if group:
-            item.add_marker(pytest.mark.xdist_group(group))
+    if config.getvalue("dist") != "load":
+        return None
+    from tests.worker_scheduling import FileScheduling  # noqa: PLC0415 (only under xdist)
 
-
-def _shared_by(item: pytest.Item) -> str | None:
-    """The group of tests item must run with, or None when it may run anywhere."""
-    if "browser" in item.path.parts:
-        return "browser"
-    # pytest keeps a test's fixtures in _fixtureinfo: no public API names their scopes.
-    info = getattr(item, "_fixtureinfo", None)
-    definitions = info.name2fixturedefs.values() if info else ()
-    if any(defs[-1].scope in _SHARED_SCOPES for defs in definitions):
-        return item.nodeid.split("::")[0]
-    return None
+    return FileScheduling(config, log)
 
 
 @pytest.fixture(autouse=True)
