@@ -117,7 +117,8 @@ def _unavailable(reason: str) -> None:
 
 @pytest.fixture(scope="session")
 def postgres_server() -> Iterator[PostgresServer]:
-    """A throwaway PostgreSQL server for the whole test run, with a migrated template."""
+    """A throwaway PostgreSQL server for the whole test run, with a migrated template (under
+    pytest-xdist, one per worker: its own folder, port and databases)."""
     bin_dir = find_bin_dir()
     if bin_dir is None:
         _unavailable("no initdb under /usr/lib/postgresql/*/bin (apt-get install postgresql)")
