@@ -2,6 +2,7 @@
 
 import logging
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -11,6 +12,19 @@ pytest_plugins = ["tests.postgres_server"]
 # flet logs "Session was garbage collected" at INFO whenever the collector gets to a session,
 # often after pytest's summary: keep the run's last line pytest's own.
 logging.getLogger("flet").setLevel(logging.WARNING)
+
+
+@pytest.hookimpl(optionalhook=True)  # a pytest-xdist hook: none without it
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """With -n: each test file on one worker, the browser tests together (worker_scheduling.py).
+
+    An explicit --dist mode other than pytest-xdist's default is left to pytest-xdist.
+    """
+    if config.getvalue("dist") != "load":
+        return None
+    from tests.worker_scheduling import FileScheduling  # noqa: PLC0415 (only under xdist)
+
+    return FileScheduling(config, log)
 
 
 @pytest.fixture(autouse=True)

@@ -11,7 +11,6 @@ migration). In CI (`CI=true`) a missing PostgreSQL fails the run; elsewhere thos
 
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 from collections.abc import Iterator
@@ -21,6 +20,8 @@ from itertools import count
 from pathlib import Path
 
 import pytest
+
+from tests.ports import free_port
 
 PG_USER = "postgres"  # the system user the server runs as when the tests run as root
 DB_USER = "doorstep"  # the database superuser initdb creates (trust auth on 127.0.0.1 only)
@@ -39,12 +40,6 @@ def find_bin_dir() -> Path | None:
         if path.parent.name.isdigit() and int(path.parent.name) >= 15 and (path / "initdb").exists()
     )
     return found[-1][1] if found else None
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _as_server_user(argv: list[str]) -> list[str]:
@@ -122,7 +117,8 @@ def _unavailable(reason: str) -> None:
 
 @pytest.fixture(scope="session")
 def postgres_server() -> Iterator[PostgresServer]:
-    """A throwaway PostgreSQL server for the whole test run, with a migrated template."""
+    """A throwaway PostgreSQL server for the whole test run, with a migrated template (under
+    pytest-xdist, one per worker: its own folder, port and databases)."""
     bin_dir = find_bin_dir()
     if bin_dir is None:
         _unavailable("no initdb under /usr/lib/postgresql/*/bin (apt-get install postgresql)")
@@ -132,7 +128,7 @@ def postgres_server() -> Iterator[PostgresServer]:
         _unavailable("the psycopg driver is not installed")
     assert bin_dir is not None
     folder = Path(tempfile.mkdtemp(prefix="doorstep-pg-"))
-    server = PostgresServer(bin_dir, folder, _free_port())
+    server = PostgresServer(bin_dir, folder, free_port())
     try:
         server.start()
     except subprocess.CalledProcessError as exc:

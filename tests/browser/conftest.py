@@ -5,6 +5,7 @@ Without Chromium or Playwright these tests skip on a developer's machine and FAI
 (CI=true): there, a browser test that did not run is a broken pipeline, not a pass.
 """
 
+import fcntl
 import importlib.util
 import os
 import shutil
@@ -73,9 +74,20 @@ def browser() -> Iterator["Browser"]:
 
 @pytest.fixture(scope="session")
 def shots() -> Path:
-    """test-artifacts/browser/: this run's screenshots (earlier ones are removed)."""
-    shutil.rmtree(ARTIFACTS, ignore_errors=True)
-    ARTIFACTS.mkdir(parents=True)
+    """test-artifacts/browser/: this run's screenshots (earlier runs' are removed).
+
+    Under pytest-xdist each worker asks for this: the first of a run clears the folder (under a
+    lock, noting the run's id in it), and the others keep what it already holds.
+    """
+    run = os.environ.get("PYTEST_XDIST_TESTRUNUID", "")  # the same in every worker of a run
+    ARTIFACTS.parent.mkdir(parents=True, exist_ok=True)
+    marker = ARTIFACTS / ".run"
+    with (ARTIFACTS.parent / ".browser.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not run or not marker.exists() or marker.read_text(encoding="utf-8") != run:
+            shutil.rmtree(ARTIFACTS, ignore_errors=True)
+            ARTIFACTS.mkdir()
+            marker.write_text(run, encoding="utf-8")
     return ARTIFACTS
 
 

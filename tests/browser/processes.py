@@ -10,7 +10,8 @@ from pathlib import Path
 
 import httpx
 
-from tests.e2e.conftest import ROOT, free_port
+from tests.e2e.conftest import ROOT
+from tests.ports import free_port
 
 ARTIFACTS = ROOT / "test-artifacts" / "browser"
 START_TIMEOUT_S = 60

@@ -4,7 +4,6 @@ import contextlib
 import io
 import json
 import os
-import socket
 import ssl
 import subprocess
 import sys
@@ -20,6 +19,7 @@ import pytest
 from mobile_app import cli
 from mobile_app.crypto import new_kdf_params
 from mobile_app.store import DeviceStore
+from tests.ports import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO_PASSWORD = "demo-password-for-tests-only"
@@ -39,12 +39,6 @@ def server_env() -> dict[str, str]:
         "DOORSTEP_PASSWORD_HASH_MEMORY_KIB": "64",
         "DOORSTEP_PASSWORD_HASH_ITERATIONS": "1",
     }
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @dataclass

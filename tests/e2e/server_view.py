@@ -16,7 +16,7 @@ from shared.protocol import (
     RecordVersion,
 )
 from tests.e2e.conftest import DEMO_PASSWORD
-from tests.e2e.sync_devices import transport
+from tests.e2e.sync_devices import TLS, CloseEachRequest, transport
 
 _Answer = TypeVar("_Answer", bound=BaseModel)
 
@@ -26,7 +26,11 @@ class ServerView:
 
     def __init__(self, url: str, token: str) -> None:
         headers = {"Authorization": f"Bearer {token}"}
-        self._http = httpx.Client(base_url=url, headers=headers, timeout=30, transport=transport())
+        # A fresh connection per read: behind a balancer (server_pair.py), a kept-alive one can
+        # still lead to a process just killed, and the read then fails with "Server
+        # disconnected" (seen once in a run on four busy workers) instead of reaching the other.
+        close_each = CloseEachRequest(verify=TLS)
+        self._http = httpx.Client(base_url=url, headers=headers, timeout=30, transport=close_each)
 
     @classmethod
     def signed_in(cls, url: str, username: str, device_name: str) -> "ServerView":

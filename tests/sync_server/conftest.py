@@ -30,7 +30,8 @@ def db_path(tmp_path: Path) -> Path:
 def seeded_template(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> SeededTemplate:
-    """The demo-seeded database, built once for the run on the backend under test."""
+    """The demo-seeded database, built once for the run (per xdist worker) on the backend
+    under test."""
     if BACKEND == "postgresql":
         return SeededTemplate.build_postgres(request.getfixturevalue("postgres_server"))
     return SeededTemplate.build(tmp_path_factory.mktemp("seeded"))
