@@ -16,6 +16,7 @@ from shared.clock import iso, utc_now
 from shared.protocol import SERVER_TIME_HEADER, ErrorBody
 from sync_server.config import Settings, get_settings
 from sync_server.controllers import ROUTE_HANDLERS, provide_caller
+from sync_server.controllers.offload import Offload
 from sync_server.controllers.openapi import VariadicTupleSchema
 from sync_server.demo import seed_demo
 from sync_server.errors import (
@@ -184,6 +185,8 @@ def create_app(settings: Settings | None = None, repository: Repository | None =
             "caller": Provide(provide_caller),
             "auth": _provide(services.auth),
             "sync": _provide(services.sync),
+            # Push and pull in worker threads where the repository serves several callers.
+            "offload": _provide(Offload.for_callers(repository.concurrent_callers)),
             "chronology": _provide(services.chronology),
             "history": _provide(services.history),
             "alerts": _provide(services.alerts),

@@ -5,6 +5,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromQuery, RawBody
 
 from shared.protocol import PullResponse, PushRequest, PushResponse
+from sync_server.controllers.offload import Offload
 from sync_server.controllers.openapi import BEARER, errors, ok, raw_body
 from sync_server.services import DEFAULT_PULL_LIMIT, Session, SyncService
 
@@ -23,10 +24,15 @@ class SyncController(Controller):
         dependencies=raw_body(PushRequest),
     )
     async def push(
-        self, body: RawBody, caller: NamedDependency[Session], sync: NamedDependency[SyncService]
+        self,
+        body: RawBody,
+        caller: NamedDependency[Session],
+        sync: NamedDependency[SyncService],
+        offload: NamedDependency[Offload],
     ) -> Response[bytes]:
         """Push a PushRequest body (read raw: validated once, in the service)."""
-        return Response(sync.push_json(caller, body), media_type=MediaType.JSON)
+        answer = await offload(sync.push_json, caller, body)
+        return Response(answer, media_type=MediaType.JSON)
 
     @get(
         "/pull",
@@ -36,8 +42,10 @@ class SyncController(Controller):
         self,
         caller: NamedDependency[Session],
         sync: NamedDependency[SyncService],
+        offload: NamedDependency[Offload],
         cursor: FromQuery[int] = 0,
         limit: FromQuery[int] = DEFAULT_PULL_LIMIT,
     ) -> Response[bytes]:
         """Pull the versions in the caller's cases with server_seq > cursor."""
-        return Response(sync.pull_json(caller, cursor, limit), media_type=MediaType.JSON)
+        answer = await offload(sync.pull_json, caller, cursor, limit)
+        return Response(answer, media_type=MediaType.JSON)

@@ -342,6 +342,10 @@ class Repository(
 ):
     """Everything the server stores: every aggregate's protocol, and closing."""
 
+    # How many callers may use the repository at once, each from its own thread: 1 for
+    # SQLite (one connection, one request at a time), the pool's size for PostgreSQL.
+    concurrent_callers: int
+
     def close(self) -> None:
         """Release the backend's connections."""
         ...

@@ -107,6 +107,9 @@ class PostgresRepository(
             raise StorageError("cannot open the PostgreSQL database") from exc
         self._statements = PooledStatements(pool)
         self._conn = self._statements
+        # Each thread's transaction is its own (PooledStatements holds it in a context
+        # variable) on its own pooled connection; the pool is thread-safe.
+        self.concurrent_callers = max_connections
 
     @contextmanager
     def transaction(self) -> Iterator[None]:

@@ -92,6 +92,9 @@ class SqliteRepository(
 ):
     """The Repository on one SQLite database file (or ":memory:")."""
 
+    # One connection, used by one caller at a time: never from several threads.
+    concurrent_callers = 1
+
     def __init__(self, path: Path | str) -> None:
         try:
             self._db = connect(path)
