@@ -124,7 +124,6 @@ class AuthorityExport:
         self._authority = authority
         self._clock = clock
         self._audit = AuditTrail(repository, clock)
-        self._pack_id = ""
 
     def export(self, request: ExportRequest) -> SentBundle:
         """Write the case's signed bundle to request.out and close the case; return the record.
@@ -152,14 +151,13 @@ class AuthorityExport:
         by = found[0]
         body = self._body(Session(by, CONSOLE_DEVICE), case_id, to_authority)
         raw = seal(body, self._key)
-        self._pack_id = body.transfer_pack.pack_id
         sent = SentBundle(
             body.bundle_id, case_id, to_authority, body.exported_at, by.id,
             hashlib.sha256(raw).hexdigest(), len(body.versions),
         )  # fmt: skip
         write_new_file(request.out, raw)
         try:
-            self._close(sent, by)
+            self._close(sent, by, body.transfer_pack.pack_id)
         except BaseException:
             request.out.unlink()  # the case stays open: no bundle may exist for it
             raise
@@ -193,13 +191,13 @@ class AuthorityExport:
             ],
         )
 
-    def _close(self, sent: SentBundle, by: Practitioner) -> None:
+    def _close(self, sent: SentBundle, by: Practitioner, pack_id: str) -> None:
         with self._repository.transaction():
             self._repository.add_sent_bundle(sent)
             for holder in case_holders(self._repository, sent.case_id):
                 self._allocations.deallocate(holder.username, sent.case_id, actor_id=by.id)
             subjects = (("case", sent.case_id), ("bundle", sent.bundle_id),
-                        ("transfer_pack", self._pack_id))  # fmt: skip
+                        ("transfer_pack", pack_id))  # fmt: skip
             for subject_type, subject_id in subjects:
                 self._audit.record(
                     AuditAction.CASE_SENT_TO_AUTHORITY, by.id, CONSOLE_DEVICE,
