@@ -70,8 +70,11 @@ def test_export_closes_the_case_on_the_sender(world: tuple[Side, Side, bytes, Tr
     assert a.repository.closed_cases([case_id])[case_id].to_authority == RECEIVER
     with pytest.raises(ValidationFailed, match="closed here"):
         a.services.allocations.allocate("demo-sw", case_id)
-    actions = [e.action for e in a.repository.audit_events("case_sent_to_authority")]
-    assert len(actions) == 3  # the case, the bundle and its transfer pack
+    events = a.repository.audit_events("case_sent_to_authority")
+    subjects = {e.subject_type: e.subject_id for e in events}
+    assert len(events) == 3  # the case, the bundle and its transfer pack
+    assert subjects["case"] == case_id
+    assert subjects["transfer_pack"] not in {None, "", case_id, subjects["bundle"]}
     assert raw.count(b"\n") == 2
 
 
