@@ -75,9 +75,19 @@ def keep(form: dict[str, str], name: str) -> Handler:
     return handler
 
 
+# Longer than this, a button's words may wrap (large text, a narrow phone): its corners are
+# then rounded rather than a pill's half-circle ends, which ran into the wrapped lines.
+_PILL_CHARS = 28
+_CARD_SHAPE = ft.RoundedRectangleBorder(radius=12)
+
+
 def button(text: str, key: str, on_click: Handler, *, primary: bool = False) -> ft.Control:
     """A text button with a 48 px minimum height that grows with the text."""
-    style = ft.ButtonStyle(padding=_PAD, visual_density=ft.VisualDensity.STANDARD)
+    style = ft.ButtonStyle(
+        padding=_PAD,
+        visual_density=ft.VisualDensity.STANDARD,
+        shape=_CARD_SHAPE if len(text) > _PILL_CHARS else None,
+    )
     if primary:
         return ft.FilledButton(content=text, key=key, on_click=on_click, style=style)
     return ft.OutlinedButton(content=text, key=key, on_click=on_click, style=style)
