@@ -25,6 +25,7 @@ from shared.supervision.queue import (
     countersignature,
     decisions_on,
     review_queue,
+    reviewed_record,
 )
 
 __all__ = [
@@ -45,5 +46,6 @@ __all__ = [
     "countersignature",
     "decisions_on",
     "review_queue",
+    "reviewed_record",
     "team_dashboard",
 ]

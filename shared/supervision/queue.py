@@ -15,6 +15,16 @@ from enum import StrEnum
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict
 
+from shared.models import (
+    ChronologyEntry,
+    DecisionRecord,
+    Escalation,
+    Meeting,
+    RecordPayload,
+    SignificantAdult,
+    TransferOut,
+    Visit,
+)
 from shared.models.review import ReviewAction, ReviewDecision
 from shared.rules.calendar import local_date
 from shared.rules.inputs import (
@@ -40,6 +50,34 @@ ReviewedRecord = (
     | TransferOutInput
     | EscalationInput
 )
+
+
+def reviewed_record(
+    record_id: str, payload: RecordPayload, entry_recorded_at: datetime | None = None
+) -> ReviewedRecord | None:
+    """Return a record as the review queue reads it; None for kinds nobody reviews.
+
+    `entry_recorded_at` is when a chronology entry first reached the record, where known.
+    """
+    record: ReviewedRecord | None = None
+    match payload:
+        case Visit():
+            record = VisitRecord(record_id=record_id, visit=payload)
+        case ChronologyEntry():
+            record = EntryRecord(record_id=record_id, entry=payload, recorded_at=entry_recorded_at)
+        case SignificantAdult():
+            record = AdultRecord(record_id=record_id, adult=payload)
+        case DecisionRecord():
+            record = DecisionInput.from_record(record_id, payload)
+        case Meeting():
+            record = MeetingInput.from_record(record_id, payload)
+        case TransferOut():
+            record = TransferOutInput.from_record(record_id, payload)
+        case Escalation():
+            # The queue lists an escalation once, under the first child it names.
+            record = EscalationInput.from_record(record_id, payload, payload.child_ids[0])
+    return record
+
 
 _RECORD_TYPES: dict[type[BaseModel], str] = {
     VisitRecord: "visit",

@@ -27,28 +27,16 @@ from shared.models import (
     ChronologyEntry,
     CPPlan,
     DecisionRecord,
-    Escalation,
-    Meeting,
     Practitioner,
     RecordPayload,
-    SignificantAdult,
-    TransferOut,
-    Visit,
 )
 from shared.models.review import ReviewAction, ReviewDecision
 from shared.protocol import PulledVersion, RecordVersion
 from shared.rules import (
-    AdultRecord,
     CPPlanInput,
-    DecisionInput,
-    EntryRecord,
-    EscalationInput,
-    MeetingInput,
-    TransferOutInput,
-    VisitRecord,
 )
 from shared.rules.permissions import Act
-from shared.supervision import ReviewedRecord, TeamHead, review_queue
+from shared.supervision import TeamHead, review_queue, reviewed_record
 
 LAST_REVIEW = "last_review_at"
 REVIEWED_TYPES = (
@@ -102,27 +90,6 @@ class ReturnedItem:
     entry_child_id: str | None = None  # a returned chronology entry: whose chronology holds it
 
 
-def _reviewed(record_id: str, payload: RecordPayload) -> ReviewedRecord | None:
-    record: ReviewedRecord | None = None
-    match payload:
-        case Visit():
-            record = VisitRecord(record_id=record_id, visit=payload)
-        case ChronologyEntry():
-            record = EntryRecord(record_id=record_id, entry=payload)
-        case SignificantAdult():
-            record = AdultRecord(record_id=record_id, adult=payload)
-        case DecisionRecord():
-            record = DecisionInput.from_record(record_id, payload)
-        case Meeting():
-            record = MeetingInput.from_record(record_id, payload)
-        case TransferOut():
-            record = TransferOutInput.from_record(record_id, payload)
-        case Escalation():
-            # The queue lists an escalation once, under the first child it names.
-            record = EscalationInput.from_record(record_id, payload, payload.child_ids[0])
-    return record
-
-
 class ReviewService:
     """The signed-in practitioner's side of supervision, read from and written to the store."""
 
@@ -153,7 +120,7 @@ class ReviewService:
 
     def _head(self, stored: StoredVersion) -> TeamHead | None:
         version = stored.version
-        record = _reviewed(version.record_id, version.payload)
+        record = reviewed_record(version.record_id, version.payload)
         if record is None:
             return None
         author, recorded_at = self._author(version)

@@ -14,28 +14,16 @@ from pydantic import BaseModel, ConfigDict
 
 from shared.clock import utc_now
 from shared.ids import is_id
-from shared.models import (
-    ChronologyEntry,
-    CPPlan,
-    DecisionRecord,
-    Escalation,
-    Meeting,
-    SignificantAdult,
-    TransferOut,
-    Visit,
-)
+from shared.models import CPPlan, Escalation
 from shared.models.review import ReviewAction, ReviewDecision
-from shared.rules import (
-    AdultRecord,
-    CPPlanInput,
-    DecisionInput,
-    EntryRecord,
-    EscalationInput,
-    MeetingInput,
-    TransferOutInput,
-    VisitRecord,
+from shared.rules import CPPlanInput
+from shared.supervision.queue import (
+    QueueItem,
+    QueueReason,
+    TeamHead,
+    review_queue,
+    reviewed_record,
 )
-from shared.supervision.queue import QueueItem, QueueReason, ReviewedRecord, TeamHead, review_queue
 from shared.vocabulary import Role
 from sync_server.errors import Forbidden, NotFound, ValidationFailed
 from sync_server.repository import Repository
@@ -109,26 +97,8 @@ def human_wait(waited: timedelta) -> str:
 
 def team_head(record: CurrentRecord) -> TeamHead | None:
     """Return a current version as the review queue sees it; None for kinds nobody reviews."""
-    payload, record_id = record.payload, record.record_id
-    reviewed: ReviewedRecord
-    if isinstance(payload, Visit):
-        reviewed = VisitRecord(record_id=record_id, visit=payload)
-    elif isinstance(payload, ChronologyEntry):
-        reviewed = EntryRecord(
-            record_id=record_id, entry=payload, recorded_at=record.first_recorded_at
-        )
-    elif isinstance(payload, SignificantAdult):
-        reviewed = AdultRecord(record_id=record_id, adult=payload)
-    elif isinstance(payload, DecisionRecord):
-        reviewed = DecisionInput.from_record(record_id, payload)
-    elif isinstance(payload, Meeting):
-        reviewed = MeetingInput.from_record(record_id, payload)
-    elif isinstance(payload, TransferOut):
-        reviewed = TransferOutInput.from_record(record_id, payload)
-    elif isinstance(payload, Escalation):
-        # The queue reads one child of an escalation; the entry lists them all (_child_ids).
-        reviewed = EscalationInput.from_record(record_id, payload, payload.child_ids[0])
-    else:
+    reviewed = reviewed_record(record.record_id, record.payload, record.first_recorded_at)
+    if reviewed is None:
         return None
     return TeamHead(
         version_id=record.version_id,
