@@ -1,7 +1,6 @@
 """Sign-in limits, lockouts, revocations and break-glass grants hold across server processes
 sharing one PostgreSQL database (each process is a repository with its own pool here)."""
 
-import threading
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -13,7 +12,7 @@ from sync_server.repository import DeviceRecord, Repository
 from sync_server.repository.break_glass import BreakGlassGrant
 from sync_server.repository.postgres import open_postgres_repository
 from sync_server.services.access.signin_guard import SignInGuard
-from tests.sync_server.test_security_signin_persistence import LIMITS, FakeClock
+from tests.sync_server.test_security_signin_persistence import LIMITS, FakeClock, admit_at_once
 
 AT = "2025-03-01T09:00:00+00:00"
 LATER = "2025-03-01T10:00:00+00:00"
@@ -38,24 +37,7 @@ def test_guards_in_many_processes_admit_no_more_than_one_would(
 ) -> None:
     clock = FakeClock()
     guards = [SignInGuard(process(), LIMITS, clock) for _ in range(6)]
-    admitted: list[int] = []
-    refused: list[int] = []
-    start = threading.Barrier(len(guards))
-
-    def attempt(n: int, guard: SignInGuard) -> None:
-        start.wait()
-        try:
-            guard.admit("demo-hv", f"10.0.0.{n}")
-        except TooManyRequests:
-            refused.append(n)
-        else:
-            admitted.append(n)
-
-    threads = [threading.Thread(target=attempt, args=item) for item in enumerate(guards)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
+    admitted, refused = admit_at_once(guards)
     assert len(admitted) == LIMITS.max_failures_per_username
     assert len(refused) == len(guards) - LIMITS.max_failures_per_username
 

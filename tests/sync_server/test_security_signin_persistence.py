@@ -42,6 +42,30 @@ class FakeClock:
         self.now += timedelta(**delta)
 
 
+def admit_at_once(guards: list[SignInGuard]) -> tuple[list[int], list[int]]:
+    """Ask every guard to admit one sign-in for the same username at the same moment, each
+    from its own thread and address; return which guards admitted it and which refused."""
+    admitted: list[int] = []
+    refused: list[int] = []
+    start = threading.Barrier(len(guards))
+
+    def attempt(n: int, guard: SignInGuard) -> None:
+        start.wait()
+        try:
+            guard.admit("demo-hv", f"10.0.0.{n}")
+        except TooManyRequests:
+            refused.append(n)
+        else:
+            admitted.append(n)
+
+    threads = [threading.Thread(target=attempt, args=item) for item in enumerate(guards)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    return admitted, refused
+
+
 @pytest.fixture
 def db_file(tmp_path: Path) -> Path:
     return tmp_path / "server.db"
@@ -119,24 +143,7 @@ def test_guards_on_separate_connections_cannot_together_slip_past_the_limit(
     """Each admit checks and counts in one write transaction: two server processes over one
     file admit no more attempts between them than one would."""
     guards = [_guard(opened, db_file, clock) for _ in range(8)]
-    admitted: list[int] = []
-    refused: list[int] = []
-    start = threading.Barrier(len(guards))
-
-    def attempt(n: int, guard: SignInGuard) -> None:
-        start.wait()
-        try:
-            guard.admit("demo-hv", f"10.0.0.{n}")
-        except TooManyRequests:
-            refused.append(n)
-        else:
-            admitted.append(n)
-
-    threads = [threading.Thread(target=attempt, args=item) for item in enumerate(guards)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
+    admitted, refused = admit_at_once(guards)
 
     assert len(admitted) == LIMITS.max_failures_per_username
     assert len(refused) == len(guards) - LIMITS.max_failures_per_username
